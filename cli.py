@@ -1,0 +1,168 @@
+"""The `mission` command: plan business missions and 1-on-1 partnering meetings.
+
+Each command parses its options, calls one function of the scheduler package and
+prints. Errors become exit codes in one place (MissionGroup.invoke).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from scheduler.errors import InputError, MissionError, Problem
+
+FOLDER = click.Path(path_type=Path, file_okay=False)
+
+
+def print_problems(problems: list[Problem], files: int | None = None) -> None:
+    """Print problems one per line and a summary line."""
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    where = f" in {files} file(s)" if files is not None else ""
+    click.echo(f"{errors} error(s), {warnings} warning(s){where}")
+
+
+class MissionGroup(click.Group):
+    """A click group that turns the package's errors into messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; map errors to exit codes, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            print_problems(exc.problems)
+            ctx.exit(1)
+        except MissionError as exc:
+            click.secho(f"error: {exc}", err=True, fg="red")
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+            if os.environ.get("MISSION_DEBUG"):
+                raise
+            click.secho(f"internal error: {type(exc).__name__}: {exc}", err=True, fg="red")
+            click.echo("This is a bug; run again with MISSION_DEBUG=1 for details.", err=True)
+            ctx.exit(70)
+
+
+@click.group(cls=MissionGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mission-scheduler")
+def cli() -> None:
+    """Plan a business mission and its 1-on-1 partnering meetings.
+
+    \b
+    The workflow of a cluster manager, one command per step:
+      1. mission init DIR        create a mission folder and a company template
+      2. (companies fill in companies/<id>.yaml; editors check them by schema)
+      3. mission validate DIR    every problem in every file, with file:line:col
+      4. mission schedule DIR    place the requested meetings (writes schedule.json)
+      5. mission check DIR       re-check a schedule.json, e.g. after editing it
+      6. mission export DIR      one calendar (.ics) per delegate, company, cluster
+    `mission plan DIR` runs validate, schedule and export in one go.
+
+    A mission folder holds mission.yaml (programme, venues, partnering
+    sessions) and companies/*.yaml (one profile per company).
+    """
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+def validate(folder: Path) -> None:
+    """Check a mission folder and report every problem at once.
+
+    \b
+    Each problem is printed as `file:line:col: error|warning: message`,
+    then a summary line. Exit status 0 when there are no errors (warnings
+    are fine), 1 when there are. Nothing is written.
+    """
+    from scheduler.loader import company_files, load
+
+    loaded = load(folder)
+    files = len(company_files(folder)) + 1 if folder.is_dir() else 0
+    print_problems(loaded.problems, files)
+    if loaded.errors:
+        sys.exit(1)
+    if loaded.folder:
+        from scheduler.summary import describe_folder
+
+        click.echo(describe_folder(loaded.folder))
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+@click.option("--id", "mission_id", help="Mission id (default: the folder's name).")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def init(folder: Path, mission_id: str | None, force: bool) -> None:
+    """Create a ready-to-edit mission folder.
+
+    Writes mission.yaml (with an example programme and partnering session),
+    companies/_template.yaml for companies to copy and fill in, and the JSON
+    Schemas that let editors (VS Code with the YAML extension, for example)
+    check the files while they are typed.
+    """
+    from scheduler.templates import init_folder
+
+    for path in init_folder(folder, mission_id, force):
+        click.echo(f"wrote {path}")
+    click.echo(f"Next: edit {folder / 'mission.yaml'}, collect company files, then "
+               f"`mission validate {folder}`.")
+
+
+@cli.command()
+@click.option("-o", "--out", type=FOLDER, default=Path("schemas"), show_default=True,
+              help="Folder to write the schemas to.")
+def schema(out: Path) -> None:
+    """Write JSON Schemas for mission.yaml and company files.
+
+    Point an editor at them with a first line like
+    `# yaml-language-server: $schema=../schemas/company.schema.json`.
+    """
+    from scheduler.templates import write_schemas
+
+    for path in write_schemas(out):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+@click.option("--time-limit", type=float, default=30.0, show_default=True,
+              help="Seconds the solver may spend.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Solver threads (1 gives repeatable results).")
+@click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan).")
+def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bool) -> None:
+    """Place the requested meetings; write FOLDER/schedule.json."""
+    raise click.ClickException("not built yet")
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+def check(folder: Path) -> None:
+    """Check FOLDER/schedule.json against every rule, independently of the solver."""
+    raise click.ClickException("not built yet")
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+@click.option("-o", "--out", type=FOLDER, help="Output folder (default calendars/<mission-id>).")
+def export(folder: Path, out: Path | None) -> None:
+    """Write calendars (and agendas) from FOLDER/schedule.json."""
+    raise click.ClickException("not built yet")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="mission")
+
+
+if __name__ == "__main__":
+    main()

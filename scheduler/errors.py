@@ -1,0 +1,67 @@
+"""The errors the package raises; cli.py maps each to an exit code in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about an input file, located as file:line:col (1-based)."""
+
+    file: str
+    line: int
+    col: int
+    severity: str  # "error" | "warning"
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        return f"{where}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        """True for errors, False for warnings."""
+        return self.severity == "error"
+
+
+class MissionError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(MissionError):
+    """The mission folder has errors; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        errors = sum(p.is_error for p in self.problems)
+        super().__init__(f"{errors} error(s) in the mission folder")
+
+
+class InfeasibleError(MissionError):
+    """The schedule cannot satisfy a hard requirement (e.g. a must-have meeting)."""
+
+    exit_code = 3
+
+
+class ScheduleError(MissionError):
+    """A schedule.json is missing, malformed, or breaks a rule."""
+
+    exit_code = 4
+
+
+class ExportError(MissionError):
+    """An output could not be written."""
+
+    exit_code = 5
+
+
+def rel(path: Path, base: Path | None = None) -> str:
+    """Show a path relative to base (or the cwd) when possible."""
+    try:
+        return str(path.resolve().relative_to((base or Path.cwd()).resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,194 @@
+"""Mission folder -> models, with every problem located as file:line:col."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from scheduler.errors import InputError, Problem, rel
+from scheduler.model import Company, Mission, MissionFolder
+from scheduler.yamlio import Located, YamlProblem, read_yaml
+
+MISSION_FILE = "mission.yaml"
+COMPANIES_DIR = "companies"
+
+
+@dataclass
+class Source:
+    """One input file: its shown name and what was read from it."""
+
+    name: str
+    located: Located
+
+    def problem(self, path: tuple, message: str, severity: str = "error", key: bool = False):
+        """A problem at the position of `path` in this file."""
+        line, col = self.located.where(path, key=key)
+        return Problem(self.name, line, col, severity, message)
+
+
+def _unwrap(annotation: object) -> object:
+    """Strip Annotated and Optional from a type annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The valid keys of the mapping at `loc` inside `model`."""
+    current: object = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = next((f for n, f in current.model_fields.items()
+                          if part in (n, f.alias)), None)
+            if field is None:
+                return []
+            current = field.annotation
+        elif typing.get_origin(current) in (list, dict):
+            current = typing.get_args(current)[-1]
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _field_name(loc: tuple) -> str:
+    """Dotted field path as a user reads it: delegates[0].email."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_FRIENDLY = {
+    "int_parsing": "expected a whole number",
+    "float_parsing": "expected a number",
+    "bool_parsing": "expected true or false",
+    "list_type": "expected a list",
+    "model_type": "expected a mapping of keys and values",
+    "dict_type": "expected a mapping of keys and values",
+    "string_type": "expected text",
+}
+
+
+def _message(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
+    """Location, message and whether it points at a key, for one pydantic error."""
+    loc = tuple(p for p in err["loc"] if p != "[key]")
+    kind, name = err["type"], _field_name(loc)
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _keys_at(model, loc[:-1]), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return loc, f"unknown key '{loc[-1]}'{hint}", True
+    if kind == "missing":
+        return loc[:-1], f"missing required key '{loc[-1]}'", False
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind in _FRIENDLY:
+        msg = f"{_FRIENDLY[kind]}, got '{err.get('input')}'"
+    elif kind == "literal_error":
+        msg = f"'{err.get('input')}' is not one of: {err['ctx']['expected']}"
+    return loc, f"{name}: {msg}" if name else msg, False
+
+
+def validate_model(model: type[BaseModel], source: Source) -> tuple[object, list[Problem]]:
+    """Validate a file's data against a model; return the model or located problems."""
+    data = source.located.data
+    if not isinstance(data, dict):
+        what = model.__doc__.split(":")[0] if model.__doc__ else "this file"
+        return None, [source.problem((), f"expected a mapping of keys at the top of {what}")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc, message, key = _message(err, model)
+            problems.append(source.problem(loc, message, key=key))
+        return None, problems
+
+
+def read_source(path: Path, base: Path) -> tuple[Source | None, list[Problem]]:
+    """Read one YAML file; unreadable files become a single located problem."""
+    name = rel(path, base)
+    try:
+        return Source(name, read_yaml(path)), []
+    except YamlProblem as exc:
+        return None, [Problem(name, exc.line, exc.col, "error", exc.message)]
+    except OSError as exc:
+        return None, [Problem(name, 0, 0, "error", f"cannot read: {exc.strerror}")]
+
+
+def company_files(folder: Path) -> list[Path]:
+    """Every company file of a mission folder, in a stable order."""
+    root = folder / COMPANIES_DIR
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+@dataclass
+class Loaded:
+    """What loading found: the folder (if every file parsed) and all problems."""
+
+    folder: MissionFolder | None
+    problems: list[Problem]
+    sources: dict[str, Source]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Only the errors."""
+        return [p for p in self.problems if p.is_error]
+
+
+def load(folder: Path, base: Path | None = None) -> Loaded:
+    """Load and check a mission folder, collecting every problem."""
+    from scheduler.crosscheck import cross_check
+
+    base = base or Path.cwd()
+    mission_path = folder / MISSION_FILE
+    if not folder.is_dir():
+        return Loaded(None, [Problem(rel(folder, base), 0, 0, "error", "no such folder")], {})
+    if not mission_path.is_file():
+        msg = f"no {MISSION_FILE} here; create one with `mission init {rel(folder, base)}`"
+        return Loaded(None, [Problem(rel(folder, base), 0, 0, "error", msg)], {})
+    problems: list[Problem] = []
+    source, found = read_source(mission_path, base)
+    problems += found
+    mission = None
+    if source:
+        mission, found = validate_model(Mission, source)
+        problems += found
+    companies: list[tuple[Company, Source]] = []
+    sources = {"mission": source} if source else {}
+    for path in company_files(folder):
+        company_source, found = read_source(path, base)
+        problems += found
+        if company_source:
+            company, found = validate_model(Company, company_source)
+            problems += found
+            if company:
+                companies.append((company, company_source))
+    if mission is None or not source:
+        return Loaded(None, sorted(problems), sources)
+    result, found = cross_check(mission, source, companies)
+    sources.update({c.id: s for c, s in companies})
+    return Loaded(result, sorted(problems + found), sources)
+
+
+def load_mission(folder: Path, base: Path | None = None) -> tuple[MissionFolder, list[Problem]]:
+    """Load a mission folder or raise InputError with every problem; returns warnings."""
+    loaded = load(folder, base)
+    if loaded.errors or loaded.folder is None:
+        raise InputError(loaded.problems)
+    return loaded.folder, loaded.problems

@@ -1,0 +1,253 @@
+"""Input models of a mission folder: mission.yaml and one file per company.
+
+Times are wall-clock times in the zone of the venue (or of the mission, for
+company availability), parsed by the field types in scheduler.types.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from scheduler.types import (
+    Country,
+    Day,
+    Email,
+    Id,
+    LocalDateTime,
+    Period,
+    Text,
+    TimeZone,
+    Window,
+)
+
+Priority = Literal["must", "high", "normal", "low"]
+PRIORITY_WEIGHT: dict[str, int] = {"must": 3, "high": 3, "normal": 2, "low": 1}
+Side = Literal["delegation", "host", "investor", "agency", "government", "academic"]
+ItemKind = Literal[
+    "arrival", "departure", "workshop", "talk", "visit", "reception", "meal",
+    "transfer", "fair", "meeting", "other",
+]
+
+
+class Model(BaseModel):
+    """Base of every input model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Venue(Model):
+    """A named place with its time zone."""
+
+    name: Text
+    city: Text = ""
+    country: Country | None = None
+    address: Text = ""
+    timezone: TimeZone
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+
+
+class Contact(Model):
+    """Who to call about the mission."""
+
+    name: Text
+    email: Email | None = None
+    phone: Text = ""
+
+
+class ProgrammeItem(Model):
+    """A fixed-time activity: timed (start/end) or all-day (date, optional until)."""
+
+    id: Id | None = Field(None, description="Stable id; defaults to a slug of the title.")
+    title: Text
+    kind: ItemKind = "other"
+    date: Day | None = Field(None, description="All-day item: its (first) day.")
+    until: Day | None = Field(None, description="All-day item: its last day, if several.")
+    start: LocalDateTime | None = None
+    end: LocalDateTime | None = None
+    venue: Id | None = None
+    from_: Id | None = Field(None, alias="from", description="Transfer: venue left.")
+    to: Id | None = Field(None, description="Transfer: venue reached.")
+    attendees: list[Text] = Field(
+        default_factory=lambda: ["delegation"],
+        description="delegation, hosts, everyone, cluster:<name>, group:<id> or company ids.",
+    )
+    description: Text = ""
+    blocks_meetings: bool | None = Field(
+        None, description="Whether attendees are unavailable for meetings; default: timed items do."
+    )
+
+    @property
+    def all_day(self) -> bool:
+        """True for an item with a date and no start time."""
+        return self.start is None
+
+    @property
+    def blocks(self) -> bool:
+        """Whether attending this item rules out meetings at the same time."""
+        return (not self.all_day) if self.blocks_meetings is None else self.blocks_meetings
+
+
+def _tables(value: object) -> object:
+    """`tables: 20` names tables 'Table 1' .. 'Table 20'; a list names them itself."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return [f"Table {i}" for i in range(1, int(value) + 1)]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [f"Table {i}" for i in range(1, value + 1)]
+    return value
+
+
+Tables = Annotated[
+    list[Text],
+    BeforeValidator(_tables),
+    WithJsonSchema({"oneOf": [{"type": "integer", "minimum": 0},
+                              {"type": "array", "items": {"type": "string"}}]}),
+]
+
+
+class Booth(Model):
+    """A stand where its owners hold their meetings (at one or several tables)."""
+
+    id: Id
+    name: Text
+    owners: list[Text] = Field(description="Company ids or cluster:<name>.")
+    tables: int = Field(1, ge=1, le=100)
+
+
+class PartneringSession(Model):
+    """A window of 1-on-1 meetings at a venue, or virtual."""
+
+    id: Id
+    title: Text
+    venue: Id | None = None
+    virtual: bool = False
+    video_link: Text | None = Field(
+        None, description="Virtual sessions: link for every meeting; {meeting} is replaced."
+    )
+    timezone: TimeZone | None = Field(None, description="Virtual sessions without a venue.")
+    date: Day | None = None
+    dates: list[Day] | None = None
+    windows: list[Window] = Field(min_length=1)
+    meeting_minutes: int = Field(30, ge=5, le=480)
+    changeover_minutes: int = Field(5, ge=0, le=120)
+    tables: Tables | None = None
+    booths: list[Booth] = Field(default_factory=list)
+    max_meetings_per_company: int | None = Field(None, ge=0)
+    max_meetings: int | None = Field(None, ge=0, description="Cap on the session's meetings.")
+    host: Text = Field("", description="The organisation that arranges the meetings.")
+    description: Text = ""
+
+    @property
+    def days(self) -> list[date]:
+        """The session's days, sorted."""
+        return sorted({*(self.dates or []), *([self.date] if self.date else [])})
+
+
+class Match(Model):
+    """An organiser-set meeting between two companies."""
+
+    companies: list[Id] = Field(min_length=2, max_length=2)
+    priority: Priority = "high"
+    reason: Text = ""
+    by: Text = Field("", description="Who proposed it, e.g. the host organisation.")
+    meetings: int = Field(1, ge=1, le=5)
+
+
+class Mission(Model):
+    """mission.yaml: the trip, its venues, programme and partnering sessions."""
+
+    id: Id
+    title: Text
+    organisers: list[Text] = Field(min_length=1)
+    timezone: TimeZone
+    start: Day
+    end: Day
+    description: Text = ""
+    contact: Contact | None = None
+    updated: LocalDateTime | None = Field(
+        None, description="When the plan last changed; stamps the calendars (DTSTAMP)."
+    )
+    venues: dict[Id, Venue] = Field(default_factory=dict)
+    groups: dict[Id, list[Id]] = Field(default_factory=dict)
+    programme: list[ProgrammeItem] = Field(default_factory=list)
+    partnering: list[PartneringSession] = Field(default_factory=list)
+    matches: list[Match] = Field(default_factory=list)
+
+
+class Delegate(Model):
+    """A person of a company."""
+
+    id: Id | None = Field(None, description="Defaults to a slug of the name.")
+    name: Text
+    email: Email
+    role: Text = ""
+    phone: Text = ""
+    unavailable: list[Period] = Field(default_factory=list)
+
+
+class Profile(Model):
+    """What a company offers and seeks."""
+
+    sectors: list[Text] = Field(default_factory=list)
+    offers: list[Text] = Field(default_factory=list)
+    seeks: list[Text] = Field(default_factory=list)
+    description: Text = ""
+
+
+class Wish(Model):
+    """A company's wish to meet another."""
+
+    company: Id
+    priority: Priority = "normal"
+    reason: Text = ""
+    meetings: int = Field(1, ge=1, le=5)
+
+
+class Company(Model):
+    """companies/<id>.yaml: a participant organisation and its delegates."""
+
+    id: Id
+    name: Text
+    side: Side
+    cluster: Text | None = None
+    country: Country
+    city: Text = ""
+    website: Text = ""
+    timezone: TimeZone | None = Field(
+        None, description="Where the company joins virtual sessions from; also the zone of "
+        "its unavailable periods (default: the mission's)."
+    )
+    delegates: list[Delegate] = Field(default_factory=list)
+    profile: Profile = Field(default_factory=Profile)
+    attends: list[Id] | None = Field(None, description="Partnering sessions; default: all.")
+    unavailable: list[Period] = Field(default_factory=list)
+    max_meetings: int | None = Field(None, ge=0)
+    parallel: bool = Field(False, description="Delegates may hold meetings at the same time.")
+    wants_to_meet: list[Wish] = Field(default_factory=list)
+
+
+class MissionFolder(BaseModel):
+    """A loaded, validated mission: the mission and its companies by id."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    mission: Mission
+    companies: dict[str, Company]
+    files: dict[str, str] = Field(default_factory=dict, description="company id -> file")
+
+    def session(self, session_id: str) -> PartneringSession:
+        """The partnering session with this id."""
+        return next(s for s in self.mission.partnering if s.id == session_id)
+
+    def attends(self, company: Company) -> list[str]:
+        """Ids of the sessions a company attends."""
+        every = [s.id for s in self.mission.partnering]
+        return every if company.attends is None else [s for s in every if s in company.attends]
+
+
+def local_dt(value: datetime) -> str:
+    """Format a naive local datetime as the user writes it."""
+    return value.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,136 @@
+"""Read YAML with YAML 1.2 semantics and a position for every key and value.
+
+libyaml's C composer builds the node tree fast and untyped; we resolve plain
+scalars ourselves so that nothing the user wrote changes meaning: `NO`, `10:30`
+and `0123` reach the models as the text written, and the models decide types.
+No tag ever builds an object: any tag outside the core schema is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 200_000
+_Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "map", "seq", "int", "float", "bool", "null")}
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Plain data read from a YAML file, with the 1-based line:col of every path."""
+
+    data: object
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """Position of a path's value (or key); falls back to the nearest parent."""
+        table = self.keys if key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if key and path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as YAML; carries a 1-based position."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1):
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    """1-based line and column of a node."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Turns a composed node tree into plain dicts, lists and strings."""
+
+    def __init__(self) -> None:
+        self.out = Located(None)
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path_) -> object:
+        """Convert one node, recording positions."""
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlProblem(f"more than {MAX_NODES} YAML nodes (aliases expanding?)", *_pos(node))
+        if node.tag not in _ALLOWED_TAGS:
+            raise YamlProblem(f"YAML tag '{node.tag}' is not allowed here", *_pos(node))
+        self.out.values[path] = _pos(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, object]:
+        """Convert a mapping; keys must be unique scalars."""
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem("a key must be a plain word", *_pos(key_node))
+            key = str(key_node.value)
+            if key in result:
+                raise YamlProblem(f"duplicate key '{key}'", *_pos(key_node))
+            self.out.keys[(*path, key)] = _pos(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _scalar(node: yaml.ScalarNode) -> str | None:
+    """A scalar as written; only an untagged plain null becomes None."""
+    plain = node.style in (None, "") and node.tag == _CORE + "str"
+    if (plain or node.tag == _CORE + "null") and _NULL.match(node.value):
+        return None
+    return node.value
+
+
+def parse_text(text: str) -> Located:
+    """Parse one YAML document into plain data with positions."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML syntax: {exc}") from None
+    except RecursionError:
+        raise YamlProblem("YAML nested too deeply") from None
+    builder = _Builder()
+    if node is not None:
+        builder.out.data = builder.build(node, ())
+    return builder.out
+
+
+def read_yaml(path: Path) -> Located:
+    """Read a YAML file, refusing files that are too large, binary or not UTF-8."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise YamlProblem(f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1000} kB")
+    raw = path.read_bytes()
+    if b"\0" in raw:
+        raise YamlProblem("this is a binary file, not YAML text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem("file is not UTF-8 text", line) from None
+    if not text.strip():
+        raise YamlProblem("file is empty")
+    return parse_text(text)
