@@ -168,10 +168,9 @@ def check_matches(mission: Mission, src: Source, out: Findings, ids: set[str]) -
                 out.error(src, ("groups", name, j), _unknown("company", company, ids))
 
 
-def check_company(company: Company, src: Source, mission: Mission,
+def check_company(company: Company, src: Source, mission: Mission | None,
                   by_id: dict[str, Company], out: Findings) -> None:
-    """One company: delegates, sessions, wishes and unavailability."""
-    sessions = {s.id for s in mission.partnering}
+    """One company: delegates, wishes, and (with a valid mission) sessions and dates."""
     if not company.delegates:
         out.error(src, ("delegates",) if "delegates" in src.located.data else (),
                   f"company '{company.id}' has no delegates; list at least one person")
@@ -179,20 +178,28 @@ def check_company(company: Company, src: Source, mission: Mission,
     for i, delegate in enumerate(company.delegates):
         if names[delegate.id or slugify(delegate.name)] > 1:
             out.error(src, ("delegates", i), "two delegates have the same id; give each an `id:`")
-        check_periods(delegate.unavailable, mission, src, ("delegates", i, "unavailable"), out)
-    for i, session in enumerate(company.attends or []):
-        if session not in sessions:
-            out.error(src, ("attends", i), _unknown("partnering session", session, sessions))
-    check_periods(company.unavailable, mission, src, ("unavailable",), out)
     for i, wish in enumerate(company.wants_to_meet):
         at = ("wants_to_meet", i, "company")
         if wish.company == company.id:
             out.error(src, at, f"'{company.id}' asks to meet itself")
         elif wish.company not in by_id:
             out.error(src, at, _unknown("company", wish.company, by_id))
-        elif not _common_sessions(company, by_id[wish.company], mission):
+        elif mission and not _common_sessions(company, by_id[wish.company], mission):
             out.warn(src, at, f"'{company.id}' and '{wish.company}' share no partnering session, "
                      "so they cannot meet")
+    if mission:
+        check_company_dates(company, src, mission, out)
+
+
+def check_company_dates(company: Company, src: Source, mission: Mission, out: Findings) -> None:
+    """A company's sessions exist and its unavailable periods touch the mission."""
+    sessions = {s.id for s in mission.partnering}
+    for i, delegate in enumerate(company.delegates):
+        check_periods(delegate.unavailable, mission, src, ("delegates", i, "unavailable"), out)
+    for i, session in enumerate(company.attends or []):
+        if session not in sessions:
+            out.error(src, ("attends", i), _unknown("partnering session", session, sessions))
+    check_periods(company.unavailable, mission, src, ("unavailable",), out)
 
 
 def _common_sessions(a: Company, b: Company, mission: Mission) -> set[str]:
@@ -220,9 +227,10 @@ def fill_defaults(mission: Mission, companies: dict[str, Company]) -> None:
             delegate.id = delegate.id or slugify(delegate.name)
 
 
-def cross_check(mission: Mission, src: Source, companies: list[tuple[Company, Source]]
-                ) -> tuple[MissionFolder, list[Problem]]:
-    """Run every check that spans fields or files."""
+def cross_check(mission: Mission | None, src: Source | None,
+                companies: list[tuple[Company, Source]]
+                ) -> tuple[MissionFolder | None, list[Problem]]:
+    """Run every check that spans fields or files (company-only ones if mission.yaml is bad)."""
     out = Findings()
     by_id: dict[str, Company] = {}
     files: dict[str, str] = {}
@@ -234,12 +242,15 @@ def cross_check(mission: Mission, src: Source, companies: list[tuple[Company, So
         by_id[company.id] = company
         files[company.id] = csrc.name
     known = set(by_id) | {f"cluster:{c.cluster}" for c in by_id.values() if c.cluster}
-    check_mission_dates(mission, src, out)
-    check_programme(mission, src, out, known)
-    check_sessions(mission, src, out, known)
-    check_matches(mission, src, out, set(by_id))
+    if mission and src:
+        check_mission_dates(mission, src, out)
+        check_programme(mission, src, out, known)
+        check_sessions(mission, src, out, known)
+        check_matches(mission, src, out, set(by_id))
     for company, csrc in companies:
         if by_id.get(company.id) is company:
             check_company(company, csrc, mission, by_id, out)
+    if mission is None:
+        return None, out.problems
     fill_defaults(mission, by_id)
     return MissionFolder(mission=mission, companies=by_id, files=files), out.problems

@@ -130,11 +130,12 @@ def read_source(path: Path, base: Path) -> tuple[Source | None, list[Problem]]:
 
 
 def company_files(folder: Path) -> list[Path]:
-    """Every company file of a mission folder, in a stable order."""
+    """Every company file of a mission folder, in a stable order; `_x.yaml` are templates."""
     root = folder / COMPANIES_DIR
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml")
+                  and not p.name.startswith(("_", ".")) and p.is_file())
 
 
 @dataclass
@@ -179,8 +180,6 @@ def load(folder: Path, base: Path | None = None) -> Loaded:
             problems += found
             if company:
                 companies.append((company, company_source))
-    if mission is None or not source:
-        return Loaded(None, sorted(problems), sources)
     result, found = cross_check(mission, source, companies)
     sources.update({c.id: s for c, s in companies})
     return Loaded(result, sorted(problems + found), sources)

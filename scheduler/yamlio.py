@@ -100,14 +100,24 @@ def _scalar(node: yaml.ScalarNode) -> str | None:
     return node.value
 
 
+def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, int, int]:
+    """Message and position of a syntax error, naming where the open construct began."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = f"YAML syntax: {exc.problem or exc.context}"
+    start = exc.context_mark
+    if exc.context and start and exc.problem_mark and start.line != exc.problem_mark.line:
+        began = f"line {start.line + 1}, column {start.column + 1}"
+        message += f" ({exc.context} that began at {began})"
+    return message, line, col
+
+
 def parse_text(text: str) -> Located:
     """Parse one YAML document into plain data with positions."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", line, col) from None
+        raise YamlProblem(*_syntax_message(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}") from None
     except RecursionError:

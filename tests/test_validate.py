@@ -1,0 +1,336 @@
+"""`mission validate`: every error kind, located exactly, all reported in one run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+
+MISSION = """\
+id: test-mission
+title: Test mission
+organisers: [Biocat]
+timezone: Asia/Tokyo
+start: 2016-10-09
+end: 2016-10-14
+venues:
+  senri:
+    name: Senri Life Science Center
+    timezone: Asia/Tokyo
+programme:
+  - title: Workshop
+    start: "2016-10-10 09:30"
+    end: "2016-10-10 12:30"
+    venue: senri
+partnering:
+  - id: osaka
+    title: Osaka partnering
+    venue: senri
+    date: 2016-10-11
+    windows: ["14:00-15:05"]
+    meeting_minutes: 30
+    changeover_minutes: 5
+    tables: 4
+  - id: yokohama
+    title: Yokohama partnering
+    venue: senri
+    date: 2016-10-12
+    windows: ["14:00-15:05"]
+    tables: 4
+"""
+
+GENOMIX = """\
+id: genomix-bcn
+name: Genomix Therapeutics S.L.
+side: delegation
+cluster: Biocat
+country: ES
+delegates:
+  - name: Laura Puig
+    email: laura.puig@example.com
+attends: [osaka]
+wants_to_meet:
+  - company: kansai-bioworks
+    priority: high
+"""
+
+KANSAI = """\
+id: kansai-bioworks
+name: Kansai Bioworks
+side: host
+country: JP
+delegates:
+  - name: Haruto Sato
+    email: haruto.sato@example.com
+"""
+
+
+def make_folder(root: Path, mission: str = MISSION, **companies: str) -> Path:
+    """A mission folder with mission.yaml and the given company files (name -> text)."""
+    (root / "companies").mkdir(parents=True, exist_ok=True)
+    (root / "mission.yaml").write_text(mission, encoding="utf-8")
+    files = {"genomix": GENOMIX, "kansai": KANSAI, **companies}
+    for name, text in files.items():
+        if text is not None:
+            (root / "companies" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def run_validate(folder: Path) -> tuple[int, list[str]]:
+    """Run `mission validate` from the folder; exit code and output lines."""
+    previous = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(cli, ["validate", "."], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return result.exit_code, result.output.splitlines()
+
+
+def validate(tmp_path: Path, mission: str = MISSION, **companies: str) -> tuple[int, list[str]]:
+    """Build a folder and validate it."""
+    return run_validate(make_folder(tmp_path / "m", mission, **companies))
+
+
+def test_valid_folder_passes(tmp_path):
+    code, lines = validate(tmp_path)
+    assert code == 0, lines
+    assert lines[0] == "0 error(s), 0 warning(s) in 3 file(s)"
+    assert "2 companies" in lines[1]
+
+
+def test_yaml_syntax_error_is_located(tmp_path):
+    code, lines = validate(tmp_path, genomix=GENOMIX.replace("attends: [osaka]", "attends: [osaka"))
+    assert code == 1
+    assert "companies/genomix.yaml:10:14: error: YAML syntax: did not find expected ',' or ']' " \
+        "(while parsing a flow sequence that began at line 9, column 10)" in lines, lines
+
+
+def test_unknown_key_suggests_closest(tmp_path):
+    code, lines = validate(tmp_path, kansai=KANSAI.replace("country: JP", "countyr: JP"))
+    assert code == 1
+    assert "companies/kansai.yaml:4:1: error: unknown key 'countyr'; did you mean 'country'?" \
+        in lines
+
+
+def test_nested_unknown_key(tmp_path):
+    text = GENOMIX.replace("    email: laura", "    emial: x\n    email: laura")
+    code, lines = validate(tmp_path, genomix=text)
+    assert "companies/genomix.yaml:8:5: error: unknown key 'emial'; did you mean 'email'?" in lines
+
+
+def test_wrong_type(tmp_path):
+    text = MISSION.replace("tables: 4\n  - id", "tables: [four\n  - id")
+    code, lines = validate(tmp_path, mission=text.replace("[four", "{four: 1}"))
+    assert code == 1
+    assert any(line.startswith("mission.yaml:24:13: error: partnering[0].tables:")
+               for line in lines), lines
+
+
+def test_wrong_integer(tmp_path):
+    code, lines = validate(tmp_path, mission=MISSION.replace("meeting_minutes: 30",
+                                                             "meeting_minutes: half an hour"))
+    assert "mission.yaml:22:22: error: partnering[0].meeting_minutes: expected a whole number, " \
+        "got 'half an hour'" in lines
+
+
+def test_impossible_date(tmp_path):
+    text = MISSION.replace("date: 2016-10-11", "date: 2016-02-30")
+    code, lines = validate(tmp_path, mission=text)
+    assert code == 1
+    assert any(line.startswith("mission.yaml:20:11: error: partnering[0].date: '2016-02-30' is an "
+                               "impossible date") for line in lines), lines
+
+
+def test_impossible_time(tmp_path):
+    code, lines = validate(tmp_path, mission=MISSION.replace('"2016-10-10 09:30"',
+                                                             '"2016-10-10 25:30"'))
+    assert "mission.yaml:13:12: error: programme[0].start: '25:30' is an impossible time" in lines
+
+
+def test_unknown_time_zone_suggests(tmp_path):
+    code, lines = validate(tmp_path, mission=MISSION.replace("timezone: Asia/Tokyo\nstart",
+                                                             "timezone: Asia/Tokio\nstart"))
+    assert "mission.yaml:4:11: error: timezone: unknown time zone 'Asia/Tokio'; did you mean " \
+        "'Asia/Tokyo'?" in lines
+
+
+def test_end_before_start(tmp_path):
+    code, lines = validate(tmp_path, mission=MISSION.replace('end: "2016-10-10 12:30"',
+                                                             'end: "2016-10-10 08:30"'))
+    assert code == 1
+    assert "mission.yaml:14:10: error: end 2016-10-10 08:30 is not after start" in lines
+
+
+def test_mission_end_before_start(tmp_path):
+    code, lines = validate(tmp_path, mission=MISSION.replace("end: 2016-10-14", "end: 2016-10-01"))
+    assert "mission.yaml:6:6: error: end 2016-10-01 is before start 2016-10-09" in lines
+
+
+def test_window_ending_before_it_starts(tmp_path):
+    code, lines = validate(tmp_path, mission=MISSION.replace('["14:00-15:05"]\n    meeting',
+                                                             '["15:00-14:00"]\n    meeting'))
+    assert "mission.yaml:21:15: error: partnering[0].windows[0]: window '15:00-14:00' ends " \
+        "before it starts" in lines
+
+
+def test_unknown_venue(tmp_path):
+    code, lines = validate(tmp_path, mission=MISSION.replace("    venue: senri\npartnering",
+                                                             "    venue: senry\npartnering"))
+    assert "mission.yaml:15:12: error: unknown venue 'senry'; did you mean 'senri'?" in lines
+
+
+def test_unknown_session(tmp_path):
+    code, lines = validate(tmp_path, genomix=GENOMIX.replace("[osaka]", "[osaka, kyoto]"))
+    assert "companies/genomix.yaml:9:18: error: unknown partnering session 'kyoto'" in lines
+
+
+def test_unknown_company(tmp_path):
+    code, lines = validate(tmp_path, genomix=GENOMIX.replace("company: kansai-bioworks",
+                                                             "company: kansai-bioworx"))
+    assert "companies/genomix.yaml:11:14: error: unknown company 'kansai-bioworx'; did you mean " \
+        "'kansai-bioworks'?" in lines
+
+
+def test_duplicate_company_id(tmp_path):
+    code, lines = validate(tmp_path, kansai2=KANSAI.replace("Haruto Sato", "Yui Tanaka"))
+    assert code == 1
+    assert "companies/kansai2.yaml:1:5: error: company id 'kansai-bioworks' is also used by " \
+        "companies/kansai.yaml" in lines
+
+
+def test_company_meeting_itself(tmp_path):
+    code, lines = validate(tmp_path, genomix=GENOMIX.replace("company: kansai-bioworks",
+                                                             "company: genomix-bcn"))
+    assert "companies/genomix.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
+
+
+def test_wish_without_common_session_is_a_warning(tmp_path):
+    code, lines = validate(tmp_path, kansai=KANSAI + "attends: [yokohama]\n")
+    assert code == 0
+    assert "companies/genomix.yaml:11:14: warning: 'genomix-bcn' and 'kansai-bioworks' share no " \
+        "partnering session, so they cannot meet" in lines
+
+
+def test_bad_email(tmp_path):
+    code, lines = validate(tmp_path, kansai=KANSAI.replace("haruto.sato@example.com",
+                                                           "haruto.sato(at)example.com"))
+    assert "companies/kansai.yaml:7:12: error: delegates[0].email: 'haruto.sato(at)example.com' " \
+        "is not an e-mail address" in lines
+
+
+def test_company_without_delegates(tmp_path):
+    text = KANSAI.split("delegates:")[0] + "delegates: []\n"
+    code, lines = validate(tmp_path, kansai=text)
+    assert code == 1
+    assert "companies/kansai.yaml:5:12: error: company 'kansai-bioworks' has no delegates; list " \
+        "at least one person" in lines
+
+
+def test_window_not_holding_whole_meetings_is_a_warning(tmp_path):
+    code, lines = validate(tmp_path, mission=MISSION.replace('["14:00-15:05"]\n    meeting',
+                                                             '["14:00-15:30"]\n    meeting'))
+    assert code == 0
+    assert "mission.yaml:21:15: warning: window 14:00-15:30 does not hold a whole number of " \
+        "30+5 minute meetings (25 minutes left over)" in lines
+
+
+def test_unavailability_outside_mission_is_a_warning(tmp_path):
+    code, lines = validate(tmp_path, kansai=KANSAI + 'unavailable: ["2017-01-05"]\n')
+    assert code == 0
+    assert "companies/kansai.yaml:8:15: warning: unavailable 2017-01-05 00:00 is outside the " \
+        "mission dates (2016-10-09 to 2016-10-14)" in lines
+
+
+def test_yaml_1_2_keeps_what_was_written(tmp_path):
+    from scheduler.loader import load
+
+    folder = make_folder(tmp_path / "m", kansai=KANSAI.replace("country: JP", "country: NO")
+                         .replace("name: Kansai Bioworks", "name: 0123"))
+    loaded = load(folder)
+    assert not loaded.errors
+    kansai = loaded.folder.companies["kansai-bioworks"]
+    assert kansai.country == "NO" and kansai.name == "0123"
+    windows = loaded.folder.mission.partnering[0].windows
+    assert windows[0][0].hour == 14 and windows[0][0].minute == 0
+
+
+def test_unquoted_time_stays_a_time(tmp_path):
+    text = MISSION.replace('start: "2016-10-10 09:30"', "start: 2016-10-10 09:30")
+    code, lines = validate(tmp_path, mission=text)
+    assert code == 0, lines
+
+
+def test_python_tags_never_build_objects(tmp_path):
+    text = KANSAI.replace("name: Kansai Bioworks", "name: !!python/object/apply:os.system [ls]")
+    code, lines = validate(tmp_path, kansai=text)
+    assert code == 1
+    assert "companies/kansai.yaml:2:7: error: YAML tag 'tag:yaml.org,2002:python/object/apply:" \
+        "os.system' is not allowed here" in lines
+
+
+def test_several_mistakes_in_several_files_all_reported(tmp_path):
+    genomix = (GENOMIX.replace("country: ES", "country: Spain")
+               .replace("laura.puig@example.com", "laura.puig")
+               .replace("priority: high", "priority: urgent"))
+    kansai = KANSAI.replace("side: host", "sdie: host")
+    mission = MISSION.replace("tables: 4\n  - id", "tables: -2\n  - id").replace(
+        "Asia/Tokyo\nstart", "Asia/Tokio\nstart")
+    code, lines = validate(tmp_path, mission=mission, genomix=genomix, kansai=kansai)
+    assert code == 1
+    located = [line for line in lines if ": error: " in line]
+    files = {line.split(":")[0] for line in located}
+    assert files == {"mission.yaml", "companies/genomix.yaml", "companies/kansai.yaml"}
+    assert len(located) >= 6, lines
+    assert lines[-1].startswith(f"{len(located)} error(s)")
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary\xff", b"- just\n- a list\n",
+                                     b"\xff\xfe not utf8", b"a: [unclosed\n", b"a: *nowhere\n"])
+def test_no_traceback_for_broken_files(tmp_path, content):
+    folder = make_folder(tmp_path / "m")
+    (folder / "companies" / "broken.yaml").write_bytes(content)
+    code, lines = run_validate(folder)
+    assert code == 1
+    assert any(line.startswith("companies/broken.yaml:") and ": error: " in line for line in lines)
+
+
+def test_huge_file_is_refused_cleanly(tmp_path):
+    folder = make_folder(tmp_path / "m")
+    with open(folder / "companies" / "huge.yaml", "wb") as handle:
+        handle.write(b"description: " + b"x" * (50 * 1024 * 1024) + b"\n")
+    code, lines = run_validate(folder)
+    assert code == 1
+    assert "companies/huge.yaml:1:1: error: file is 52.4 MB; the limit is 1000 kB" in lines
+
+
+def test_folder_without_mission_yaml(tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, lines = run_validate(tmp_path / "empty")
+    assert code == 1
+    assert lines[0] == ".: error: no mission.yaml here; create one with `mission init .`"
+
+
+def test_billion_laughs_is_refused(tmp_path):
+    levels = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i-1}'] * 10)}]" for i in range(1, 9)]
+    folder = make_folder(tmp_path / "m")
+    (folder / "companies" / "bomb.yaml").write_text("\n".join(levels) + "\n")
+    code, lines = run_validate(folder)
+    assert code == 1
+    assert any("YAML nodes" in line for line in lines)
+
+
+
+
+def test_company_problems_reported_even_when_mission_yaml_is_broken(tmp_path):
+    mission = MISSION.replace("title: Test mission", "title: [unclosed")
+    genomix = GENOMIX.replace("company: kansai-bioworks", "company: genomix-bcn")
+    code, lines = validate(tmp_path, mission=mission, genomix=genomix)
+    assert code == 1
+    assert any(line.startswith("mission.yaml:") for line in lines)
+    assert "companies/genomix.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
