@@ -1,0 +1,130 @@
+"""JSON Schemas agree with the models; the fast loader agrees with ruamel's YAML 1.2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from cli import cli
+from scheduler.loader import company_files, load
+from scheduler.templates import SCHEMAS, init_folder, schema_text
+from scheduler.yamlio import read_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted(p for p in (ROOT / "seeds").iterdir() if (p / "mission.yaml").is_file())
+
+
+def ruamel_data(path: Path) -> object:
+    """What a YAML 1.2 editor sees: ruamel's safe loader, dates as ISO text."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.version = (1, 2)
+    return _jsonable(yaml.load(path.read_text(encoding="utf-8")))
+
+
+def _jsonable(value: object) -> object:
+    """Dates and datetimes as text, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    """A validator for one of our schemas."""
+    schema = json.loads(schema_text(SCHEMAS[name]))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def seed_files() -> list[tuple[str, Path]]:
+    """(schema name, file) for every seed file."""
+    files = []
+    for seed in SEEDS:
+        files.append(("mission.schema.json", seed / "mission.yaml"))
+        files += [("company.schema.json", p) for p in company_files(seed)]
+    return files
+
+
+def test_there_are_six_seeds():
+    assert len(SEEDS) == 6, [s.name for s in SEEDS]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
+def test_seed_validates_with_no_errors(seed):
+    loaded = load(seed)
+    assert not loaded.errors, "\n".join(map(str, loaded.errors))
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
+def test_seed_files_match_the_json_schemas(seed):
+    for name, path in seed_files():
+        if path.is_relative_to(seed):
+            errors = list(validator(name).iter_errors(ruamel_data(path)))
+            assert not errors, f"{path}: {errors[0].message} at {list(errors[0].path)}"
+
+
+def test_committed_seed_schemas_are_current():
+    for name, model in SCHEMAS.items():
+        assert (ROOT / "seeds" / "schemas" / name).read_text() == schema_text(model)
+
+
+def test_schema_rejects_what_the_model_rejects():
+    bad = {"id": "x", "name": "X", "side": "delegation", "country": "ES", "delegats": []}
+    assert list(validator("company.schema.json").iter_errors(bad))
+    bad_side = {"id": "x", "name": "X", "side": "buyer", "country": "ES"}
+    assert list(validator("company.schema.json").iter_errors(bad_side))
+
+
+def test_init_template_validates_and_matches_schema(tmp_path):
+    written = init_folder(tmp_path / "m", None, False)
+    assert (tmp_path / "m" / "schemas" / "company.schema.json") in written
+    template = tmp_path / "m" / "companies" / "_template.yaml"
+    assert template.read_text().startswith("# yaml-language-server: $schema=../schemas/")
+    assert not list(validator("company.schema.json").iter_errors(ruamel_data(template)))
+    assert not list(validator("mission.schema.json").iter_errors(
+        ruamel_data(tmp_path / "m" / "mission.yaml")))
+    assert not load(tmp_path / "m").errors
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "m")])
+    assert result.exit_code == 0
+    again = CliRunner().invoke(cli, ["init", str(tmp_path / "m")])
+    assert again.exit_code == 1
+    assert "exists; use --force to overwrite" in again.output
+
+
+@pytest.mark.parametrize("schema_name,path", seed_files(), ids=lambda v: str(v)[-40:])
+def test_fast_loader_reads_what_ruamel_reads(schema_name, path):
+    ours = read_yaml(path).data
+    theirs = ruamel_data(path)
+    assert _normalise(ours) == _normalise(theirs)
+
+
+def _normalise(value: object) -> object:
+    """Compare as text: our loader keeps scalars as written, ruamel types them."""
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    return None if value is None else str(value)
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    top = runner.invoke(cli, ["--help"])
+    assert top.exit_code == 0 and "mission validate DIR" in top.output
+    for name in cli.commands:
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert len(result.output.splitlines()) > 4, name
