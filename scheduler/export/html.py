@@ -1,0 +1,124 @@
+"""Printable HTML: agendas per company and delegate, the organiser's report, table signs.
+
+One Jinja2 template set (scheduler/templates/*.html.j2) with autoescape on, and one
+print stylesheet inlined into every page: the files open offline, by e-mail, and
+fetch nothing. Output depends only on the mission and the schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from scheduler.errors import ExportError
+from scheduler.export import ExportOptions
+from scheduler.export.agenda import Agenda, all_agendas, company_name, session_zone
+from scheduler.export.report import build_grids, build_signs, company_rows
+from scheduler.model import MissionFolder
+from scheduler.schedule import Schedule, write_atomic
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+AGENDAS = "agendas"
+REPORT = "report.html"
+SIGNAGE = "signage.html"
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Named:
+    """An unplaced request or a change, with company names for display."""
+
+    names: list[str]
+    item: object
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.item, name)
+
+
+def longdate(day: date) -> str:
+    """'Tuesday 11 October 2016', independent of the machine's locale."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def pct(value: float) -> str:
+    """A share as a whole percentage."""
+    return f"{round(value * 100)}%"
+
+
+def is_web(url: str) -> bool:
+    """Only http(s) links become clickable (never javascript: or data:)."""
+    return url.lower().startswith(("https://", "http://"))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The template environment: autoescape everywhere, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(longdate=longdate, pct=pct, is_web=is_web)
+    return env
+
+
+def _common(folder: MissionFolder, schedule: Schedule) -> dict[str, object]:
+    """Context every page needs."""
+    return {"mission": folder.mission, "generated": schedule.generated.isoformat(),
+            "generated_text": f"{schedule.generated:%Y-%m-%d %H:%M %z}"}
+
+
+def render(template: str, **context: object) -> str:
+    """Render one template to text."""
+    return environment().get_template(template).render(**context)
+
+
+def agenda_html(folder: MissionFolder, schedule: Schedule, agenda: Agenda) -> str:
+    """One agenda as a self-contained HTML page."""
+    zones = sorted({folder.mission.timezone} | {
+        session_zone(folder, s) for s in folder.mission.partnering})
+    return render("agenda.html.j2", agenda=agenda, zones=zones, **_common(folder, schedule))
+
+
+def report_html(folder: MissionFolder, schedule: Schedule, options: ExportOptions) -> str:
+    """The organiser's report: quality, companies, unplaced, changes, meeting grids."""
+    def named(items: list) -> list[Named]:
+        return [Named([company_name(folder, c) for c in i.companies], i) for i in items]
+
+    return render(
+        "report.html.j2", q=schedule.quality, companies=company_rows(folder, schedule),
+        unplaced=named(schedule.unplaced), changes=named(schedule.changes),
+        grids=build_grids(folder, schedule), pdf="pdf" in options.formats,
+        csv="csv" in options.formats, **_common(folder, schedule))
+
+
+def signage_html(folder: MissionFolder, schedule: Schedule) -> str:
+    """Table signs: one page per table and session."""
+    return render("signage.html.j2", signs=build_signs(folder, schedule),
+                  **_common(folder, schedule))
+
+
+def _write(path: Path, text: str) -> Path:
+    """Write one output file, turning OS errors into ExportError."""
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def write_html(folder: MissionFolder, schedule: Schedule, out: Path,
+               options: ExportOptions) -> list[Path]:
+    """Write report.html, signage.html and agendas/<company>[--<delegate>].html under `out`."""
+    written = [_write(out / REPORT, report_html(folder, schedule, options)),
+               _write(out / SIGNAGE, signage_html(folder, schedule))]
+    for agenda in all_agendas(folder, schedule):
+        written.append(_write(out / AGENDAS / f"{agenda.slug}.html",
+                              agenda_html(folder, schedule, agenda)))
+    return written
