@@ -1,0 +1,1 @@
+"""The meeting solver: search space, greedy start, LP bound, lexicographic CP-SAT."""

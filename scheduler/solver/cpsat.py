@@ -1,0 +1,251 @@
+"""The CP-SAT model and its lexicographic objective.
+
+One boolean per candidate meeting (scheduler.solver.space); every packing
+constraint becomes a linear "<= cap"; locked meetings are fixed to 1. The levels of
+DESIGN.md section 5 are solved one after the other on the same model; after each
+solve the level's value is added as a constraint (">= value" or "<= value") and the
+solution is given as the hint of the next level, so a later level can never trade
+away an earlier one:
+
+  1.  must-haves placed (the count of must requests with a meeting; all are required,
+      planning raises InfeasibleError when one is missing),
+  1b. re-planning: previous meetings kept exactly in their slot,
+  2.  priority weight placed (sum of Request.weight per meeting),
+  3.  fairness: the smallest placed/requested share over delegation companies,
+      scaled to an integer in 0..FAIR_SCALE,
+  4.  idle slots between a company's first and last meeting of a session day.
+  5.  table stability is solved after the slots (scheduler.solver.tables): tables of
+      one pool are interchangeable, so it is optimal given the slots.
+
+Limits are deterministic (max_deterministic_time from the time limit, a fixed seed,
+interleaved search with several workers), so the same input gives the same answer.
+The solve runs in a thread so that Ctrl-C stops the search and keeps the best
+solution found so far.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.solver.space import Space
+
+FAIR_SCALE = 1000
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Settings:
+    """How to run CP-SAT: budget (deterministic seconds), seed, workers, progress sink."""
+
+    time_limit: float = 30.0
+    seed: int = 0
+    workers: int = 1
+    progress: Progress | None = None
+    clock: Callable[[], float] | None = None
+
+
+@dataclass
+class Outcome:
+    """The chosen candidates and how good the proof is."""
+
+    chosen: set[int]
+    status: str  # optimal | feasible | interrupted | infeasible | unknown
+    gap: float = 0.0
+    levels: dict[str, int] = field(default_factory=dict)
+
+
+class _Watch(cp_model.CpSolverSolutionCallback):
+    """Records the latest objective and bound for progress lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.best: float | None = None
+        self.bound: float | None = None
+
+    def on_solution_callback(self) -> None:
+        """Remember the objective of the new solution."""
+        self.best = self.objective_value
+        self.bound = self.best_objective_bound
+
+
+class Lexicographic:
+    """The model, its levels, and the solve loop."""
+
+    def __init__(self, space: Space, settings: Settings) -> None:
+        self.space, self.settings = space, settings
+        self.model = cp_model.CpModel()
+        self.x = [self.model.new_bool_var(f"x{i}") for i in range(len(space.vars))]
+        for packing in space.constraints:
+            self.model.add(sum(self.x[v] for v in packing.vars) <= packing.cap)
+        for v in sorted(space.fixed):
+            self.model.add(self.x[v] == 1)
+        self.spent = 0.0
+        self.interrupted = False
+
+    def musts(self) -> cp_model.LinearExprT | None:
+        """Level 1: must requests with at least one meeting."""
+        terms = []
+        for r, vars_ in sorted(self.space.by_request().items()):
+            if self.space.requests[r].must:
+                placed = self.model.new_bool_var(f"must{r}")
+                self.model.add(placed <= sum(self.x[v] for v in vars_))
+                terms.append(placed)
+        return sum(terms) if terms else None
+
+    def kept(self, keep: set[int]) -> cp_model.LinearExprT | None:
+        """Level 1b: previous meetings kept in their slot."""
+        return sum(self.x[v] for v in sorted(keep)) if keep else None
+
+    def weight(self) -> cp_model.LinearExprT:
+        """Level 2: priority weight placed."""
+        return sum(self.space.requests[var.request].weight * self.x[i]
+                   for i, var in enumerate(self.space.vars))
+
+    def fairness(self) -> cp_model.LinearExprT | None:
+        """Level 3: FAIR_SCALE times the smallest share, over delegation companies."""
+        requested: dict[str, int] = defaultdict(int)
+        for q in self.space.requests:
+            for c in q.companies:
+                requested[c] += q.meetings
+        vars_of = self.space.by_company()
+        shares = [(c, n) for c, n in sorted(requested.items())
+                  if self.space.folder.companies[c].side == "delegation" and c in vars_of]
+        if not shares:
+            return None
+        z = self.model.new_int_var(0, FAIR_SCALE, "fairness")
+        for c, n in shares:
+            self.model.add(FAIR_SCALE * sum(self.x[v] for v in vars_of[c]) >= n * z)
+        return z
+
+    def idle(self) -> cp_model.LinearExprT | None:
+        """Level 4: idle slots between each company's first and last meeting of a day."""
+        busy: dict[tuple, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for i, var in enumerate(self.space.vars):
+            slot = self.space.slots[var.slot]
+            for c in self.space.companies(var):
+                busy[(c, slot.session, slot.day)][slot.position].append(i)
+        holes = []
+        for key in sorted(busy):
+            holes += self._idle_of(busy[key])
+        return sum(holes) if holes else None
+
+    def _idle_of(self, busy: dict[int, list[int]]) -> list[cp_model.IntVar]:
+        """Idle indicators of one company-day: h[p] >= before[p] + after[p] - 1 - busy[p]."""
+        first, last = min(busy), max(busy)
+        if last - first < 2:
+            return []
+        m, x = self.model, self.x
+        before: dict[int, cp_model.IntVar] = {}
+        after: dict[int, cp_model.IntVar] = {}
+        for p in range(first + 1, last + 1):
+            before[p] = m.new_bool_var("")
+            if p - 1 in before:
+                m.add(before[p] >= before[p - 1])
+            for v in busy.get(p - 1, []):
+                m.add(before[p] >= x[v])
+        for p in range(last - 1, first - 1, -1):
+            after[p] = m.new_bool_var("")
+            if p + 1 in after:
+                m.add(after[p] >= after[p + 1])
+            for v in busy.get(p + 1, []):
+                m.add(after[p] >= x[v])
+        out = []
+        for p in range(first + 1, last):
+            h = m.new_bool_var("")
+            m.add(h >= before[p] + after[p] - 1 - sum(x[v] for v in busy.get(p, [])))
+            out.append(h)
+        return out
+
+    def levels(self, keep: set[int]) -> list[tuple[str, Callable[[], object], bool]]:
+        """(name, objective builder, maximise?) in lexicographic order."""
+        return [("must", self.musts, True), ("kept", lambda: self.kept(keep), True),
+                ("weight", self.weight, True), ("fairness", self.fairness, True),
+                ("idle", self.idle, False)]
+
+    def solve(self, hint: set[int], keep: set[int]) -> Outcome:
+        """Solve every level in turn; stop early on Ctrl-C."""
+        solution, outcome = set(hint), Outcome(set(hint), "optimal")
+        plan = self.levels(keep)
+        for n, (name, build, maximise) in enumerate(plan):
+            expr = build()
+            if expr is None or (isinstance(expr, int)):
+                continue
+            budget = max(0.05, (self.settings.time_limit - self.spent) / (len(plan) - n))
+            status, value, gap, found = self._solve_level(name, expr, maximise, solution, budget)
+            if status == cp_model.INFEASIBLE:
+                return Outcome(set(), "infeasible")
+            if found is None:
+                outcome.status = "interrupted" if self.interrupted else "unknown"
+                break
+            solution = found
+            outcome.levels[name] = value
+            if status != cp_model.OPTIMAL:
+                outcome.status, outcome.gap = "feasible", gap
+            self.model.add(expr >= value if maximise else expr <= value)
+            if self.interrupted:
+                outcome.status = "interrupted"
+                break
+        outcome.chosen = solution
+        return outcome
+
+    def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
+                     budget: float) -> tuple[int, int, float, set[int] | None]:
+        """One level: status, value, relative gap and the solution (None if none)."""
+        model = self.model
+        model.clear_hints()
+        for i, xi in enumerate(self.x):
+            model.add_hint(xi, i in hint)
+        (model.maximize if maximise else model.minimize)(expr)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.max_deterministic_time = budget
+        p.max_time_in_seconds = 4 * budget + 10  # safety net only; never reached normally
+        p.random_seed = self.settings.seed
+        p.num_workers = max(1, self.settings.workers)
+        p.interleave_search = self.settings.workers > 1
+        p.catch_sigint_signal = False
+        watch = _Watch()
+        status = self._run(solver, watch, name)
+        self.spent += solver.deterministic_time
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return status, 0, 1.0, None
+        value = round(solver.objective_value)
+        bound = solver.best_objective_bound
+        gap = abs(bound - value) / max(1.0, abs(value)) if status != cp_model.OPTIMAL else 0.0
+        found = {i for i, xi in enumerate(self.x) if solver.boolean_value(xi)}
+        return status, value, round(gap, 6), found
+
+    def _run(self, solver: cp_model.CpSolver, watch: _Watch, name: str) -> int:
+        """Solve in a thread; report progress; Ctrl-C stops the search, keeping the best."""
+        result: list[int] = []
+        thread = threading.Thread(
+            target=lambda: result.append(solver.solve(self.model, watch)), daemon=True)
+        clock = self.settings.clock
+        started = clock() if clock else 0.0
+        shown = started + 2.0
+        thread.start()
+        while thread.is_alive():
+            try:
+                thread.join(0.2)
+            except KeyboardInterrupt:
+                self.interrupted = True
+                solver.stop_search()
+                thread.join()
+                break
+            if clock and self.settings.progress and clock() >= shown and watch.best is not None:
+                shown = clock() + 1.0
+                self.settings.progress(f"{name}: {clock() - started:.0f} s, best "
+                                       f"{watch.best:.0f}, bound {watch.bound:.0f}")
+        return result[0] if result else cp_model.UNKNOWN
+
+
+def solve(space: Space, settings: Settings, hint: set[int], keep: set[int]) -> Outcome:
+    """Lexicographic CP-SAT over a search space (see the module docstring)."""
+    if not space.vars:
+        return Outcome(set(), "optimal")
+    return Lexicographic(space, settings).solve(hint, keep)

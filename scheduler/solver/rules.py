@@ -1,0 +1,227 @@
+"""One add_<rule> per hard rule (the names check.py uses for check_<rule>).
+
+Domain rules narrow, per company, the slots it may meet in (so candidates are only
+created where a meeting is possible); packing rules add "at most cap" constraints
+over candidates. Rules that hold by construction say so in their docstring.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from scheduler.model import Company, PartneringSession
+from scheduler.schedule import Meeting
+from scheduler.slots import (
+    delegate_blocks,
+    free,
+    programme_blocks,
+    time_groups,
+    unavailable_blocks,
+)
+from scheduler.solver.space import TABLES, VIDEO, Space, Var
+
+
+def add_slot_grid(space: Space) -> None:
+    """Meetings start on a slot of their session: candidates exist only on slots."""
+    for company in space.folder.companies:
+        space.allowed[company] = {s.index for s in space.slots}
+
+
+def add_meeting_shape(space: Space) -> None:
+    """Both companies known and distinct, each with a delegate (requests guarantee the rest)."""
+    for cid, company in space.folder.companies.items():
+        if not company.delegates:
+            space.allowed[cid] = set()
+
+
+def add_session_attendance(space: Space) -> None:
+    """A company meets only in the sessions it attends."""
+    for cid, company in space.folder.companies.items():
+        attended = set(space.folder.attends(company))
+        space.allowed[cid] = {i for i in space.allowed[cid]
+                              if space.slots[i].session in attended}
+
+
+def add_programme_conflict(space: Space) -> None:
+    """No meeting while a company attends a blocking programme item or travels."""
+    for cid, company in space.folder.companies.items():
+        blocks = programme_blocks(company, space.folder.mission)
+        space.allowed[cid] = {i for i in space.allowed[cid] if free(space.slots[i].utc, blocks)}
+
+
+def add_availability(space: Space) -> None:
+    """No meeting in a company's unavailable periods; record which delegates are free."""
+    for cid, company in space.folder.companies.items():
+        mission = space.folder.mission
+        blocks = unavailable_blocks(company, mission)
+        personal = delegate_blocks(company, mission)
+        people: dict[int, list[str]] = {}
+        for i in sorted(space.allowed[cid]):
+            span = space.slots[i].utc
+            if free(span, blocks):
+                here = [d for d, periods in personal.items() if free(span, periods)]
+                if here:
+                    people[i] = here
+        space.people[cid] = people
+        space.allowed[cid] = set(people)
+
+
+def owners_of(booth_owners: list[str], company: Company) -> bool:
+    """Whether a company is among a booth's owners (an id or cluster:<name>)."""
+    return company.id in booth_owners or (
+        company.cluster is not None and f"cluster:{company.cluster}" in booth_owners)
+
+
+def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> list[str]:
+    """Where a pair may meet in a session (the `booth_ownership` rule picks booths)."""
+    if session.virtual:
+        return [VIDEO]
+    companies = [space.folder.companies[c] for c in pair]
+    booths = [f"booth:{b.id}" for b in session.booths
+              if any(owners_of(b.owners, c) for c in companies)]
+    if booths:
+        return booths
+    return [TABLES] if session.tables else []
+
+
+def make_candidates(space: Space) -> None:
+    """One candidate per request, common free slot and allowed pool, in a stable order."""
+    sessions = {s.id: s for s in space.folder.mission.partnering}
+    for r, request in enumerate(space.requests):
+        a, b = request.companies
+        if a == b or a not in space.allowed or b not in space.allowed:
+            continue
+        for slot in sorted(space.allowed[a] & space.allowed[b]):
+            session = sessions[space.slots[slot].session]
+            for pool in pools(space, session, request.companies):
+                space.add_var(Var(r, slot, pool))
+
+
+def _company_vars(space: Space) -> dict[str, dict[int, list[int]]]:
+    """Company -> slot -> candidate indices."""
+    out: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, var in enumerate(space.vars):
+        for company in space.companies(var):
+            out[company][var.slot].append(i)
+    return out
+
+
+def add_one_meeting_at_a_time(space: Space) -> None:
+    """A company (or each delegate of a parallel one) is in one meeting at a time."""
+    groups = time_groups(space.slots)
+    for company, by_slot in sorted(_company_vars(space).items()):
+        parallel = space.folder.companies[company].parallel
+        for slot, vars_ in sorted(by_slot.items()):
+            cap = len(space.people[company][slot]) if parallel else 1
+            space.pack("one_meeting_at_a_time", f"{company}@{slot}", vars_, cap)
+        for group in groups:
+            used = [s for s in group if s in by_slot]
+            if len(used) < 2:
+                continue
+            vars_ = [v for s in used for v in by_slot[s]]
+            cap = len({d for s in used for d in space.people[company][s]}) if parallel else 1
+            space.pack("one_meeting_at_a_time", f"{company}@{used}", vars_, cap)
+
+
+def _pool_vars(space: Space) -> dict[tuple[int, str], list[int]]:
+    """(slot, pool) -> candidate indices."""
+    out: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i, var in enumerate(space.vars):
+        out[(var.slot, var.pool)].append(i)
+    return out
+
+
+def add_table_capacity(space: Space) -> None:
+    """A session's tables hold one meeting each per slot."""
+    sessions = {s.id: s for s in space.folder.mission.partnering}
+    for (slot, pool), vars_ in sorted(_pool_vars(space).items()):
+        if pool == TABLES:
+            tables = sessions[space.slots[slot].session].tables or []
+            space.pack("table_capacity", f"{slot}/{pool}", vars_, len(tables))
+
+
+def add_booth_ownership(space: Space) -> None:
+    """A booth holds at most booth.tables meetings per slot (owners chosen in make_candidates)."""
+    sessions = {s.id: s for s in space.folder.mission.partnering}
+    for (slot, pool), vars_ in sorted(_pool_vars(space).items()):
+        if pool.startswith("booth:"):
+            session = sessions[space.slots[slot].session]
+            booth = next(b for b in session.booths if f"booth:{b.id}" == pool)
+            space.pack("booth_ownership", f"{slot}/{pool}", vars_, booth.tables)
+
+
+def add_company_cap(space: Space) -> None:
+    """At most company.max_meetings overall and session.max_meetings_per_company per session."""
+    sessions = {s.id: s for s in space.folder.mission.partnering}
+    for company, by_slot in sorted(_company_vars(space).items()):
+        every = [v for vars_ in by_slot.values() for v in vars_]
+        cap = space.folder.companies[company].max_meetings
+        if cap is not None:
+            space.pack("company_cap", company, every, cap)
+        per_session: dict[str, list[int]] = defaultdict(list)
+        for slot, vars_ in by_slot.items():
+            per_session[space.slots[slot].session] += vars_
+        for sid, vars_ in sorted(per_session.items()):
+            cap = sessions[sid].max_meetings_per_company
+            if cap is not None:
+                space.pack("company_cap", f"{company}/{sid}", vars_, cap)
+
+
+def add_session_cap(space: Space) -> None:
+    """At most session.max_meetings meetings in a session."""
+    per_session: dict[str, list[int]] = defaultdict(list)
+    for i, var in enumerate(space.vars):
+        per_session[space.slots[var.slot].session].append(i)
+    for session in space.folder.mission.partnering:
+        if session.max_meetings is not None:
+            space.pack("session_cap", session.id, per_session[session.id], session.max_meetings)
+
+
+def add_requested_pair(space: Space) -> None:
+    """Only requested pairs meet (by construction), at most request.meetings times, once a slot."""
+    for r, vars_ in sorted(space.by_request().items()):
+        space.pack("requested_pair", space.requests[r].id, vars_, space.requests[r].meetings)
+        by_slot: dict[int, list[int]] = defaultdict(list)
+        for v in vars_:
+            by_slot[space.vars[v].slot].append(v)
+        for slot, same in sorted(by_slot.items()):
+            space.pack("requested_pair", f"{space.requests[r].id}@{slot}", same, 1)
+
+
+def meeting_var(space: Space, meeting: Meeting) -> Var | None:
+    """The candidate a schedule's meeting corresponds to, if it is still possible."""
+    if not space.lookup:
+        space.lookup.update({("r", q.id): r for r, q in enumerate(space.requests)})
+        space.lookup.update({("s", s.session, s.start): s.index for s in space.slots})
+    request = space.lookup.get(("r", meeting.request))
+    slot = space.lookup.get(("s", meeting.session, meeting.start))
+    if request is None or slot is None:
+        return None
+    session = space.folder.session(meeting.session)
+    pool = VIDEO if session.virtual else (f"booth:{meeting.booth}" if meeting.booth else TABLES)
+    var = Var(request, slot, pool)
+    return var if var in space.index else None
+
+
+def add_locked(space: Space, locked: list[Meeting]) -> None:
+    """Locked meetings of the previous schedule stay: their candidates are fixed to 1."""
+    for meeting in locked:
+        var = meeting_var(space, meeting)
+        if var is None:
+            space.problems.append(
+                f"locked meeting {meeting.id} ({' and '.join(meeting.companies)}, "
+                f"{meeting.start:%Y-%m-%d %H:%M} in {meeting.session}) can no longer take place "
+                "there; unlock it in schedule.json or run with --fresh")
+        else:
+            space.fixed[space.index[var]] = meeting
+
+
+DOMAIN_RULES: list[Callable[[Space], None]] = [
+    add_slot_grid, add_meeting_shape, add_session_attendance, add_programme_conflict,
+    add_availability,
+]
+PACKING_RULES: list[Callable[[Space], None]] = [
+    add_one_meeting_at_a_time, add_table_capacity, add_booth_ownership, add_company_cap,
+    add_session_cap, add_requested_pair,
+]

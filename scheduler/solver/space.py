@@ -1,0 +1,103 @@
+"""The search space: candidate meetings and packing constraints, built rule by rule.
+
+A candidate ("var") is one possible meeting: a request, a slot and a pool of
+interchangeable tables (the session's tables, one booth, or the video link of a
+virtual session). Candidates exist only where every domain rule allows them, so the
+model stays sparse. Every other hard rule is a packing constraint "at most `cap` of
+these candidates", which the greedy construction, the LP bound and CP-SAT all read.
+Locked meetings are candidates fixed to 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scheduler.model import MissionFolder
+from scheduler.requests import Request
+from scheduler.schedule import Meeting
+from scheduler.slots import Slot
+
+TABLES = "tables"
+VIDEO = "video"
+
+
+@dataclass(frozen=True, order=True)
+class Var:
+    """A candidate meeting: request index, slot index, table pool."""
+
+    request: int
+    slot: int
+    pool: str
+
+
+@dataclass(frozen=True)
+class Packing:
+    """At most `cap` of `vars` are placed; `rule` names the hard rule it encodes."""
+
+    rule: str
+    key: str
+    vars: tuple[int, ...]
+    cap: int
+
+
+@dataclass
+class Space:
+    """Candidates and constraints of one mission."""
+
+    folder: MissionFolder
+    requests: list[Request]
+    slots: list[Slot]
+    allowed: dict[str, set[int]] = field(default_factory=dict)
+    people: dict[str, dict[int, list[str]]] = field(default_factory=dict)
+    vars: list[Var] = field(default_factory=list)
+    index: dict[Var, int] = field(default_factory=dict)
+    constraints: list[Packing] = field(default_factory=list)
+    fixed: dict[int, Meeting] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    lookup: dict[tuple, int] = field(default_factory=dict)
+
+    def add_var(self, var: Var) -> int:
+        """Register a candidate once; return its index."""
+        if var not in self.index:
+            self.index[var] = len(self.vars)
+            self.vars.append(var)
+        return self.index[var]
+
+    def pack(self, rule: str, key: str, vars_: list[int], cap: int) -> None:
+        """Add 'at most cap of vars' unless it can never bind."""
+        if len(vars_) > cap:
+            self.constraints.append(Packing(rule, key, tuple(sorted(vars_)), cap))
+
+    def companies(self, var: Var) -> tuple[str, str]:
+        """The two companies of a candidate."""
+        return self.requests[var.request].companies
+
+    def by_request(self) -> dict[int, list[int]]:
+        """Request index -> its candidate indices."""
+        out: dict[int, list[int]] = {}
+        for i, var in enumerate(self.vars):
+            out.setdefault(var.request, []).append(i)
+        return out
+
+    def by_company(self) -> dict[str, list[int]]:
+        """Company id -> its candidate indices."""
+        out: dict[str, list[int]] = {}
+        for i, var in enumerate(self.vars):
+            for company in self.companies(var):
+                out.setdefault(company, []).append(i)
+        return out
+
+
+def build_space(folder: MissionFolder, requests: list[Request], slots: list[Slot],
+                locked: list[Meeting] | None = None) -> Space:
+    """Candidates and constraints for every hard rule (scheduler.solver.rules)."""
+    from scheduler.solver import rules
+
+    space = Space(folder, requests, slots)
+    for add in rules.DOMAIN_RULES:
+        add(space)
+    rules.make_candidates(space)
+    for add in rules.PACKING_RULES:
+        add(space)
+    rules.add_locked(space, locked or [])
+    return space

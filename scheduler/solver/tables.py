@@ -1,0 +1,148 @@
+"""Level 5, after the slots: which table of its pool each meeting gets, and delegates.
+
+Tables of one pool (a session's tables, or one booth's tables) are interchangeable,
+so the slot solve only counts meetings per pool; here each pool's meetings of a day
+get distinct tables per slot, minimising the number of times a company changes table
+between consecutive meetings (a stationary company keeps its table). A small CP-SAT
+per pool and day, hinted with a greedy assignment, does it; given the slots the
+result is optimal when the solve proves it (pools too large fall back to the greedy).
+Meetings kept from the previous schedule keep their table first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.solver.space import TABLES, VIDEO, Space
+
+MAX_CELLS = 40_000  # meetings x tables above which the greedy assignment is kept
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Where a placed candidate is held: table name and booth id (None for virtual)."""
+
+    table: str | None
+    booth: str | None
+
+
+def pool_tables(space: Space, session_id: str, pool: str) -> tuple[list[str], str | None]:
+    """The table names of a pool and its booth id."""
+    session = space.folder.session(session_id)
+    if pool == TABLES:
+        return list(session.tables or []), None
+    booth = next(b for b in session.booths if f"booth:{b.id}" == pool)
+    if booth.tables == 1:
+        return [booth.name], booth.id
+    return [f"{booth.name} / Table {k}" for k in range(1, booth.tables + 1)], booth.id
+
+
+def assign_tables(space: Space, chosen: set[int], previous: dict[int, str],
+                  seed: int = 0) -> dict[int, Seat]:
+    """A seat for every chosen candidate; `previous` maps candidates to their old table."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    seats: dict[int, Seat] = {}
+    for v in sorted(chosen):
+        var = space.vars[v]
+        slot = space.slots[var.slot]
+        if var.pool == VIDEO:
+            seats[v] = Seat(None, None)
+        else:
+            groups[(slot.session, slot.day, var.pool)].append(v)
+    for (session, _day, pool), vars_ in sorted(groups.items()):
+        names, booth = pool_tables(space, session, pool)
+        table_of = _assign_pool(space, vars_, names, previous, seed)
+        seats.update({v: Seat(names[k], booth) for v, k in table_of.items()})
+    return seats
+
+
+def _greedy(space: Space, vars_: list[int], names: list[str], previous: dict[int, str]
+            ) -> dict[int, int]:
+    """Slot by slot: old table, then a company's last table, then the first free one."""
+    last: dict[str, int] = {}
+    out: dict[int, int] = {}
+    by_slot: dict[int, list[int]] = defaultdict(list)
+    for v in vars_:
+        by_slot[space.vars[v].slot].append(v)
+    for slot in sorted(by_slot):
+        taken: set[int] = set()
+        here = sorted(by_slot[slot], key=lambda v: (previous.get(v) not in names, v))
+        for v in here:
+            wishes = [names.index(previous[v])] if previous.get(v) in names else []
+            wishes += [last[c] for c in space.companies(space.vars[v]) if c in last]
+            free = [k for k in wishes if k not in taken] or \
+                [k for k in range(len(names)) if k not in taken]
+            out[v] = free[0]
+            taken.add(free[0])
+            for c in space.companies(space.vars[v]):
+                last[c] = free[0]
+    return out
+
+
+def _assign_pool(space: Space, vars_: list[int], names: list[str], previous: dict[int, str],
+                 seed: int) -> dict[int, int]:
+    """Tables for one pool and day: CP-SAT minimising table changes, greedy as hint."""
+    start = _greedy(space, vars_, names, previous)
+    if len(vars_) * len(names) > MAX_CELLS or len(names) == 1:
+        return start
+    model = cp_model.CpModel()
+    t = {(v, k): model.new_bool_var("") for v in vars_ for k in range(len(names))}
+    by_slot: dict[int, list[int]] = defaultdict(list)
+    for v in vars_:
+        model.add_exactly_one(t[(v, k)] for k in range(len(names)))
+        by_slot[space.vars[v].slot].append(v)
+        if previous.get(v) in names:
+            model.add(t[(v, names.index(previous[v]))] == 1)
+        model.add_hint(t[(v, start[v])], True)
+    for same in by_slot.values():
+        for k in range(len(names)):
+            model.add_at_most_one(t[(v, k)] for v in same)
+    changes = []
+    for c, seq in sorted(_sequences(space, vars_).items()):
+        for a, b in zip(seq, seq[1:], strict=False):
+            moved = model.new_bool_var(f"{c}")
+            for k in range(len(names)):
+                model.add(moved >= t[(a, k)] - t[(b, k)])
+            changes.append(moved)
+    if not changes:
+        return start
+    model.minimize(sum(changes))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_deterministic_time = 2.0
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return start
+    return {v: k for (v, k), var in t.items() if solver.boolean_value(var)}
+
+
+def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
+    """Company -> its meetings of the pool in slot order."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for v in sorted(vars_, key=lambda v: space.vars[v].slot):
+        for c in space.companies(space.vars[v]):
+            out[c].append(v)
+    return out
+
+
+def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list[str]]]:
+    """Who attends each chosen candidate: every free delegate, or one for parallel companies."""
+    out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
+    busy: dict[str, list[tuple[object, object, str]]] = defaultdict(list)
+    for v in sorted(chosen, key=lambda v: (space.slots[space.vars[v].slot].utc, v)):
+        var = space.vars[v]
+        start, end = space.slots[var.slot].utc
+        for c in space.companies(var):
+            free = space.people[c][var.slot]
+            if space.folder.companies[c].parallel:
+                taken = {d for a, b, d in busy[c] if a < end and start < b}
+                pick = next((d for d in free if d not in taken), free[0])
+                busy[c].append((start, end, pick))
+                out[v][c] = [pick]
+            else:
+                out[v][c] = list(free)
+    return out
