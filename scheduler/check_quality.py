@@ -1,8 +1,9 @@
 """Quality figures of a schedule, recomputed independently (DESIGN.md section 5).
 
-placed / requested meetings; idle slots (for each company and session, the slots
-between its first and last meeting in which it has none, summed over the
-session's whole slot sequence) and holes (the runs of such idle slots); and
+placed / requested meetings (and their priority weights); idle slots (for each
+company and session day, the slots between its first and last meeting in which
+it has none, summed; a night is not idle time) and holes (the runs of such idle
+slots); and
 fairness (the smallest placed/requested share of a delegation company that asked
 for meetings; 1.0 when none did).
 """
@@ -10,23 +11,27 @@ for meetings; 1.0 when none did).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from scheduler.check_times import slot_starts
 from scheduler.model import MissionFolder
 from scheduler.requests import build_requests, pair_id
 from scheduler.schedule import Schedule
 
-FIGURES = ("requested", "placed", "idle_slots", "holes", "fairness")
+FIGURES = ("requested", "placed", "weight_requested", "weight_placed", "idle_slots", "holes",
+           "fairness")
 
 
 def quality_figures(folder: MissionFolder, schedule: Schedule) -> dict[str, int | float]:
     """The figures of FIGURES, from the mission and the schedule's meetings alone."""
     requests = build_requests(folder)
+    weight = {r.id: r.weight for r in requests}
     idle, holes = idle_and_holes(folder, schedule)
     return {
         "requested": sum(r.meetings for r in requests),
         "placed": len(schedule.meetings),
+        "weight_requested": sum(r.weight * r.meetings for r in requests),
+        "weight_placed": sum(weight.get(pair_id(*m.companies), 0) for m in schedule.meetings),
         "idle_slots": idle,
         "holes": holes,
         "fairness": fairness(folder, schedule),
@@ -34,16 +39,16 @@ def quality_figures(folder: MissionFolder, schedule: Schedule) -> dict[str, int 
 
 
 def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]:
-    """Idle slots and holes summed over every company and session."""
-    index: dict[str, dict[datetime, int]] = {
-        s.id: {start: i for i, start in enumerate(slot_starts(folder, s))}
+    """Idle slots and holes summed over every company and session day."""
+    index: dict[str, dict[datetime, tuple[date, int]]] = {
+        s.id: {start: (start.date(), i) for i, start in enumerate(slot_starts(folder, s))}
         for s in folder.mission.partnering
     }
-    used: dict[tuple[str, str], set[int]] = defaultdict(set)
+    used: dict[tuple[str, str, date], set[int]] = defaultdict(set)
     for m in schedule.meetings:
-        slot = index.get(m.session, {}).get(m.start)
+        day, slot = index.get(m.session, {}).get(m.start, (None, None))
         for c in set(m.companies) if slot is not None else ():
-            used[(c, m.session)].add(slot)
+            used[(c, m.session, day)].add(slot)
     idle = holes = 0
     for slots in used.values():
         gaps = [i for i in range(min(slots), max(slots) + 1) if i not in slots]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scheduler.model import Company, Mission, MissionFolder
 from scheduler.requests import pair_id
-from scheduler.schedule import Meeting, Quality, Schedule
+from scheduler.schedule import Meeting, Quality, Schedule, write_schedule
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -88,3 +90,14 @@ def schedule(*meetings: Meeting, **quality: object) -> Schedule:
                "idle_slots": 0, "holes": 0, "fairness": 0.0, **quality}
     return Schedule(mission="japan", generated=datetime(2016, 10, 1, tzinfo=TOKYO),
                     meetings=list(meetings), quality=Quality(**figures))
+
+
+def write_folder(root: Path, folder: MissionFolder, *meetings: Meeting, **quality: object) -> Path:
+    """Write a mission folder (JSON is YAML) and its schedule.json under `root`."""
+    (root / "companies").mkdir(parents=True)
+    (root / "mission.yaml").write_text(json.dumps(MISSION), encoding="utf-8")
+    for company in folder.companies.values():
+        data = company.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        (root / "companies" / f"{company.id}.yaml").write_text(json.dumps(data), "utf-8")
+    write_schedule(schedule(*meetings, **quality), root)
+    return root

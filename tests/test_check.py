@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 
 import pytest
-from check_kit import make_folder, meet, online, schedule
+from check_kit import make_folder, meet, online, schedule, write_folder
+from click.testing import CliRunner
 
-from scheduler.check import RULES, check_schedule
+from cli import cli
+from scheduler.check import RULES, check_schedule, quality_figures
 from scheduler.model import Booth, Match
 
 GK, GO = "genomix--kansai", "genomix--osaka-pharma"
@@ -409,3 +411,65 @@ def test_locked_meetings_stay():
                  ) == {"locked"}
     out = [str(v) for v in check_schedule(folder, schedule(), before)]
     assert out == [f"locked: {GK}: locked meeting was dropped"]
+
+
+# quality figures
+
+def test_quality_figures_recomputed():
+    folder = make_folder()
+    # genomix: 14:00 and 16:00 with 14:35 free between (1 idle slot, 1 hole); biom-x: nothing
+    plan = schedule(meet("genomix", "kansai"), meet("genomix", "osaka-pharma", at="16:00"),
+                    online("gene-two", "osaka-pharma"))
+    figures = quality_figures(folder, plan)
+    assert figures == {"requested": 5, "placed": 3, "weight_requested": 10, "weight_placed": 6,
+                       "idle_slots": 1, "holes": 1, "fairness": 0.0}
+
+
+def test_quality_idle_slots_count_per_session_day():
+    folder = make_folder()
+    folder.mission.partnering[1].dates = [folder.mission.partnering[1].days[0]]
+    folder.mission.partnering[1].date = None
+    folder.mission.partnering[1].dates.append(date(2016, 10, 14))
+    # yokohama has one slot a day: meetings on two days leave no idle slot between them
+    plan = schedule(meet("genomix", "kansai", session="yokohama", day="2016-10-13", at="10:00"),
+                    meet("genomix", "osaka-pharma", session="yokohama", day="2016-10-14",
+                         at="10:00"))
+    assert quality_figures(folder, plan)["idle_slots"] == 0
+    plan = schedule(meet("genomix", "kansai"), meet("biom-x", "kansai", at="16:00"))
+    assert quality_figures(folder, plan)["idle_slots"] == 1  # kansai 14:00, 16:00
+
+
+# mission check
+
+def test_mission_check_valid(tmp_path):
+    folder = make_folder()
+    meetings = (meet("genomix", "kansai"), meet("genomix", "osaka-pharma", at="14:35"))
+    root = write_folder(tmp_path / "m", folder, *meetings, requested=5, placed=2,
+                        weight_requested=10, weight_placed=4, fairness=0.0)
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "quality (recomputed): 2 of 5 requested meetings placed, 0 idle slot(s) in 0 hole(s), "
+        "fairness 0.00", "every rule holds for the 2 meeting(s)"]
+
+
+def test_mission_check_reports_violations_and_stale_figures(tmp_path):
+    folder = make_folder()
+    meetings = (meet("genomix", "kansai"), meet("genomix", "osaka-pharma", table="Table 2"))
+    root = write_folder(tmp_path / "m", folder, *meetings, requested=5, placed=2,
+                        weight_requested=10, weight_placed=4, fairness=0.5)
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == 4
+    assert f"one_meeting_at_a_time: {GO}: genomix has two meetings at 2016-10-11 14:00 " \
+           f"({GK}, {GO})" in result.output
+    assert "quality differs from schedule.json: fairness: schedule.json says 0.5, " \
+           "recomputed 0.0" in result.output
+    assert "1 violation(s): 1 one_meeting_at_a_time" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_mission_check_without_schedule(tmp_path):
+    root = write_folder(tmp_path / "m", make_folder())
+    (root / "schedule.json").unlink()
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == 4 and "no schedule yet" in result.output
