@@ -1,0 +1,76 @@
+"""meetings.csv: one row per meeting, for spreadsheets.
+
+UTF-8 with a byte-order mark so Excel detects the encoding, CRLF line ends, and
+`,` or `;` as separator (Excel in much of Europe expects `;`). Cells that a
+spreadsheet would run as a formula (starting with = + - @) get a leading
+apostrophe. Rows follow the meetings' order in time, then id.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from scheduler.errors import ExportError
+from scheduler.export import ExportOptions
+from scheduler.export.agenda import company_name, delegate_names, local, session_zone
+from scheduler.model import MissionFolder
+from scheduler.schedule import Meeting, Schedule
+
+MEETINGS_CSV = "meetings.csv"
+COLUMNS = (
+    "date", "start", "end", "timezone", "session", "table", "company_a", "company_a_name",
+    "company_b", "company_b_name", "delegates_a", "delegates_b", "priority", "mutual",
+    "video_link", "meeting",
+)
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """Text a spreadsheet shows as text, never evaluates as a formula."""
+    return f"'{value}" if value.startswith(_FORMULA) else value
+
+
+def meeting_row(folder: MissionFolder, meeting: Meeting) -> list[str]:
+    """One meeting as CSV cells, in COLUMNS order, times in the session's zone."""
+    session = folder.session(meeting.session)
+    zone = session_zone(folder, session)
+    start, end = local(meeting.start, zone), local(meeting.end, zone)
+    a, b = meeting.companies
+    row = [
+        f"{start:%Y-%m-%d}", f"{start:%H:%M}", f"{end:%H:%M}", zone, session.title,
+        meeting.table or ("online" if session.virtual else ""),
+        a, company_name(folder, a), b, company_name(folder, b),
+        "; ".join(delegate_names(folder, meeting, a)),
+        "; ".join(delegate_names(folder, meeting, b)),
+        meeting.priority, "yes" if meeting.mutual else "no", meeting.video_link or "", meeting.id,
+    ]
+    return [cell(v) for v in row]
+
+
+def meetings_csv(folder: MissionFolder, schedule: Schedule, separator: str = ",") -> str:
+    """The whole CSV text (without the byte-order mark)."""
+    if len(separator) != 1 or separator in "\"'\r\n":
+        raise ExportError(f"CSV separator must be one character like , or ; (got {separator!r})")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for meeting in sorted(schedule.meetings, key=lambda m: (m.start, m.id)):
+        writer.writerow(meeting_row(folder, meeting))
+    return buffer.getvalue()
+
+
+def write_csv(folder: MissionFolder, schedule: Schedule, out: Path,
+              options: ExportOptions) -> list[Path]:
+    """Write `out`/meetings.csv (UTF-8 with BOM)."""
+    path = out / MEETINGS_CSV
+    text = meetings_csv(folder, schedule, options.csv_separator)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(text.encode("utf-8-sig"))
+        tmp.replace(path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return [path]

@@ -1,0 +1,52 @@
+"""PDF agendas and table signs, rendered by WeasyPrint from the same HTML pages.
+
+WeasyPrint needs no browser, only Debian's pango libraries. Nothing is fetched:
+the URL fetcher refuses every URL, and fonts come from the system (Noto CJK for
+Japanese and Chinese names). The PDF's dates come from schedule.generated (the
+pages' dcterms meta tags), never from the clock, so the bytes are repeatable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scheduler.errors import ExportError
+from scheduler.export import ExportOptions
+from scheduler.export.agenda import all_agendas
+from scheduler.export.html import AGENDAS, agenda_html, signage_html
+from scheduler.model import MissionFolder
+from scheduler.schedule import Schedule
+
+SIGNAGE_PDF = "signage.pdf"
+
+
+def _no_fetch(url: str, *args: object, **kwargs: object) -> dict:
+    """Refuse every URL: the pages are self-contained and must stay offline."""
+    raise ValueError(f"offline: not fetching {url}")
+
+
+def html_to_pdf(html: str, path: Path) -> Path:
+    """Render one self-contained HTML page to a PDF file (written atomically)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise ExportError(f"PDF export needs WeasyPrint and the pango libraries: {exc}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def write_pdf(folder: MissionFolder, schedule: Schedule, out: Path,
+              options: ExportOptions) -> list[Path]:
+    """Write agendas/<company>[--<delegate>].pdf and signage.pdf under `out`."""
+    written = [html_to_pdf(signage_html(folder, schedule), out / SIGNAGE_PDF)]
+    for agenda in all_agendas(folder, schedule):
+        written.append(html_to_pdf(agenda_html(folder, schedule, agenda),
+                                   out / AGENDAS / f"{agenda.slug}.pdf"))
+    return written
