@@ -118,9 +118,8 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[object, list
         return None, problems
 
 
-def read_source(path: Path, base: Path) -> tuple[Source | None, list[Problem]]:
+def read_source(path: Path, name: str) -> tuple[Source | None, list[Problem]]:
     """Read one YAML file; unreadable files become a single located problem."""
-    name = rel(path, base)
     try:
         return Source(name, read_yaml(path)), []
     except YamlProblem as exc:
@@ -136,6 +135,11 @@ def company_files(folder: Path) -> list[Path]:
         return []
     return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml")
                   and not p.name.startswith(("_", ".")) and p.is_file())
+
+
+def _join(shown: str, name: Path | str) -> str:
+    """A file's name as shown to the user: relative to the folder as shown."""
+    return str(name) if shown == "." else f"{shown}/{name}"
 
 
 @dataclass
@@ -164,7 +168,8 @@ def load(folder: Path, base: Path | None = None) -> Loaded:
         msg = f"no {MISSION_FILE} here; create one with `mission init {rel(folder, base)}`"
         return Loaded(None, [Problem(rel(folder, base), 0, 0, "error", msg)], {})
     problems: list[Problem] = []
-    source, found = read_source(mission_path, base)
+    shown = rel(folder, base)
+    source, found = read_source(mission_path, _join(shown, MISSION_FILE))
     problems += found
     mission = None
     if source:
@@ -173,7 +178,7 @@ def load(folder: Path, base: Path | None = None) -> Loaded:
     companies: list[tuple[Company, Source]] = []
     sources = {"mission": source} if source else {}
     for path in company_files(folder):
-        company_source, found = read_source(path, base)
+        company_source, found = read_source(path, _join(shown, path.relative_to(folder)))
         problems += found
         if company_source:
             company, found = validate_model(Company, company_source)

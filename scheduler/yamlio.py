@@ -8,7 +8,6 @@ No tag ever builds an object: any tag outside the core schema is an error.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,24 +15,36 @@ import yaml
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
-_Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "map", "seq", "int", "float", "bool", "null")}
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_DEFAULT_TAGS = {yaml.ScalarNode: _CORE + "str", yaml.SequenceNode: _CORE + "seq",
+                 yaml.MappingNode: _CORE + "map"}
+
+
+class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
+    """libyaml's composer with no implicit typing: every untagged node keeps its default tag."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        """The default tag of a node kind (YAML 1.2 typing is done by the models)."""
+        return _DEFAULT_TAGS[kind]
 
 Path_ = tuple[str | int, ...]
 
 
 @dataclass
 class Located:
-    """Plain data read from a YAML file, with the 1-based line:col of every path."""
+    """Plain data read from a YAML file; positions of every path are found on demand."""
 
     data: object
+    text: str = ""
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
-        """Position of a path's value (or key); falls back to the nearest parent."""
+        """Position (1-based line, col) of a path's value or key; else its nearest parent's."""
+        if not self.values and self.text:
+            _, self.values, self.keys = _build(self.text, record=True)
         table = self.keys if key else self.values
         while path:
             if path in table:
@@ -58,24 +69,29 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
 
 
 class _Builder:
-    """Turns a composed node tree into plain dicts, lists and strings."""
+    """Turns a composed node tree into plain dicts, lists and strings (and positions)."""
 
-    def __init__(self) -> None:
-        self.out = Located(None)
+    def __init__(self, record: bool) -> None:
+        self.record = record
+        self.values: dict[Path_, tuple[int, int]] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
         self.count = 0
 
     def build(self, node: yaml.Node, path: Path_) -> object:
-        """Convert one node, recording positions."""
+        """Convert one node; with `record`, note where every path is."""
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlProblem(f"more than {MAX_NODES} YAML nodes (aliases expanding?)", *_pos(node))
         if node.tag not in _ALLOWED_TAGS:
             raise YamlProblem(f"YAML tag '{node.tag}' is not allowed here", *_pos(node))
-        self.out.values[path] = _pos(node)
+        if self.record:
+            self.values[path] = _pos(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            if self.record:
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return [self.build(item, path) for item in node.value]
         return _scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, object]:
@@ -87,17 +103,27 @@ class _Builder:
             key = str(key_node.value)
             if key in result:
                 raise YamlProblem(f"duplicate key '{key}'", *_pos(key_node))
-            self.out.keys[(*path, key)] = _pos(key_node)
-            result[key] = self.build(value_node, (*path, key))
+            if self.record:
+                self.keys[(*path, key)] = _pos(key_node)
+                result[key] = self.build(value_node, (*path, key))
+            else:
+                result[key] = self.build(value_node, path)
         return result
 
 
 def _scalar(node: yaml.ScalarNode) -> str | None:
     """A scalar as written; only an untagged plain null becomes None."""
-    plain = node.style in (None, "") and node.tag == _CORE + "str"
-    if (plain or node.tag == _CORE + "null") and _NULL.match(node.value):
+    if node.value in _NULLS and (node.tag == _CORE + "null" or node.style in (None, "")):
         return None
     return node.value
+
+
+def _build(text: str, record: bool) -> tuple[object, dict, dict]:
+    """Compose a document and convert it; positions only when `record`."""
+    node = _compose(text)
+    builder = _Builder(record)
+    data = builder.build(node, ()) if node is not None else None
+    return data, builder.values, builder.keys
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, int, int]:
@@ -112,20 +138,22 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, int, int]:
     return message, line, col
 
 
-def parse_text(text: str) -> Located:
-    """Parse one YAML document into plain data with positions."""
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of one YAML document, or a located YamlProblem."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(*_syntax_message(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}") from None
     except RecursionError:
         raise YamlProblem("YAML nested too deeply") from None
-    builder = _Builder()
-    if node is not None:
-        builder.out.data = builder.build(node, ())
-    return builder.out
+
+
+def parse_text(text: str) -> Located:
+    """Parse one YAML document into plain data; positions are computed if asked for."""
+    data, _, _ = _build(text, record=False)
+    return Located(data, text)
 
 
 def read_yaml(path: Path) -> Located:
