@@ -1,0 +1,141 @@
+"""Why a request was not placed: one hand-built mission and schedule per reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from check_kit import make_folder, meet, online
+
+from scheduler.model import Booth, MissionFolder
+from scheduler.reasons import explain_unplaced
+from scheduler.requests import build_requests
+
+
+def why(folder: MissionFolder, *meetings, pair=("genomix", "kansai")) -> str:
+    """The reason given for a pair's request."""
+    request = next(r for r in build_requests(folder) if set(r.companies) == set(pair))
+    return explain_unplaced(folder, list(meetings), request)
+
+
+def test_no_common_session():
+    folder = make_folder(genomix={"attends": ["osaka"]}, kansai={"attends": ["yokohama"]})
+    assert why(folder) == "no common slot: genomix attends only osaka, kansai only yokohama"
+    folder = make_folder(kansai={"attends": []})
+    assert why(folder) == "no common slot: kansai attends no partnering session"
+
+
+def test_no_slot_where_both_are_free_names_the_blockers():
+    site_visit = {"title": "Site visit", "start": "2016-10-11 16:00", "end": "2016-10-11 17:00",
+                  "venue": "senri", "attendees": ["kansai"]}
+    folder = make_folder({"programme": [site_visit]}, kansai={"attends": ["osaka"]},
+                         genomix={"unavailable": ["2016-10-11 14:00-15:30"]})
+    assert why(folder) == ("no slot in osaka where both are free: genomix is unavailable "
+                           "2016-10-11 14:00-15:30; kansai attends 'Site visit'")
+
+
+def test_no_slot_when_no_delegate_is_free():
+    ken = {"id": "ken", "name": "Ken", "email": "ken@example.com",
+           "unavailable": ["2016-10-11"]}
+    folder = make_folder(kansai={"attends": ["osaka"], "delegates": [ken]})
+    assert why(folder) == "no slot in osaka where both are free: kansai has no delegate available"
+
+
+def test_company_full_over_the_mission():
+    folder = make_folder(kansai={"max_meetings": 1},
+                         biom_x={"wants_to_meet": [{"company": "kansai", "priority": "high"}]})
+    assert why(folder, meet("biom-x", "kansai")) == \
+        "kansai is full (1 of 1) with higher-priority meetings"
+    folder = make_folder(kansai={"max_meetings": 1})
+    assert why(folder, meet("biom-x", "kansai")) == \
+        "kansai is full (1 of 1) with meetings of the same or higher priority"
+
+
+def test_company_full_in_the_session():
+    folder = make_folder(kansai={"attends": ["osaka"]})
+    folder.mission.partnering[0].max_meetings_per_company = 1
+    assert why(folder, meet("biom-x", "kansai")) == \
+        "kansai is full in osaka (1 of 1) with meetings of the same or higher priority"
+
+
+def test_session_full():
+    folder = make_folder(kansai={"attends": ["osaka"]})
+    folder.mission.partnering[0].max_meetings = 2
+    full = (meet("biom-x", "osaka-pharma"), meet("gene-two", "osaka-pharma", at="14:35"))
+    assert why(folder, *full) == "osaka is full (2 of 2 meetings)"
+    assert not why(folder, full[0]).startswith("osaka is full")
+
+
+def test_all_tables_taken_in_the_slots_both_are_free():
+    folder = make_folder(kansai={"attends": ["osaka"]},
+                         genomix={"unavailable": ["2016-10-11 16:00-17:00"]})
+    folder.mission.partnering[0].tables = ["Table 1"]
+    taken = (meet("biom-x", "osaka-pharma"), meet("gene-two", "osaka-pharma", at="14:35"))
+    assert why(folder, *taken) == "the only table is taken in the 2 slots both are free"
+    folder.mission.partnering[0].tables = ["Table 1", "Table 2"]
+    folder.companies["genomix"].unavailable.append(
+        (datetime(2016, 10, 11, 14, 35), datetime(2016, 10, 11, 15, 5)))
+    both = (taken[0], meet("gene-two", "biom-x", table="Table 2"))
+    assert why(folder, *both) == "all 2 tables are taken in the only slot both are free"
+
+
+def test_booth_tables_taken():
+    folder = make_folder(kansai={"attends": ["osaka"]},
+                         genomix={"unavailable": ["2016-10-11 16:00-17:00"]})
+    folder.mission.partnering[0].booths = [Booth(id="biocat", name="Biocat stand",
+                                                 owners=["cluster:Biocat"])]
+    taken = (meet("gene-two", "osaka-pharma", table="Biocat stand", booth="biocat"),
+             meet("gene-two", "osaka-pharma", at="14:35", table="Biocat stand",
+                  booth="biocat", number=2))
+    assert why(folder, *taken) == \
+        "the only table at booth biocat is taken in the 2 slots both are free"
+
+
+def test_one_of_them_always_in_another_meeting():
+    folder = make_folder(kansai={"attends": ["osaka"]},
+                         genomix={"unavailable": ["2016-10-11 16:00-17:00"]})
+    busy = (meet("biom-x", "kansai"), meet("kansai", "osaka-pharma", at="14:35"))
+    assert why(folder, *busy) == "in the 2 slots both are free, kansai is already in " \
+                                 "another meeting"
+    mixed = (meet("genomix", "osaka-pharma"), meet("biom-x", "kansai", at="14:35"))
+    assert why(folder, *mixed) == "in the 2 slots both are free, genomix or kansai is " \
+                                  "already in another meeting"
+
+
+def test_tables_or_busy():
+    folder = make_folder(kansai={"attends": ["osaka"]},
+                         genomix={"unavailable": ["2016-10-11 16:00-17:00"]})
+    folder.mission.partnering[0].tables = ["Table 1"]
+    found = why(folder, meet("biom-x", "osaka-pharma"),
+                online("genomix", "osaka-pharma", at="07:35"))  # 14:35 in Tokyo
+    assert found == ("in the 2 slots both are free, all tables are taken or genomix or kansai "
+                     "is already in another meeting; placing it would displace "
+                     "higher-priority meetings")
+
+
+def test_parallel_company_with_a_free_delegate_is_not_busy():
+    folder = make_folder(biom_x={"parallel": True, "attends": ["osaka"]},
+                         kansai={"attends": ["osaka"]})
+    one = meet("biom-x", "osaka-pharma", delegates=["biom-x/anna", "osaka-pharma/yui"])
+    assert "still open at 2016-10-11 14:00 in osaka" in why(folder, one, pair=("biom-x", "kansai"))
+
+
+def test_fallback_names_the_open_slot():
+    folder = make_folder(kansai={"attends": ["osaka"]})
+    assert why(folder) == ("placing it would displace higher-priority meetings (a slot is "
+                           "still open at 2016-10-11 14:00 in osaka; a longer --time-limit "
+                           "may place it)")
+
+
+def test_partly_placed_repeat_meetings():
+    folder = make_folder(genomix={"wants_to_meet": [{"company": "kansai", "meetings": 2}]},
+                         kansai={"attends": ["osaka"], "max_meetings": 1})
+    assert why(folder, meet("genomix", "kansai")) == (
+        "only 1 of 2 meetings placed: kansai is full (1 of 1) with meetings of the same or "
+        "higher priority")
+
+
+def test_company_gone():
+    folder = make_folder()
+    request = build_requests(folder)[0]
+    del folder.companies["kansai"]
+    assert explain_unplaced(folder, [], request) == "kansai no longer take(s) part in the mission"
