@@ -104,20 +104,25 @@ def test_init_refuses_to_overwrite(tmp_path):
 
 @pytest.mark.parametrize("schema_name,path", seed_files(), ids=lambda v: str(v)[-40:])
 def test_fast_loader_reads_what_ruamel_reads(schema_name, path):
-    ours = read_yaml(path).data
-    theirs = ruamel_data(path)
-    assert _normalise(ours) == _normalise(theirs)
+    assert_same(read_yaml(path).data, ruamel_data(path), path.name)
 
 
-def _normalise(value: object) -> object:
-    """Compare as text: our loader keeps scalars as written, ruamel types them."""
-    if isinstance(value, dict):
-        return {k: _normalise(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normalise(v) for v in value]
-    if isinstance(value, bool):
-        return str(value).lower()
-    return None if value is None else str(value)
+def assert_same(ours: object, theirs: object, where: str) -> None:
+    """Our text-valued reading equals ruamel's typed YAML 1.2 reading, value by value."""
+    if isinstance(theirs, dict):
+        assert isinstance(ours, dict) and ours.keys() == theirs.keys(), where
+        for key in theirs:
+            assert_same(ours[key], theirs[key], f"{where}.{key}")
+    elif isinstance(theirs, list):
+        assert isinstance(ours, list) and len(ours) == len(theirs), where
+        for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            assert_same(a, b, f"{where}[{i}]")
+    elif isinstance(theirs, bool):
+        assert ours == str(theirs).lower(), where
+    elif isinstance(theirs, float):
+        assert float(ours) == theirs, where
+    else:
+        assert ours == (None if theirs is None else str(theirs)), where
 
 
 def test_every_command_has_help():
