@@ -140,8 +140,25 @@ def schema(out: Path) -> None:
               help="Solver threads (1 gives repeatable results).")
 @click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan).")
 def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bool) -> None:
-    """Place the requested meetings; write FOLDER/schedule.json."""
-    raise click.ClickException("not built yet")
+    """Place the requested meetings; write FOLDER/schedule.json.
+
+    \b
+    When FOLDER already holds a schedule.json, re-plans it: every meeting
+    still possible stays where it is (locked ones always), new requests are
+    placed around them, and each move, drop and addition is listed. The same
+    input and options give the same file, byte for byte. Ctrl-C stops the
+    search and saves the best schedule so far (status "interrupted").
+    """
+    import time
+
+    from scheduler.planning import SolveOptions, schedule_folder, summary_lines
+
+    options = SolveOptions(time_limit, seed, workers, fresh)
+    result = schedule_folder(folder, options, lambda line: click.echo(line, err=True),
+                             time.monotonic)
+    click.echo(f"wrote {folder / 'schedule.json'}")
+    for line in summary_lines(result):
+        click.echo(line)
 
 
 @cli.command()
@@ -155,7 +172,7 @@ def check(folder: Path) -> None:
     the one in schedule.json. Exit status 0 when every rule holds, 4 when
     one is broken. Nothing is written.
     """
-    from scheduler.check import check_report
+    from scheduler.check_report import check_report
     from scheduler.errors import ScheduleError
     from scheduler.loader import load_mission
     from scheduler.schedule import read_schedule
@@ -171,9 +188,84 @@ def check(folder: Path) -> None:
 @cli.command()
 @click.argument("folder", type=FOLDER)
 @click.option("-o", "--out", type=FOLDER, help="Output folder (default calendars/<mission-id>).")
-def export(folder: Path, out: Path | None) -> None:
-    """Write calendars (and agendas) from FOLDER/schedule.json."""
-    raise click.ClickException("not built yet")
+@click.option("--format", "formats", default="ics", show_default=True,
+              help="Comma list of ics, html, pdf, csv, or all.")
+@click.option("--alarm", help="Reminder before each timed item, e.g. 10m or 1h (default none).")
+@click.option("--csv-separator", default=",", show_default=True, help="CSV field separator.")
+def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
+           csv_separator: str) -> None:
+    """Write calendars (and agendas) from FOLDER/schedule.json.
+
+    \b
+    One .ics per delegate, per company, per cluster and one for the organiser,
+    plus OUT/README.md saying whom to send each file to. Exporting again into
+    the same folder updates the calendars in place: unchanged items stay
+    byte-identical, changed ones get a higher SEQUENCE, dropped meetings stay
+    as cancelled. It prints what changed for whom since the last export.
+    """
+    from scheduler.export import ExportOptions, describe_changes, parse_alarm, parse_formats
+    from scheduler.export import export as run_export
+    from scheduler.loader import load_mission
+    from scheduler.schedule import read_schedule
+
+    options = ExportOptions(parse_formats(formats), parse_alarm(alarm), csv_separator)
+    mission, _ = load_mission(folder)
+    plan = read_schedule(folder)
+    out = out or Path("calendars") / mission.mission.id
+    result = run_export(mission, plan, out, options)
+    for path in result.paths:
+        click.echo(f"wrote {path}")
+    for line in describe_changes(result):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--preset", required=True, help="tiny, mission, brokerage, bio-europe or "
+              "bio-international.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("-o", "--out", type=FOLDER, required=True, help="Folder to write (new or empty).")
+def generate(preset: str, seed: int, out: Path) -> None:
+    """Write a synthetic mission folder of a preset size, for tests and benchmarks.
+
+    \b
+    Presets (companies / requests / partnering days):
+      tiny 10/14/2, mission 45/250/4, brokerage 370/1,450/2,
+      bio-europe 3,500/18,000/3, bio-international 18,300/47,000/4.
+    The same preset and seed give the same files, byte for byte.
+    """
+    from scheduler.generate import generate as write_mission
+
+    count = write_mission(preset, seed, out)
+    click.echo(f"wrote {count} files to {out}; next: `mission validate {out}`")
+
+
+@cli.command()
+@click.option("--preset", "presets", multiple=True,
+              help="Preset to run (repeatable); default mission, brokerage, bio-europe, "
+              "bio-international.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
+@click.option("--time-limit", type=float, default=30.0, show_default=True,
+              help="Seconds the solver (and the monolithic baseline) may spend.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Solver threads.")
+@click.option("--cache", type=FOLDER, help="Keep generated folders here and reuse them.")
+@click.option("--no-baselines", is_flag=True, help="Skip first-fit and monolithic CP-SAT.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per preset.")
+def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
+          cache: Path | None, no_baselines: bool, as_json: bool) -> None:
+    """Load, schedule and export synthetic missions end to end; compare with baselines.
+
+    \b
+    Reports per preset: companies, requests, placed, bound, placed/bound,
+    idle slots, holes, fairness, rule violations, seconds per phase and in
+    total, and peak memory; the same figures for first-fit and (tiny,
+    mission, brokerage) one monolithic CP-SAT model. Progress goes to stderr.
+    """
+    from scheduler.bench import DEFAULT_PRESETS, BenchOptions, table_lines, to_json
+    from scheduler.bench import bench as run_bench
+
+    options = BenchOptions(seed, time_limit, workers, cache, not no_baselines)
+    for result in run_bench(list(presets or DEFAULT_PRESETS), options):
+        click.echo(to_json(result) if as_json else "\n".join(table_lines(result)))
 
 
 def main() -> None:

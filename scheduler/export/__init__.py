@@ -1,10 +1,23 @@
-"""Exporters: the only places that know output formats. (Stub: the ics helper owns this.)"""
+"""Exporters: the only places that know output formats.
+
+`export()` writes the requested formats into one folder and returns the files
+written and what changed for whom since the last export. Each format lives in a
+module of its own (ics, html, pdf, csv), imported only when asked for.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scheduler.errors import ExportError
+from scheduler.model import MissionFolder
+from scheduler.schedule import Schedule, write_atomic
 
 FORMATS = ("ics", "html", "pdf", "csv")
+INDEX = "README.md"
 
 
 @dataclass(frozen=True)
@@ -14,3 +27,129 @@ class ExportOptions:
     formats: tuple[str, ...] = ("ics",)
     alarm_minutes: int | None = None
     csv_separator: str = ","
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote, and what changed for whom since the last one."""
+
+    paths: list[Path] = field(default_factory=list)
+    changes: list = field(default_factory=list)  # ics.ItemChange
+    first: bool | None = None  # None when no calendars were exported
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'ics,csv' or 'all' -> formats in a fixed order; ExportError on an unknown one."""
+    asked = [part.strip().lower() for part in text.split(",") if part.strip()]
+    if "all" in asked:
+        return FORMATS
+    unknown = [a for a in asked if a not in FORMATS]
+    if unknown or not asked:
+        raise ExportError(f"unknown format {', '.join(unknown) or '(none)'}; "
+                          f"choose from {', '.join(FORMATS)} or all")
+    return tuple(f for f in FORMATS if f in asked)
+
+
+def parse_alarm(text: str | None) -> int | None:
+    """'10m', '1h', '1h30m' or '15' (minutes) -> minutes before the start; None for none."""
+    if text is None or text.strip().lower() in ("", "none", "0", "off"):
+        return None
+    match = re.fullmatch(r"\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m?)?\s*", text.lower())
+    if not match or not (match[1] or match[2]):
+        raise ExportError(f"--alarm '{text}' is not a duration; write it like 10m, 1h or 1h30m")
+    minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
+    if not 0 < minutes <= 7 * 24 * 60:
+        raise ExportError(f"--alarm '{text}' must be between 1 minute and 7 days")
+    return minutes
+
+
+def describe_changes(result: ExportResult) -> list[str]:
+    """'What changed for whom' since the last export, one line per calendar."""
+    if result.first is None:
+        return []
+    if result.first:
+        return ["first export into this folder: every calendar is new"]
+    if not result.changes:
+        return ["nothing changed since the last export"]
+    by_whom: dict[str, list[str]] = {}
+    for change in result.changes:
+        by_whom.setdefault(change.whom, []).append(str(change))
+    return [f"{whom}: " + "; ".join(items) for whom, items in by_whom.items()]
+
+
+def _writer(fmt: str):
+    """The write_<fmt> function of a format's module, imported on demand."""
+    try:
+        module = importlib.import_module(f"scheduler.export.{fmt}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("scheduler"):
+            raise ExportError(f"the {fmt} export is not available in this version") from None
+        raise ExportError(f"the {fmt} export needs the package '{exc.name}'; "
+                          f"install it with pip") from None
+    writer = getattr(module, f"write_{fmt}", None)
+    if writer is None:
+        raise ExportError(f"the {fmt} export is not available in this version")
+    return writer
+
+
+def check_mission(folder: MissionFolder, schedule: Schedule) -> None:
+    """The schedule belongs to this mission."""
+    if schedule.mission != folder.mission.id:
+        raise ExportError(f"schedule.json is for mission '{schedule.mission}', "
+                          f"not '{folder.mission.id}'; run `mission schedule` again")
+
+
+def export(folder: MissionFolder, schedule: Schedule, out: Path,
+           options: ExportOptions) -> ExportResult:
+    """Write every requested format into OUT and an index of the files."""
+    check_mission(folder, schedule)
+    result = ExportResult()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create {out}: {exc.strerror}") from None
+    rows: list[tuple[str, str, str]] = []
+    for fmt in options.formats:
+        if fmt == "ics":
+            from scheduler.export.ics import write_ics
+
+            ics = write_ics(folder, schedule, out, options.alarm_minutes)
+            result.paths += ics.paths
+            result.changes, result.first = ics.changes, ics.first
+            rows += [(a.name, a.title, f"{a.send_to} ({n} items)") for a, n in ics.audiences]
+        else:
+            written = _writer(fmt)(folder, schedule, out, options)
+            result.paths += written
+            rows += [(_relative(p, out), fmt.upper(), "") for p in written]
+    result.paths.append(write_index(folder, out, rows))
+    return result
+
+
+def _relative(path: Path, out: Path) -> str:
+    """A written path relative to OUT (as given when outside)."""
+    try:
+        return path.relative_to(out).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def write_index(folder: MissionFolder, out: Path, rows: list[tuple[str, str, str]]) -> Path:
+    """OUT/README.md: every file written, whom it is for, whom to send it to."""
+    mission = folder.mission
+    lines = [f"# {mission.title}: calendars and agendas", "",
+             "Send each person their own calendar file (`people/`); companies and cluster "
+             "managers get theirs; the organiser file holds everything.",
+             "Calendar apps take a file as a first import; later updates reach people "
+             "through a subscription (webcal/https) or CalDAV, where the same UIDs and "
+             "raised SEQUENCE numbers update events in place.", "",
+             "| File | For | Send to |", "|---|---|---|"]
+    lines += [f"| [{_cell(name)}]({name.replace(' ', '%20')}) | {_cell(title)} | {_cell(to)} |"
+              for name, title, to in rows]
+    path = out / INDEX
+    write_atomic(path, "\n".join(lines) + "\n")
+    return path

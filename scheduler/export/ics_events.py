@@ -1,0 +1,234 @@
+"""Calendar items of the itineraries: who gets which calendar, and the events in it.
+
+UIDs come from the mission id and what the item is (never its time, never random).
+DTSTAMP and SEQUENCE are added later, when the item is compared with the last export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Event
+
+from scheduler.export.ics_text import (
+    item_description,
+    item_location,
+    meeting_delegates,
+    meeting_description,
+    meeting_location,
+    meeting_summary,
+    session_venue,
+)
+from scheduler.export.names import unique_slugs
+from scheduler.model import MissionFolder, PartneringSession, ProgrammeItem, Venue
+from scheduler.schedule import Meeting
+
+UID_DOMAIN = "mission-scheduler"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom one calendar file is for, and what it holds."""
+
+    kind: str  # person | company | cluster | organiser
+    name: str  # file name relative to OUT
+    title: str
+    send_to: str
+    companies: frozenset[str]
+    delegate: str | None = None  # 'company/delegate' of a person's calendar
+    whom: str = ""  # short label for messages: 'Laura Puig (Genomix)', 'cluster Biocat'
+
+    def has_meeting(self, folder: MissionFolder, meeting: Meeting) -> bool:
+        """Whether this calendar lists a meeting."""
+        if self.kind == "organiser":
+            return True
+        if self.kind == "person":
+            company = self.delegate.split("/", 1)[0]
+            return company in meeting.companies and \
+                self.delegate in meeting_delegates(folder, meeting, company)
+        return bool(self.companies & set(meeting.companies))
+
+    def has_item(self, attendees: set[str]) -> bool:
+        """Whether this calendar lists a programme item attended by these companies."""
+        return self.kind == "organiser" or bool(self.companies & attendees)
+
+    def viewer(self, meeting: Meeting) -> str | None:
+        """The company whose side a meeting is told from, or None for a neutral account."""
+        mine = [c for c in meeting.companies if c in self.companies]
+        return mine[0] if len(mine) == 1 and self.kind != "organiser" else None
+
+
+def item_companies(folder: MissionFolder, item: ProgrammeItem) -> set[str]:
+    """Ids of the companies attending a programme item."""
+    companies = folder.companies.values()
+    out: set[str] = set()
+    for value in item.attendees:
+        kind, _, name = value.partition(":")
+        if value == "everyone":
+            out |= {c.id for c in companies}
+        elif value == "delegation":
+            out |= {c.id for c in companies if c.side == "delegation"}
+        elif value == "hosts":
+            out |= {c.id for c in companies if c.side != "delegation"}
+        elif kind == "cluster":
+            out |= {c.id for c in companies if c.cluster == name}
+        elif kind == "group":
+            out |= set(folder.mission.groups.get(name, [])) & set(folder.companies)
+        elif value in folder.companies:
+            out.add(value)
+    return out
+
+
+def audiences(folder: MissionFolder) -> list[Audience]:
+    """Every calendar to write: organiser, clusters, companies, people (in that order)."""
+    mission = folder.mission
+    contact = f"{mission.contact.name} <{mission.contact.email}>" \
+        if mission.contact and mission.contact.email else "the organisers"
+    out = [Audience("organiser", "organiser.ics", f"{mission.title} (all)", contact,
+                    frozenset(folder.companies), whom="the organiser")]
+    clusters = sorted({c.cluster for c in folder.companies.values() if c.cluster})
+    for cluster, part in unique_slugs(clusters, "cluster").items():
+        members = frozenset(c.id for c in folder.companies.values() if c.cluster == cluster)
+        out.append(Audience("cluster", f"clusters/{part}.ics", f"{mission.title}: {cluster}",
+                            f"the {cluster} cluster manager", members,
+                            whom=f"cluster {cluster}"))
+    company_parts = unique_slugs(folder.companies, "company")
+    for company_id in sorted(folder.companies):
+        company = folder.companies[company_id]
+        emails = ", ".join(d.email for d in company.delegates)
+        out.append(Audience("company", f"companies/{company_parts[company_id]}.ics",
+                            f"{mission.title}: {company.name}", emails or company.name,
+                            frozenset({company_id}), whom=company.name))
+    for company_id in sorted(folder.companies):
+        company = folder.companies[company_id]
+        parts = unique_slugs([d.id for d in company.delegates], "person")
+        for delegate in sorted(company.delegates, key=lambda d: d.id):
+            out.append(Audience(
+                "person", f"people/{company_parts[company_id]}/{parts[delegate.id]}.ics",
+                f"{mission.title}: {delegate.name}", f"{delegate.name} <{delegate.email}>",
+                frozenset({company_id}), f"{company_id}/{delegate.id}",
+                f"{delegate.name} ({company.name})"))
+    return out
+
+
+def make_uid(mission_id: str, kind: str, item_id: str) -> str:
+    """A stable UID: the mission and what the item is."""
+    return f"{mission_id}.{kind}.{item_id}@{UID_DOMAIN}"
+
+
+def session_zone(folder: MissionFolder, session: PartneringSession) -> str:
+    """The time zone a session's meetings are shown in."""
+    venue = session_venue(folder, session)
+    return venue.timezone if venue else (session.timezone or folder.mission.timezone)
+
+
+def _add_place(event: Event, venue: Venue | None, location: str) -> None:
+    """LOCATION, and GEO plus Apple's structured location when the venue has coordinates."""
+    if location:
+        event.add("location", location)
+    if venue is None or venue.latitude is None or venue.longitude is None:
+        return
+    event.add("geo", (venue.latitude, venue.longitude))
+    address = ", ".join(p for p in (venue.address, venue.city) if p) or venue.name
+    clean = {"X-ADDRESS": address, "X-APPLE-RADIUS": "100", "X-TITLE": venue.name}
+    params = {"VALUE": "URI", **{k: v.replace('"', "'").replace("\n", " ")
+                                 for k, v in clean.items()}}
+    event.add("x-apple-structured-location", f"geo:{venue.latitude},{venue.longitude}",
+              parameters=params)
+
+
+def _add_alarm(event: Event, minutes: int | None, summary: str) -> None:
+    """A display reminder `minutes` before the start."""
+    if not minutes:
+        return
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", timedelta(minutes=-minutes))
+    event.add_component(alarm)
+
+
+def category(text: str) -> str:
+    """One category value without commas (the strict `ical` parser splits on them)."""
+    return text.replace(",", " ").strip() or "Other"
+
+
+def meeting_event(folder: MissionFolder, meeting: Meeting, viewer: str | None,
+                  alarm: int | None) -> Event:
+    """A meeting as seen by a participant company (viewer) or neutrally."""
+    session = folder.session(meeting.session)
+    zone = ZoneInfo(session_zone(folder, session))
+    summary = meeting_summary(folder, meeting, viewer)
+    event = Event()
+    event.add("uid", make_uid(folder.mission.id, "meeting", meeting.id))
+    event.add("summary", summary)
+    event.add("dtstart", meeting.start.astimezone(zone))
+    event.add("dtend", meeting.end.astimezone(zone))
+    venue = None if session.virtual else session_venue(folder, session)
+    _add_place(event, venue, meeting_location(folder, meeting))
+    event.add("description", meeting_description(folder, meeting, viewer, str(zone)))
+    if meeting.video_link:
+        event.add("url", meeting.video_link)
+    event.add("categories", [category("Meeting")])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    _add_alarm(event, alarm, summary)
+    return event
+
+
+def _item_times(folder: MissionFolder, item: ProgrammeItem) -> tuple[date, date]:
+    """DTSTART and DTEND of a programme item: dates, or datetimes in each end's zone."""
+    if item.all_day:
+        return item.date, (item.until or item.date) + timedelta(days=1)
+    venues, mission_zone = folder.mission.venues, folder.mission.timezone
+    first = item.from_ if item.kind == "transfer" and item.from_ else item.venue
+    last = item.to if item.kind == "transfer" and item.to else item.venue
+    start_zone = venues[first].timezone if first in venues else mission_zone
+    end_zone = venues[last].timezone if last in venues else mission_zone
+    return (item.start.replace(tzinfo=ZoneInfo(start_zone)),
+            item.end.replace(tzinfo=ZoneInfo(end_zone)))
+
+
+def item_event(folder: MissionFolder, item: ProgrammeItem, alarm: int | None) -> Event:
+    """A programme item: timed in its venue's zone, or all-day."""
+    start, end = _item_times(folder, item)
+    event = Event()
+    event.add("uid", make_uid(folder.mission.id, "programme", item.id))
+    event.add("summary", item.title)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    venue = folder.mission.venues.get(item.venue) if item.venue else None
+    _add_place(event, venue, item_location(folder, item))
+    description = item_description(folder, item)
+    if description:
+        event.add("description", description)
+    event.add("categories", [category(item.kind.capitalize())])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE" if item.blocks else "TRANSPARENT")
+    if not item.all_day:
+        _add_alarm(event, alarm, item.title)
+    return event
+
+
+def sort_key(start: date | datetime, mission_zone: str) -> str:
+    """An instant to order items by: UTC for timed items, midnight in the mission zone else."""
+    if not isinstance(start, datetime):
+        start = datetime.combine(start, time(), ZoneInfo(mission_zone))
+    return start.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%S")
+
+
+def itinerary(folder: MissionFolder, meetings: list[Meeting], audience: Audience,
+              alarm: int | None) -> dict[str, Event]:
+    """The fresh events of one calendar by UID (without DTSTAMP and SEQUENCE)."""
+    events: dict[str, Event] = {}
+    for item in folder.mission.programme:
+        if audience.has_item(item_companies(folder, item)):
+            event = item_event(folder, item, alarm)
+            events[str(event["uid"])] = event
+    for meeting in meetings:
+        if audience.has_meeting(folder, meeting):
+            event = meeting_event(folder, meeting, audience.viewer(meeting), alarm)
+            events[str(event["uid"])] = event
+    return events

@@ -1,0 +1,157 @@
+"""The words of the calendars: who you meet, where, and why; programme item details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from scheduler.model import Company, MissionFolder, PartneringSession, ProgrammeItem, Venue
+from scheduler.schedule import Meeting
+
+ORGANISER = "organiser"
+SIDES = {"delegation": "delegation", "host": "host", "investor": "investor",
+         "agency": "agency", "government": "government", "academic": "academic"}
+
+
+def delegate_names(folder: MissionFolder, meeting: Meeting, company_id: str) -> list[str]:
+    """'Name (role)' of a company's delegates at a meeting (all of them if none is named)."""
+    company = folder.companies.get(company_id)
+    if company is None:
+        return []
+    named = meeting_delegates(folder, meeting, company_id)
+    return [f"{d.name} ({d.role})" if d.role else d.name
+            for d in company.delegates if f"{company_id}/{d.id}" in named]
+
+
+def meeting_delegates(folder: MissionFolder, meeting: Meeting, company_id: str) -> set[str]:
+    """'company/delegate' keys of a company's people at a meeting (all, if none is named)."""
+    named = {d for d in meeting.delegates if d.split("/", 1)[0] == company_id}
+    company = folder.companies.get(company_id)
+    if named or company is None:
+        return named
+    return {f"{company_id}/{d.id}" for d in company.delegates}
+
+
+def company_name(folder: MissionFolder, company_id: str) -> str:
+    """A company's name, or its id if it is no longer in the mission."""
+    company = folder.companies.get(company_id)
+    return company.name if company else company_id
+
+
+def venue_text(venue: Venue | None) -> str:
+    """'Name, address, city' of a venue."""
+    if venue is None:
+        return ""
+    parts = [venue.name, venue.address, venue.city]
+    return ", ".join(p for p in parts if p)
+
+
+def session_venue(folder: MissionFolder, session: PartneringSession) -> Venue | None:
+    """The venue of a session, if any."""
+    return folder.mission.venues.get(session.venue) if session.venue else None
+
+
+def meeting_location(folder: MissionFolder, meeting: Meeting) -> str:
+    """Where: table or booth and venue, or the video link of a virtual meeting."""
+    session = folder.session(meeting.session)
+    if session.virtual or (meeting.video_link and not meeting.table):
+        return meeting.video_link or "Online"
+    place = meeting.table or ""
+    venue = venue_text(session_venue(folder, session))
+    return " · ".join(p for p in (place, venue) if p)
+
+
+def meeting_summary(folder: MissionFolder, meeting: Meeting, viewer: str | None) -> str:
+    """'Meeting with X' for a participant; 'Meeting: A – B' for everyone else."""
+    if viewer in meeting.companies:
+        other = next(c for c in meeting.companies if c != viewer)
+        return f"Meeting with {company_name(folder, other)}"
+    first, second = (company_name(folder, c) for c in meeting.companies)
+    return f"Meeting: {first} – {second}"
+
+
+def _profile_lines(company: Company) -> list[str]:
+    """What a company is, offers and seeks."""
+    where = ", ".join(p for p in (company.city, company.country) if p)
+    lines = [f"{company.name} ({where}; {SIDES.get(company.side, company.side)})"]
+    if company.website:
+        lines.append(f"  Web: {company.website}")
+    profile = company.profile
+    for label, values in (("Sectors", profile.sectors), ("Offers", profile.offers),
+                          ("Seeks", profile.seeks)):
+        if values:
+            lines.append(f"  {label}: " + "; ".join(values))
+    if profile.description:
+        lines.append(f"  {profile.description.strip()}")
+    return lines
+
+
+def _why(folder: MissionFolder, meeting: Meeting) -> str:
+    """The request's reason and who asked for it."""
+    if meeting.mutual:
+        who = "mutual interest"
+    elif meeting.asked_by:
+        names = [("the organiser" if a == ORGANISER else company_name(folder, a))
+                 for a in meeting.asked_by]
+        who = "asked by " + " and ".join(names)
+    else:
+        who = "set by the organiser"
+    return f"{meeting.reason} ({who})" if meeting.reason else who.capitalize()
+
+
+def _local(when: datetime, zone: str) -> str:
+    """'2016-10-31 14:00 (Asia/Tokyo)'."""
+    return f"{when.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
+
+
+def meeting_description(folder: MissionFolder, meeting: Meeting, viewer: str | None,
+                        zone: str) -> str:
+    """Who, where and why of a meeting, as a participant (viewer) or the organiser reads it."""
+    session = folder.session(meeting.session)
+    others = [c for c in meeting.companies if c != viewer] if viewer else meeting.companies
+    lines = ["Who:"]
+    for company_id in others:
+        company = folder.companies.get(company_id)
+        lines += _profile_lines(company) if company else [company_id]
+        lines += [f"  - {name}" for name in delegate_names(folder, meeting, company_id)]
+    if viewer in meeting.companies:
+        mine = delegate_names(folder, meeting, viewer)
+        lines.append("With you: " + ", ".join(mine) if mine else "With you: your company")
+    lines.append(f"Where: {meeting_location(folder, meeting)}")
+    if session.virtual:
+        lines.append(f"Time: {_local(meeting.start, zone)}")
+        for company_id in sorted(meeting.companies):
+            company = folder.companies.get(company_id)
+            if company and company.timezone and company.timezone != zone:
+                lines.append(f"  for {company.name}: {_local(meeting.start, company.timezone)}")
+    lines.append(f"Why: {_why(folder, meeting)}")
+    lines.append(f"Session: {session.title}" + (f", arranged by {session.host}"
+                                                if session.host else ""))
+    return "\n".join(lines)
+
+
+def item_description(folder: MissionFolder, item: ProgrammeItem) -> str:
+    """A programme item's details: description, venue, transfer ends and their local times."""
+    venues = folder.mission.venues
+    lines = [item.description.strip()] if item.description.strip() else []
+    if item.kind == "transfer" and item.from_ and item.to:
+        start = f" at {item.start:%Y-%m-%d %H:%M} ({venues[item.from_].timezone})" \
+            if item.start else ""
+        end = f" at {item.end:%Y-%m-%d %H:%M} ({venues[item.to].timezone})" if item.end else ""
+        lines.append(f"From: {venue_text(venues[item.from_])}{start}")
+        lines.append(f"To: {venue_text(venues[item.to])}{end}")
+    elif item.venue:
+        lines.append(f"Where: {venue_text(venues[item.venue])}")
+    contact = folder.mission.contact
+    if contact:
+        reach = ", ".join(p for p in (contact.email, contact.phone) if p)
+        lines.append(f"Contact: {contact.name}" + (f" ({reach})" if reach else ""))
+    return "\n".join(lines)
+
+
+def item_location(folder: MissionFolder, item: ProgrammeItem) -> str:
+    """A programme item's venue, or 'A → B' for a transfer."""
+    venues = folder.mission.venues
+    if item.kind == "transfer" and item.from_ and item.to:
+        return f"{venues[item.from_].name} → {venues[item.to].name}"
+    return venue_text(venues.get(item.venue)) if item.venue else ""

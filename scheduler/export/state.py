@@ -1,0 +1,86 @@
+"""What the last export wrote, kept next to the output (OUT/.export-state.json).
+
+For every calendar file and every UID in it: the SEQUENCE, a digest of the
+content (without DTSTAMP and SEQUENCE), and the exact VEVENT text. A later
+export keeps unchanged items byte-identical, raises SEQUENCE on changed ones,
+and re-emits dropped ones as STATUS:CANCELLED with a raised SEQUENCE.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from scheduler.errors import ExportError
+from scheduler.schedule import write_atomic
+
+STATE_FILE = ".export-state.json"
+FORMAT = 1
+
+
+@dataclass
+class ItemState:
+    """One calendar item as last written."""
+
+    sequence: int
+    digest: str
+    summary: str
+    start: str  # local wall-clock start, as people read it
+    order: str  # UTC start, to sort a file's items
+    cancelled: bool
+    text: str
+
+
+@dataclass
+class FileState:
+    """One calendar file as last written: its title and items by UID."""
+
+    title: str
+    items: dict[str, ItemState] = field(default_factory=dict)
+
+
+@dataclass
+class ExportState:
+    """Every calendar file of the last export of a mission."""
+
+    mission: str
+    files: dict[str, FileState] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing was exported before."""
+        return not self.files
+
+
+def read_state(out: Path, mission: str) -> ExportState:
+    """The state of the last export into OUT, or an empty one."""
+    path = out / STATE_FILE
+    if not path.is_file():
+        return ExportState(mission)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("mission") != mission:
+            raise ExportError(f"{out} holds calendars of mission '{data.get('mission')}', "
+                              f"not '{mission}'; choose another folder with -o")
+        files = {name: FileState(f["title"], {uid: ItemState(**item)
+                                              for uid, item in f["items"].items()})
+                 for name, f in data["files"].items()}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ExportError(f"{path} is damaged ({exc}); delete it to start afresh "
+                          "(calendar apps will then see every item as new)") from None
+    return ExportState(mission, files)
+
+
+def state_json(state: ExportState) -> str:
+    """The state as deterministic JSON."""
+    data = {"format": FORMAT, "mission": state.mission,
+            "files": {name: asdict(state.files[name]) for name in sorted(state.files)}}
+    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_state(out: Path, state: ExportState) -> Path:
+    """Write OUT/.export-state.json atomically."""
+    path = out / STATE_FILE
+    write_atomic(path, state_json(state))
+    return path
