@@ -10,7 +10,7 @@ skipped by the other rules.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,8 +20,12 @@ from scheduler.check_times import (
     attends_item,
     booth_owners,
     booth_tables,
+    by_company,
+    describe_grid,
     free_delegates,
     item_interval,
+    meeting_delegates,
+    overlapping_pairs,
     overlaps,
     owned_booths,
     session_zone,
@@ -71,46 +75,38 @@ def _when(folder: MissionFolder, meeting: Meeting) -> str:
     return show_time(meeting.start, session_zone(folder, folder.session(meeting.session)))
 
 
-def _delegates(meeting: Meeting, company: str) -> list[str]:
-    """Delegate ids of one company in a meeting."""
-    return [d.split("/", 1)[1] for d in meeting.delegates if d.split("/", 1)[0] == company
-            and "/" in d]
-
-
 def check_meeting_shape(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """Length, distinct known companies, known session, delegates of the two companies."""
-    out: list[Violation] = []
-    sessions = _sessions(folder)
     ids = Counter(m.id for m in schedule.meetings)
+    out = [Violation("meeting_shape", m.id, f"{ids[m.id]} meetings have the id '{m.id}'")
+           for m in schedule.meetings if ids[m.id] > 1]
     for m in schedule.meetings:
-        def bad(message: str, m: Meeting = m) -> None:
-            out.append(Violation("meeting_shape", m.id, message))
-        if ids[m.id] > 1:
-            bad(f"{ids[m.id]} meetings have the id '{m.id}'")
-        a, b = m.companies
-        if a == b:
-            bad(f"{a} meets itself")
-        for c in dict.fromkeys(m.companies):
-            if c not in folder.companies:
-                bad(f"unknown company '{c}'")
-        session = sessions.get(m.session)
-        if session is None:
-            bad(f"unknown partnering session '{m.session}'")
-        elif m.end - m.start != timedelta(minutes=session.meeting_minutes):
-            minutes = (m.end - m.start) / timedelta(minutes=1)
-            bad(f"lasts {minutes:g} minutes; meetings of {m.session} last "
-                f"{session.meeting_minutes}")
-        for d in m.delegates:
-            company, _, person = d.partition("/")
-            known = folder.companies.get(company)
-            if company not in m.companies:
-                bad(f"delegate '{d}' belongs to neither {a} nor {b}")
-            elif known and person not in {x.id for x in known.delegates}:
-                bad(f"{company} has no delegate '{person}'")
-        for c in dict.fromkeys(m.companies):
-            if c in folder.companies and not _delegates(m, c):
-                bad(f"nobody from {c} attends")
+        out += [Violation("meeting_shape", m.id, msg) for msg in _shape(folder, m)]
     return out
+
+
+def _shape(folder: MissionFolder, m: Meeting) -> list[str]:
+    """What is wrong with one meeting's length, companies, session and delegates."""
+    a, b = m.companies
+    problems = [f"{a} meets itself"] if a == b else []
+    problems += [f"unknown company '{c}'" for c in dict.fromkeys(m.companies)
+                 if c not in folder.companies]
+    session = _sessions(folder).get(m.session)
+    if session is None:
+        problems.append(f"unknown partnering session '{m.session}'")
+    elif m.end - m.start != timedelta(minutes=session.meeting_minutes):
+        minutes = (m.end - m.start) / timedelta(minutes=1)
+        problems.append(f"lasts {minutes:g} minutes; meetings of {m.session} last "
+                        f"{session.meeting_minutes}")
+    for d in m.delegates:
+        company, _, person = d.partition("/")
+        known = folder.companies.get(company)
+        if company not in m.companies:
+            problems.append(f"delegate '{d}' belongs to neither {a} nor {b}")
+        elif known and person not in {x.id for x in known.delegates}:
+            problems.append(f"{company} has no delegate '{person}'")
+    return problems + [f"nobody from {c} attends" for c in dict.fromkeys(m.companies)
+                       if c in folder.companies and not meeting_delegates(m, c)]
 
 
 def check_slot_grid(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
@@ -124,20 +120,12 @@ def check_slot_grid(folder: MissionFolder, schedule: Schedule) -> list[Violation
         where = session_zone(folder, session)
         if m.start not in grids[m.session]:
             out.append(Violation("slot_grid", m.id, f"{_when(folder, m)} is not a slot start of "
-                                 f"{m.session} ({_describe_grid(session)})"))
+                                 f"{m.session} ({describe_grid(session)})"))
         for name, moment in (("start", m.start), ("end", m.end)):
             if moment.utcoffset() != moment.astimezone(where).utcoffset():
                 out.append(Violation("slot_grid", m.id, f"{name} {moment.isoformat()} is not "
                                      f"written in the session's zone ({where.key})"))
     return out
-
-
-def _describe_grid(session: PartneringSession) -> str:
-    """'windows 14:00-15:30, 30-minute meetings, 5 minutes changeover'."""
-    windows = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in session.windows)
-    days = ", ".join(str(d) for d in session.days)
-    return (f"{days}, windows {windows}, {session.meeting_minutes}-minute meetings, "
-            f"{session.changeover_minutes} minutes changeover")
 
 
 def check_session_attendance(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
@@ -170,7 +158,7 @@ def _availability(folder: MissionFolder, company: Company, m: Meeting) -> list[s
         return [f"{company.id} is unavailable {show_period(period)} but meets at "
                 f"{_when(folder, m)}"]
     known = {d.id for d in company.delegates}
-    sent = [d for d in _delegates(m, company.id) if d in known]
+    sent = [d for d in meeting_delegates(m, company.id) if d in known]
     if not sent:
         return []  # reported by meeting_shape
     free = free_delegates(folder, company, _span(m))
@@ -202,28 +190,13 @@ def check_programme_conflict(folder: MissionFolder, schedule: Schedule) -> list[
     return out
 
 
-def _by_company(meetings: Iterable[Meeting]) -> dict[str, list[Meeting]]:
-    """Meetings of each company, in schedule order."""
-    found: dict[str, list[Meeting]] = defaultdict(list)
-    for m in meetings:
-        for c in dict.fromkeys(m.companies):
-            found[c].append(m)
-    return found
-
-
-def _overlapping_pairs(meetings: list[Meeting]) -> list[tuple[Meeting, Meeting]]:
-    """Every pair of meetings that overlap in time."""
-    return [(x, y) for i, x in enumerate(meetings) for y in meetings[i + 1:]
-            if overlaps(_span(x), _span(y))]
-
-
 def check_one_meeting_at_a_time(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """A company (or each delegate of a parallel company) is in one meeting at a time."""
     out: list[Violation] = []
-    for c, meetings in sorted(_by_company(_known(folder, schedule)).items()):
+    for c, meetings in sorted(by_company(_known(folder, schedule)).items()):
         company = folder.companies[c]
-        for x, y in _overlapping_pairs(meetings):
-            shared = set(_delegates(x, c)) & set(_delegates(y, c))
+        for x, y in overlapping_pairs(meetings):
+            shared = set(meeting_delegates(x, c)) & set(meeting_delegates(y, c))
             if not company.parallel:
                 out.append(Violation("one_meeting_at_a_time", y.id, f"{c} has two meetings at "
                                      f"{_when(folder, y)} ({x.id}, {y.id})"))
@@ -272,7 +245,7 @@ def check_table_capacity(folder: MissionFolder, schedule: Schedule) -> list[Viol
         else:
             placed[(m.session, m.table)].append(m)
     for (session_id, table), meetings in placed.items():
-        for x, y in _overlapping_pairs(meetings):
+        for x, y in overlapping_pairs(meetings):
             out.append(Violation("table_capacity", y.id, f"{table} of {session_id} has two "
                                  f"meetings at {_when(folder, y)} ({x.id}, {y.id})"))
     return out
@@ -337,7 +310,7 @@ def _booth(folder: MissionFolder, session: PartneringSession, m: Meeting) -> lis
 def check_company_cap(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """At most company.max_meetings overall and session.max_meetings_per_company per session."""
     out: list[Violation] = []
-    for c, meetings in sorted(_by_company(_known(folder, schedule)).items()):
+    for c, meetings in sorted(by_company(_known(folder, schedule)).items()):
         cap = folder.companies[c].max_meetings
         if cap is not None and len(meetings) > cap:
             out.append(Violation("company_cap", None, f"{c} has {len(meetings)} meetings; "
@@ -428,26 +401,3 @@ def check_schedule(folder: MissionFolder, schedule: Schedule,
     """Every rule violation in a schedule (empty when it is valid)."""
     found = [v for check in RULES.values() for v in check(folder, schedule)]
     return found + check_locked(folder, schedule, previous)
-
-
-def check_report(folder: MissionFolder, schedule: Schedule,
-                 previous: Schedule | None = None) -> tuple[list[str], int]:
-    """The lines `mission check` prints, and the number of violations."""
-    found = check_schedule(folder, schedule, previous)
-    if schedule.mission != folder.mission.id:
-        found.insert(0, Violation("mission", None, f"the schedule is for mission "
-                                  f"'{schedule.mission}', not '{folder.mission.id}'"))
-    q = quality_figures(folder, schedule)
-    lines = [str(v) for v in found]
-    lines.append(f"quality (recomputed): {q['placed']} of {q['requested']} requested meetings "
-                 f"placed, {q['idle_slots']} idle slot(s) in {q['holes']} hole(s), "
-                 f"fairness {q['fairness']:.2f}")
-    lines += [f"quality differs from schedule.json: {d}"
-              for d in quality_differences(folder, schedule)]
-    if found:
-        per_rule = Counter(v.rule for v in found)
-        lines.append(f"{len(found)} violation(s): "
-                     + ", ".join(f"{n} {rule}" for rule, n in per_rule.items()))
-    else:
-        lines.append(f"every rule holds for the {len(schedule.meetings)} meeting(s)")
-    return lines, len(found)

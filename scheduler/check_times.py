@@ -6,12 +6,15 @@ checker stays an independent second opinion. reasons.py uses it too.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from scheduler.model import Booth, Company, MissionFolder, PartneringSession, ProgrammeItem
+from scheduler.schedule import Meeting
 
 Interval = tuple[datetime, datetime]
 
@@ -185,3 +188,32 @@ def show_period(period: Interval) -> str:
 def show_time(moment: datetime, where: tzinfo) -> str:
     """A local 'YYYY-MM-DD HH:MM' of an instant in a zone."""
     return f"{moment.astimezone(where):%Y-%m-%d %H:%M}"
+
+
+def meeting_delegates(meeting: Meeting, company: str) -> list[str]:
+    """Delegate ids of one company in a meeting."""
+    return [d.split("/", 1)[1] for d in meeting.delegates if d.split("/", 1)[0] == company
+            and "/" in d]
+
+
+def describe_grid(session: PartneringSession) -> str:
+    """'windows 14:00-15:30, 30-minute meetings, 5 minutes changeover'."""
+    windows = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in session.windows)
+    days = ", ".join(str(d) for d in session.days)
+    return (f"{days}, windows {windows}, {session.meeting_minutes}-minute meetings, "
+            f"{session.changeover_minutes} minutes changeover")
+
+
+def by_company(meetings: Iterable[Meeting]) -> dict[str, list[Meeting]]:
+    """Meetings of each company, in schedule order."""
+    found: dict[str, list[Meeting]] = defaultdict(list)
+    for m in meetings:
+        for c in dict.fromkeys(m.companies):
+            found[c].append(m)
+    return found
+
+
+def overlapping_pairs(meetings: list[Meeting]) -> list[tuple[Meeting, Meeting]]:
+    """Every pair of meetings that overlap in time."""
+    return [(x, y) for i, x in enumerate(meetings) for y in meetings[i + 1:]
+            if overlaps((x.start, x.end), (y.start, y.end))]

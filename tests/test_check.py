@@ -473,3 +473,12 @@ def test_mission_check_without_schedule(tmp_path):
     (root / "schedule.json").unlink()
     result = CliRunner().invoke(cli, ["check", str(root)])
     assert result.exit_code == 4 and "no schedule yet" in result.output
+
+
+def test_mission_check_other_mission(tmp_path):
+    root = write_folder(tmp_path / "m", make_folder())
+    plan = (root / "schedule.json").read_text().replace('"mission": "japan"', '"mission": "x"')
+    (root / "schedule.json").write_text(plan)
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == 4
+    assert "mission: the schedule is for mission 'x', not 'japan'" in result.output
