@@ -1,0 +1,237 @@
+"""`mission bench`: load, schedule and export synthetic missions end to end, with baselines.
+
+Per preset: generate a folder (or reuse one from a cache folder), then time
+loading (scheduler.loader), solving (scheduler.planning.make_schedule) and
+exporting (scheduler.export), and compare with the first-fit baseline and,
+for small presets, one monolithic CP-SAT model given the same time limit.
+Every schedule is checked by scheduler.check and measured by
+scheduler.check_quality, so every figure has one definition. Each preset runs
+in a fresh process, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from scheduler.errors import MissionError
+from scheduler.generate import PRESETS, generate
+from scheduler.model import MissionFolder
+from scheduler.schedule import Schedule
+
+DEFAULT_PRESETS = ("mission", "brokerage", "bio-europe", "bio-international")
+MONOLITHIC = ("tiny", "mission", "brokerage")
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """What to run: generator seed, solver limits, where to keep generated folders."""
+
+    seed: int = 1
+    time_limit: float = 30.0
+    workers: int = 1
+    cache: Path | None = None
+    baselines: bool = True
+
+
+def say(message: str) -> None:
+    """A progress line on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def mission_folder(preset: str, options: BenchOptions, scratch: Path) -> Path:
+    """The generated folder of a preset: reused from the cache, else written."""
+    root = options.cache or scratch
+    path = root / f"{preset}-seed{options.seed}"
+    if not (path / "mission.yaml").is_file():
+        generate(preset, options.seed, path)
+    return path
+
+
+def figures(folder: MissionFolder, schedule: Schedule, bound: int) -> dict[str, object]:
+    """Quality figures of any schedule (scheduler.check_quality) and its rule violations."""
+    from scheduler.check import check_schedule
+    from scheduler.check_quality import quality_figures
+
+    q = quality_figures(folder, schedule)
+    return {
+        "placed": q["placed"], "bound": bound,
+        "placed_of_bound": round(q["placed"] / bound, 4) if bound else 1.0,
+        "weight_placed": q["weight_placed"], "idle_slots": q["idle_slots"],
+        "holes": q["holes"], "fairness": q["fairness"], "status": schedule.quality.status,
+        "violations": len(check_schedule(folder, schedule)),
+    }
+
+
+def lp_bound_of(folder: MissionFolder) -> int:
+    """The solver's LP bound, computed without solving (when the solver failed)."""
+    from scheduler.requests import build_requests
+    from scheduler.slots import build_slots
+    from scheduler.solver.bound import lp_bound
+    from scheduler.solver.space import build_space
+
+    space = build_space(folder, build_requests(folder), build_slots(folder.mission), [])
+    return lp_bound(space)
+
+
+def timed(clock: Clock, work: Callable[[], object]) -> tuple[object, float]:
+    """Run work(); return its result and the seconds it took."""
+    start = clock()
+    result = work()
+    return result, round(clock() - start, 3)
+
+
+def solve_phase(folder: MissionFolder, options: BenchOptions, tag: str
+                ) -> tuple[Schedule | None, str | None]:
+    """Our solver's schedule, or the error that stopped it."""
+    from scheduler.planning import SolveOptions, make_schedule
+
+    try:
+        solve = SolveOptions(time_limit=options.time_limit, seed=0, workers=options.workers)
+        return make_schedule(folder, solve, progress=lambda m: say(f"{tag}   {m}"),
+                             clock=time.monotonic), None
+    except (MissionError, NotImplementedError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def export_phase(folder: MissionFolder, schedule: Schedule, out: Path) -> str | None:
+    """Export calendars to a scratch folder; None, or the error that stopped it."""
+    from scheduler.export import ExportOptions, export
+
+    try:
+        export(folder, schedule, out, ExportOptions())
+        return None
+    except (MissionError, NotImplementedError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def run_baselines(name: str, folder: MissionFolder, options: BenchOptions, bound: int,
+                  clock: Clock, tag: str) -> dict[str, object]:
+    """First-fit always; the monolithic CP-SAT model for small presets."""
+    from scheduler.baselines import Grid, first_fit
+
+    out: dict[str, object] = {}
+    grid, grid_seconds = timed(clock, lambda: Grid(folder))
+    schedule, seconds = timed(clock, lambda: first_fit(folder, grid))
+    out["first_fit"] = {**figures(folder, schedule, bound), "seconds": grid_seconds + seconds}
+    say(f"{tag} first-fit: {schedule.quality.placed} placed in {grid_seconds + seconds:.2f} s")
+    if name in MONOLITHIC:
+        from scheduler.solver.monolithic import solve_monolithic
+
+        schedule, seconds = timed(clock, lambda: solve_monolithic(
+            folder, options.time_limit, 0, options.workers, grid))
+        out["cpsat_monolithic"] = {**figures(folder, schedule, bound), "seconds": seconds}
+        say(f"{tag} monolithic CP-SAT: {schedule.quality.placed} placed in {seconds:.2f} s")
+    return out
+
+
+def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counter
+               ) -> dict[str, object]:
+    """Generate, load, solve, export and measure one preset (in this process)."""
+    from scheduler.loader import load_mission
+    from scheduler.requests import build_requests
+
+    tag = f"[{name}]"
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as scratch:
+        path, seconds = timed(clock, lambda: mission_folder(name, options, Path(scratch)))
+        say(f"{tag} folder {path} ready in {seconds:.2f} s")
+        (folder, _), load_s = timed(clock, lambda: load_mission(path, path))
+        requests = build_requests(folder)
+        say(f"{tag} load: {len(folder.companies)} companies, {len(requests)} requests "
+            f"in {load_s:.2f} s")
+        (schedule, error), solve_s = timed(clock, lambda: solve_phase(folder, options, tag))
+        say(f"{tag} solve: " + (error or f"{schedule.quality.placed} placed") +
+            f" in {solve_s:.2f} s")
+        export_s, export_error = 0.0, "no schedule"
+        if schedule is not None:
+            export_error, export_s = timed(
+                clock, lambda: export_phase(folder, schedule, Path(scratch) / "out"))
+            say(f"{tag} export: {export_error or 'done'} in {export_s:.2f} s")
+        bound = schedule.quality.bound if schedule else lp_bound_of(folder)
+        result = result_record(name, folder, requests, schedule, bound,
+                               {"load": load_s, "solve": solve_s, "export": export_s})
+        result["errors"] = {"solve": error} if error else (
+            {"export": export_error} if export_error else {})
+        result["peak_rss_mb"] = peak_rss_mb()
+        if options.baselines:
+            result["baselines"] = run_baselines(name, folder, options, bound, clock, tag)
+    return result
+
+
+def result_record(name: str, folder: MissionFolder, requests: list, schedule: Schedule | None,
+                  bound: int, seconds: dict[str, float]) -> dict[str, object]:
+    """The JSON record of one preset, before baselines."""
+    ours = figures(folder, schedule, bound) if schedule else {
+        "placed": None, "bound": bound, "placed_of_bound": None, "weight_placed": None,
+        "idle_slots": None, "holes": None, "fairness": None, "status": "failed",
+        "violations": None}
+    total = round(sum(seconds.values()), 3)
+    return {"preset": name, "companies": len(folder.companies), "requests": len(requests),
+            "requested_meetings": sum(r.meetings for r in requests),
+            "weight_requested": sum(r.weight * r.meetings for r in requests),
+            **ours, "seconds": {**seconds, "total": total}, "peak_rss_mb": 0.0,
+            "baselines": {}}
+
+
+def run_isolated(name: str, options: BenchOptions) -> dict[str, object]:
+    """run_preset in a fresh process, so peak memory belongs to this preset alone."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(run_preset, name, options).result()
+
+
+def bench(names: list[str], options: BenchOptions, isolate: bool = True
+          ) -> list[dict[str, object]]:
+    """Run every preset; one result record each."""
+    unknown = [n for n in names if n not in PRESETS]
+    if unknown:
+        raise MissionError(f"unknown preset {', '.join(unknown)}; choose from "
+                           f"{', '.join(PRESETS)}")
+    if options.cache:
+        options.cache.mkdir(parents=True, exist_ok=True)
+    return [run_isolated(n, options) if isolate else run_preset(n, options) for n in names]
+
+
+def _fmt(value: object) -> str:
+    """A figure for the table: '-' for missing, 3 decimals for shares."""
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def table_lines(result: dict[str, object]) -> list[str]:
+    """A human-readable block for one preset: ours and the baselines side by side."""
+    s = result["seconds"]
+    lines = [f"{result['preset']}: {result['companies']} companies, {result['requests']} "
+             f"requests ({result['requested_meetings']} meetings), bound {result['bound']}; "
+             f"load {s['load']:.2f} s, solve {s['solve']:.2f} s, export {s['export']:.2f} s, "
+             f"total {s['total']:.2f} s, peak {result['peak_rss_mb']:.0f} MiB",
+             f"  {'':<18}{'placed':>8}{'of bound':>10}{'weight':>9}{'idle':>7}{'holes':>7}"
+             f"{'fairness':>10}{'viol.':>7}{'seconds':>9}"]
+    rows = [("ours", result, s["solve"])] + [
+        (k, v, v["seconds"]) for k, v in result.get("baselines", {}).items()]
+    for label, r, secs in rows:
+        lines.append(f"  {label:<18}{_fmt(r['placed']):>8}{_fmt(r['placed_of_bound']):>10}"
+                     f"{_fmt(r['weight_placed']):>9}{_fmt(r['idle_slots']):>7}"
+                     f"{_fmt(r['holes']):>7}{_fmt(r['fairness']):>10}"
+                     f"{_fmt(r['violations']):>7}{_fmt(secs):>9}")
+    lines += [f"  {phase} error: {text}" for phase, text in result.get("errors", {}).items()]
+    return lines
+
+
+def to_json(result: dict[str, object]) -> str:
+    """One preset's record as one line of JSON."""
+    return json.dumps(result, ensure_ascii=False)
