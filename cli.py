@@ -219,54 +219,49 @@ def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
         click.echo(line)
 
 
-@cli.command()
-@click.option("--preset", required=True, help="tiny, mission, brokerage, bio-europe or "
-              "bio-international.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
-@click.option("-o", "--out", type=FOLDER, required=True, help="Folder to write (new or empty).")
-def generate(preset: str, seed: int, out: Path) -> None:
-    """Write a synthetic mission folder of a preset size, for tests and benchmarks.
-
-    \b
-    Presets (companies / requests / partnering days):
-      tiny 10/14/2, mission 45/250/4, brokerage 370/1,450/2,
-      bio-europe 3,500/18,000/3, bio-international 18,300/47,000/4.
-    The same preset and seed give the same files, byte for byte.
-    """
-    from scheduler.generate import generate as write_mission
-
-    count = write_mission(preset, seed, out)
-    click.echo(f"wrote {count} files to {out}; next: `mission validate {out}`")
-
 
 @cli.command()
-@click.option("--preset", "presets", multiple=True,
-              help="Preset to run (repeatable); default mission, brokerage, bio-europe, "
-              "bio-international.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
+@click.argument("folder", type=FOLDER)
+@click.option("-o", "--out", type=FOLDER, help="Output folder (default calendars/<mission-id>).")
+@click.option("--format", "formats", default="ics", show_default=True,
+              help="Comma list of ics, html, pdf, csv, or all.")
+@click.option("--alarm", help="Reminder before each item, e.g. 10m or 1h.")
+@click.option("--csv-separator", default=",", show_default=True, help="',' or ';'.")
 @click.option("--time-limit", type=float, default=30.0, show_default=True,
-              help="Seconds the solver (and the monolithic baseline) may spend.")
-@click.option("--workers", type=int, default=1, show_default=True, help="Solver threads.")
-@click.option("--cache", type=FOLDER, help="Keep generated folders here and reuse them.")
-@click.option("--no-baselines", is_flag=True, help="Skip first-fit and monolithic CP-SAT.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per preset.")
-def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
-          cache: Path | None, no_baselines: bool, as_json: bool) -> None:
-    """Load, schedule and export synthetic missions end to end; compare with baselines.
+              help="Seconds the solver may spend.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Solver threads (1 gives repeatable results).")
+@click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan).")
+def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_separator: str,
+         time_limit: float, seed: int, workers: int, fresh: bool) -> None:
+    """Validate, schedule and export in one go: the main job.
 
     \b
-    Reports per preset: companies, requests, placed, bound, placed/bound,
-    idle slots, holes, fairness, rule violations, seconds per phase and in
-    total, and peak memory; the same figures for first-fit and (tiny,
-    mission, brokerage) one monolithic CP-SAT model. Progress goes to stderr.
+    Stops at the first step that fails: input errors are listed (exit 1),
+    a must-have meeting that cannot be placed is explained (exit 3).
+    Otherwise writes FOLDER/schedule.json and the calendars (and the other
+    formats asked for) to OUT, and prints the schedule's summary and what
+    changed for whom since the last export.
     """
-    from scheduler.bench import DEFAULT_PRESETS, BenchOptions, table_lines, to_json
-    from scheduler.bench import bench as run_bench
+    import time
 
-    options = BenchOptions(seed, time_limit, workers, cache, not no_baselines)
-    for result in run_bench(list(presets or DEFAULT_PRESETS), options):
-        click.echo(to_json(result) if as_json else "\n".join(table_lines(result)))
+    from scheduler.export import ExportOptions, describe_changes, parse_alarm, parse_formats
+    from scheduler.pipeline import plan_folder
+    from scheduler.planning import SolveOptions, summary_lines
 
+    options = ExportOptions(parse_formats(formats), parse_alarm(alarm), csv_separator)
+    result = plan_folder(folder, SolveOptions(time_limit, seed, workers, fresh), options, out,
+                         lambda line: click.echo(line, err=True), time.monotonic)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"wrote {folder / 'schedule.json'}")
+    for line in summary_lines(result.schedule):
+        click.echo(line)
+    click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
+               f"see {result.out / 'README.md'} for whom to send each to")
+    for line in describe_changes(result.exported):
+        click.echo(line)
 
 @cli.command()
 @click.option("--preset", required=True, help="tiny, mission, brokerage, bio-europe or "

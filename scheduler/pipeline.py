@@ -1,0 +1,35 @@
+"""`mission plan`: validate, schedule and export in one go, loading the folder once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.errors import Problem
+from scheduler.export import ExportOptions, ExportResult, export
+from scheduler.loader import load_mission
+from scheduler.planning import SolveOptions, make_schedule, read_previous
+from scheduler.schedule import Schedule, write_schedule
+
+
+@dataclass
+class PlanResult:
+    """What `mission plan` produced."""
+
+    warnings: list[Problem]
+    schedule: Schedule
+    exported: ExportResult
+    out: Path
+
+
+def plan_folder(path: Path, solve: SolveOptions, options: ExportOptions, out: Path | None,
+                progress: Callable[[str], None] | None = None,
+                clock: Callable[[], float] | None = None) -> PlanResult:
+    """Validate (raising InputError), schedule (writing schedule.json) and export."""
+    folder, warnings = load_mission(path)
+    previous = read_previous(path, folder, solve.fresh)
+    schedule = make_schedule(folder, solve, previous, progress, clock)
+    write_schedule(schedule, path)
+    out = out or Path("calendars") / folder.mission.id
+    return PlanResult(warnings, schedule, export(folder, schedule, out, options), out)
