@@ -20,9 +20,17 @@ from scheduler.schedule import Schedule
 SIGNAGE_PDF = "signage.pdf"
 
 
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict:
-    """Refuse every URL: the pages are self-contained and must stay offline."""
-    raise ValueError(f"offline: not fetching {url}")
+def _offline_fetcher() -> object:
+    """A WeasyPrint URL fetcher that refuses every URL: the pages are self-contained."""
+    from weasyprint.urls import URLFetcher
+
+    class Offline(URLFetcher):
+        """Fetches nothing, from anywhere."""
+
+        def fetch(self, url: str, headers: object = None) -> object:
+            raise ValueError(f"offline: not fetching {url}")
+
+    return Offline()
 
 
 def html_to_pdf(html: str, path: Path) -> Path:
@@ -34,7 +42,7 @@ def html_to_pdf(html: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(tmp)
+        weasyprint.HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf(tmp)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
