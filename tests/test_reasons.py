@@ -30,7 +30,8 @@ def test_no_slot_where_both_are_free_names_the_blockers():
     folder = make_folder({"programme": [site_visit]}, kansai={"attends": ["osaka"]},
                          genomix={"unavailable": ["2016-10-11 14:00-15:30"]})
     assert why(folder) == ("no slot in osaka where both are free: genomix is unavailable "
-                           "2016-10-11 14:00-15:30; kansai attends 'Site visit'")
+                           "2016-10-11 14:00-15:30; kansai attends 'Site visit' "
+                           "(2016-10-11 16:00-17:00)")
 
 
 def test_no_slot_when_no_delegate_is_free():
@@ -139,3 +140,11 @@ def test_company_gone():
     request = build_requests(folder)[0]
     del folder.companies["kansai"]
     assert explain_unplaced(folder, [], request) == "kansai no longer take(s) part in the mission"
+
+
+def test_blocking_all_day_item_is_named_with_its_day():
+    fair = {"title": "Fair day", "date": "2016-10-11", "attendees": ["hosts"],
+            "blocks_meetings": True}
+    folder = make_folder({"programme": [fair]}, kansai={"attends": ["osaka"]})
+    assert why(folder) == ("no slot in osaka where both are free: kansai attends 'Fair day' "
+                           "(2016-10-11)")
