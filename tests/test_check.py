@@ -7,6 +7,8 @@ from datetime import UTC, date
 import pytest
 from check_kit import make_folder, meet, online, schedule, write_folder
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli import cli
 from scheduler.check import RULES, check_schedule, quality_figures
@@ -482,3 +484,39 @@ def test_mission_check_other_mission(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(root)])
     assert result.exit_code == 4
     assert "mission: the schedule is for mission 'x', not 'japan'" in result.output
+
+
+# properties over random hand-written schedules (no solver involved)
+
+PAIRS = [("genomix", "kansai"), ("genomix", "osaka-pharma"), ("biom-x", "kansai"),
+         ("biom-x", "osaka-pharma"), ("gene-two", "osaka-pharma")]
+SPOTS = [(at, table) for at in ("14:00", "14:35", "16:00", "14:10")
+         for table in ("Table 1", "Table 2")]
+
+
+@st.composite
+def random_schedules(draw):
+    """Up to six meetings of requested pairs at random spots (some off the grid)."""
+    picks = draw(st.lists(st.tuples(st.sampled_from(PAIRS), st.sampled_from(SPOTS)),
+                          max_size=6, unique_by=lambda p: p[0]))
+    return [meet(a, b, at=at, table=table) for (a, b), (at, table) in picks]
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_schedules())
+def test_removing_a_meeting_never_breaks_a_rule(meetings):
+    folder = make_folder()
+    before = len(check_schedule(folder, schedule(*meetings)))
+    for i in range(len(meetings)):
+        fewer = meetings[:i] + meetings[i + 1:]
+        assert len(check_schedule(folder, schedule(*fewer))) <= before
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_schedules())
+def test_a_double_booked_meeting_is_always_caught(meetings):
+    folder = make_folder()
+    for m in meetings:
+        twin = m.model_copy(update={"id": m.id + "-2"})
+        found = {v.rule for v in check_schedule(folder, schedule(*meetings, twin))}
+        assert {"one_meeting_at_a_time", "table_capacity", "requested_pair"} <= found
