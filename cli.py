@@ -43,8 +43,8 @@ class MissionGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
+            raise  # click handles these itself (a closed pipe, as in `| head`, exits quietly)
         except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
             if os.environ.get("MISSION_DEBUG"):
                 raise

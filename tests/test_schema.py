@@ -133,3 +133,14 @@ def test_every_command_has_help():
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert len(result.output.splitlines()) > 4, name
+
+
+def test_closed_pipe_is_not_an_internal_error(tmp_path):
+    import subprocess
+    import sys
+
+    script = "import sys; sys.argv = ['mission', '--help']; from cli import main; main()"
+    proc = subprocess.run(f"{sys.executable} -c \"{script}\" | head -c 10", shell=True,
+                          capture_output=True, text=True, cwd=ROOT)
+    assert "internal error" not in proc.stderr
+    assert "Traceback" not in proc.stderr
