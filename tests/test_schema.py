@@ -139,8 +139,16 @@ def test_closed_pipe_is_not_an_internal_error(tmp_path):
     import subprocess
     import sys
 
-    script = "import sys; sys.argv = ['mission', '--help']; from cli import main; main()"
-    proc = subprocess.run(f"{sys.executable} -c \"{script}\" | head -c 10", shell=True,
-                          capture_output=True, text=True, cwd=ROOT)
-    assert "internal error" not in proc.stderr
-    assert "Traceback" not in proc.stderr
+    init_folder(tmp_path / "m", None, False)
+    template = (tmp_path / "m" / "companies" / "_template.yaml").read_text()
+    periods = ", ".join(f'"2030-01-{d:02d}"' for d in range(1, 29))
+    for i in range(150):  # 4,200 warnings: far more than a pipe buffer holds
+        text = template.replace("id: your-company", f"id: c{i}").replace(
+            "unavailable: []", f"unavailable: [{periods}]")
+        (tmp_path / "m" / "companies" / f"c{i}.yaml").write_text(text)
+    script = ("import sys; sys.argv = ['mission', 'validate', sys.argv[1]]; "
+              "from cli import main; main()")
+    proc = subprocess.run(f"{sys.executable} -c \"{script}\" {tmp_path / 'm'} | head -n 2",
+                          shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert len(proc.stdout.splitlines()) == 2
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
