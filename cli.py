@@ -163,7 +163,9 @@ def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bo
 
 @cli.command()
 @click.argument("folder", type=FOLDER)
-def check(folder: Path) -> None:
+@click.option("--previous", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="An earlier schedule.json: its locked meetings must still be in place.")
+def check(folder: Path, previous: Path | None) -> None:
     """Check FOLDER/schedule.json against every rule, independently of the solver.
 
     \b
@@ -178,7 +180,8 @@ def check(folder: Path) -> None:
     from scheduler.schedule import read_schedule
 
     mission, _ = load_mission(folder)
-    lines, broken = check_report(mission, read_schedule(folder))
+    before = read_schedule(previous) if previous else None
+    lines, broken = check_report(mission, read_schedule(folder), before)
     for line in lines:
         click.echo(line)
     if broken:

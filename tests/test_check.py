@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cli import cli
 from scheduler.check import RULES, check_schedule, quality_figures
 from scheduler.model import Booth, Match
+from scheduler.schedule import to_json
 
 GK, GO = "genomix--kansai", "genomix--osaka-pharma"
 
@@ -520,3 +521,14 @@ def test_a_double_booked_meeting_is_always_caught(meetings):
         twin = m.model_copy(update={"id": m.id + "-2"})
         found = {v.rule for v in check_schedule(folder, schedule(*meetings, twin))}
         assert {"one_meeting_at_a_time", "table_capacity", "requested_pair"} <= found
+
+
+def test_mission_check_previous_locked_meetings(tmp_path):
+    folder = make_folder()
+    root = write_folder(tmp_path / "m", folder, meet("genomix", "kansai", at="14:35"))
+    earlier = tmp_path / "before.json"
+    earlier.write_text(to_json(schedule(_locked(meet("genomix", "kansai")))), "utf-8")
+    result = CliRunner().invoke(cli, ["check", str(root), "--previous", str(earlier)])
+    assert result.exit_code == 4
+    assert f"locked: {GK}: locked meeting moved: start 2016-10-11T14:00:00+09:00 -> " \
+           "2016-10-11T14:35:00+09:00" in result.output
