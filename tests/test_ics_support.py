@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -68,3 +72,147 @@ def prop(block: str, name: str) -> str:
 def raw(path: Path) -> str:
     """A file's text with its CRLF line ends kept."""
     return path.read_bytes().decode("utf-8")
+
+
+# --- independent consumers -------------------------------------------------------------
+
+
+def consume_icalendar(text: str) -> None:
+    """icalendar parses it, and every TZID has its VTIMEZONE."""
+    calendar = Calendar.from_ical(text)
+    assert calendar.walk("VEVENT"), "no events"
+    assert not calendar.get_missing_tzids()
+
+
+def consume_ical(text: str) -> int:
+    """The strict `ical` parser reads every event; returns how many."""
+    from ical.calendar_stream import IcsCalendarStream
+
+    return len(IcsCalendarStream.calendar_from_ics(text).events)
+
+
+def consume_vobject(text: str) -> int:
+    """vobject reads it with validation and can write it back; returns the events."""
+    import vobject
+
+    calendar = vobject.readOne(text, validate=True)
+    calendar.serialize()
+    return len(calendar.vevent_list)
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def radicale_server(root: Path) -> Iterator[str]:
+    """A Radicale CalDAV server on 127.0.0.1 (no auth), storing under root; yields its URL."""
+    import socket
+    import time
+
+    port = free_port()
+    command = [sys.executable, "-m", "radicale", "--config", "",
+               "--server-hosts", f"127.0.0.1:{port}", "--storage-filesystem-folder", str(root),
+               "--auth-type", "none", "--rights-type", "authenticated",
+               "--logging-level", "warning"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):  # wait for it to listen (not a timing assertion)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError("radicale exited at start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def caldav(url: str, method: str = "GET", data: bytes | None = None) -> tuple[int, str]:
+    """One CalDAV request as user 'test'; returns status and body."""
+    import base64
+    import urllib.request
+
+    headers = {"Authorization": "Basic " + base64.b64encode(b"test:test").decode()}
+    if data is not None:
+        headers["Content-Type"] = "text/calendar; charset=utf-8"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+def radicale_roundtrip(base: str, files: list[Path], root: Path) -> None:
+    """PUT each file as a collection; GET returns the same UIDs, instants and statuses."""
+    for number, path in enumerate(files):
+        text = raw(path)
+        url = f"{base}/test/c{number}/"
+        status, _ = caldav(url, "PUT", text.encode("utf-8"))
+        assert status in (200, 201), f"{path}: PUT gave {status}"
+        status, body = caldav(url)
+        assert status == 200
+        assert events(body) == events(text), f"{path.relative_to(root)} came back different"
+
+
+KHAL_CONFIG = """[calendars]
+{calendars}
+[locale]
+local_timezone = {zone}
+default_timezone = {zone}
+timeformat = %H:%M
+dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+datetimeformat = %Y-%m-%d %H:%M
+longdatetimeformat = %Y-%m-%d %H:%M
+[sqlite]
+path = {root}/khal.db
+"""
+
+
+def khal(config: Path, *args: str) -> str:
+    """Run khal in-process with a config file; returns its output."""
+    from click.testing import CliRunner
+    from khal.cli import main_khal
+
+    result = CliRunner().invoke(main_khal, ["-c", str(config), *args])
+    assert result.exit_code == 0, f"khal {args[0]} failed: {result.output} {result.exception}"
+    return result.output
+
+
+def khal_expected(text: str, zone: str) -> set[tuple[str, str]]:
+    """(UID, start) of every event as khal should show it in a local zone."""
+    out = set()
+    for event in Calendar.from_ical(text).walk("VEVENT"):
+        start = event.decoded("DTSTART")
+        shown = start.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") \
+            if isinstance(start, datetime) else start.isoformat()
+        out.add((str(event["UID"]), shown))
+    return out
+
+
+def khal_roundtrip(files: list[Path], root: Path, zone: str, first: date, days: int) -> None:
+    """Import each file into its own khal calendar; `khal list` shows the right local starts."""
+    import json
+
+    names = {path: f"c{n}" for n, path in enumerate(files)}
+    for name in names.values():
+        (root / name).mkdir(parents=True)
+    sections = "".join(f"[[{name}]]\npath = {root / name}\ntype = calendar\n"
+                       for name in names.values())
+    config = root / "config"
+    config.write_text(KHAL_CONFIG.format(calendars=sections, zone=zone, root=root))
+    for path, name in names.items():
+        khal(config, "import", "--batch", "-a", name, str(path))
+    for path, name in names.items():
+        output = khal(config, "list", "-a", name, "--once", "--json", "uid", "--json", "start",
+                      first.isoformat(), f"{days}d")
+        shown = {(e["uid"], e["start"]) for line in output.splitlines() if line.strip()
+                 for e in json.loads(line)}
+        assert shown == khal_expected(raw(path), zone), f"khal shows {path} differently"

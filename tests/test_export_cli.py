@@ -1,0 +1,140 @@
+"""`mission export`, the export dispatcher and safe file names."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+from click.testing import CliRunner
+from test_ics_support import MISSION, SCHEDULE_V2, export_fixture
+
+from cli import cli
+from scheduler.errors import ExportError
+from scheduler.export import ExportOptions, export, parse_alarm, parse_formats
+from scheduler.export.names import inside, slug, unique_slugs
+from scheduler.loader import load_mission
+from scheduler.schedule import read_schedule
+
+
+def run(*args: str):
+    """Run the CLI in-process."""
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_export_writes_every_calendar_and_an_index(tmp_path):
+    """Organiser, 3 clusters, 5 companies, 6 people, plus README.md saying whom to send what."""
+    result = run("export", str(MISSION), "-o", str(tmp_path / "out"), "--alarm", "10m")
+    assert result.exit_code == 0, result.output
+    written = [line for line in result.output.splitlines() if line.startswith("wrote ")]
+    assert len(written) == 16
+    index = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "| [people/genomix-bcn/laura-puig.ics](people/genomix-bcn/laura-puig.ics) |" in index
+    assert "Laura Puig <laura.puig@example.com>" in index
+    assert "first export" in result.output
+
+
+def test_second_export_prints_what_changed_for_whom(tmp_path):
+    """After a re-plan the command names the people whose meetings moved or were cancelled."""
+    folder = tmp_path / "mission"
+    shutil.copytree(MISSION, folder)
+    out = tmp_path / "out"
+    assert run("export", str(folder), "-o", str(out)).exit_code == 0
+    shutil.copy(SCHEDULE_V2, folder / "schedule.json")
+    result = run("export", str(folder), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Jürgen Groß (Munich NeuroScience GmbH): moved Meeting with" in result.output
+    assert "王芳 (上海医疗科技有限公司): cancelled Meeting with Genomix" in result.output
+
+
+def test_default_output_folder_is_calendars_mission_id(tmp_path, monkeypatch):
+    """Without -o the calendars go to calendars/<mission-id>/."""
+    monkeypatch.chdir(tmp_path)
+    assert run("export", str(MISSION)).exit_code == 0
+    assert (tmp_path / "calendars" / "fixture-japan" / "organiser.ics").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "ics,docx"], "unknown format docx"),
+    (["--alarm", "soon"], "not a duration"),
+    (["--alarm", "0m"], "between 1 minute"),
+])
+def test_bad_options_are_clear_errors(tmp_path, args, message):
+    """Bad options: exit status 5, one clear line, no traceback."""
+    result = CliRunner().invoke(cli, ["export", str(MISSION), "-o", str(tmp_path), *args])
+    assert result.exit_code == 5
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_schedule_is_a_clear_error(tmp_path):
+    """A mission without schedule.json says to run `mission schedule` first."""
+    folder = tmp_path / "mission"
+    shutil.copytree(MISSION, folder)
+    (folder / "schedule.json").unlink()
+    result = run("export", str(folder), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 4 and "mission schedule" in result.output
+
+
+def test_state_of_another_mission_is_refused(tmp_path):
+    """Exporting into a folder holding another mission's calendars is refused."""
+    export_fixture(tmp_path)
+    state = tmp_path / ".export-state.json"
+    state.write_text(state.read_text().replace('"fixture-japan"', '"other-mission"', 1))
+    with pytest.raises(ExportError, match="other-mission"):
+        export_fixture(tmp_path)
+
+
+def test_a_missing_format_module_is_an_export_error(tmp_path, monkeypatch):
+    """When a format's module cannot be imported, the error names the format."""
+    monkeypatch.setitem(sys.modules, "scheduler.export.csv", None)
+    folder, _ = load_mission(MISSION)
+    with pytest.raises(ExportError, match="csv export is not available"):
+        export(folder, read_schedule(MISSION), tmp_path, ExportOptions(formats=("csv",)))
+
+
+def test_schedule_of_another_mission_is_refused(tmp_path):
+    """A schedule.json made for another mission is not exported."""
+    folder, _ = load_mission(MISSION)
+    schedule = read_schedule(MISSION).model_copy(update={"mission": "elsewhere"})
+    with pytest.raises(ExportError, match="elsewhere"):
+        export(folder, schedule, tmp_path, ExportOptions())
+
+
+@pytest.mark.parametrize("text, minutes", [("10m", 10), ("1h", 60), ("1h30m", 90), ("15", 15),
+                                           (None, None), ("none", None)])
+def test_alarm_durations(text, minutes):
+    """Reminder durations as people write them."""
+    assert parse_alarm(text) == minutes
+
+
+def test_formats():
+    """'all' means every format, in a fixed order; duplicates collapse."""
+    assert parse_formats("all") == ("ics", "html", "pdf", "csv")
+    assert parse_formats("csv, ics,ics") == ("ics", "csv")
+
+
+@pytest.mark.parametrize("text", ["../../etc/passwd", "/etc/passwd", "..", ".", "a/../../b",
+                                  "C:\\Windows\\system32", "con", "NUL", "", "   ", "\x00x"])
+def test_slugs_never_escape_or_vanish(text, tmp_path):
+    """Whatever a name contains, its slug is a plain, non-empty name inside OUT."""
+    part = slug(text)
+    assert part and "/" not in part and "\\" not in part and part not in (".", "..")
+    assert part.lower() not in ("con", "nul")
+    assert inside(tmp_path, f"{part}.ics").parent == tmp_path
+
+
+def test_slugs_keep_names_apart():
+    """Names that fold to the same slug (or to none) still get distinct files."""
+    names = ["Biocat", "BIOCAT", "bio cat", "Bio-Cat", "東京", "大阪", "Łódź", "Lodz"]
+    slugs = unique_slugs(names)
+    assert len(set(slugs.values())) == len(names)
+    assert unique_slugs(reversed(names)) == slugs
+    assert slug("Jürgen Groß") == "jurgen-gross"
+
+
+def test_inside_refuses_traversal(tmp_path):
+    """A relative name that climbs out of OUT is refused."""
+    for name in ("../x.ics", "a/../../x.ics", "/tmp/x.ics"):
+        with pytest.raises(ExportError):
+            inside(tmp_path, name)
