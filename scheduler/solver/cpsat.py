@@ -35,6 +35,7 @@ from ortools.sat.python import cp_model
 from scheduler.solver.space import Space
 
 FAIR_SCALE = 1000
+DT_PER_SECOND = 0.3  # deterministic time units per second of --time-limit (measured, 1 core)
 Progress = Callable[[str], None]
 
 
@@ -86,6 +87,7 @@ class Lexicographic:
             self.model.add(self.x[v] == 1)
         self.spent = 0.0
         self.interrupted = False
+        self.aux: list[tuple] = []
 
     def musts(self) -> cp_model.LinearExprT | None:
         """Level 1: must requests with at least one meeting."""
@@ -129,10 +131,10 @@ class Lexicographic:
             slot = self.space.slots[var.slot]
             for c in self.space.companies(var):
                 busy[(c, slot.session, slot.day)][slot.position].append(i)
-        holes = []
+        idle = []
         for key in sorted(busy):
-            holes += self._idle_of(busy[key])
-        return sum(holes) if holes else None
+            idle += self._idle_of(busy[key])
+        return sum(idle) if idle else None
 
     def _idle_of(self, busy: dict[int, list[int]]) -> list[cp_model.IntVar]:
         """Idle indicators of one company-day: h[p] >= before[p] + after[p] - 1 - busy[p]."""
@@ -159,6 +161,7 @@ class Lexicographic:
             h = m.new_bool_var("")
             m.add(h >= before[p] + after[p] - 1 - sum(x[v] for v in busy.get(p, [])))
             out.append(h)
+        self.aux.append((busy, before, after, out, first))
         return out
 
     def levels(self, keep: set[int]) -> list[tuple[str, Callable[[], object], bool]]:
@@ -200,18 +203,19 @@ class Lexicographic:
         model.clear_hints()
         for i, xi in enumerate(self.x):
             model.add_hint(xi, i in hint)
+        self._hint_idle(hint)
         (model.maximize if maximise else model.minimize)(expr)
         solver = cp_model.CpSolver()
         p = solver.parameters
-        p.max_deterministic_time = budget
-        p.max_time_in_seconds = 4 * budget + 10  # safety net only; never reached normally
+        p.max_deterministic_time = budget * DT_PER_SECOND
+        p.max_time_in_seconds = 10 * budget + 60  # a safety net only, never meant to bind
         p.random_seed = self.settings.seed
         p.num_workers = max(1, self.settings.workers)
         p.interleave_search = self.settings.workers > 1
         p.catch_sigint_signal = False
         watch = _Watch()
         status = self._run(solver, watch, name)
-        self.spent += solver.deterministic_time
+        self.spent += solver.deterministic_time / DT_PER_SECOND
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, 0, 1.0, None
         value = round(solver.objective_value)
@@ -219,6 +223,19 @@ class Lexicographic:
         gap = abs(bound - value) / max(1.0, abs(value)) if status != cp_model.OPTIMAL else 0.0
         found = {i for i, xi in enumerate(self.x) if solver.boolean_value(xi)}
         return status, value, round(gap, 6), found
+
+    def _hint_idle(self, hint: set[int]) -> None:
+        """Complete the hint for the idle level's helper variables."""
+        for busy, before, after, idle, first in self.aux:
+            used = sorted(p for p, vars_ in busy.items() if any(v in hint for v in vars_))
+            for p, var in before.items():
+                self.model.add_hint(var, bool(used) and used[0] < p)
+            for p, var in after.items():
+                self.model.add_hint(var, bool(used) and used[-1] > p)
+            for k, var in enumerate(idle):
+                p = first + 1 + k
+                self.model.add_hint(var, bool(used) and used[0] < p < used[-1]
+                                    and p not in used)
 
     def _run(self, solver: cp_model.CpSolver, watch: _Watch, name: str) -> int:
         """Solve in a thread; report progress; Ctrl-C stops the search, keeping the best."""

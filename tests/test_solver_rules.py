@@ -1,0 +1,212 @@
+"""The solver satisfies every hard rule: one test (or more) per rule, on tiny missions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from test_solver_kit import company, folder, hhmm, mission, own_check, solve
+
+from scheduler.errors import InfeasibleError
+from scheduler.schedule import Schedule
+
+
+def hosts(*ids: str) -> list[dict]:
+    """Host companies with no wishes of their own."""
+    return [company(i, "host") for i in ids]
+
+
+def test_meeting_shape_length_companies_and_delegates():
+    f = folder(mission(), [company("a", wants=["x"], delegates=2), *hosts("x")])
+    m = solve(f).meetings[0]
+    assert m.end - m.start == timedelta(minutes=20)
+    assert m.companies == ["a", "x"]
+    assert m.delegates == ["a/p1", "a/p2", "x/p1"]
+    assert own_check(f, solve(f)) == []
+
+
+def test_slot_grid_with_changeover_and_two_windows():
+    session = {"id": "s1", "title": "P", "venue": "mad", "date": "2026-03-10",
+               "windows": ["09:00-10:00", "11:00-11:30"], "meeting_minutes": 25,
+               "changeover_minutes": 5, "tables": 5}
+    f = folder(mission(partnering=[session]), [company("a", wants=["x", "y", "z", "w"]),
+                                               *hosts("x", "y", "z", "w")])
+    s = solve(f)
+    assert sorted(hhmm(s).values()) == ["09:00", "09:30", "11:00"]
+    assert all(m.start.utcoffset() == timedelta(hours=1) for m in s.meetings)
+    assert len(s.unplaced) == 1
+
+
+def test_session_attendance_only_sessions_attended():
+    two = {"id": "s2", "title": "P2", "venue": "mad", "date": "2026-03-11",
+           "windows": ["09:00-10:00"], "meeting_minutes": 20, "changeover_minutes": 0,
+           "tables": 2}
+    m = mission()
+    m["partnering"].append(two)
+    f = folder(m, [company("a", wants=["x"], attends=["s2"]), *hosts("x")])
+    assert [x.session for x in solve(f).meetings] == ["s2"]
+    f = folder(m, [company("a", wants=["x"], attends=["s2"]), company("x", "host",
+                                                                      attends=["s1"])])
+    s = solve(f)
+    assert s.meetings == [] and s.quality.bound == 0 and len(s.unplaced) == 1
+
+
+def test_availability_company_period_in_its_own_zone():
+    # 04:00-05:00 in New York (EDT since March 8) is 09:00-10:00 in Madrid (CET): no slot left
+    f = folder(mission(), [company("a", wants=["x"], timezone="America/New_York",
+                                   unavailable=["2026-03-10 04:00-05:00"]), *hosts("x")])
+    assert solve(f).meetings == []
+    f = folder(mission(), [company("a", wants=["x"], unavailable=["2026-03-10 09:00-09:40"]),
+                           *hosts("x")])
+    assert list(hhmm(solve(f)).values()) == ["09:40"]
+
+
+def test_availability_delegate_level():
+    a = company("a", wants=["x"], delegates=2)
+    a["delegates"][1]["unavailable"] = ["2026-03-10"]
+    f = folder(mission(), [a, *hosts("x")])
+    assert solve(f).meetings[0].delegates == ["a/p1", "x/p1"]
+
+
+def test_availability_parallel_company_sends_one_delegate_each():
+    m = mission()
+    m["partnering"][0]["windows"] = ["09:00-09:40"]
+    f = folder(m, [company("a", "host", delegates=2, parallel=True),
+                   *[company(c, wants=["a"]) for c in ("b", "c", "d", "e", "f")]])
+    s = solve(f)
+    assert s.quality.placed == 4  # 2 slots, at most 2 at a time (2 delegates, 2 tables)
+    for m in s.meetings:
+        assert len([d for d in m.delegates if d.startswith("a/")]) == 1
+    starts = [(m.start, d) for m in s.meetings for d in m.delegates if d.startswith("a/")]
+    assert len(starts) == len(set(starts))
+    assert own_check(f, s) == []
+
+
+def test_programme_conflict_timed_item_blocks_its_attendees_only():
+    item = {"title": "Workshop", "start": "2026-03-10 09:00", "end": "2026-03-10 09:30",
+            "venue": "mad", "attendees": ["delegation"]}
+    people = [company("a", wants=["x", "y", "z"]), *hosts("x", "y", "z", "h"),
+              company("g", "government", wants=["h"])]
+    s = solve(folder(mission(programme=[item]), people))
+    ours = [m for m in s.meetings if "a" in m.companies]
+    assert len(ours) == 1 and f"{ours[0].start:%H:%M}" == "09:40"
+    assert [m.kind for m in s.meetings if "g" in m.companies] == ["g2b"]
+    item["blocks_meetings"] = False
+    assert solve(folder(mission(programme=[item]), people)).quality.placed == 4
+
+
+def test_programme_conflict_transfer_zones_and_all_day_items():
+    # 17:00 Tokyo = 09:00 Madrid; arriving in Madrid 09:20 local: slots 09:00 and 09:20 blocked
+    transfer = {"title": "Flight", "kind": "transfer", "start": "2026-03-10 17:00",
+                "end": "2026-03-10 09:20", "from": "tyo", "to": "mad", "attendees": ["a"]}
+    f = folder(mission(programme=[transfer]), [company("a", wants=["x"]), *hosts("x")])
+    assert hhmm(solve(f))["a--x"] == "09:40"
+    fair = {"title": "Fair day", "date": "2026-03-10", "attendees": ["cluster:Biocat"],
+            "blocks_meetings": True}
+    f = folder(mission(programme=[fair]), [company("a", wants=["x"], cluster="Biocat"),
+                                           *hosts("x")])
+    assert solve(f).meetings == []
+
+
+def test_one_meeting_at_a_time_across_sessions_and_zones():
+    tokyo = {"id": "s2", "title": "Virtual", "virtual": True, "timezone": "Asia/Tokyo",
+             "date": "2026-03-10", "windows": ["17:00-18:00"], "meeting_minutes": 20,
+             "changeover_minutes": 0, "video_link": "https://v.example/{meeting}"}
+    m = mission()
+    m["partnering"].append(tokyo)
+    f = folder(m, [company("a", wants=["x", "y", "z", "w", "v", "u", "t"]),
+                   *hosts("x", "y", "z", "w", "v", "u", "t")])
+    s = solve(f)
+    assert s.quality.placed == 3  # the Tokyo session is the same hour as Madrid's
+    assert own_check(f, s) == []
+    virtual = [x for x in s.meetings if x.session == "s2"]
+    assert all(x.table is None and x.video_link == f"https://v.example/{x.id}"
+               for x in virtual)
+
+
+def test_table_capacity_one_table():
+    f = folder(mission(partnering=[{**mission()["partnering"][0], "tables": ["Blue"]}]),
+               [company(c, wants=[h]) for c, h in (("a", "x"), ("b", "y"), ("c", "z"),
+                                                   ("d", "w"))] + hosts("x", "y", "z", "w"))
+    s = solve(f)
+    assert s.quality.placed == 3 and s.quality.bound == 3
+    assert {m.table for m in s.meetings} == {"Blue"}
+    assert len({m.start for m in s.meetings}) == 3
+
+
+def test_booth_ownership_owner_meets_at_its_booth():
+    session = {**mission()["partnering"][0], "tables": 1,
+               "booths": [{"id": "b1", "name": "Booth Kobe", "owners": ["x"], "tables": 2}]}
+    f = folder(mission(partnering=[session]),
+               [company("a", wants=["x"]), company("b", wants=["x"]),
+                company("c", wants=["y"]), *hosts("x", "y")])
+    s = solve(f)
+    at_booth = [m for m in s.meetings if "x" in m.companies]
+    assert all(m.booth == "b1" and m.table.startswith("Booth Kobe / Table ") for m in at_booth)
+    assert [m.table for m in s.meetings if "y" in m.companies] == ["Table 1"]
+    assert len(at_booth) == 2
+
+
+def test_company_cap_and_session_cap():
+    f = folder(mission(), [company("a", wants=["x", "y", "z"], max_meetings=2),
+                           *hosts("x", "y", "z")])
+    s = solve(f)
+    assert s.quality.placed == 2 and s.unplaced[0].meetings == 1
+    m = mission()
+    m["partnering"][0]["max_meetings_per_company"] = 1
+    assert solve(folder(m, [company("a", wants=["x", "y"]), *hosts("x", "y")])).quality.placed \
+        == 1
+    m = mission()
+    m["partnering"][0]["max_meetings"] = 1
+    f = folder(m, [company("a", wants=["x"]), company("b", wants=["y", ("x", "high")]),
+                   *hosts("x", "y")])
+    s = solve(f)
+    assert [x.id for x in s.meetings] == ["b--x"]  # the heaviest request wins the only place
+
+
+def test_requested_pair_only_requested_and_repeat_meetings():
+    f = folder(mission(), [company("a", wants=[("x", "normal", 2)]), *hosts("x", "y")])
+    s = solve(f)
+    assert sorted(hhmm(s)) == ["a--x", "a--x-2"]
+    assert hhmm(s)["a--x"] < hhmm(s)["a--x-2"]
+    assert all(set(m.companies) == {"a", "x"} for m in s.meetings)
+
+
+def test_locked_meeting_stays_and_impossible_lock_is_an_error():
+    f = folder(mission(), [company("a", wants=["x"]), *hosts("x")])
+    first = solve(f)
+    moved = first.meetings[0].model_copy(update={
+        "locked": True, "start": first.meetings[0].start.replace(hour=9, minute=40),
+        "end": first.meetings[0].end.replace(hour=10, minute=0)})
+    prev = first.model_copy(update={"meetings": [moved]})
+    assert hhmm(solve(f, prev)) == {"a--x": "09:40"}
+    bad = moved.model_copy(update={"start": moved.start.replace(hour=12)})
+    with pytest.raises(InfeasibleError, match="locked meeting a--x"):
+        solve(f, prev.model_copy(update={"meetings": [bad]}))
+
+
+def test_must_have_that_cannot_be_placed_is_an_error():
+    f = folder(mission(), [company("a", wants=[("x", "must")], attends=[]), *hosts("x")])
+    with pytest.raises(InfeasibleError, match="must-have meeting a and x"):
+        solve(f)
+
+
+def test_must_have_beats_weight():
+    # one slot only; x is wanted by a (must, weight 3) and by b and c (high, weight 3 each)
+    m = mission()
+    m["partnering"][0]["windows"] = ["09:00-09:20"]
+    f = folder(m, [company("a", wants=[("x", "must")]), company("b", wants=[("x", "high")]),
+                   *hosts("x")])
+    assert [x.id for x in solve(f).meetings] == ["a--x"]
+
+
+def test_dst_offsets_follow_the_day():
+    session = {**mission()["partnering"][0], "date": None,
+               "dates": ["2026-03-28", "2026-03-30"]}
+    f = folder(mission(start="2026-03-28", end="2026-03-30", partnering=[session]),
+               [company("a", wants=[("x", "normal", 2)], max_meetings=2),
+                company("b", wants=["x"]), *hosts("x")])
+    s: Schedule = solve(f)
+    offsets = {m.start.date().isoformat(): m.start.utcoffset() for m in s.meetings}
+    assert offsets.get("2026-03-28") == timedelta(hours=1)
+    assert offsets.get("2026-03-30") == timedelta(hours=2)
