@@ -169,8 +169,8 @@ def company_blocker(folder: MissionFolder, company: Company, when: Interval) -> 
         return Blocker(company.id, f"is unavailable {show_period(period)}")
     item = programme_clash(folder, company, when)
     if item:
-        when = (item.start, item.end) if item.start and item.end else None
-        at_time = f" ({show_period(when)})" if when else f" ({item.date})" if item.date else ""
+        timed = (item.start, item.end) if item.start and item.end else None
+        at_time = f" ({show_period(timed)})" if timed else f" ({item.date})" if item.date else ""
         return Blocker(company.id, f"attends '{item.title}'{at_time}")
     if company.delegates and not free_delegates(folder, company, when):
         return Blocker(company.id, "has no delegate available")

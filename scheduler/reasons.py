@@ -9,7 +9,8 @@ placed meetings only, with the checker's view of times (check_times.py).
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,11 +38,74 @@ class Slot:
 
     session: PartneringSession
     start: datetime
+    end: datetime
 
     @property
     def span(self) -> Interval:
         """The slot's half-open interval."""
-        return self.start, self.start + timedelta(minutes=self.session.meeting_minutes)
+        return self.start, self.end
+
+
+class Placed:
+    """The placed meetings, indexed for the questions reasons ask (built once per schedule)."""
+
+    def __init__(self, folder: MissionFolder, meetings: list[Meeting]) -> None:
+        self.folder, self.meetings = folder, meetings
+        self.key = _key(meetings)
+        self.by_company: dict[str, list[Meeting]] = defaultdict(list)
+        self.per_pair: Counter[str] = Counter()
+        self.per_session: Counter[str] = Counter()
+        self.tables: dict[tuple[str, datetime], set[str]] = defaultdict(set)
+        self.weight = {r.id: r.weight for r in build_requests(folder)}
+        self.grids = grids = {s.id: slot_starts(folder, s) for s in folder.mission.partnering}
+        self.blockers: dict[tuple[str, str, datetime], str | None] = {}
+        for m in meetings:
+            for c in dict.fromkeys(m.companies):
+                self.by_company[c].append(m)
+            self.per_pair[pair_id(*m.companies)] += 1
+            self.per_session[m.session] += 1
+            if m.table is not None and m.session in grids:
+                self._take(m, grids[m.session], folder.session(m.session).meeting_minutes)
+
+    def _take(self, m: Meeting, grid: list[datetime], minutes: int) -> None:
+        """Mark the meeting's table as taken in every slot of its session it overlaps."""
+        length = timedelta(minutes=minutes)
+        first = bisect_right(grid, m.start - length)
+        for start in grid[first:]:
+            if start >= m.end:
+                break
+            if overlaps((start, start + length), (m.start, m.end)):
+                self.tables[(m.session, start)].add(m.table or "")
+
+    def blocker(self, company: Company, slot: Slot) -> str | None:
+        """What keeps a company from meeting in a slot (memoised), if anything."""
+        key = (company.id, slot.session.id, slot.start)
+        if key not in self.blockers:
+            found = company_blocker(self.folder, company, slot.span)
+            self.blockers[key] = str(found) if found else None
+        return self.blockers[key]
+
+    def count(self, company: str, session: str | None = None) -> int:
+        """Meetings of a company (in one session, if given)."""
+        return sum(session is None or m.session == session for m in self.by_company[company])
+
+
+def _key(meetings: list[Meeting]) -> tuple:
+    """What identifies a list of meetings for the cache."""
+    return tuple((m.id, m.session, m.start, m.table) for m in meetings)
+
+
+_LAST: list[Placed] = []
+
+
+def placed_index(folder: MissionFolder, meetings: list[Meeting]) -> Placed:
+    """The index of these meetings; reused while the same folder and meetings are explained."""
+    last = _LAST[0] if _LAST else None
+    if last and last.folder is folder and last.meetings is meetings \
+            and last.key == _key(meetings):
+        return last
+    _LAST[:] = [Placed(folder, meetings)]
+    return _LAST[0]
 
 
 def explain_unplaced(folder: MissionFolder, meetings: list[Meeting], request: Request) -> str:
@@ -50,25 +114,31 @@ def explain_unplaced(folder: MissionFolder, meetings: list[Meeting], request: Re
     if gone:
         return f"{' and '.join(gone)} no longer take(s) part in the mission"
     a, b = (folder.companies[c] for c in request.companies)
-    reason = (no_common_session(folder, a, b) or _diagnose(folder, meetings, request, a, b))
-    placed = sum(pair_id(*m.companies) == request.id for m in meetings)
+    apart = no_common_session(folder, a, b)
+    if apart:
+        return apart
+    index = placed_index(folder, meetings)
+    reason = _diagnose(folder, index, request, a, b)
+    placed = index.per_pair[request.id]
+    if placed >= request.meetings:
+        return f"all {placed} requested meeting(s) are placed"
     if placed:
         return f"only {placed} of {request.meetings} meetings placed: {reason}"
     return reason
 
 
-def _diagnose(folder: MissionFolder, meetings: list[Meeting], request: Request,
+def _diagnose(folder: MissionFolder, placed: Placed, request: Request,
               a: Company, b: Company) -> str:
     """The reasons after the first: free slots, caps, tables, busy companies."""
     common = common_sessions(folder, a, b)
-    free, blockers = free_slots(folder, common, a, b)
+    free, blockers = free_slots(placed, common, a, b)
     if not free:
         return no_free_slot(common, blockers)
-    capped = cap_reason(folder, meetings, request, free)
+    capped = cap_reason(folder, placed, request, free)
     if capped:
         return capped
-    return crowded(folder, meetings, [s for s in free if not _session_full(
-        folder, meetings, s.session, (a, b))], a, b)
+    room = {s.id for s in common if not _session_full(placed, s, request.companies)}
+    return crowded(folder, placed, [s for s in free if s.session.id in room], a, b)
 
 
 def common_sessions(folder: MissionFolder, a: Company, b: Company) -> list[PartneringSession]:
@@ -89,15 +159,16 @@ def no_common_session(folder: MissionFolder, a: Company, b: Company) -> str | No
             f"{b.id} only {', '.join(second)}")
 
 
-def free_slots(folder: MissionFolder, sessions: list[PartneringSession], a: Company,
+def free_slots(placed: Placed, sessions: list[PartneringSession], a: Company,
                b: Company) -> tuple[list[Slot], list[str]]:
     """Slots where both are free, and what blocks them in the other slots (distinct)."""
     free: list[Slot] = []
     blockers: list[str] = []
     for session in sessions:
-        for start in slot_starts(folder, session):
-            slot = Slot(session, start)
-            found = [str(x) for x in (company_blocker(folder, c, slot.span) for c in (a, b)) if x]
+        length = timedelta(minutes=session.meeting_minutes)
+        for start in placed.grids[session.id]:
+            slot = Slot(session, start, start + length)
+            found = [x for x in (placed.blocker(c, slot) for c in (a, b)) if x]
             if not found:
                 free.append(slot)
             blockers += [f for f in found if f not in blockers]
@@ -115,17 +186,9 @@ def no_free_slot(sessions: list[PartneringSession], blockers: list[str]) -> str:
     return f"no slot in {where} where both are free: {'; '.join(listed)}{tail}"
 
 
-def _count(meetings: list[Meeting], company: str, session: str | None = None) -> int:
-    """Meetings of a company (in one session, if given)."""
-    return sum(company in m.companies and (session is None or m.session == session)
-               for m in meetings)
-
-
-def _who_fills(folder: MissionFolder, meetings: list[Meeting], request: Request,
-               company: str) -> str:
+def _who_fills(placed: Placed, request: Request, company: str) -> str:
     """How the meetings that fill a company compare with the request's weight."""
-    weight = {r.id: r.weight for r in build_requests(folder)}
-    theirs = [weight.get(pair_id(*m.companies), 0) for m in meetings if company in m.companies]
+    theirs = [placed.weight.get(pair_id(*m.companies), 0) for m in placed.by_company[company]]
     if all(w > request.weight for w in theirs):
         return "with higher-priority meetings"
     if all(w >= request.weight for w in theirs):
@@ -133,44 +196,42 @@ def _who_fills(folder: MissionFolder, meetings: list[Meeting], request: Request,
     return "with other meetings"
 
 
-def cap_reason(folder: MissionFolder, meetings: list[Meeting], request: Request,
+def cap_reason(folder: MissionFolder, placed: Placed, request: Request,
                free: list[Slot]) -> str | None:
     """A company full over the mission, or every free slot's session full (company or all)."""
     for c in request.companies:
         cap = folder.companies[c].max_meetings
-        if cap is not None and _count(meetings, c) >= cap:
-            return (f"{c} is full ({_count(meetings, c)} of {cap}) "
-                    f"{_who_fills(folder, meetings, request, c)}")
+        if cap is not None and placed.count(c) >= cap:
+            return f"{c} is full ({placed.count(c)} of {cap}) {_who_fills(placed, request, c)}"
     sessions = dict.fromkeys(s.session.id for s in free)
-    found = [_session_full(folder, meetings, folder.session(s), request.companies)
-             for s in sessions]
+    found = [_session_full(placed, folder.session(s), request.companies) for s in sessions]
     if not all(found):
         return None
     texts = list(dict.fromkeys(text for _, text in found))
     who = next((c for c, _ in found if c), None)
-    suffix = f" {_who_fills(folder, meetings, request, who)}" if who else ""
+    suffix = f" {_who_fills(placed, request, who)}" if who else ""
     return "; ".join(texts) + suffix
 
 
-def _session_full(folder: MissionFolder, meetings: list[Meeting], session: PartneringSession,
+def _session_full(placed: Placed, session: PartneringSession,
                   companies: tuple[str, str]) -> tuple[str | None, str] | None:
     """The company (None: the session) whose cap leaves no room in a session, and why."""
     cap = session.max_meetings_per_company
     for c in companies:
-        count = _count(meetings, c, session.id)
+        count = placed.count(c, session.id)
         if cap is not None and count >= cap:
             return c, f"{c} is full in {session.id} ({count} of {cap})"
-    total = sum(m.session == session.id for m in meetings)
+    total = placed.per_session[session.id]
     if session.max_meetings is not None and total >= session.max_meetings:
         return None, f"{session.id} is full ({total} of {session.max_meetings} meetings)"
     return None
 
 
-def crowded(folder: MissionFolder, meetings: list[Meeting], free: list[Slot], a: Company,
+def crowded(folder: MissionFolder, placed: Placed, free: list[Slot], a: Company,
             b: Company) -> str:
     """Tables taken or a company busy in every slot both are free; else what is left."""
-    busy = [[c.id for c in (a, b) if _busy(folder, meetings, s, c)] for s in free]
-    full = [_tables_full(folder, meetings, s, (a.id, b.id)) for s in free]
+    busy = [[c.id for c in (a, b) if _busy(folder, placed, s, c)] for s in free]
+    full = [_tables_full(folder, placed, s, (a.id, b.id)) for s in free]
     k = _slots(len(free))
     if all(full):
         return f"{_tables(folder, free, (a.id, b.id))} taken in {k} both are free"
@@ -192,10 +253,10 @@ def _slots(k: int) -> str:
     return "the only slot" if k == 1 else f"the {k} slots"
 
 
-def _busy(folder: MissionFolder, meetings: list[Meeting], slot: Slot, company: Company) -> bool:
+def _busy(folder: MissionFolder, placed: Placed, slot: Slot, company: Company) -> bool:
     """Whether the company cannot take one more meeting during the slot."""
-    during = sum(company.id in m.companies and overlaps((m.start, m.end), slot.span)
-                 for m in meetings)
+    span = slot.span
+    during = sum(overlaps((m.start, m.end), span) for m in placed.by_company[company.id])
     if company.parallel:
         return during >= len(free_delegates(folder, company, slot.span))
     return during > 0
@@ -212,14 +273,13 @@ def _usable_tables(folder: MissionFolder, session: PartneringSession,
     return list(session.tables or [])
 
 
-def _tables_full(folder: MissionFolder, meetings: list[Meeting], slot: Slot,
+def _tables_full(folder: MissionFolder, placed: Placed, slot: Slot,
                  companies: tuple[str, str]) -> bool:
     """Whether every table the pair may use is taken during the slot."""
     tables = _usable_tables(folder, slot.session, companies)
     if tables is None:
         return False
-    taken = {m.table for m in meetings if m.session == slot.session.id
-             and overlaps((m.start, m.end), slot.span)}
+    taken = placed.tables.get((slot.session.id, slot.start), set())
     return all(t in taken for t in tables)
 
 

@@ -148,3 +148,15 @@ def test_blocking_all_day_item_is_named_with_its_day():
     folder = make_folder({"programme": [fair]}, kansai={"attends": ["osaka"]})
     assert why(folder) == ("no slot in osaka where both are free: kansai attends 'Fair day' "
                            "(2016-10-11)")
+
+
+def test_the_same_list_changed_in_place_is_explained_afresh():
+    folder = make_folder(kansai={"attends": ["osaka"], "max_meetings": 1})
+    request = next(r for r in build_requests(folder) if r.id == "genomix--kansai")
+    meetings = []
+    assert "still open" in explain_unplaced(folder, meetings, request)
+    meetings.append(meet("biom-x", "kansai"))
+    assert explain_unplaced(folder, meetings, request).startswith("kansai is full (1 of 1)")
+    meetings[0] = meet("genomix", "kansai")
+    assert explain_unplaced(folder, meetings, request) == \
+        "all 1 requested meeting(s) are placed"
