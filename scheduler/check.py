@@ -61,8 +61,13 @@ def _sessions(folder: MissionFolder) -> dict[str, PartneringSession]:
 def _known(folder: MissionFolder, schedule: Schedule) -> list[Meeting]:
     """Meetings whose session and two companies exist (the others are meeting_shape's)."""
     sessions = _sessions(folder)
-    return [m for m in schedule.meetings
-            if m.session in sessions and all(c in folder.companies for c in m.companies)]
+    return [m for m in schedule.meetings if m.session in sessions and _aware(m)
+            and all(c in folder.companies for c in m.companies)]
+
+
+def _aware(meeting: Meeting) -> bool:
+    """Whether start and end carry a UTC offset (naive times cannot be placed in time)."""
+    return meeting.start.utcoffset() is not None and meeting.end.utcoffset() is not None
 
 
 def _span(meeting: Meeting) -> Interval:
@@ -92,9 +97,11 @@ def _shape(folder: MissionFolder, m: Meeting) -> list[str]:
     problems += [f"unknown company '{c}'" for c in dict.fromkeys(m.companies)
                  if c not in folder.companies]
     session = _sessions(folder).get(m.session)
+    if not _aware(m):
+        problems.append("start and end need a UTC offset, like 2016-10-11T14:00:00+09:00")
     if session is None:
         problems.append(f"unknown partnering session '{m.session}'")
-    elif m.end - m.start != timedelta(minutes=session.meeting_minutes):
+    elif _aware(m) and m.end - m.start != timedelta(minutes=session.meeting_minutes):
         minutes = (m.end - m.start) / timedelta(minutes=1)
         problems.append(f"lasts {minutes:g} minutes; meetings of {m.session} last "
                         f"{session.meeting_minutes}")

@@ -532,3 +532,14 @@ def test_mission_check_previous_locked_meetings(tmp_path):
     assert result.exit_code == 4
     assert f"locked: {GK}: locked meeting moved: start 2016-10-11T14:00:00+09:00 -> " \
            "2016-10-11T14:35:00+09:00" in result.output
+
+
+def test_meeting_shape_times_without_offset(tmp_path):
+    naive = meet("genomix", "kansai")
+    naive = naive.model_copy(update={"start": naive.start.replace(tzinfo=None),
+                                     "end": naive.end.replace(tzinfo=None)})
+    assert messages(make_folder(), naive) == [
+        f"meeting_shape: {GK}: start and end need a UTC offset, like 2016-10-11T14:00:00+09:00"]
+    root = write_folder(tmp_path / "m", make_folder(), naive)
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == 4 and "need a UTC offset" in result.output
