@@ -82,7 +82,8 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
                               "unlock some in schedule.json or run with --fresh")
     if outcome.status == "unknown":
         outcome.chosen = hint
-    meetings = build_meetings(space, outcome.chosen, keep, options.seed)
+    meetings = build_meetings(space, outcome.chosen, keep, options.seed,
+                              optimise=outcome.status != "interrupted")
     missing_musts(folder, requests, meetings)
     schedule = Schedule(
         mission=folder.mission.id, generated=generated_at(folder), meetings=meetings,
@@ -99,10 +100,10 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
 
 
 def build_meetings(space: Space, chosen: set[int], keep: dict[int, Meeting],
-                   seed: int) -> list[Meeting]:
+                   seed: int, optimise: bool = True) -> list[Meeting]:
     """Meetings of the chosen candidates, with stable ids, tables and delegates."""
     seats = assign_tables(space, chosen, {v: m.table for v, m in keep.items() if m.table},
-                          seed)
+                          seed, optimise)
     people = assign_delegates(space, chosen)
     per_request: dict[int, list[int]] = defaultdict(list)
     for v in sorted(chosen, key=lambda v: (space.slots[space.vars[v].slot].utc, v)):

@@ -224,6 +224,13 @@ class Lexicographic:
         found = {i for i, xi in enumerate(self.x) if solver.boolean_value(xi)}
         return status, value, round(gap, 6), found
 
+    @staticmethod
+    def _line(name: str, elapsed: float, watch: _Watch) -> str:
+        """A progress line: level, elapsed seconds, best objective and bound so far."""
+        if watch.best is None:
+            return f"{name}: {elapsed:.0f} s, searching"
+        return f"{name}: {elapsed:.0f} s, best {watch.best:.0f}, bound {watch.bound:.0f}"
+
     def _hint_idle(self, hint: set[int]) -> None:
         """Complete the hint for the idle level's helper variables."""
         for busy, before, after, idle, first in self.aux:
@@ -240,24 +247,30 @@ class Lexicographic:
     def _run(self, solver: cp_model.CpSolver, watch: _Watch, name: str) -> int:
         """Solve in a thread; report progress; Ctrl-C stops the search, keeping the best."""
         result: list[int] = []
-        thread = threading.Thread(
-            target=lambda: result.append(solver.solve(self.model, watch)), daemon=True)
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                result.append(solver.solve(self.model, watch))
+            finally:
+                done.set()
+
+        # An Event, not Thread.join: an interrupted join can report a live thread as ended.
+        threading.Thread(target=work, daemon=True).start()
         clock = self.settings.clock
         started = clock() if clock else 0.0
         shown = started + 2.0
-        thread.start()
-        while thread.is_alive():
+        while not done.is_set():
             try:
-                thread.join(0.2)
+                done.wait(0.2)
+                if clock and self.settings.progress and clock() >= shown:
+                    shown = clock() + 1.0
+                    self.settings.progress(self._line(name, clock() - started, watch))
             except KeyboardInterrupt:
                 self.interrupted = True
                 solver.stop_search()
-                thread.join()
-                break
-            if clock and self.settings.progress and clock() >= shown and watch.best is not None:
-                shown = clock() + 1.0
-                self.settings.progress(f"{name}: {clock() - started:.0f} s, best "
-                                       f"{watch.best:.0f}, bound {watch.bound:.0f}")
+                while not done.wait(0.1):
+                    solver.stop_search()  # the search may not have started at the first call
         return result[0] if result else cp_model.UNKNOWN
 
 

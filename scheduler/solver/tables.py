@@ -41,7 +41,7 @@ def pool_tables(space: Space, session_id: str, pool: str) -> tuple[list[str], st
 
 
 def assign_tables(space: Space, chosen: set[int], previous: dict[int, str],
-                  seed: int = 0) -> dict[int, Seat]:
+                  seed: int = 0, optimise: bool = True) -> dict[int, Seat]:
     """A seat for every chosen candidate; `previous` maps candidates to their old table."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     seats: dict[int, Seat] = {}
@@ -54,7 +54,8 @@ def assign_tables(space: Space, chosen: set[int], previous: dict[int, str],
             groups[(slot.session, slot.day, var.pool)].append(v)
     for (session, _day, pool), vars_ in sorted(groups.items()):
         names, booth = pool_tables(space, session, pool)
-        table_of = _assign_pool(space, vars_, names, previous, seed)
+        table_of = _assign_pool(space, vars_, names, previous, seed) if optimise \
+            else _greedy(space, vars_, names, previous)
         seats.update({v: Seat(names[k], booth) for v, k in table_of.items()})
     return seats
 
@@ -111,7 +112,7 @@ def _assign_pool(space: Space, vars_: list[int], names: list[str], previous: dic
         return start
     model.minimize(sum(changes))
     solver = cp_model.CpSolver()
-    solver.parameters.max_deterministic_time = 2.0
+    solver.parameters.max_deterministic_time = 0.5
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = 1
     solver.parameters.catch_sigint_signal = False
