@@ -198,20 +198,20 @@ def khal_expected(text: str, zone: str) -> set[tuple[str, str]]:
 
 
 def khal_roundtrip(files: list[Path], root: Path, zone: str, first: date, days: int) -> None:
-    """Import each file into its own khal calendar; `khal list` shows the right local starts."""
+    """Import each file into a khal of its own; `khal list` shows the right local starts.
+
+    One configuration per file: khal syncs every configured calendar on each run.
+    """
     import json
 
-    names = {path: f"c{n}" for n, path in enumerate(files)}
-    for name in names.values():
-        (root / name).mkdir(parents=True)
-    sections = "".join(f"[[{name}]]\npath = {root / name}\ntype = calendar\n"
-                       for name in names.values())
-    config = root / "config"
-    config.write_text(KHAL_CONFIG.format(calendars=sections, zone=zone, root=root))
-    for path, name in names.items():
-        khal(config, "import", "--batch", "-a", name, str(path))
-    for path, name in names.items():
-        output = khal(config, "list", "-a", name, "--once", "--json", "uid", "--json", "start",
+    for number, path in enumerate(files):
+        home = root / f"k{number}"
+        (home / "cal").mkdir(parents=True)
+        config = home / "config"
+        section = f"[[c]]\npath = {home / 'cal'}\ntype = calendar\n"
+        config.write_text(KHAL_CONFIG.format(calendars=section, zone=zone, root=home))
+        khal(config, "import", "--batch", "-a", "c", str(path))
+        output = khal(config, "list", "--once", "--json", "uid", "--json", "start",
                       first.isoformat(), f"{days}d")
         shown = {(e["uid"], e["start"]) for line in output.splitlines() if line.strip()
                  for e in json.loads(line)}

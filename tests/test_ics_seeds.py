@@ -1,0 +1,106 @@
+"""Every seed mission's calendars, read by the independent consumers.
+
+Each seed is exported into a temporary folder from its schedule.json (or, while a
+seed has none yet, from a schedule solved here with a short time limit). Every
+file goes through our own check, icalendar, the strict `ical` parser and vobject;
+Radicale and khal read the organiser's and the clusters' calendars (together they
+hold every item, told from every side) plus a few company and person calendars,
+or every file with MISSION_FULL_CONSUMERS=1 (minutes rather than seconds).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from test_ics_crosscheck import check_meetings_everywhere
+from test_ics_support import (
+    consume_ical,
+    consume_icalendar,
+    consume_vobject,
+    events,
+    ics_files,
+    khal_roundtrip,
+    radicale_roundtrip,
+    radicale_server,
+    raw,
+)
+
+from scheduler.export import ExportOptions, export
+from scheduler.export.ics_check import check_calendar
+from scheduler.loader import load_mission
+from scheduler.model import MissionFolder
+from scheduler.schedule import SCHEDULE_FILE, Schedule, read_schedule
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+SEED_DIRS = sorted(p.parent for p in SEEDS.glob("*/mission.yaml"))
+FULL = bool(os.environ.get("MISSION_FULL_CONSUMERS"))
+
+
+def seed_schedule(folder: MissionFolder, path: Path) -> Schedule:
+    """The seed's schedule.json, or one solved now (never written into the seed)."""
+    if (path / SCHEDULE_FILE).is_file():
+        return read_schedule(path)
+    from scheduler.planning import SolveOptions, make_schedule
+
+    return make_schedule(folder, SolveOptions(time_limit=5.0, seed=0, workers=1))
+
+
+@pytest.fixture(scope="module", params=SEED_DIRS, ids=[p.name for p in SEED_DIRS])
+def seed(request, tmp_path_factory) -> tuple[MissionFolder, Schedule, Path]:
+    """A seed exported (with reminders) into a temporary folder."""
+    folder, _ = load_mission(request.param)
+    schedule = seed_schedule(folder, request.param)
+    out = tmp_path_factory.mktemp(request.param.name)
+    export(folder, schedule, out, ExportOptions(alarm_minutes=15))
+    return folder, schedule, out
+
+
+def sample(out: Path) -> list[Path]:
+    """The files Radicale and khal read: organiser, clusters, three companies and people."""
+    files = ics_files(out)
+    if FULL:
+        return files
+    return ([out / "organiser.ics"] + sorted(out.glob("clusters/*.ics"))
+            + sorted(out.glob("companies/*.ics"))[:3] + sorted(out.glob("people/*/*.ics"))[:3])
+
+
+def test_seeds_exist():
+    """The seeds are there to test."""
+    assert len(SEED_DIRS) >= 4
+
+
+def test_every_file_passes_our_check_and_three_parsers(seed):
+    """Own check, icalendar (no missing zones), strict `ical`, vobject with validation."""
+    _, _, out = seed
+    for path in ics_files(out):
+        text = raw(path)
+        assert check_calendar(text) == [], path
+        consume_icalendar(text)
+        count = len(events(text))
+        assert consume_ical(text) == count, path
+        assert consume_vobject(text) == count, path
+
+
+def test_every_meeting_is_where_it_belongs(seed):
+    """Both companies and each attending delegate, at the same instant; nobody else."""
+    folder, schedule, out = seed
+    seen = check_meetings_everywhere(folder, schedule, out)
+    assert seen >= 4 * len(schedule.meetings) or not schedule.meetings
+
+
+def test_radicale_returns_the_same_events(seed, tmp_path):
+    """A CalDAV server on 127.0.0.1 accepts the files and gives back the same events."""
+    _, _, out = seed
+    with radicale_server(tmp_path / "storage") as base:
+        radicale_roundtrip(base, sample(out), out)
+
+
+def test_khal_lists_the_right_local_times(seed, tmp_path):
+    """khal imports the files and lists every event at the right time in the mission's zone."""
+    folder, _, out = seed
+    first = folder.mission.start - timedelta(days=3)
+    days = (folder.mission.end - first).days + 5
+    khal_roundtrip(sample(out), tmp_path, folder.mission.timezone, first, days)
