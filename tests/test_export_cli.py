@@ -138,3 +138,21 @@ def test_inside_refuses_traversal(tmp_path):
     for name in ("../x.ics", "a/../../x.ics", "/tmp/x.ics"):
         with pytest.raises(ExportError):
             inside(tmp_path, name)
+
+
+def test_index_keeps_calendars_when_only_another_format_is_exported(tmp_path, monkeypatch):
+    """A later agenda-only export lists the earlier calendars in README.md and adds its files."""
+    export_fixture(tmp_path)
+
+    def write_csv(folder, schedule, out, options):
+        path = out / "meetings.csv"
+        path.write_text("a;b\n")
+        return [path]
+
+    fake = type(sys)("scheduler.export.csv")
+    fake.write_csv = write_csv
+    monkeypatch.setitem(sys.modules, "scheduler.export.csv", fake)
+    folder, _ = load_mission(MISSION)
+    export(folder, read_schedule(MISSION), tmp_path, ExportOptions(formats=("csv",)))
+    index = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "[organiser.ics](organiser.ics)" in index and "[meetings.csv](meetings.csv)" in index

@@ -121,8 +121,19 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
             written = _writer(fmt)(folder, schedule, out, options)
             result.paths += written
             rows += [(_relative(p, out), fmt.upper(), "") for p in written]
+    if "ics" not in options.formats:
+        rows = _earlier_calendars(folder, out) + rows
     result.paths.append(write_index(folder, out, rows))
     return result
+
+
+def _earlier_calendars(folder: MissionFolder, out: Path) -> list[tuple[str, str, str]]:
+    """Index rows for the calendars an earlier export left in OUT, so the index keeps them."""
+    from scheduler.export.state import read_state
+
+    state = read_state(out, folder.mission.id)
+    return [(name, f.title, "(from the last calendar export)")
+            for name, f in sorted(state.files.items()) if (out / name).is_file()]
 
 
 def _relative(path: Path, out: Path) -> str:
@@ -152,4 +163,5 @@ def write_index(folder: MissionFolder, out: Path, rows: list[tuple[str, str, str
               for name, title, to in rows]
     path = out / INDEX
     write_atomic(path, "\n".join(lines) + "\n")
+    path.chmod(0o644)
     return path

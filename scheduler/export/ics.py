@@ -219,4 +219,5 @@ def _write_checked(out: Path, name: str, text: str) -> Path:
         raise ExportError(f"{name}: " + "; ".join(problems[:5]))
     path = inside(out, name)
     write_atomic(path, text)  # CRLF line ends, as RFC 5545 asks
+    path.chmod(0o644)  # calendars are published: readable by a web server
     return path

@@ -8,6 +8,7 @@ and re-emits dropped ones as STATUS:CANCELLED with a raised SEQUENCE.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from scheduler.errors import ExportError
 from scheduler.schedule import write_atomic
 
 STATE_FILE = ".export-state.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -63,7 +64,8 @@ def read_state(out: Path, mission: str) -> ExportState:
         if data.get("mission") != mission:
             raise ExportError(f"{out} holds calendars of mission '{data.get('mission')}', "
                               f"not '{mission}'; choose another folder with -o")
-        files = {name: FileState(f["title"], {uid: ItemState(**item)
+        texts = data["texts"]
+        files = {name: FileState(f["title"], {uid: _item(item, texts)
                                               for uid, item in f["items"].items()})
                  for name, f in data["files"].items()}
     except (ValueError, KeyError, TypeError) as exc:
@@ -72,10 +74,30 @@ def read_state(out: Path, mission: str) -> ExportState:
     return ExportState(mission, files)
 
 
+def _item(data: dict, texts: dict[str, str]) -> ItemState:
+    """An ItemState from its JSON, its text looked up by digest."""
+    return ItemState(**{k: v for k, v in data.items() if k != "text_id"},
+                     text=texts[data["text_id"]])
+
+
+def _text_id(text: str) -> str:
+    """A short digest naming an item text in the state's table of texts."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
 def state_json(state: ExportState) -> str:
-    """The state as deterministic JSON."""
-    data = {"format": FORMAT, "mission": state.mission,
-            "files": {name: asdict(state.files[name]) for name in sorted(state.files)}}
+    """The state as deterministic JSON; texts shared by several files are stored once."""
+    texts: dict[str, str] = {}
+    files = {}
+    for name in sorted(state.files):
+        items = {}
+        for uid, item in state.files[name].items.items():
+            fields = asdict(item)
+            text_id = _text_id(fields.pop("text"))
+            texts[text_id] = item.text
+            items[uid] = {**fields, "text_id": text_id}
+        files[name] = {"title": state.files[name].title, "items": items}
+    data = {"format": FORMAT, "mission": state.mission, "files": files, "texts": texts}
     return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
@@ -83,4 +105,5 @@ def write_state(out: Path, state: ExportState) -> Path:
     """Write OUT/.export-state.json atomically."""
     path = out / STATE_FILE
     write_atomic(path, state_json(state))
+    path.chmod(0o644)
     return path
