@@ -88,6 +88,7 @@ class Lexicographic:
         self.spent = 0.0
         self.interrupted = False
         self.aux: list[tuple] = []
+        self.idle_by_day: dict[tuple, list[cp_model.IntVar]] = defaultdict(list)
 
     def musts(self) -> cp_model.LinearExprT | None:
         """Level 1: must requests with at least one meeting."""
@@ -133,7 +134,9 @@ class Lexicographic:
                 busy[(c, slot.session, slot.day)][slot.position].append(i)
         idle = []
         for key in sorted(busy):
-            idle += self._idle_of(busy[key])
+            terms = self._idle_of(busy[key])
+            self.idle_by_day[key[1:]] += terms
+            idle += terms
         return sum(idle) if idle else None
 
     def _idle_of(self, busy: dict[int, list[int]]) -> list[cp_model.IntVar]:
@@ -179,6 +182,13 @@ class Lexicographic:
             if expr is None or (isinstance(expr, int)):
                 continue
             budget = max(0.05, (self.settings.time_limit - self.spent) / (len(plan) - n))
+            if name == "idle" and len(self.idle_by_day) > 1:
+                solution, zero = self._improve_by_day(solution, budget / 2)
+                budget /= 2
+                if zero:  # no idle slot on any day: optimal, nothing left to prove
+                    outcome.levels[name] = 0
+                    self.model.add(expr <= 0)
+                    continue
             status, value, gap, found = self._solve_level(name, expr, maximise, solution, budget)
             if status == cp_model.INFEASIBLE:
                 return Outcome(set(), "infeasible")
@@ -196,10 +206,36 @@ class Lexicographic:
         outcome.chosen = solution
         return outcome
 
+    def _improve_by_day(self, solution: set[int], budget: float) -> tuple[set[int], bool]:
+        """Large neighbourhoods: re-solve one session day at a time, the rest fixed.
+
+        Returns the improved solution and whether every day reached zero idle slots.
+        """
+        keys = sorted(k for k, terms in self.idle_by_day.items() if terms)
+        zero = True
+        for session, day in keys:
+            if self.interrupted:
+                break
+            outside = [i for i, var in enumerate(self.space.vars)
+                       if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
+                       != (session, day)]
+            fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
+            expr = sum(self.idle_by_day[(session, day)])
+            status, value, _, found = self._solve_level(
+                f"idle {session} {day}", expr, False, solution, budget / len(keys), fixed)
+            if found is not None and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                solution = found
+            zero = zero and found is not None and status == cp_model.OPTIMAL and value == 0
+        return solution, zero and not self.interrupted
+
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
-                     budget: float) -> tuple[int, int, float, set[int] | None]:
+                     budget: float, assume: list | None = None
+                     ) -> tuple[int, int, float, set[int] | None]:
         """One level: status, value, relative gap and the solution (None if none)."""
         model = self.model
+        model.clear_assumptions()
+        if assume:
+            model.add_assumptions(assume)
         model.clear_hints()
         for i, xi in enumerate(self.x):
             model.add_hint(xi, i in hint)
@@ -215,6 +251,7 @@ class Lexicographic:
         p.catch_sigint_signal = False
         watch = _Watch()
         status = self._run(solver, watch, name)
+        model.clear_assumptions()
         self.spent += solver.deterministic_time / DT_PER_SECOND
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, 0, 1.0, None
