@@ -155,3 +155,35 @@ def test_output_does_not_depend_on_hash_seed(tmp_path):
     assert names == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*") if p.is_file())
     for name in names:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_a_company_that_leaves_keeps_its_files_with_everything_cancelled(tmp_path):
+    """When a company leaves the mission, its calendars stay, every item CANCELLED."""
+    import json
+    import shutil
+
+    from scheduler.export import ExportOptions, export
+    from scheduler.loader import load_mission
+    from scheduler.schedule import Schedule
+
+    out = tmp_path / "out"
+    export_fixture(out)
+    folder = tmp_path / "mission"
+    shutil.copytree(MISSION, folder)
+    (folder / "companies" / "shanghai-medtech.yaml").unlink()
+    for name in ("genomix-bcn", "munich-neuro"):
+        path = folder / "companies" / f"{name}.yaml"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(x for x in lines if "shanghai-medtech" not in x),
+                        encoding="utf-8")
+    data = json.loads(SCHEDULE_V2.read_text(encoding="utf-8"))
+    data["meetings"] = [m for m in data["meetings"] if "shanghai-medtech" not in m["companies"]]
+    data["unplaced"] = []
+    loaded, _ = load_mission(folder)
+    result = export(loaded, Schedule.model_validate(data), out, ExportOptions(alarm_minutes=10))
+    text = raw(out / "people" / "shanghai-medtech" / "wang-fang.ics")
+    statuses = {status for _, _, status in events(text).values()}
+    assert statuses == {"CANCELLED"}
+    gone = [c for c in result.changes if c.file == "people/shanghai-medtech/wang-fang.ics"]
+    assert gone and all(c.change == "cancelled" for c in gone)
+    assert gone[0].whom.endswith("王芳 (no longer in the mission)")

@@ -194,8 +194,9 @@ def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
         written.append((audience, state))
         changes += [_change(audience, kind, item) for kind, item in found]
     for name in sorted(set(old.files) - set(new.files)):  # a person or company left
-        gone = Audience("gone", name, old.files[name].title, "(no longer in the mission)",
-                        frozenset())
+        title = old.files[name].title
+        gone = Audience("gone", name, title, "(no longer in the mission)", frozenset(),
+                        whom=f"{title} (no longer in the mission)")
         state, found = merge_file({}, old.files[name], gone.title, stamp,
                                   folder.mission.timezone)
         new.files[name] = state
