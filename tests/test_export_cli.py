@@ -156,3 +156,12 @@ def test_index_keeps_calendars_when_only_another_format_is_exported(tmp_path, mo
     export(folder, read_schedule(MISSION), tmp_path, ExportOptions(formats=("csv",)))
     index = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "[organiser.ics](organiser.ics)" in index and "[meetings.csv](meetings.csv)" in index
+
+
+def test_schedule_with_a_vanished_session_is_refused(tmp_path):
+    """Meetings in a session mission.yaml no longer has: a clear error, not a crash."""
+    folder, _ = load_mission(MISSION)
+    schedule = read_schedule(MISSION)
+    schedule.meetings[0].session = "gone-session"
+    with pytest.raises(ExportError, match="gone-session"):
+        export(folder, schedule, tmp_path, ExportOptions())

@@ -97,6 +97,11 @@ def check_mission(folder: MissionFolder, schedule: Schedule) -> None:
     if schedule.mission != folder.mission.id:
         raise ExportError(f"schedule.json is for mission '{schedule.mission}', "
                           f"not '{folder.mission.id}'; run `mission schedule` again")
+    sessions = {s.id for s in folder.mission.partnering}
+    stale = sorted({m.session for m in schedule.meetings if m.session not in sessions})
+    if stale:
+        raise ExportError(f"schedule.json has meetings in session(s) {', '.join(stale)} that "
+                          "mission.yaml no longer has; run `mission schedule` again")
 
 
 def export(folder: MissionFolder, schedule: Schedule, out: Path,
