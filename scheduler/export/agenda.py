@@ -73,7 +73,7 @@ class Agenda:
     @property
     def meetings(self) -> list[Row]:
         """The meeting rows, in order."""
-        return [r for d in self.days for r in d.rows if r.kind == "meeting"]
+        return [r for d in self.days for r in d.rows if r.partner is not None]
 
 
 def session_zone(folder: MissionFolder, session: PartneringSession) -> str:

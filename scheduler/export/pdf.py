@@ -8,6 +8,10 @@ pages' dcterms meta tags), never from the clock, so the bytes are repeatable.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from scheduler.errors import ExportError
@@ -18,6 +22,8 @@ from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule
 
 SIGNAGE_PDF = "signage.pdf"
+MAX_WORKERS = 4
+PER_WORKER = 6  # a worker process pays for itself from about this many pages
 
 
 def _offline_fetcher() -> object:
@@ -50,11 +56,30 @@ def html_to_pdf(html: str, path: Path) -> Path:
     return path
 
 
+def workers(jobs: int) -> int:
+    """How many processes to render `jobs` documents with (1: in this process)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_WORKERS, cpus or 1, jobs // PER_WORKER))
+
+
+def render_all(jobs: list[tuple[str, Path]]) -> list[Path]:
+    """Render (html, path) pairs, in forked worker processes when there are many."""
+    count = workers(len(jobs))
+    if count == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [html_to_pdf(html, path) for html, path in jobs]
+    # fork, not spawn: spawn re-runs the caller's __main__ module. Each file is
+    # independent, so the bytes do not depend on the number of workers.
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(html_to_pdf, *zip(*jobs, strict=True), chunksize=2))
+    except BrokenProcessPool:
+        return [html_to_pdf(html, path) for html, path in jobs]
+
+
 def write_pdf(folder: MissionFolder, schedule: Schedule, out: Path,
               options: ExportOptions) -> list[Path]:
     """Write agendas/<company>[--<delegate>].pdf and signage.pdf under `out`."""
-    written = [html_to_pdf(signage_html(folder, schedule), out / SIGNAGE_PDF)]
-    for agenda in all_agendas(folder, schedule):
-        written.append(html_to_pdf(agenda_html(folder, schedule, agenda),
-                                   out / AGENDAS / f"{agenda.slug}.pdf"))
-    return written
+    jobs = [(signage_html(folder, schedule), out / SIGNAGE_PDF)]
+    jobs += [(agenda_html(folder, schedule, agenda), out / AGENDAS / f"{agenda.slug}.pdf")
+             for agenda in all_agendas(folder, schedule)]
+    return render_all(jobs)
