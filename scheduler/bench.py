@@ -16,7 +16,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -88,6 +88,23 @@ def lp_bound_of(folder: MissionFolder) -> int:
     return lp_bound(space)
 
 
+class Watch:
+    """Wall-clock and CPU seconds of named phases (the machine may be shared)."""
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def run(self, phase: str, work: Callable[[], object]) -> object:
+        """Run work() as a phase; return its result."""
+        wall, cpu = self.clock(), time.process_time()
+        result = work()
+        self.wall[phase] = round(self.clock() - wall, 3)
+        self.cpu[phase] = round(time.process_time() - cpu, 3)
+        return result
+
+
 def timed(clock: Clock, work: Callable[[], object]) -> tuple[object, float]:
     """Run work(); return its result and the seconds it took."""
     start = clock()
@@ -145,25 +162,25 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
     from scheduler.loader import load_mission
     from scheduler.requests import build_requests
 
-    tag = f"[{name}]"
+    tag, watch = f"[{name}]", Watch(clock)
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as scratch:
-        path, seconds = timed(clock, lambda: mission_folder(name, options, Path(scratch)))
-        say(f"{tag} folder {path} ready in {seconds:.2f} s")
-        (folder, _), load_s = timed(clock, lambda: load_mission(path, path))
+        path = watch.run("generate", lambda: mission_folder(name, options, Path(scratch)))
+        say(f"{tag} folder {path} ready in {watch.wall['generate']:.2f} s")
+        folder, _ = watch.run("load", lambda: load_mission(path, path))
         requests = build_requests(folder)
         say(f"{tag} load: {len(folder.companies)} companies, {len(requests)} requests "
-            f"in {load_s:.2f} s")
-        (schedule, error), solve_s = timed(clock, lambda: solve_phase(folder, options, tag))
+            f"in {watch.wall['load']:.2f} s")
+        schedule, error = watch.run("solve", lambda: solve_phase(folder, options, tag))
         say(f"{tag} solve: " + (error or f"{schedule.quality.placed} placed") +
-            f" in {solve_s:.2f} s")
-        export_s, export_error = 0.0, "no schedule"
-        if schedule is not None:
-            export_error, export_s = timed(
-                clock, lambda: export_phase(folder, schedule, Path(scratch) / "out"))
-            say(f"{tag} export: {export_error or 'done'} in {export_s:.2f} s")
+            f" in {watch.wall['solve']:.2f} s")
+        export_error = watch.run("export", lambda: export_phase(
+            folder, schedule, Path(scratch) / "out") if schedule else None)
+        say(f"{tag} export: {export_error or 'done'} in {watch.wall['export']:.2f} s")
         bound = schedule.quality.bound if schedule else lp_bound_of(folder)
+        phases = ("load", "solve", "export")
         result = result_record(name, folder, requests, schedule, bound,
-                               {"load": load_s, "solve": solve_s, "export": export_s})
+                               {p: watch.wall[p] for p in phases})
+        result["cpu_seconds"] = {p: watch.cpu[p] for p in phases}
         result["errors"] = {"solve": error} if error else (
             {"export": export_error} if export_error else {})
         result["peak_rss_mb"] = peak_rss_mb()
@@ -194,15 +211,16 @@ def run_isolated(name: str, options: BenchOptions) -> dict[str, object]:
 
 
 def bench(names: list[str], options: BenchOptions, isolate: bool = True
-          ) -> list[dict[str, object]]:
-    """Run every preset; one result record each."""
+          ) -> Iterator[dict[str, object]]:
+    """Run every preset, yielding one result record each as soon as it is done."""
     unknown = [n for n in names if n not in PRESETS]
     if unknown:
         raise MissionError(f"unknown preset {', '.join(unknown)}; choose from "
                            f"{', '.join(PRESETS)}")
     if options.cache:
         options.cache.mkdir(parents=True, exist_ok=True)
-    return [run_isolated(n, options) if isolate else run_preset(n, options) for n in names]
+    for name in names:
+        yield run_isolated(name, options) if isolate else run_preset(name, options)
 
 
 def _fmt(value: object) -> str:
@@ -218,7 +236,8 @@ def table_lines(result: dict[str, object]) -> list[str]:
     lines = [f"{result['preset']}: {result['companies']} companies, {result['requests']} "
              f"requests ({result['requested_meetings']} meetings), bound {result['bound']}; "
              f"load {s['load']:.2f} s, solve {s['solve']:.2f} s, export {s['export']:.2f} s, "
-             f"total {s['total']:.2f} s, peak {result['peak_rss_mb']:.0f} MiB",
+             f"total {s['total']:.2f} s (CPU {sum(result['cpu_seconds'].values()):.2f} s), "
+             f"peak {result['peak_rss_mb']:.0f} MiB",
              f"  {'':<18}{'placed':>8}{'of bound':>10}{'weight':>9}{'idle':>7}{'holes':>7}"
              f"{'fairness':>10}{'viol.':>7}{'seconds':>9}"]
     rows = [("ours", result, s["solve"])] + [

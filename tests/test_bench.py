@@ -64,7 +64,7 @@ def test_bench_table_names_every_figure(tmp_path: Path) -> None:
 
 def test_bench_refuses_an_unknown_preset() -> None:
     with pytest.raises(MissionError, match="unknown preset huge"):
-        bench(["huge"], BenchOptions())
+        list(bench(["huge"], BenchOptions()))
 
 
 @pytest.mark.parametrize("name", SEED_MISSIONS)
