@@ -13,7 +13,12 @@ away an earlier one:
   2.  priority weight placed (sum of Request.weight per meeting),
   3.  fairness: the smallest placed/requested share over delegation companies,
       scaled to an integer in 0..FAIR_SCALE,
-  4.  idle slots between a company's first and last meeting of a session day.
+  4.  idle slots between a company's first and last meeting of a session day: one
+      integer per company-day with idle >= (r - q + 1) - meetings in [q, r] for every
+      pair of used positions q < r (exact at the first and last). The level first
+      re-solves one session day at a time with the other days fixed (large
+      neighbourhoods, fast and good), then the whole model with what is left of the
+      budget; zero idle slots on every day ends the level as proven optimal.
   5.  table stability is solved after the slots (scheduler.solver.tables): tables of
       one pool are interchangeable, so it is optimal given the slots.
 
@@ -87,7 +92,8 @@ class Lexicographic:
             self.model.add(self.x[v] == 1)
         self.spent = 0.0
         self.interrupted = False
-        self.aux: list[tuple] = []
+        self.aux_pairs: list[tuple] = []
+        self.aux_here: list[tuple] = []
         self.idle_by_day: dict[tuple, list[cp_model.IntVar]] = defaultdict(list)
 
     def musts(self) -> cp_model.LinearExprT | None:
@@ -134,38 +140,38 @@ class Lexicographic:
                 busy[(c, slot.session, slot.day)][slot.position].append(i)
         idle = []
         for key in sorted(busy):
-            terms = self._idle_of(busy[key])
+            parallel = self.space.folder.companies[key[0]].parallel
+            terms = self._idle_pairs(busy[key], parallel)
             self.idle_by_day[key[1:]] += terms
             idle += terms
         return sum(idle) if idle else None
 
-    def _idle_of(self, busy: dict[int, list[int]]) -> list[cp_model.IntVar]:
-        """Idle indicators of one company-day: h[p] >= before[p] + after[p] - 1 - busy[p]."""
+    def _idle_pairs(self, busy: dict[int, list[int]], parallel: bool
+                    ) -> list[cp_model.IntVar]:
+        """Idle slots of one company-day as one integer: for every pair of used positions
+        q < r, idle >= (r - q + 1) - meetings in [q, r] (exact at q = first, r = last)."""
         first, last = min(busy), max(busy)
         if last - first < 2:
             return []
         m, x = self.model, self.x
-        before: dict[int, cp_model.IntVar] = {}
-        after: dict[int, cp_model.IntVar] = {}
-        for p in range(first + 1, last + 1):
-            before[p] = m.new_bool_var("")
-            if p - 1 in before:
-                m.add(before[p] >= before[p - 1])
-            for v in busy.get(p - 1, []):
-                m.add(before[p] >= x[v])
-        for p in range(last - 1, first - 1, -1):
-            after[p] = m.new_bool_var("")
-            if p + 1 in after:
-                m.add(after[p] >= after[p + 1])
-            for v in busy.get(p + 1, []):
-                m.add(after[p] >= x[v])
-        out = []
-        for p in range(first + 1, last):
-            h = m.new_bool_var("")
-            m.add(h >= before[p] + after[p] - 1 - sum(x[v] for v in busy.get(p, [])))
-            out.append(h)
-        self.aux.append((busy, before, after, out, first))
-        return out
+        b: dict[int, cp_model.LinearExprT] = {}
+        for p, vars_ in sorted(busy.items()):
+            if parallel and len(vars_) > 1:
+                here = m.new_bool_var("")
+                m.add_max_equality(here, [x[v] for v in vars_])
+                self.aux_here.append((here, vars_))
+                b[p] = here
+            else:
+                b[p] = sum(x[v] for v in vars_)
+        idle = m.new_int_var(0, last - first - 1, "")
+        positions = sorted(b)
+        for i, q in enumerate(positions):
+            for r in positions[i + 1:]:
+                if r - q >= 2:
+                    inside = sum(b[t] for t in positions if q <= t <= r)
+                    m.add(idle >= (r - q + 1) * (b[q] + b[r] - 1) - inside)
+        self.aux_pairs.append((idle, busy))
+        return [idle]
 
     def levels(self, keep: set[int]) -> list[tuple[str, Callable[[], object], bool]]:
         """(name, objective builder, maximise?) in lexicographic order."""
@@ -270,16 +276,11 @@ class Lexicographic:
 
     def _hint_idle(self, hint: set[int]) -> None:
         """Complete the hint for the idle level's helper variables."""
-        for busy, before, after, idle, first in self.aux:
+        for here, vars_ in self.aux_here:
+            self.model.add_hint(here, any(v in hint for v in vars_))
+        for idle, busy in self.aux_pairs:
             used = sorted(p for p, vars_ in busy.items() if any(v in hint for v in vars_))
-            for p, var in before.items():
-                self.model.add_hint(var, bool(used) and used[0] < p)
-            for p, var in after.items():
-                self.model.add_hint(var, bool(used) and used[-1] > p)
-            for k, var in enumerate(idle):
-                p = first + 1 + k
-                self.model.add_hint(var, bool(used) and used[0] < p < used[-1]
-                                    and p not in used)
+            self.model.add_hint(idle, used[-1] - used[0] + 1 - len(used) if used else 0)
 
     def _run(self, solver: cp_model.CpSolver, watch: _Watch, name: str) -> int:
         """Solve in a thread; report progress; Ctrl-C stops the search, keeping the best."""
