@@ -284,11 +284,13 @@ def _tables_full(folder: MissionFolder, placed: Placed, slot: Slot,
 
 
 def _tables(folder: MissionFolder, free: list[Slot], companies: tuple[str, str]) -> str:
-    """'all 20 tables are', 'the only table is' or 'all tables are'."""
+    """'all 20 tables are', 'both tables are', 'the only table is' or 'all tables are'."""
     sizes = Counter(len(_usable_tables(folder, s.session, companies) or []) for s in free)
     booths = {b.id for s in free for b in owned_booths(folder, s.session, list(companies))}
     at = f" at booth {', '.join(sorted(booths))}" if booths else ""
     if len(sizes) != 1:
         return f"all tables{at} are"
     n = next(iter(sizes))
-    return f"the only table{at} is" if n == 1 else f"all {n} tables{at} are"
+    if n <= 2:
+        return f"the only table{at} is" if n == 1 else f"both tables{at} are"
+    return f"all {n} tables{at} are"

@@ -76,7 +76,7 @@ def test_all_tables_taken_in_the_slots_both_are_free():
     folder.companies["genomix"].unavailable.append(
         (datetime(2016, 10, 11, 14, 35), datetime(2016, 10, 11, 15, 5)))
     both = (taken[0], meet("gene-two", "biom-x", table="Table 2"))
-    assert why(folder, *both) == "all 2 tables are taken in the only slot both are free"
+    assert why(folder, *both) == "both tables are taken in the only slot both are free"
 
 
 def test_booth_tables_taken():
@@ -160,3 +160,12 @@ def test_the_same_list_changed_in_place_is_explained_afresh():
     meetings[0] = meet("genomix", "kansai")
     assert explain_unplaced(folder, meetings, request) == \
         "all 1 requested meeting(s) are placed"
+
+
+def test_all_n_tables_taken():
+    folder = make_folder(kansai={"attends": ["osaka"]},
+                         genomix={"unavailable": ["2016-10-11 14:30-17:00"]})
+    folder.mission.partnering[0].tables = ["Table 1", "Table 2", "Table 3"]
+    taken = [meet(a, b, table=f"Table {i}") for i, (a, b) in enumerate(
+        [("biom-x", "osaka-pharma"), ("gene-two", "osaka-pharma"), ("biom-x", "gene-two")], 1)]
+    assert why(folder, *taken) == "all 3 tables are taken in the only slot both are free"
