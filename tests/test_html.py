@@ -152,7 +152,7 @@ def test_pages_fetch_nothing_from_anywhere(out):
 
 def test_report_has_quality_companies_unplaced_and_changes(out):
     text = text_of(out / "report.html")
-    for expected in ["6 / 7 meetings placed of requested", "(86%)", "15 / 17",
+    for expected in ["6 / 7 meetings placed of requested", "(86%)", "17 / 19",
                      "4 idle slots (2 holes)", "optimal",
                      "関西バイオワークス株式会社 and 上海生物科技有限公司 normal 1 "
                      "no common free slot",
@@ -230,3 +230,12 @@ def test_slots_and_dates_are_what_a_reader_expects(mission):
     assert session_slots(folder.session("osaka-partnering"), day) == [
         "14:00", "14:30", "15:00", "16:00", "16:30"]
     assert longdate(day) == "Tuesday 11 October 2016"
+
+
+def test_fixture_schedule_is_one_the_checker_accepts(mission):
+    from scheduler.check import check_schedule
+    from scheduler.check_quality import quality_differences
+
+    folder, schedule = mission
+    assert check_schedule(folder, schedule) == []
+    assert quality_differences(folder, schedule) == []
