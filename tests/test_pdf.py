@@ -119,3 +119,17 @@ def test_nothing_is_fetched_while_rendering(tmp_path):
     page = '<p>before</p><img src="https://example.com/x.png" alt="remote"><p>after</p>'
     text = pdf_text(html_to_pdf(page, tmp_path / "remote.pdf"))
     assert "before" in text and "after" in text
+
+
+def test_parallel_workers_give_the_same_files(mission, out, tmp_path, monkeypatch):
+    import scheduler.export.pdf as pdf
+
+    monkeypatch.setattr(pdf, "PER_WORKER", 1)
+    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 2)
+    monkeypatch.delattr(pdf.os, "sched_getaffinity", raising=False)
+    assert pdf.workers(8) == 2
+    folder, schedule = mission
+    written = write_pdf(folder, schedule, tmp_path, ExportOptions(formats=("pdf",)))
+    assert len(written) == 8
+    for path in written:
+        assert path.read_bytes() == (out / path.relative_to(tmp_path)).read_bytes(), path
