@@ -178,10 +178,15 @@ path = {root}/khal.db
 
 def khal(config: Path, *args: str) -> str:
     """Run khal in-process with a config file; returns its output."""
+    import icalendar
     from click.testing import CliRunner
-    from khal.cli import main_khal
+    from khal.cli import main_khal  # switches icalendar to pytz, process-wide
 
-    result = CliRunner().invoke(main_khal, ["-c", str(config), *args])
+    icalendar.use_pytz()
+    try:
+        result = CliRunner().invoke(main_khal, ["-c", str(config), *args])
+    finally:
+        icalendar.use_zoneinfo()  # leave other tests icalendar's default
     assert result.exit_code == 0, f"khal {args[0]} failed: {result.output} {result.exception}"
     return result.output
 

@@ -89,3 +89,16 @@ def test_zone_over_a_whole_year_gives_the_right_offsets(tzid):
             assert local.replace(tzinfo=zone, fold=1).astimezone(UTC) == moment, local
         moment += timedelta(hours=1)
 
+
+
+def test_output_is_the_same_whatever_icalendars_time_zone_provider(tmp_path):
+    """khal switches icalendar to pytz process-wide; our calendars must not change with it."""
+    import icalendar
+    from test_ics_support import GOLDEN
+
+    icalendar.use_pytz()
+    try:
+        export_fixture(tmp_path)
+    finally:
+        icalendar.use_zoneinfo()
+    assert raw(tmp_path / "organiser.ics") == raw(GOLDEN / "v1" / "organiser.ics")

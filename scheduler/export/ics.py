@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
+from icalendar.timezone import TZP
 
 from scheduler.errors import ExportError
 from scheduler.export.ics_check import check_calendar
@@ -133,10 +134,13 @@ def zone_texts(tzids: set[str], first: date, last: date) -> dict[str, str]:
     export instead of once per file (building a zone scans it minute by minute).
     """
     texts = {}
+    # icalendar's default provider is process-wide (khal switches it to pytz, whose zones
+    # put a fall-back DTSTART in the new offset): always build from zoneinfo.
+    provider = TZP("zoneinfo")
     for tzid in sorted(tzids):
         try:
-            texts[tzid] = Timezone.from_tzid(tzid, first_date=first, last_date=last) \
-                .to_ical().decode("utf-8")
+            texts[tzid] = Timezone.from_tzid(tzid, tzp=provider, first_date=first,
+                                             last_date=last).to_ical().decode("utf-8")
         except ValueError:
             continue  # an unknown zone: check_calendar reports the missing VTIMEZONE
     return texts
