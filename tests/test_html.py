@@ -239,3 +239,11 @@ def test_fixture_schedule_is_one_the_checker_accepts(mission):
     folder, schedule = mission
     assert check_schedule(folder, schedule) == []
     assert quality_differences(folder, schedule) == []
+
+
+def test_report_links_every_agenda_that_exists(out):
+    html = (out / "report.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="(agendas/[^"]+)"', html))
+    files = {p.relative_to(out).as_posix() for p in (out / "agendas").glob("*.html")}
+    assert {x for x in links if x.endswith(".html")} == files
+    assert "agendas/genomix-bcn--jordi-serra.pdf" in links  # pdf was among the formats

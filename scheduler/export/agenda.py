@@ -212,6 +212,11 @@ def _involves(meeting: Meeting, company: Company, delegate: Delegate | None) -> 
     return not mine or f"{company.id}/{delegate.id}" in mine
 
 
+def agenda_slug(company_id: str, delegate_id: str | None = None) -> str:
+    """File name stem of an agenda: 'company' or 'company--delegate'."""
+    return f"{company_id}--{delegate_id}" if delegate_id else company_id
+
+
 def build_agenda(folder: MissionFolder, schedule: Schedule, company: Company,
                  delegate: Delegate | None = None) -> Agenda:
     """The day-by-day agenda of a company, or of one of its delegates."""
@@ -221,7 +226,7 @@ def build_agenda(folder: MissionFolder, schedule: Schedule, company: Company,
              if _involves(m, company, delegate)]
     rows.sort(key=lambda r: r.sort)
     days = [Day(day, list(group)) for day, group in groupby(rows, key=lambda r: r.day)]
-    slug = f"{company.id}--{delegate.id}" if delegate else company.id
+    slug = agenda_slug(company.id, delegate.id if delegate else None)
     title = f"{delegate.name} ({company.name})" if delegate else company.name
     return Agenda(slug=slug, title=title, company=company, delegate=delegate, days=days,
                   timezone=folder.mission.timezone)

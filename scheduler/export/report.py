@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from scheduler.export.agenda import company_name, delegate_names, local, session_zone
+from scheduler.export.agenda import agenda_slug, company_name, delegate_names, local, session_zone
 from scheduler.model import MissionFolder, PartneringSession
 from scheduler.schedule import Meeting, Schedule
 
@@ -27,6 +27,7 @@ class CompanyRow:
     placed: int
     unplaced: int
     idle_slots: int
+    delegates: tuple[tuple[str, str], ...] = ()  # (name, agenda slug) when split per delegate
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,8 @@ def company_rows(folder: MissionFolder, schedule: Schedule) -> list[CompanyRow]:
         for c in set(u.companies):
             missing[c] += u.meetings
     rows = [CompanyRow(c.id, c.name, c.side, placed[c.id] + missing[c.id], placed[c.id],
-                       missing[c.id], idle_slots(folder, schedule, c.id))
+                       missing[c.id], idle_slots(folder, schedule, c.id),
+                       tuple((d.name, agenda_slug(c.id, d.id)) for d in c.delegates
+                             if len(c.delegates) > 1))
             for c in folder.companies.values()]
     return sorted(rows, key=lambda r: (r.side != "delegation", r.name.casefold(), r.id))
