@@ -40,6 +40,7 @@ from ortools.sat.python import cp_model
 from scheduler.solver.space import Space
 
 FAIR_SCALE = 1000
+MIN_LEVEL_SECONDS = 0.5
 DT_PER_SECOND = 0.3  # deterministic time units per second of --time-limit (measured, 1 core)
 Progress = Callable[[str], None]
 
@@ -180,59 +181,78 @@ class Lexicographic:
                 ("idle", self.idle, False)]
 
     def solve(self, hint: set[int], keep: set[int]) -> Outcome:
-        """Solve every level in turn; stop early on Ctrl-C."""
+        """Solve every level in turn; stop early on Ctrl-C or when the budget is gone."""
         solution, outcome = set(hint), Outcome(set(hint), "optimal")
+        solved = False
         plan = self.levels(keep)
         for n, (name, build, maximise) in enumerate(plan):
             expr = build()
-            if expr is None or (isinstance(expr, int)):
+            if expr is None or isinstance(expr, int):
                 continue
             budget = max(0.05, (self.settings.time_limit - self.spent) / (len(plan) - n))
             if name == "idle" and len(self.idle_by_day) > 1:
-                solution, zero = self._improve_by_day(solution, budget / 2)
-                budget /= 2
+                solution, zero = self._improve_by_day(solution, budget * 0.75)
                 if zero:  # no idle slot on any day: optimal, nothing left to prove
                     outcome.levels[name] = 0
-                    self.model.add(expr <= 0)
                     continue
+                budget = self.settings.time_limit - self.spent
+                if budget < MIN_LEVEL_SECONDS or self.interrupted:
+                    outcome.status, outcome.gap = "feasible", 1.0
+                    break
             status, value, gap, found = self._solve_level(name, expr, maximise, solution, budget)
             if status == cp_model.INFEASIBLE:
                 return Outcome(set(), "infeasible")
-            if found is None:
-                outcome.status = "interrupted" if self.interrupted else "unknown"
+            if found is None:  # no solution within the budget: keep the previous level's
+                outcome.status = "feasible" if solved else "unknown"
+                outcome.gap = 1.0
                 break
-            solution = found
+            solution, solved = found, True
             outcome.levels[name] = value
             if status != cp_model.OPTIMAL:
                 outcome.status, outcome.gap = "feasible", gap
             self.model.add(expr >= value if maximise else expr <= value)
             if self.interrupted:
-                outcome.status = "interrupted"
                 break
+        if self.interrupted:
+            outcome.status = "interrupted"
         outcome.chosen = solution
         return outcome
 
     def _improve_by_day(self, solution: set[int], budget: float) -> tuple[set[int], bool]:
-        """Large neighbourhoods: re-solve one session day at a time, the rest fixed.
+        """Large neighbourhoods: re-solve one session day at a time, the rest fixed, in
+        rounds until every day is proven or the budget is spent.
 
         Returns the improved solution and whether every day reached zero idle slots.
         """
-        keys = sorted(k for k, terms in self.idle_by_day.items() if terms)
-        zero = True
-        for session, day in keys:
-            if self.interrupted:
+        open_keys = sorted(k for k, terms in self.idle_by_day.items() if terms)
+        zero, stop = True, self.spent + budget
+        for _round in range(3):
+            left = list(open_keys)
+            for n, (session, day) in enumerate(left):
+                if self.interrupted or self.spent >= stop:
+                    return solution, False
+                share = (stop - self.spent) / (len(left) - n)
+                status, value, found = self._solve_day(session, day, solution, share)
+                if found is not None:
+                    solution = found
+                if status == cp_model.OPTIMAL:
+                    open_keys.remove((session, day))
+                    zero = zero and value == 0
+            if not open_keys:
                 break
-            outside = [i for i, var in enumerate(self.space.vars)
-                       if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
-                       != (session, day)]
-            fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
-            expr = sum(self.idle_by_day[(session, day)])
-            status, value, _, found = self._solve_level(
-                f"idle {session} {day}", expr, False, solution, budget / len(keys), fixed)
-            if found is not None and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                solution = found
-            zero = zero and found is not None and status == cp_model.OPTIMAL and value == 0
-        return solution, zero and not self.interrupted
+        return solution, zero and not open_keys and not self.interrupted
+
+    def _solve_day(self, session: str, day: object, solution: set[int], budget: float
+                   ) -> tuple[int, int, set[int] | None]:
+        """Minimise one session day's idle slots with every other candidate fixed."""
+        outside = [i for i, var in enumerate(self.space.vars)
+                   if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
+                   != (session, day)]
+        fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
+        expr = sum(self.idle_by_day[(session, day)])
+        status, value, _, found = self._solve_level(
+            f"idle {session} {day}", expr, False, solution, budget, fixed)
+        return status, value, found
 
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
                      budget: float, assume: list | None = None
