@@ -73,6 +73,17 @@ def visit(browser, path: Path) -> Visit:
     return seen
 
 
+def in_order(text: str, items: list[str]) -> bool:
+    """Whether every item occurs in text, each after the previous one."""
+    cursor = 0
+    for item in items:
+        found = text.find(item, cursor)
+        if found < 0:
+            return False
+        cursor = found + 1
+    return True
+
+
 def assert_clean(seen: Visit, path: Path) -> None:
     """No console errors, no script ran, nothing fetched but the page itself."""
     assert seen.console_errors == [] and seen.page_errors == [], path
@@ -182,8 +193,7 @@ def test_every_seed_report_and_agenda_in_chromium(browser, seed, tmp_path):
     rows = build_agenda(folder, schedule, company).meetings
     assert rows, f"{company.id} has no meetings in {seed.name}"
     text = agenda.text
-    positions = [text.find(f"{r.start}–{r.end}") for r in rows]
-    assert -1 not in positions and positions == sorted(positions)
+    assert in_order(text, [part for r in rows for part in (f"{r.start}–{r.end}", r.partner.name)])
     for meeting in (m for m in schedule.meetings if company.id in m.companies):
         zone = session_zone(folder, folder.session(meeting.session))
         assert f"{local(meeting.start, zone):%H:%M}" in text
