@@ -247,3 +247,10 @@ def test_report_links_every_agenda_that_exists(out):
     files = {p.relative_to(out).as_posix() for p in (out / "agendas").glob("*.html")}
     assert {x for x in links if x.endswith(".html")} == files
     assert "agendas/genomix-bcn--jordi-serra.pdf" in links  # pdf was among the formats
+
+
+def test_cjk_names_carry_their_language_for_the_right_glyphs(out):
+    html = (out / "agendas/biom-immuno.html").read_text(encoding="utf-8")
+    assert '<span class="partner" lang="ja">関西バイオワークス株式会社</span>' in html
+    assert '<span class="partner" lang="zh-Hans">上海生物科技有限公司</span>' in html
+    assert '<span class="partner">&lt;script&gt;' in html

@@ -133,3 +133,9 @@ def test_parallel_workers_give_the_same_files(mission, out, tmp_path, monkeypatc
     assert len(written) == 8
     for path in written:
         assert path.read_bytes() == (out / path.relative_to(tmp_path)).read_bytes(), path
+
+
+def test_chinese_names_use_chinese_glyphs_and_japanese_names_japanese(out):
+    fonts = subprocess.run(["pdffonts", str(out / "agendas/biom-immuno.pdf")], check=True,
+                           capture_output=True, text=True).stdout
+    assert "Noto-Sans-CJK-SC" in fonts and "Noto-Sans-CJK-JP" in fonts

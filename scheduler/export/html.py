@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from scheduler.errors import ExportError
 from scheduler.export import ExportOptions
@@ -25,6 +26,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 AGENDAS = "agendas"
 REPORT = "report.html"
 SIGNAGE = "signage.html"
+_CJK_LANG = {"JP": "ja", "CN": "zh-Hans", "SG": "zh-Hans", "TW": "zh-Hant", "HK": "zh-Hant",
+             "MO": "zh-Hant", "KR": "ko", "KP": "ko"}
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -51,6 +54,12 @@ def pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+def lang_attr(country: str | None) -> Markup:
+    """' lang="ja"' for a CJK country, so its names get that region's glyphs (else '')."""
+    lang = _CJK_LANG.get(country or "")
+    return Markup(f' lang="{lang}"') if lang else Markup("")
+
+
 def is_web(url: str) -> bool:
     """Only http(s) links become clickable (never javascript: or data:)."""
     return url.lower().startswith(("https://", "http://"))
@@ -64,7 +73,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(longdate=longdate, pct=pct, is_web=is_web)
+    env.filters.update(longdate=longdate, pct=pct, is_web=is_web, lang_attr=lang_attr)
     return env
 
 

@@ -23,6 +23,7 @@ class CompanyRow:
     id: str
     name: str
     side: str
+    country: str
     requested: int
     placed: int
     unplaced: int
@@ -209,7 +210,7 @@ def company_rows(folder: MissionFolder, schedule: Schedule) -> list[CompanyRow]:
     for u in schedule.unplaced:
         for c in set(u.companies):
             missing[c] += u.meetings
-    rows = [CompanyRow(c.id, c.name, c.side, placed[c.id] + missing[c.id], placed[c.id],
+    rows = [CompanyRow(c.id, c.name, c.side, c.country, placed[c.id] + missing[c.id], placed[c.id],
                        missing[c.id], idle_slots(folder, schedule, c.id),
                        tuple((d.name, agenda_slug(c.id, d.id)) for d in c.delegates
                              if len(c.delegates) > 1))
