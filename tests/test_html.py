@@ -254,3 +254,8 @@ def test_cjk_names_carry_their_language_for_the_right_glyphs(out):
     assert '<span class="partner" lang="ja">関西バイオワークス株式会社</span>' in html
     assert '<span class="partner" lang="zh-Hans">上海生物科技有限公司</span>' in html
     assert '<span class="partner">&lt;script&gt;' in html
+
+
+def test_pages_are_readable_by_others_like_any_document(out):
+    for page in out.rglob("*.html"):
+        assert page.stat().st_mode & 0o777 == 0o644, page

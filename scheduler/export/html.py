@@ -117,6 +117,7 @@ def _write(path: Path, text: str) -> Path:
     """Write one output file, turning OS errors into ExportError."""
     try:
         write_atomic(path, text)
+        path.chmod(0o644)  # readable like any document (the temporary file was private)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
