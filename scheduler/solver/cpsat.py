@@ -10,7 +10,9 @@ away an earlier one:
   1.  must-haves placed (the count of must requests with a meeting; all are required,
       planning raises InfeasibleError when one is missing),
   1b. re-planning: previous meetings kept exactly in their slot,
-  2.  priority weight placed (sum of Request.weight per meeting),
+  2.  priority weight placed (sum of Request.weight per meeting);
+      1, 1b and 2 are one solve whose objective separates them by proven weights
+      (see Lexicographic.priority), so its first solution is already a full schedule,
   3.  fairness: the smallest placed/requested share over delegation companies,
       scaled to an integer in 0..FAIR_SCALE,
   4.  idle slots between a company's first and last meeting of a session day: one
@@ -94,6 +96,7 @@ class Lexicographic:
         self.spent = 0.0
         self.interrupted = False
         self.aux_pairs: list[tuple] = []
+        self.fair: tuple | None = None
         self.aux_here: list[tuple] = []
         self.idle_by_day: dict[tuple, list[cp_model.IntVar]] = defaultdict(list)
 
@@ -104,6 +107,7 @@ class Lexicographic:
             if self.space.requests[r].must:
                 placed = self.model.new_bool_var(f"must{r}")
                 self.model.add(placed <= sum(self.x[v] for v in vars_))
+                self.aux_here.append((placed, vars_))
                 terms.append(placed)
         return sum(terms) if terms else None
 
@@ -115,6 +119,18 @@ class Lexicographic:
         """Level 2: priority weight placed."""
         return sum(self.space.requests[var.request].weight * self.x[i]
                    for i, var in enumerate(self.space.vars))
+
+    def priority(self, keep: set[int]) -> cp_model.LinearExprT:
+        """Levels 1, 1b and 2 as one objective with proven separation:
+        musts * (K + 1) * T + kept * T + weight, where T exceeds any placed weight and K
+        is the number of meetings that could be kept."""
+        top = sum(q.weight * q.meetings for q in self.space.requests) + 1
+        expr, scale = self.weight(), top
+        kept = self.kept(keep)
+        if kept is not None:
+            expr, scale = expr + top * kept, top * (len(keep) + 1)
+        musts = self.musts()
+        return expr if musts is None else expr + scale * musts
 
     def fairness(self) -> cp_model.LinearExprT | None:
         """Level 3: FAIR_SCALE times the smallest share, over delegation companies."""
@@ -130,6 +146,7 @@ class Lexicographic:
         z = self.model.new_int_var(0, FAIR_SCALE, "fairness")
         for c, n in shares:
             self.model.add(FAIR_SCALE * sum(self.x[v] for v in vars_of[c]) >= n * z)
+        self.fair = (z, [(n, vars_of[c]) for c, n in shares])
         return z
 
     def idle(self) -> cp_model.LinearExprT | None:
@@ -176,9 +193,8 @@ class Lexicographic:
 
     def levels(self, keep: set[int]) -> list[tuple[str, Callable[[], object], bool]]:
         """(name, objective builder, maximise?) in lexicographic order."""
-        return [("must", self.musts, True), ("kept", lambda: self.kept(keep), True),
-                ("weight", self.weight, True), ("fairness", self.fairness, True),
-                ("idle", self.idle, False)]
+        return [("priority", lambda: self.priority(keep), True),
+                ("fairness", self.fairness, True), ("idle", self.idle, False)]
 
     def solve(self, hint: set[int], keep: set[int]) -> Outcome:
         """Solve every level in turn; stop early on Ctrl-C or when the budget is gone."""
@@ -205,7 +221,9 @@ class Lexicographic:
             if found is None:  # no solution within the budget: keep the previous level's
                 outcome.status = "feasible" if solved else "unknown"
                 outcome.gap = 1.0
-                break
+                if not solved or self.interrupted:
+                    break
+                continue
             solution, solved = found, True
             outcome.levels[name] = value
             if status != cp_model.OPTIMAL:
@@ -298,6 +316,10 @@ class Lexicographic:
         """Complete the hint for the idle level's helper variables."""
         for here, vars_ in self.aux_here:
             self.model.add_hint(here, any(v in hint for v in vars_))
+        if self.fair:
+            z, shares = self.fair
+            self.model.add_hint(z, min(FAIR_SCALE * sum(v in hint for v in vars_) // n
+                                       for n, vars_ in shares))
         for idle, busy in self.aux_pairs:
             used = sorted(p for p, vars_ in busy.items() if any(v in hint for v in vars_))
             self.model.add_hint(idle, used[-1] - used[0] + 1 - len(used) if used else 0)

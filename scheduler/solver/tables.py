@@ -87,7 +87,7 @@ def _assign_pool(space: Space, vars_: list[int], names: list[str], previous: dic
                  seed: int) -> dict[int, int]:
     """Tables for one pool and day: CP-SAT minimising table changes, greedy as hint."""
     start = _greedy(space, vars_, names, previous)
-    if len(vars_) * len(names) > MAX_CELLS or len(names) == 1:
+    if len(vars_) * len(names) > MAX_CELLS or len(names) == 1 or not _moves(space, start):
         return start
     model = cp_model.CpModel()
     t = {(v, k): model.new_bool_var("") for v in vars_ for k in range(len(names))}
@@ -112,13 +112,20 @@ def _assign_pool(space: Space, vars_: list[int], names: list[str], previous: dic
         return start
     model.minimize(sum(changes))
     solver = cp_model.CpSolver()
-    solver.parameters.max_deterministic_time = 0.5
+    solver.parameters.max_deterministic_time = 0.25
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = 1
     solver.parameters.catch_sigint_signal = False
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return start
     return {v: k for (v, k), var in t.items() if solver.boolean_value(var)}
+
+
+def _moves(space: Space, table_of: dict[int, int]) -> int:
+    """How many times a company changes table between consecutive meetings of a pool."""
+    return sum(table_of[a] != table_of[b]
+               for seq in _sequences(space, list(table_of)).values()
+               for a, b in zip(seq, seq[1:], strict=False))
 
 
 def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
