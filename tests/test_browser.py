@@ -17,6 +17,7 @@ import pytest
 from scheduler.export import ExportOptions
 from scheduler.export.agenda import build_agenda, local, session_zone
 from scheduler.export.html import write_html
+from scheduler.export.report import company_rows
 from scheduler.loader import load_mission
 from scheduler.schedule import SCHEDULE_FILE, Schedule, read_schedule
 
@@ -184,6 +185,9 @@ def test_every_seed_report_and_agenda_in_chromium(browser, seed, tmp_path):
     report = visit(browser, tmp_path / "report.html")
     assert_clean(report, tmp_path / "report.html")
     assert all(c.name in report.text for c in folder.companies.values())
+    rows = company_rows(folder, schedule)
+    assert sum(r.idle_slots for r in rows) == schedule.quality.idle_slots  # same definition
+    assert sum(r.placed for r in rows) == 2 * len(schedule.meetings)
     assert_not_blank(report)
     company = _busiest(folder, schedule)
     path = tmp_path / "agendas" / f"{company.id}.html"

@@ -41,6 +41,7 @@ class Named:
     item: object
 
     def __getattr__(self, name: str) -> object:
+        """Everything else comes from the wrapped record."""
         return getattr(self.item, name)
 
 
