@@ -29,6 +29,7 @@ from scheduler.schedule import Schedule
 
 DEFAULT_PRESETS = ("mission", "brokerage", "bio-europe", "bio-international")
 MONOLITHIC = ("tiny", "mission", "brokerage")
+SKIPPABLE = ("solve", "export", "first-fit", "monolithic")
 Clock = Callable[[], float]
 
 
@@ -40,7 +41,7 @@ class BenchOptions:
     time_limit: float = 30.0
     workers: int = 1
     cache: Path | None = None
-    baselines: bool = True
+    skip: frozenset[str] = frozenset()  # any of SKIPPABLE
 
 
 def say(message: str) -> None:
@@ -62,7 +63,7 @@ def mission_folder(preset: str, options: BenchOptions, scratch: Path) -> Path:
     return path
 
 
-def figures(folder: MissionFolder, schedule: Schedule, bound: int) -> dict[str, object]:
+def figures(folder: MissionFolder, schedule: Schedule, bound: int | None) -> dict[str, object]:
     """Quality figures of any schedule (scheduler.check_quality) and its rule violations."""
     from scheduler.check import check_schedule
     from scheduler.check_quality import quality_figures
@@ -70,7 +71,8 @@ def figures(folder: MissionFolder, schedule: Schedule, bound: int) -> dict[str, 
     q = quality_figures(folder, schedule)
     return {
         "placed": q["placed"], "bound": bound,
-        "placed_of_bound": round(q["placed"] / bound, 4) if bound else 1.0,
+        "placed_of_bound": None if bound is None else round(q["placed"] / bound, 4)
+        if bound else 1.0,
         "weight_placed": q["weight_placed"], "idle_slots": q["idle_slots"],
         "holes": q["holes"], "fairness": q["fairness"], "status": schedule.quality.status,
         "violations": len(check_schedule(folder, schedule)),
@@ -136,17 +138,19 @@ def export_phase(folder: MissionFolder, schedule: Schedule, out: Path) -> str | 
         return f"{type(exc).__name__}: {exc}"
 
 
-def run_baselines(name: str, folder: MissionFolder, options: BenchOptions, bound: int,
+def run_baselines(name: str, folder: MissionFolder, options: BenchOptions, bound: int | None,
                   clock: Clock, tag: str) -> dict[str, object]:
-    """First-fit always; the monolithic CP-SAT model for small presets."""
+    """First-fit; the monolithic CP-SAT model for small presets (unless skipped)."""
     from scheduler.baselines import Grid, first_fit
 
     out: dict[str, object] = {}
+    if "first-fit" in options.skip:
+        return out
     grid, grid_seconds = timed(clock, lambda: Grid(folder))
     schedule, seconds = timed(clock, lambda: first_fit(folder, grid))
     out["first_fit"] = {**figures(folder, schedule, bound), "seconds": grid_seconds + seconds}
     say(f"{tag} first-fit: {schedule.quality.placed} placed in {grid_seconds + seconds:.2f} s")
-    if name in MONOLITHIC:
+    if name in MONOLITHIC and "monolithic" not in options.skip:
         from scheduler.solver.monolithic import solve_monolithic
 
         schedule, seconds = timed(clock, lambda: solve_monolithic(
@@ -170,13 +174,16 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
         requests = build_requests(folder)
         say(f"{tag} load: {len(folder.companies)} companies, {len(requests)} requests "
             f"in {watch.wall['load']:.2f} s")
-        schedule, error = watch.run("solve", lambda: solve_phase(folder, options, tag))
-        say(f"{tag} solve: " + (error or f"{schedule.quality.placed} placed") +
-            f" in {watch.wall['solve']:.2f} s")
+        schedule, error = watch.run("solve", lambda: (None, None) if "solve" in options.skip
+                                    else solve_phase(folder, options, tag))
+        say(f"{tag} solve: " + (error or (f"{schedule.quality.placed} placed" if schedule
+                                          else "skipped")) + f" in {watch.wall['solve']:.2f} s")
         export_error = watch.run("export", lambda: export_phase(
-            folder, schedule, Path(scratch) / "out") if schedule else None)
+            folder, schedule, Path(scratch) / "out")
+            if schedule and "export" not in options.skip else None)
         say(f"{tag} export: {export_error or 'done'} in {watch.wall['export']:.2f} s")
-        bound = schedule.quality.bound if schedule else lp_bound_of(folder)
+        bound = schedule.quality.bound if schedule else (
+            None if "solve" in options.skip else lp_bound_of(folder))
         phases = ("load", "solve", "export")
         result = result_record(name, folder, requests, schedule, bound,
                                {p: watch.wall[p] for p in phases})
@@ -184,13 +191,13 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
         result["errors"] = {"solve": error} if error else (
             {"export": export_error} if export_error else {})
         result["peak_rss_mb"] = peak_rss_mb()
-        if options.baselines:
-            result["baselines"] = run_baselines(name, folder, options, bound, clock, tag)
+        result["skipped"] = sorted(options.skip)
+        result["baselines"] = run_baselines(name, folder, options, bound, clock, tag)
     return result
 
 
 def result_record(name: str, folder: MissionFolder, requests: list, schedule: Schedule | None,
-                  bound: int, seconds: dict[str, float]) -> dict[str, object]:
+                  bound: int | None, seconds: dict[str, float]) -> dict[str, object]:
     """The JSON record of one preset, before baselines."""
     ours = figures(folder, schedule, bound) if schedule else {
         "placed": None, "bound": bound, "placed_of_bound": None, "weight_placed": None,

@@ -55,11 +55,23 @@ def test_bench_tiny_json_smoke(tmp_path: Path) -> None:
 
 def test_bench_table_names_every_figure(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["bench", "--preset", "tiny", "--time-limit", "5",
-                                      "--no-baselines", "--cache", str(tmp_path)])
+                                      "--skip", "first-fit", "--skip", "monolithic",
+                                      "--cache", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "tiny: 10 companies, 14 requests" in result.stdout
     for word in ("placed", "of bound", "idle", "holes", "fairness", "peak"):
         assert word in result.stdout
+    assert "first_fit" not in result.stdout
+
+
+def test_bench_can_skip_the_solver_and_still_run_first_fit(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["bench", "--preset", "tiny", "--json", "--skip", "solve",
+                                      "--skip", "monolithic", "--cache", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["placed"] is None and record["bound"] is None
+    assert record["baselines"]["first_fit"]["violations"] == 0
+    assert set(record["baselines"]) == {"first_fit"}
 
 
 def test_bench_refuses_an_unknown_preset() -> None:
