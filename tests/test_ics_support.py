@@ -77,11 +77,12 @@ def raw(path: Path) -> str:
 # --- independent consumers -------------------------------------------------------------
 
 
-def consume_icalendar(text: str) -> None:
-    """icalendar parses it, and every TZID has its VTIMEZONE."""
+def consume_icalendar(text: str) -> int:
+    """icalendar parses it, and every TZID has its VTIMEZONE; returns the events."""
     calendar = Calendar.from_ical(text)
     assert calendar.walk("VEVENT"), "no events"
     assert not calendar.get_missing_tzids()
+    return len(calendar.walk("VEVENT"))
 
 
 def consume_ical(text: str) -> int:
