@@ -187,3 +187,22 @@ def test_a_company_that_leaves_keeps_its_files_with_everything_cancelled(tmp_pat
     gone = [c for c in result.changes if c.file == "people/shanghai-medtech/wang-fang.ics"]
     assert gone and all(c.change == "cancelled" for c in gone)
     assert gone[0].whom.endswith("王芳 (no longer in the mission)")
+
+
+def test_special_characters_are_escaped_and_read_back_intact(exported):
+    """Commas, semicolons, quotes, backslashes, newlines and CJK/German/Catalan names survive."""
+    from icalendar import Calendar
+
+    text = raw(exported["v1"] / "organiser.ics")
+    assert 'SUMMARY:Workshop: market\\, regulation\\; "PMDA" \\\\ pricing\r\n' in text
+    calendar = Calendar.from_ical(text)
+    by_uid = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    workshop = by_uid["fixture-japan.programme.workshop@mission-scheduler"]
+    assert str(workshop["SUMMARY"]) == 'Workshop: market, regulation; "PMDA" \\ pricing'
+    assert "Bring business cards; 名刺 are exchanged first.\n" in str(workshop["DESCRIPTION"])
+    meeting = str(by_uid["fixture-japan.meeting.genomix-bcn--shanghai-medtech@mission-scheduler"]
+                  ["DESCRIPTION"])
+    for name in ("上海医疗科技有限公司", "王芳 (投资总监)", "Jordi Ferrer i Solà"):
+        assert name in meeting
+    assert str(calendar["X-WR-CALNAME"]) == "Fixture mission: Osaka & Yokohama (all)"
+    assert text.count("X-WR-CALNAME") == 1 and "ATTENDEE" not in text
