@@ -259,3 +259,17 @@ def test_cjk_names_carry_their_language_for_the_right_glyphs(out):
 def test_pages_are_readable_by_others_like_any_document(out):
     for page in out.rglob("*.html"):
         assert page.stat().st_mode & 0o777 == 0o644, page
+
+
+def test_stale_schedule_is_a_clear_export_error(mission, tmp_path):
+    from scheduler.errors import ExportError
+    from scheduler.export.csv import write_csv
+    from scheduler.export.pdf import write_pdf
+
+    folder, schedule = mission
+    moved = schedule.meetings[0].model_copy(update={"session": "kyoto-partnering"})
+    stale = schedule.model_copy(update={"meetings": [moved, *schedule.meetings[1:]]})
+    for writer in (write_html, write_csv, write_pdf):
+        with pytest.raises(ExportError, match="'kyoto-partnering'.*mission schedule"):
+            writer(folder, stale, tmp_path, ExportOptions())
+    assert not any(tmp_path.iterdir())

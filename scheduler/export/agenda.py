@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from scheduler.errors import ExportError
 from scheduler.model import Company, Delegate, MissionFolder, PartneringSession, ProgrammeItem
 from scheduler.schedule import Meeting, Schedule
 
@@ -76,17 +77,21 @@ class Agenda:
         return [r for d in self.days for r in d.rows if r.partner is not None]
 
 
+def check_references(folder: MissionFolder, schedule: Schedule) -> None:
+    """ExportError when schedule.json names sessions or companies the mission no longer has."""
+    sessions = {s.id for s in folder.mission.partnering}
+    stale = sorted({m.session for m in schedule.meetings} - sessions) + sorted(
+        {c for m in schedule.meetings for c in m.companies} - set(folder.companies))
+    if stale:
+        raise ExportError(f"schedule.json names {', '.join(map(repr, stale))}, which the "
+                          "mission no longer has; run `mission schedule` again")
+
+
 def session_zone(folder: MissionFolder, session: PartneringSession) -> str:
     """The IANA zone a session's wall-clock times are in."""
     if session.venue and session.venue in folder.mission.venues:
         return folder.mission.venues[session.venue].timezone
     return session.timezone or folder.mission.timezone
-
-
-def item_zone(folder: MissionFolder, item: ProgrammeItem) -> str:
-    """The IANA zone of a programme item: its venue's (or where it starts), else the mission's."""
-    venue = folder.mission.venues.get(item.venue or item.from_ or "")
-    return venue.timezone if venue else folder.mission.timezone
 
 
 def local(moment: datetime, zone: str) -> datetime:

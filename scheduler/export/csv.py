@@ -14,7 +14,13 @@ from pathlib import Path
 
 from scheduler.errors import ExportError
 from scheduler.export import ExportOptions
-from scheduler.export.agenda import company_name, delegate_names, local, session_zone
+from scheduler.export.agenda import (
+    check_references,
+    company_name,
+    delegate_names,
+    local,
+    session_zone,
+)
 from scheduler.model import MissionFolder
 from scheduler.schedule import Meeting, Schedule
 
@@ -64,6 +70,7 @@ def meetings_csv(folder: MissionFolder, schedule: Schedule, separator: str = ","
 def write_csv(folder: MissionFolder, schedule: Schedule, out: Path,
               options: ExportOptions) -> list[Path]:
     """Write `out`/meetings.csv (UTF-8 with BOM)."""
+    check_references(folder, schedule)
     path = out / MEETINGS_CSV
     text = meetings_csv(folder, schedule, options.csv_separator)
     try:

@@ -17,7 +17,13 @@ from markupsafe import Markup
 
 from scheduler.errors import ExportError
 from scheduler.export import ExportOptions
-from scheduler.export.agenda import Agenda, all_agendas, company_name, session_zone
+from scheduler.export.agenda import (
+    Agenda,
+    all_agendas,
+    check_references,
+    company_name,
+    session_zone,
+)
 from scheduler.export.report import build_grids, build_signs, company_rows
 from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
@@ -127,6 +133,7 @@ def _write(path: Path, text: str) -> Path:
 def write_html(folder: MissionFolder, schedule: Schedule, out: Path,
                options: ExportOptions) -> list[Path]:
     """Write report.html, signage.html and agendas/<company>[--<delegate>].html under `out`."""
+    check_references(folder, schedule)
     written = [_write(out / REPORT, report_html(folder, schedule, options)),
                _write(out / SIGNAGE, signage_html(folder, schedule))]
     for agenda in all_agendas(folder, schedule):

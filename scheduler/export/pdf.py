@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scheduler.errors import ExportError
 from scheduler.export import ExportOptions
-from scheduler.export.agenda import all_agendas
+from scheduler.export.agenda import all_agendas, check_references
 from scheduler.export.html import AGENDAS, agenda_html, signage_html
 from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule
@@ -79,6 +79,7 @@ def render_all(jobs: list[tuple[str, Path]]) -> list[Path]:
 def write_pdf(folder: MissionFolder, schedule: Schedule, out: Path,
               options: ExportOptions) -> list[Path]:
     """Write agendas/<company>[--<delegate>].pdf and signage.pdf under `out`."""
+    check_references(folder, schedule)
     jobs = [(signage_html(folder, schedule), out / SIGNAGE_PDF)]
     jobs += [(agenda_html(folder, schedule, agenda), out / AGENDAS / f"{agenda.slug}.pdf")
              for agenda in all_agendas(folder, schedule)]
