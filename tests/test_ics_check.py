@@ -40,6 +40,8 @@ BROKEN = {
     "request method": ("METHOD:PUBLISH", "METHOD:REQUEST", "METHOD must be PUBLISH"),
     "mixed date and time": ("DTEND;VALUE=DATE:20161029", "DTEND:20161029T100000Z",
                             "mix a date and a date-time"),
+    "bare LF line end": ("SEQUENCE:0\r\n", "SEQUENCE:0\n", "CRLF"),
+    "unfolded long line": ("CATEGORIES:Meeting", "CATEGORIES:" + "M" * 80, "75 octets"),
 }
 
 
@@ -57,3 +59,4 @@ def test_each_broken_calendar_is_caught(good, case):
 def test_garbage_is_reported_not_raised():
     """Text that is not a calendar gives a problem, not an exception."""
     assert check_calendar("hello")[0].startswith("does not parse")
+

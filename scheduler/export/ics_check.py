@@ -64,6 +64,16 @@ def check_event(event: object) -> list[str]:
     return problems + check_alarms(uid, event)
 
 
+def check_lines(text: str) -> list[str]:
+    """CRLF line ends, and lines folded at 75 octets (RFC 5545 section 3.1)."""
+    if "\n" in text.replace("\r\n", ""):
+        return ["lines must end with CRLF"]
+    for number, line in enumerate(text.split("\r\n"), 1):
+        if len(line.encode("utf-8")) > 75:
+            return [f"line {number} is longer than 75 octets"]
+    return []
+
+
 def check_calendar(text: str) -> list[str]:
     """Every problem of a calendar file that a calendar app would trip over."""
     try:
@@ -71,7 +81,8 @@ def check_calendar(text: str) -> list[str]:
     except ValueError as exc:
         return [f"does not parse: {exc}"]
     lines = _unfolded(text)
-    problems = [f"missing {name}" for name in ("PRODID", "VERSION") if name not in calendar]
+    problems = check_lines(text)
+    problems += [f"missing {name}" for name in ("PRODID", "VERSION") if name not in calendar]
     if str(calendar.get("METHOD", "PUBLISH")) != "PUBLISH":
         problems.append("METHOD must be PUBLISH (or absent) for a published itinerary")
     if sum(line.startswith("X-WR-CALNAME") for line in lines) > 1:
