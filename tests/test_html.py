@@ -273,3 +273,17 @@ def test_stale_schedule_is_a_clear_export_error(mission, tmp_path):
         with pytest.raises(ExportError, match="'kyoto-partnering'.*mission schedule"):
             writer(folder, stale, tmp_path, ExportOptions())
     assert not any(tmp_path.iterdir())
+
+
+def test_export_command_writes_the_printable_files(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["export", str(FIXTURE), "-o", str(out),
+                                      "--format", "html,csv", "--csv-separator", ";"])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").is_file() and (out / "agendas/biom-immuno.html").is_file()
+    assert (out / "meetings.csv").read_bytes().decode("utf-8-sig").startswith("date;start;")
+    assert not list(out.rglob("*.ics"))
