@@ -206,10 +206,19 @@ class Lexicographic:
             if expr is None or isinstance(expr, int):
                 continue
             budget = max(0.05, (self.settings.time_limit - self.spent) / (len(plan) - n))
-            if name == "idle" and len(self.idle_by_day) > 1:
-                solution, zero = self._improve_by_day(solution, budget * 0.75)
-                if zero:  # no idle slot on any day: optimal, nothing left to prove
-                    outcome.levels[name] = 0
+            keys = self.day_keys()
+            if name == "priority" and len(keys) > 1:
+                before = self.spent
+                solution, _ = self._improve_by_day(
+                    solution, budget * 0.5, name, lambda _key, e=expr: e, True, keys)
+                budget = max(0.05, budget - (self.spent - before))
+            if name == "idle" and len(keys) > 1:
+                keys = [k for k in keys if self.idle_by_day.get(k)]
+                solution, proven = self._improve_by_day(
+                    solution, budget * 0.75, name, lambda key: sum(self.idle_by_day[key]),
+                    False, keys)
+                if len(proven) == len(keys) and not any(proven.values()):
+                    outcome.levels[name] = 0  # no idle slot on any day: nothing to prove
                     continue
                 budget = self.settings.time_limit - self.spent
                 if budget < MIN_LEVEL_SECONDS or self.interrupted:
@@ -236,41 +245,47 @@ class Lexicographic:
         outcome.chosen = solution
         return outcome
 
-    def _improve_by_day(self, solution: set[int], budget: float) -> tuple[set[int], bool]:
-        """Large neighbourhoods: re-solve one session day at a time, the rest fixed, in
-        rounds until every day is proven or the budget is spent.
+    def _improve_by_day(self, solution: set[int], budget: float, name: str,
+                        objective: Callable[[tuple], object], maximise: bool,
+                        keys: list[tuple]) -> tuple[set[int], dict[tuple, int]]:
+        """Large neighbourhoods: re-solve one session day at a time with every other
+        candidate fixed, in rounds until every day is proven or the budget is spent.
 
-        Returns the improved solution and whether every day reached zero idle slots.
+        Returns the improved solution and the proven optimum of each day so proven.
         """
-        open_keys = sorted(k for k, terms in self.idle_by_day.items() if terms)
-        zero, stop = True, self.spent + budget
+        proven: dict[tuple, int] = {}
+        stop = self.spent + budget
         for _round in range(3):
-            left = list(open_keys)
-            for n, (session, day) in enumerate(left):
+            left = [k for k in keys if k not in proven]
+            for n, key in enumerate(left):
                 if self.interrupted or self.spent >= stop:
-                    return solution, False
+                    return solution, proven
                 share = (stop - self.spent) / (len(left) - n)
-                status, value, found = self._solve_day(session, day, solution, share)
+                status, value, found = self._solve_day(
+                    name, key, objective(key), maximise, solution, share)
                 if found is not None:
                     solution = found
                 if status == cp_model.OPTIMAL:
-                    open_keys.remove((session, day))
-                    zero = zero and value == 0
-            if not open_keys:
+                    proven[key] = value
+            if len(proven) == len(keys):
                 break
-        return solution, zero and not open_keys and not self.interrupted
+        return solution, proven
 
-    def _solve_day(self, session: str, day: object, solution: set[int], budget: float
-                   ) -> tuple[int, int, set[int] | None]:
-        """Minimise one session day's idle slots with every other candidate fixed."""
+    def _solve_day(self, name: str, key: tuple, expr: object, maximise: bool,
+                   solution: set[int], budget: float) -> tuple[int, int, set[int] | None]:
+        """Optimise one session day with every other candidate fixed (by assumptions)."""
         outside = [i for i, var in enumerate(self.space.vars)
                    if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
-                   != (session, day)]
+                   != key]
         fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
-        expr = sum(self.idle_by_day[(session, day)])
         status, value, _, found = self._solve_level(
-            f"idle {session} {day}", expr, False, solution, budget, fixed)
+            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed)
         return status, value, found
+
+    def day_keys(self) -> list[tuple]:
+        """(session, day) of every slot that has a candidate."""
+        return sorted({(self.space.slots[v.slot].session, self.space.slots[v.slot].day)
+                       for v in self.space.vars})
 
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
                      budget: float, assume: list | None = None
