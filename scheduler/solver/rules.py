@@ -20,6 +20,7 @@ from scheduler.slots import (
     unavailable_blocks,
 )
 from scheduler.solver.space import TABLES, VIDEO, Space, Var
+from scheduler.solver.tables import pool_tables
 
 
 def add_slot_grid(space: Space) -> None:
@@ -213,6 +214,11 @@ def add_locked(space: Space, locked: list[Meeting]) -> None:
                 f"locked meeting {meeting.id} ({' and '.join(meeting.companies)}, "
                 f"{meeting.start:%Y-%m-%d %H:%M} in {meeting.session}) can no longer take place "
                 "there; unlock it in schedule.json or run with --fresh")
+        elif meeting.table and var.pool != VIDEO and meeting.table not in pool_tables(
+                space, meeting.session, var.pool)[0]:
+            space.problems.append(
+                f"locked meeting {meeting.id} is at '{meeting.table}', which {meeting.session} "
+                "no longer has; unlock it in schedule.json or run with --fresh")
         else:
             space.fixed[space.index[var]] = meeting
 

@@ -1,0 +1,25 @@
+"""Every seed mission schedules: valid, explained, within its bound (short time limit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scheduler.check import check_schedule
+from scheduler.loader import load_mission
+from scheduler.planning import SolveOptions, make_schedule
+
+SEEDS = sorted(p.parent for p in (Path(__file__).parent.parent / "seeds").glob("*/mission.yaml"))
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])
+def test_seed_schedules(seed: Path):
+    folder, _ = load_mission(seed)
+    schedule = make_schedule(folder, SolveOptions(time_limit=2.0))
+    assert check_schedule(folder, schedule) == []
+    assert schedule.meetings
+    assert schedule.quality.placed <= schedule.quality.bound
+    assert all(u.reason and u.reason != "not placed" for u in schedule.unplaced)
+    assert schedule.quality.placed + sum(u.meetings for u in schedule.unplaced) \
+        == schedule.quality.requested
