@@ -208,3 +208,20 @@ def test_dst_offsets_follow_the_day():
     s: Schedule = solve(f)
     offsets = {m.start.date().isoformat(): m.start.utcoffset() for m in s.meetings}
     assert offsets == {"2026-03-28": timedelta(hours=1), "2026-03-30": timedelta(hours=2)}
+
+
+def test_booth_of_a_cluster_and_locked_meeting_at_a_vanished_table():
+    session = {**mission()["partnering"][0],
+               "booths": [{"id": "pav", "name": "Pavilion", "owners": ["cluster:BioM"]}]}
+    f = folder(mission(partnering=[session]),
+               [company("a", wants=["x"], cluster="BioM"), company("b", wants=["x"]),
+                company("x", "host")])
+    s = solve(f)
+    assert {m.id: m.table for m in s.meetings}["a--x"] == "Pavilion"
+    assert {m.id: m.booth for m in s.meetings}["b--x"] is None
+    moved = s.meetings[0].model_copy(update={"locked": True, "table": "Table 99",
+                                             "booth": None})
+    if moved.id == "a--x":
+        moved = s.meetings[1].model_copy(update={"locked": True, "table": "Table 99"})
+    with pytest.raises(InfeasibleError, match="no longer has"):
+        solve(f, s.model_copy(update={"meetings": [moved]}))
