@@ -181,7 +181,8 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
         export_error = watch.run("export", lambda: export_phase(
             folder, schedule, Path(scratch) / "out")
             if schedule and "export" not in options.skip else None)
-        say(f"{tag} export: {export_error or 'done'} in {watch.wall['export']:.2f} s")
+        done = "done" if schedule and "export" not in options.skip else "skipped"
+        say(f"{tag} export: {export_error or done} in {watch.wall['export']:.2f} s")
         bound = schedule.quality.bound if schedule else (
             None if "solve" in options.skip else lp_bound_of(folder))
         phases = ("load", "solve", "export")
@@ -192,6 +193,8 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
             {"export": export_error} if export_error else {})
         result["peak_rss_mb"] = peak_rss_mb()
         result["skipped"] = sorted(options.skip)
+        if "solve" in options.skip:
+            result["status"] = "skipped"
         result["baselines"] = run_baselines(name, folder, options, bound, clock, tag)
     return result
 

@@ -70,6 +70,7 @@ def test_bench_can_skip_the_solver_and_still_run_first_fit(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout.strip().splitlines()[-1])
     assert record["placed"] is None and record["bound"] is None
+    assert record["status"] == "skipped"
     assert record["baselines"]["first_fit"]["violations"] == 0
     assert set(record["baselines"]) == {"first_fit"}
 
