@@ -38,6 +38,7 @@ class Grid:
         self.folder, self.mission = folder, folder.mission
         self.slots = build_slots(self.mission)
         self.order = sorted(self.slots, key=lambda s: (s.utc[0], s.index))
+        self.rank = {s.index: position for position, s in enumerate(self.order)}
         self.sessions = {s.id: s for s in self.mission.partnering}
         self.conflicts = self._conflicts()
         self.free = availability(folder, self.slots)
@@ -63,6 +64,11 @@ class Grid:
                     if b not in owners[cid]:
                         owners[cid].append(b)
         return owners
+
+    def common(self, a: str, b: str) -> list[Slot]:
+        """Slots where both companies have a free delegate, earliest first."""
+        both = self.free.slots(a).keys() & self.free.slots(b).keys()
+        return [self.slots[i] for i in sorted(both, key=self.rank.__getitem__)]
 
     def delegates_at(self, cid: str, slot: Slot) -> tuple[str, ...]:
         """'company/delegate' of the delegates free at a slot; empty if the company is not."""
@@ -128,10 +134,10 @@ class State:
         free = self.grid.delegates_at(cid, slot)
         if not free:
             return None
-        company = self.grid.folder.companies[cid]
-        taken = [d for j in self.grid.conflicts[slot.index] for d in self.busy[cid].get(j, ())]
-        if not company.parallel:
-            return None if taken else list(free)
+        busy, conflicts = self.busy[cid], self.grid.conflicts[slot.index]
+        if not self.grid.folder.companies[cid].parallel:
+            return None if any(j in busy for j in conflicts) else list(free)
+        taken = {d for j in conflicts for d in busy.get(j, ())}
         left = [d for d in free if d not in taken]
         return left[:1] or None
 
@@ -159,7 +165,7 @@ class State:
 def place(state: State, a: str, b: str) -> tuple[Slot, Pool, list[str]] | None:
     """The earliest slot (and pool) where a and b are free and a table is free."""
     grid = state.grid
-    for slot in grid.order:
+    for slot in grid.common(a, b):
         session = grid.sessions[slot.session]
         if session.max_meetings is not None and \
                 state.session_total[session.id] >= session.max_meetings:
