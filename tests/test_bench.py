@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from scheduler.baselines import Grid, first_fit, ranked
-from scheduler.bench import BenchOptions, bench
+from scheduler.bench import BenchOptions, Watch, bench
 from scheduler.check import check_schedule
 from scheduler.errors import MissionError
 from scheduler.generate import generate
@@ -125,3 +125,11 @@ def test_monolithic_model_keeps_every_rule_on_seed_missions(name: str) -> None:
     schedule = solve_monolithic(folder, time_limit=5)
     assert [str(v) for v in check_schedule(folder, schedule)] == []
     assert len(schedule.meetings) >= len(first_fit(folder).meetings)
+
+
+def test_phase_seconds_come_from_the_clocks_passed_in() -> None:
+    ticks = iter([10.0, 12.5])
+    cpu = iter([1.0, 2.0])
+    watch = Watch(lambda: next(ticks), lambda: next(cpu))
+    assert watch.run("load", lambda: "folder") == "folder"
+    assert (watch.wall, watch.cpu) == ({"load": 2.5}, {"load": 1.0})
