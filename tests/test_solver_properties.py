@@ -18,6 +18,9 @@ from test_solver_kit import company, folder, mission, own_check, solve
 from scheduler.check import check_schedule
 from scheduler.errors import InfeasibleError
 from scheduler.requests import build_requests
+from scheduler.slots import build_slots
+from scheduler.solver.bound import capacity_bound
+from scheduler.solver.space import build_space
 
 PRIORITIES = ["low", "normal", "high", "must"]
 
@@ -129,6 +132,8 @@ def test_solver_matches_exhaustive_optimum_and_passes_checker(case):
     fair = min(shares) if shares else 0
     assert (musts, s.quality.weight_placed, fair, -s.quality.idle_slots) == expected
     assert s.quality.placed <= s.quality.bound
+    space = build_space(f, build_requests(f), build_slots(f.mission))
+    assert s.quality.placed <= capacity_bound(space)
 
 
 def _has_candidate(f, cid: str) -> bool:
