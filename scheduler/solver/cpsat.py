@@ -261,9 +261,10 @@ class Lexicographic:
             for n, key in enumerate(left):
                 if self.interrupted or self.spent >= stop:
                     return solution, proven
-                share = (stop - self.spent) / (len(left) - n)
+                share = (stop - self.spent) / (len(left) - n) / (4 if _round == 0 else 1)
                 status, value, found = self._solve_day(
-                    name, key, objective(key), maximise, solution, share)
+                    name, key, objective(key), maximise, solution, share,
+                    core=_round == 0 and name == "idle")
                 if found is not None:
                     solution = found
                 if status == cp_model.OPTIMAL:
@@ -273,14 +274,15 @@ class Lexicographic:
         return solution, proven
 
     def _solve_day(self, name: str, key: tuple, expr: object, maximise: bool,
-                   solution: set[int], budget: float) -> tuple[int, int, set[int] | None]:
+                   solution: set[int], budget: float, core: bool = False
+                   ) -> tuple[int, int, set[int] | None]:
         """Optimise one session day with every other candidate fixed (by assumptions)."""
         outside = [i for i, var in enumerate(self.space.vars)
                    if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
                    != key]
         fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
         status, value, _, found = self._solve_level(
-            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed)
+            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed, core)
         return status, value, found
 
     def day_keys(self) -> list[tuple]:
@@ -289,7 +291,7 @@ class Lexicographic:
                        for v in self.space.vars})
 
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
-                     budget: float, assume: list | None = None
+                     budget: float, assume: list | None = None, core: bool = False
                      ) -> tuple[int, int, float, set[int] | None]:
         """One level: status, value, relative gap and the solution (None if none)."""
         model = self.model
@@ -306,6 +308,9 @@ class Lexicographic:
         p.max_deterministic_time = budget * DT_PER_SECOND
         p.max_time_in_seconds = 10 * budget + 60  # a safety net only, never meant to bind
         p.random_seed = self.settings.seed
+        # core-based search proves small days fast; the default search finds better
+        # schedules on hard ones, so neighbourhood rounds alternate between the two
+        p.optimize_with_core = core or (name == "idle" and not assume)
         p.num_workers = max(1, self.settings.workers)
         p.interleave_search = self.settings.workers > 1
         p.catch_sigint_signal = False
