@@ -19,7 +19,7 @@ from scheduler.check import check_schedule
 from scheduler.errors import InfeasibleError, ScheduleError
 from scheduler.loader import load_mission
 from scheduler.model import MissionFolder
-from scheduler.reasons import explain_unplaced
+from scheduler.reasons import explainer
 from scheduler.replan import changes, still_possible
 from scheduler.requests import Request, build_requests, meeting_id
 from scheduler.schedule import (
@@ -159,9 +159,8 @@ def placed_counts(meetings: list[Meeting]) -> dict[str, int]:
 def missing_musts(folder: MissionFolder, requests: list[Request], meetings: list[Meeting]
                   ) -> None:
     """Raise InfeasibleError naming every must-have request with no meeting."""
-    placed = placed_counts(meetings)
-    lines = [f"must-have meeting {' and '.join(q.companies)} cannot be placed: "
-             f"{explain_unplaced(folder, meetings, q)}"
+    placed, explain = placed_counts(meetings), explainer(folder, meetings)
+    lines = [f"must-have meeting {' and '.join(q.companies)} cannot be placed: {explain(q)}"
              for q in requests if q.must and not placed[q.id]]
     if lines:
         raise InfeasibleError("\n".join(lines))
@@ -170,10 +169,9 @@ def missing_musts(folder: MissionFolder, requests: list[Request], meetings: list
 def unplaced(folder: MissionFolder, requests: list[Request], meetings: list[Meeting]
              ) -> list[Unplaced]:
     """Requests with fewer meetings than asked, each with a reason."""
-    placed = placed_counts(meetings)
+    placed, explain = placed_counts(meetings), explainer(folder, meetings)
     return [Unplaced(request=q.id, companies=list(q.companies), priority=q.priority,
-                     meetings=q.meetings - placed[q.id],
-                     reason=explain_unplaced(folder, meetings, q))
+                     meetings=q.meetings - placed[q.id], reason=explain(q))
             for q in requests if placed[q.id] < q.meetings]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,7 +52,6 @@ class Placed:
 
     def __init__(self, folder: MissionFolder, meetings: list[Meeting]) -> None:
         self.folder, self.meetings = folder, meetings
-        self.key = _key(meetings)
         self.by_company: dict[str, list[Meeting]] = defaultdict(list)
         self.per_pair: Counter[str] = Counter()
         self.per_session: Counter[str] = Counter()
@@ -90,26 +90,19 @@ class Placed:
         return sum(session is None or m.session == session for m in self.by_company[company])
 
 
-def _key(meetings: list[Meeting]) -> tuple:
-    """What identifies a list of meetings for the cache."""
-    return tuple((m.id, m.session, m.start, m.table) for m in meetings)
-
-
-_LAST: list[Placed] = []
-
-
-def placed_index(folder: MissionFolder, meetings: list[Meeting]) -> Placed:
-    """The index of these meetings; reused while the same folder and meetings are explained."""
-    last = _LAST[0] if _LAST else None
-    if last and last.folder is folder and last.meetings is meetings \
-            and last.key == _key(meetings):
-        return last
-    _LAST[:] = [Placed(folder, meetings)]
-    return _LAST[0]
+def explainer(folder: MissionFolder, meetings: list[Meeting]) -> Callable[[Request], str]:
+    """Explain any number of requests against one schedule, indexing its meetings once."""
+    index = Placed(folder, meetings)
+    return lambda request: _explain(folder, index, request)
 
 
 def explain_unplaced(folder: MissionFolder, meetings: list[Meeting], request: Request) -> str:
     """One sentence saying why `request` has no (or too few) meetings in `meetings`."""
+    return explainer(folder, meetings)(request)
+
+
+def _explain(folder: MissionFolder, index: Placed, request: Request) -> str:
+    """The reason for one request, given the index of the placed meetings."""
     gone = [c for c in request.companies if c not in folder.companies]
     if gone:
         return f"{' and '.join(gone)} no longer take(s) part in the mission"
@@ -117,7 +110,6 @@ def explain_unplaced(folder: MissionFolder, meetings: list[Meeting], request: Re
     apart = no_common_session(folder, a, b)
     if apart:
         return apart
-    index = placed_index(folder, meetings)
     reason = _diagnose(folder, index, request, a, b)
     placed = index.per_pair[request.id]
     if placed >= request.meetings:

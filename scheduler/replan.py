@@ -8,8 +8,10 @@ gone or elsewhere, and every new meeting, is recorded as a Change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from scheduler.model import MissionFolder
-from scheduler.reasons import explain_unplaced
+from scheduler.reasons import explainer
 from scheduler.requests import Request
 from scheduler.schedule import Change, Meeting, Schedule
 from scheduler.solver.rules import meeting_var
@@ -35,7 +37,7 @@ def where(meeting: Meeting) -> str:
 
 
 def _drop_reason(folder: MissionFolder, meeting: Meeting, requests: dict[str, Request],
-                 meetings: list[Meeting]) -> str:
+                 explain: Callable[[Request], str]) -> str:
     """Why a previous meeting is gone."""
     gone = [c for c in meeting.companies if c not in folder.companies]
     if gone:
@@ -43,7 +45,7 @@ def _drop_reason(folder: MissionFolder, meeting: Meeting, requests: dict[str, Re
     request = requests.get(meeting.request)
     if request is None:
         return "no longer requested by either company or the organiser"
-    return explain_unplaced(folder, meetings, request)
+    return explain(request)
 
 
 def changes(folder: MissionFolder, space: Space, previous: Schedule | None,
@@ -52,6 +54,7 @@ def changes(folder: MissionFolder, space: Space, previous: Schedule | None,
     if previous is None:
         return []
     requests = {q.id: q for q in space.requests}
+    explain = explainer(folder, meetings)
     new = {m.id: m for m in meetings}
     old = {m.id: m for m in previous.meetings}
     out: list[Change] = []
@@ -60,7 +63,7 @@ def changes(folder: MissionFolder, space: Space, previous: Schedule | None,
         if after is None:
             out.append(Change(meeting=mid, change="dropped", companies=before.companies,
                               before=where(before),
-                              reason=_drop_reason(folder, before, requests, meetings)))
+                              reason=_drop_reason(folder, before, requests, explain)))
         elif where(after) != where(before):
             same_slot = after.start == before.start and after.session == before.session
             reason = "table changed" if same_slot else (
