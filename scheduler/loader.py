@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import gc
+import os
 import types
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,10 +135,24 @@ def read_source(path: Path, name: str) -> tuple[Source | None, list[Problem]]:
 def company_files(folder: Path) -> list[Path]:
     """Every company file of a mission folder, in a stable order; `_x.yaml` are templates."""
     root = folder / COMPANIES_DIR
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml")
-                  and not p.name.startswith(("_", ".")) and p.is_file())
+    found: list[str] = []
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        found += [os.path.join(directory, n) for n in names
+                  if n.endswith((".yaml", ".yml")) and not n.startswith(("_", "."))]
+    return [Path(p) for p in sorted(found)]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading makes many objects and no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _join(shown: str, name: Path | str) -> str:
@@ -158,9 +176,14 @@ class Loaded:
 
 def load(folder: Path, base: Path | None = None) -> Loaded:
     """Load and check a mission folder, collecting every problem."""
+    with _gc_paused():
+        return _load(folder, base or Path.cwd())
+
+
+def _load(folder: Path, base: Path) -> Loaded:
+    """Load and check a mission folder (see load)."""
     from scheduler.crosscheck import cross_check
 
-    base = base or Path.cwd()
     mission_path = folder / MISSION_FILE
     if not folder.is_dir():
         return Loaded(None, [Problem(rel(folder, base), 0, 0, "error", "no such folder")], {})

@@ -29,6 +29,12 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[mi
         """The default tag of a node kind (YAML 1.2 typing is done by the models)."""
         return _DEFAULT_TAGS[kind]
 
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        """No path resolvers: nothing to track while descending."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to track while ascending."""
+
 Path_ = tuple[str | int, ...]
 
 
