@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,6 +16,35 @@ import click
 from scheduler.errors import InputError, MissionError, Problem
 
 FOLDER = click.Path(path_type=Path, file_okay=False)
+
+
+def _options(*options: Callable[[Callable], Callable]) -> Callable[[Callable], Callable]:
+    """Apply several click options as one decorator (shared by commands)."""
+    def apply(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return apply
+
+
+solve_options = _options(
+    click.option("--time-limit", type=float, default=30.0, show_default=True,
+                 help="Seconds the solver may spend."),
+    click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
+    click.option("--workers", type=int, default=1, show_default=True,
+                 help="Solver threads (1 gives repeatable results)."),
+    click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan)."),
+)
+export_options = _options(
+    click.option("-o", "--out", type=FOLDER,
+                 help="Output folder (default calendars/<mission-id>)."),
+    click.option("--format", "formats", default="ics", show_default=True,
+                 help="Comma list of ics, html, pdf, csv, or all."),
+    click.option("--alarm", help="Reminder before each timed item, e.g. 10m or 1h "
+                 "(default none)."),
+    click.option("--csv-separator", default=",", show_default=True,
+                 help="CSV field separator: ',' or ';'."),
+)
 
 
 def print_problems(problems: list[Problem], files: int | None = None) -> None:
@@ -133,12 +163,7 @@ def schema(out: Path) -> None:
 
 @cli.command()
 @click.argument("folder", type=FOLDER)
-@click.option("--time-limit", type=float, default=30.0, show_default=True,
-              help="Seconds the solver may spend.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="Solver threads (1 gives repeatable results).")
-@click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan).")
+@solve_options
 def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bool) -> None:
     """Place the requested meetings; write FOLDER/schedule.json.
 
@@ -190,11 +215,7 @@ def check(folder: Path, previous: Path | None) -> None:
 
 @cli.command()
 @click.argument("folder", type=FOLDER)
-@click.option("-o", "--out", type=FOLDER, help="Output folder (default calendars/<mission-id>).")
-@click.option("--format", "formats", default="ics", show_default=True,
-              help="Comma list of ics, html, pdf, csv, or all.")
-@click.option("--alarm", help="Reminder before each timed item, e.g. 10m or 1h (default none).")
-@click.option("--csv-separator", default=",", show_default=True, help="CSV field separator.")
+@export_options
 def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
            csv_separator: str) -> None:
     """Write calendars (and agendas) from FOLDER/schedule.json.
@@ -225,17 +246,8 @@ def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
 
 @cli.command()
 @click.argument("folder", type=FOLDER)
-@click.option("-o", "--out", type=FOLDER, help="Output folder (default calendars/<mission-id>).")
-@click.option("--format", "formats", default="ics", show_default=True,
-              help="Comma list of ics, html, pdf, csv, or all.")
-@click.option("--alarm", help="Reminder before each item, e.g. 10m or 1h.")
-@click.option("--csv-separator", default=",", show_default=True, help="',' or ';'.")
-@click.option("--time-limit", type=float, default=30.0, show_default=True,
-              help="Seconds the solver may spend.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="Solver threads (1 gives repeatable results).")
-@click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan).")
+@export_options
+@solve_options
 def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_separator: str,
          time_limit: float, seed: int, workers: int, fresh: bool) -> None:
     """Validate, schedule and export in one go: the main job.
