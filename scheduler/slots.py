@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 from scheduler.model import Company, Mission, MissionFolder, PartneringSession, ProgrammeItem
@@ -39,9 +39,9 @@ class Slot:
     start: datetime  # aware, session zone
     end: datetime
 
-    @property
+    @cached_property
     def utc(self) -> Interval:
-        """The slot as a UTC interval."""
+        """The slot as a UTC interval (computed once: availability asks for it often)."""
         return self.start.astimezone(UTC), self.end.astimezone(UTC)
 
 

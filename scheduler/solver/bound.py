@@ -1,19 +1,68 @@
-"""An upper bound on placed meetings: the LP relaxation of the packing model (GLOP).
+"""Upper bounds from the LP relaxation of the packing model (GLOP).
 
 Every hard rule is a packing constraint over candidates, so the optimum of the LP
 "maximise the number of candidates, 0 <= x <= 1, every packing constraint" is at
 least the number of meetings any valid schedule places; its floor is the bound.
+The same LP with the priority objective (scheduler.solver.cpsat.Lexicographic.priority)
+bounds the priority level; when its optimum is integral (often, on missions), its
+solution is a schedule that is optimal for that level, proven without a search.
+Coefficients are set directly on the GLOP constraints: building Python expressions
+costs far more than solving.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
 from scheduler.solver.space import Space
 
 LP_MAX_VARS = 200_000  # above this, the combinatorial bound (the LP takes minutes)
+EPS = 1e-6
+
+
+@dataclass
+class Relaxation:
+    """The LP optimum (floored) and the candidates at 1 in the LP solution."""
+
+    value: int
+    ones: set[int]
+    integral: bool
+
+
+def _lp(space: Space, coefficient: list[float], musts: dict[int, float] | None = None
+        ) -> tuple[pywraplp.Solver, list, int] | None:
+    """Solve max sum coefficient*x (+ must indicators) over the packing polytope."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        return None
+    x = [solver.NumVar(1.0 if i in space.fixed else 0.0, 1.0, "")
+         for i in range(len(space.vars))]
+    inf = solver.infinity()
+    for packing in space.constraints:
+        row = solver.Constraint(-inf, float(packing.cap))
+        for v in packing.vars:
+            row.SetCoefficient(x[v], 1.0)
+    objective = solver.Objective()
+    for i, c in enumerate(coefficient):
+        if c:
+            objective.SetCoefficient(x[i], c)
+    if musts:
+        by_request = space.by_request()
+        for r, scale in sorted(musts.items()):
+            placed = solver.NumVar(0.0, 1.0, "")
+            row = solver.Constraint(-inf, 0.0)
+            row.SetCoefficient(placed, 1.0)
+            for v in by_request.get(r, []):
+                row.SetCoefficient(x[v], -1.0)
+            objective.SetCoefficient(placed, scale)
+    objective.SetMaximization()
+    status = solver.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        return None
+    return solver, x, status
 
 
 def lp_bound(space: Space) -> int:
@@ -22,16 +71,27 @@ def lp_bound(space: Space) -> int:
         return len(space.fixed)
     if len(space.vars) > LP_MAX_VARS:
         return capacity_bound(space)
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    x = [solver.NumVar(1.0 if i in space.fixed else 0.0, 1.0, f"x{i}")
-         for i in range(len(space.vars))]
-    for packing in space.constraints:
-        solver.Add(solver.Sum([x[v] for v in packing.vars]) <= packing.cap)
-    solver.Maximize(solver.Sum(x))
-    status = solver.Solve()
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    solved = _lp(space, [1.0] * len(space.vars))
+    if solved is None:
         return trivial_bound(space)
-    return min(math.floor(solver.Objective().Value() + 1e-6), trivial_bound(space))
+    value = solved[0].Objective().Value()
+    return min(math.floor(value + EPS), trivial_bound(space))
+
+
+def priority_relaxation(space: Space, coefficient: list[int],
+                        musts: dict[int, int]) -> Relaxation | None:
+    """The LP of the priority level: its floored optimum bounds every schedule's value."""
+    if not space.vars or len(space.vars) > LP_MAX_VARS:
+        return None
+    solved = _lp(space, [float(c) for c in coefficient],
+                 {r: float(s) for r, s in musts.items()})
+    if solved is None:
+        return None
+    solver, x, _ = solved
+    values = [xi.solution_value() for xi in x]
+    ones = {i for i, v in enumerate(values) if v > 1 - EPS}
+    integral = all(v < EPS or v > 1 - EPS for v in values)
+    return Relaxation(math.floor(solver.Objective().Value() + EPS), ones, integral)
 
 
 def trivial_bound(space: Space) -> int:

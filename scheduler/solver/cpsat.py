@@ -39,10 +39,13 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from scheduler.solver.bound import priority_relaxation
+from scheduler.solver.greedy import greedy
 from scheduler.solver.space import Space
 
 FAIR_SCALE = 1000
 MIN_LEVEL_SECONDS = 0.5
+WHOLE_MAX_VARS = 20_000  # up to this, the priority level is solved on the whole model
 CP_MAX_VARS = 300_000  # candidates above which only the greedy construction runs
 DT_PER_SECOND = 0.3  # deterministic time units per second of --time-limit (measured, 1 core)
 Progress = Callable[[str], None]
@@ -101,37 +104,50 @@ class Lexicographic:
         self.aux_here: list[tuple] = []
         self.idle_by_day: dict[tuple, list[cp_model.IntVar]] = defaultdict(list)
 
-    def musts(self) -> cp_model.LinearExprT | None:
-        """Level 1: must requests with at least one meeting."""
-        terms = []
-        for r, vars_ in sorted(self.space.by_request().items()):
-            if self.space.requests[r].must:
-                placed = self.model.new_bool_var(f"must{r}")
-                self.model.add(placed <= sum(self.x[v] for v in vars_))
-                self.aux_here.append((placed, vars_))
-                terms.append(placed)
-        return sum(terms) if terms else None
-
-    def kept(self, keep: set[int]) -> cp_model.LinearExprT | None:
-        """Level 1b: previous meetings kept in their slot."""
-        return sum(self.x[v] for v in sorted(keep)) if keep else None
-
-    def weight(self) -> cp_model.LinearExprT:
-        """Level 2: priority weight placed."""
-        return sum(self.space.requests[var.request].weight * self.x[i]
-                   for i, var in enumerate(self.space.vars))
-
     def priority(self, keep: set[int]) -> cp_model.LinearExprT:
         """Levels 1, 1b and 2 as one objective with proven separation:
         musts * (K + 1) * T + kept * T + weight, where T exceeds any placed weight and K
         is the number of meetings that could be kept."""
+        coefficient, musts = self.priority_terms(keep)
+        by_request = self.space.by_request()
+        terms = []
+        for r, scale in sorted(musts.items()):
+            placed = self.model.new_bool_var(f"must{r}")
+            self.model.add(placed <= sum(self.x[v] for v in by_request[r]))
+            self.aux_here.append((placed, by_request[r]))
+            terms.append(scale * placed)
+        return sum(c * self.x[i] for i, c in enumerate(coefficient)) + sum(terms)
+
+    def priority_terms(self, keep: set[int]) -> tuple[list[int], dict[int, int]]:
+        """The priority objective as a coefficient per candidate and a bonus per must
+        request placed at least once (see priority)."""
         top = sum(q.weight * q.meetings for q in self.space.requests) + 1
-        expr, scale = self.weight(), top
-        kept = self.kept(keep)
-        if kept is not None:
-            expr, scale = expr + top * kept, top * (len(keep) + 1)
-        musts = self.musts()
-        return expr if musts is None else expr + scale * musts
+        scale = top * (len(keep) + 1) if keep else top
+        coefficient = [self.space.requests[var.request].weight + (top if i in keep else 0)
+                       for i, var in enumerate(self.space.vars)]
+        musts = {r: scale for r in sorted(self.space.by_request())
+                 if self.space.requests[r].must}
+        return coefficient, musts
+
+    def priority_value(self, chosen: set[int], keep: set[int]) -> int:
+        """The priority objective of a set of candidates."""
+        coefficient, musts = self.priority_terms(keep)
+        placed = {self.space.vars[v].request for v in chosen}
+        return sum(coefficient[v] for v in chosen) + sum(
+            s for r, s in musts.items() if r in placed)
+
+    def lp_start(self, hint: set[int], keep: set[int]) -> tuple[set[int], bool]:
+        """The better of the hint and the LP relaxation's integral part completed
+        greedily, and whether it is proven optimal for the priority level (its value
+        reaches the LP bound)."""
+        coefficient, musts = self.priority_terms(keep)
+        relaxed = priority_relaxation(self.space, coefficient, musts)
+        if relaxed is None:
+            return hint, False
+        start = greedy(self.space, relaxed.ones)
+        if self.priority_value(start, keep) < self.priority_value(hint, keep):
+            start = hint
+        return start, self.priority_value(start, keep) >= relaxed.value
 
     def fairness(self) -> cp_model.LinearExprT | None:
         """Level 3: FAIR_SCALE times the smallest share, over delegation companies."""
@@ -208,7 +224,14 @@ class Lexicographic:
                 continue
             budget = max(0.05, (self.settings.time_limit - self.spent) / (len(plan) - n))
             keys = self.day_keys()
-            if name == "priority" and len(keys) > 1:
+            if name == "priority":
+                solution, proven = self.lp_start(solution, keep)
+                if proven:  # the LP bound is reached: optimal without a search
+                    value = self.priority_value(solution, keep)
+                    outcome.levels[name], solved = value, True
+                    self.model.add(expr >= value)
+                    continue
+            if name == "priority" and len(keys) > 1 and len(self.x) > WHOLE_MAX_VARS:
                 before = self.spent
                 solution, _ = self._improve_by_day(
                     solution, budget * 0.5, name, lambda _key, e=expr: e, True, keys)

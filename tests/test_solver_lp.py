@@ -1,0 +1,52 @@
+"""The LP start of the priority level: on the mission preset the LP optimum is
+integral, so placed reaches the bound with the best priority weight, proven, at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler.generate import generate
+from scheduler.loader import load_mission
+from scheduler.planning import SolveOptions, make_schedule
+from scheduler.requests import build_requests
+from scheduler.slots import build_slots
+from scheduler.solver.bound import lp_bound, priority_relaxation
+from scheduler.solver.cpsat import Lexicographic, Settings
+from scheduler.solver.greedy import greedy
+from scheduler.solver.space import build_space
+
+
+@pytest.fixture(scope="module")
+def mission(tmp_path_factory: pytest.TempPathFactory):
+    """The mission preset (seed 1), generated and loaded once."""
+    out = tmp_path_factory.mktemp("gen") / "mission"
+    generate("mission", 1, out)
+    folder, _ = load_mission(out)
+    return folder
+
+
+def test_lp_start_reaches_the_bound_and_beats_greedy(mission) -> None:
+    space = build_space(mission, build_requests(mission), build_slots(mission.mission))
+    lex = Lexicographic(space, Settings(time_limit=1))
+    hint = greedy(space, set())
+    start, proven = lex.lp_start(hint, set())
+    assert proven
+    assert len(start) == lp_bound(space)
+    assert lex.priority_value(start, set()) > lex.priority_value(hint, set())
+    relaxed = priority_relaxation(space, *lex.priority_terms(set()))
+    assert relaxed is not None and lex.priority_value(start, set()) == relaxed.value
+
+
+def test_mission_preset_places_the_bound_within_a_short_limit(mission) -> None:
+    schedule = make_schedule(mission, SolveOptions(time_limit=1.0))
+    assert schedule.quality.placed == schedule.quality.bound == 247
+    assert schedule.quality.weight_placed == 626  # the monolithic model reaches 623-624
+
+
+def test_priority_bound_is_not_claimed_when_the_hint_is_worse(mission) -> None:
+    space = build_space(mission, build_requests(mission), build_slots(mission.mission))
+    lex = Lexicographic(space, Settings(time_limit=1))
+    coefficient, musts = lex.priority_terms(set())
+    relaxed = priority_relaxation(space, coefficient, musts)
+    assert relaxed is not None
+    assert lex.priority_value(greedy(space, set()), set()) < relaxed.value
