@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Component, Event, Timezone
 from icalendar.timezone import TZP
 
 from scheduler.errors import ExportError
-from scheduler.export.ics_check import check_calendar
-from scheduler.export.ics_events import Audience, audiences, itinerary, sort_key
+from scheduler.export.ics_check import check_assembly, check_head, check_part
+from scheduler.export.ics_events import Audience, EventKey, Itineraries, audiences, sort_key
 from scheduler.export.names import inside
 from scheduler.export.state import ExportState, FileState, ItemState, read_state, write_state
 from scheduler.model import MissionFolder
@@ -63,16 +65,74 @@ def _start_text(event: Event) -> str:
     return f"{start:%Y-%m-%d %H:%M}" if isinstance(start, datetime) else start.isoformat()
 
 
-def _digest(event: Event) -> str:
-    """A digest of an event's content (built without DTSTAMP and SEQUENCE)."""
-    return hashlib.sha256(event.to_ical()).hexdigest()
+def fold(line: str) -> str:
+    """icalendar's line folding, byte for byte: 74-octet pieces, an escape never split."""
+    if len(line) < 75 and (line.isascii() or len(line.encode("utf-8")) < 75):
+        return line
+    pieces, start = [], 0
+    while True:
+        window = line[start:start + 74]
+        if not window.isascii():  # the longest prefix of at most 74 octets
+            sizes = list(accumulate(len(char.encode("utf-8")) for char in window))
+            window = window[:bisect_right(sizes, 74)]
+        end = start + len(window)
+        if end >= len(line):
+            break
+        if len(window) > 1 and window[-1] in "\\^":  # keep a backslash or caret escape whole
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces)
+
+
+def serialise(component: Component) -> str:
+    """component.to_ical() as text, byte for byte, with the faster folding."""
+    return "\r\n".join(fold(line) for line in component.content_lines() if line) + "\r\n"
 
 
 def _stamped(event: Event, stamp: datetime, sequence: int) -> str:
     """The event's text with DTSTAMP and SEQUENCE."""
     event.add("dtstamp", stamp)
     event.add("sequence", sequence)
-    return event.to_ical().decode("utf-8")
+    return serialise(event)
+
+
+def _without(text: str, name: str) -> str:
+    """The text without the first (unfolded, short) content line of a property."""
+    return re.sub(rf"\r\n{name}:[^\r]*\r\n", "\r\n", text, count=1)
+
+
+@dataclass
+class Rendered:
+    """One distinct event serialised once: its digest, and its text at any SEQUENCE.
+
+    DTSTAMP and SEQUENCE are short content lines of their own, so the text without
+    them (whose digest tells changes apart) and the text at another SEQUENCE follow
+    from the text at SEQUENCE 0 by editing those lines alone.
+    """
+
+    digest: str
+    summary: str
+    start: str
+    order: str
+    text0: str
+
+    @classmethod
+    def of(cls, event: Event, stamp: datetime, zone: str) -> Rendered:
+        """Serialise an event once (it gets DTSTAMP and SEQUENCE:0)."""
+        summary, start = str(event["SUMMARY"]), _start_text(event)
+        order = sort_key(event.decoded("DTSTART"), zone)
+        text0 = _stamped(event, stamp, 0)
+        bare = _without(_without(text0, "DTSTAMP"), "SEQUENCE")
+        return cls(hashlib.sha256(bare.encode("utf-8")).hexdigest(), summary, start, order,
+                   text0)
+
+    def text(self, sequence: int) -> str:
+        """The event's text at a SEQUENCE."""
+        if sequence == 0:
+            return self.text0
+        return self.text0.replace("\r\nSEQUENCE:0\r\n", f"\r\nSEQUENCE:{sequence}\r\n", 1)
 
 
 def _cancelled(old: ItemState, stamp: datetime) -> ItemState:
@@ -88,29 +148,60 @@ def _cancelled(old: ItemState, stamp: datetime) -> ItemState:
     return ItemState(old.sequence + 1, "", old.summary, old.start, old.order, True, text)
 
 
-def merge_file(fresh: dict[str, Event], old: FileState | None, title: str, stamp: datetime,
-               zone: str) -> tuple[FileState, list[tuple[str, ItemState]]]:
+class Renderer:
+    """Each distinct event and each cancellation serialised once for the whole export."""
+
+    def __init__(self, built: Itineraries, stamp: datetime, zone: str):
+        """Serialise lazily the events of these itineraries, stamped at `stamp`."""
+        self.built, self.stamp, self.zone = built, stamp, zone
+        self.rendered: dict[EventKey, Rendered] = {}
+        self.items: dict[tuple[EventKey, int], ItemState] = {}
+        self.cancelled: dict[tuple, ItemState] = {}
+
+    def render(self, key: EventKey) -> Rendered:
+        """The serialised event of a key."""
+        if key not in self.rendered:
+            # Stamping adds DTSTAMP and SEQUENCE to the built event; its UID stays.
+            self.rendered[key] = Rendered.of(self.built.event(key), self.stamp, self.zone)
+        return self.rendered[key]
+
+    def item(self, key: EventKey, sequence: int) -> ItemState:
+        """A fresh item at a SEQUENCE (shared by every file that lists it)."""
+        if (key, sequence) not in self.items:
+            done = self.render(key)
+            self.items[key, sequence] = ItemState(sequence, done.digest, done.summary,
+                                                  done.start, done.order, False,
+                                                  done.text(sequence))
+        return self.items[key, sequence]
+
+    def cancel(self, old: ItemState) -> ItemState:
+        """A dropped item, cancelled (the same item dropped from many files is made once)."""
+        key = (old.text, old.sequence, old.summary, old.start, old.order)
+        if key not in self.cancelled:
+            self.cancelled[key] = _cancelled(old, self.stamp)
+        return self.cancelled[key]
+
+
+def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
+               renderer: Renderer) -> tuple[FileState, list[tuple[str, ItemState]]]:
     """The file's new items against the last export, and the change of each item."""
     before = old.items if old else {}
     items: dict[str, ItemState] = {}
     changes: list[tuple[str, ItemState]] = []
-    for uid, event in fresh.items():
-        prev, digest = before.get(uid), _digest(event)
-        summary, start = str(event["SUMMARY"]), _start_text(event)
-        if prev and not prev.cancelled and prev.digest == digest:
+    for uid, key in fresh.items():
+        prev, done = before.get(uid), renderer.render(key)
+        if prev and not prev.cancelled and prev.digest == done.digest:
             items[uid] = prev
             continue
         sequence = prev.sequence + 1 if prev else 0
-        order = sort_key(event.decoded("DTSTART"), zone)
-        items[uid] = ItemState(sequence, digest, summary, start, order, False,
-                               _stamped(event, stamp, sequence))
+        items[uid] = renderer.item(key, sequence)
         kind = "added" if not prev else "restored" if prev.cancelled else \
-            "moved" if prev.start != start else "changed"
+            "moved" if prev.start != done.start else "changed"
         changes.append((kind, items[uid]) if kind != "moved" else (f"moved:{prev.start}",
                                                                     items[uid]))
     for uid in sorted(set(before) - set(fresh)):
         prev = before[uid]
-        items[uid] = prev if prev.cancelled else _cancelled(prev, stamp)
+        items[uid] = prev if prev.cancelled else renderer.cancel(prev)
         if not prev.cancelled:
             changes.append(("cancelled", items[uid]))
     return FileState(title, items), changes
@@ -151,26 +242,64 @@ def used_tzids(items: list[ItemState]) -> set[str]:
     return {tzid for item in items for tzid in _TZID.findall(item.text)}
 
 
-def calendar_text(title: str, items: list[ItemState], zones: dict[str, str]) -> str:
-    """A whole VCALENDAR: PUBLISH, its name once, the VTIMEZONEs used, items by start.
-
-    Items are written as they are stored, so an unchanged item keeps its bytes.
-    """
+def calendar_head(title: str) -> str:
+    """A VCALENDAR's properties: PRODID, VERSION, PUBLISH, its name once."""
     header = Calendar()
     header.add("prodid", PRODID)
     header.add("version", "2.0")
     header.add("method", "PUBLISH")
     header.calendar_name = title  # icalendar >= 7 writes NAME and X-WR-CALNAME
-    head = header.to_ical().decode("utf-8").removesuffix("END:VCALENDAR\r\n")
+    return serialise(header).removesuffix("END:VCALENDAR\r\n")
+
+
+def calendar_text(title: str, items: list[ItemState], zones: dict[str, str]) -> str:
+    """A whole VCALENDAR: PUBLISH, its name once, the VTIMEZONEs used, items by start.
+
+    Items are written as they are stored, so an unchanged item keeps its bytes.
+    """
     timezones = [zones[tzid] for tzid in sorted(used_tzids(items)) if tzid in zones]
     body = [item.text for item in sorted(items, key=lambda i: (i.order, _uid(i)))]
-    return head + "".join(timezones) + "".join(body) + "END:VCALENDAR\r\n"
+    return calendar_head(title) + "".join(timezones) + "".join(body) + "END:VCALENDAR\r\n"
 
 
 def _uid(item: ItemState) -> str:
     """The UID of a stored item."""
     match = _UID.search(item.text.replace("\r\n ", ""))
     return match[1] if match else ""
+
+
+class Assembler:
+    """Calendar files from item texts: each text's UID, zones and check found once."""
+
+    def __init__(self, zones: dict[str, str]):
+        """Assemble with these VTIMEZONE texts, each checked here once."""
+        self.zones = zones
+        self.facts: dict[str, tuple[str, frozenset[str], str, list[str]]] = {}
+        self.zone_problems = {tzid: check_part(text)[1] for tzid, text in zones.items()}
+
+    def _facts(self, text: str) -> tuple[str, frozenset[str], str, list[str]]:
+        """A text's UID as written and as read, its TZIDs, its problems (found once)."""
+        if text not in self.facts:
+            match = _UID.search(text.replace("\r\n ", ""))
+            uid, problems = check_part(text)
+            self.facts[text] = (match[1] if match else "", frozenset(_TZID.findall(text)),
+                                uid, problems)
+        return self.facts[text]
+
+    def file(self, title: str, items: list[ItemState]) -> tuple[str, list[str]]:
+        """A file's text (as calendar_text writes it) and every problem it has."""
+        facts = [self._facts(item.text) for item in items]
+        used = set().union(*(tzids for _, tzids, _, _ in facts))
+        present = {tzid for tzid in used if tzid in self.zones}
+        order = sorted(range(len(items)), key=lambda i: (items[i].order, facts[i][0]))
+        head = calendar_head(title)
+        text = head + "".join(self.zones[tzid] for tzid in sorted(present)) + \
+            "".join(items[i].text for i in order) + "END:VCALENDAR\r\n"
+        problems = check_head(head) + [p for tzid in sorted(present)
+                                       for p in self.zone_problems[tzid]]
+        problems += [p for _, _, _, found in facts for p in found]
+        problems += check_assembly([uid for _, _, uid, _ in facts if uid], used, present)
+        return text, problems
 
 
 def _change(audience: Audience, kind: str, item: ItemState) -> ItemChange:
@@ -187,13 +316,14 @@ def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     """Write every itinerary into OUT, check each file, and remember what was written."""
     old = read_state(out, folder.mission.id)
     stamp = schedule.generated.astimezone(ZoneInfo("UTC"))
+    built = Itineraries(folder, schedule.meetings, alarm_minutes)
+    renderer = Renderer(built, stamp, folder.mission.timezone)
     new = ExportState(folder.mission.id)
     changes: list[ItemChange] = []
     written: list[tuple[Audience, FileState]] = []
     for audience in audiences(folder):
-        fresh = itinerary(folder, schedule.meetings, audience, alarm_minutes)
-        state, found = merge_file(fresh, old.files.get(audience.name), audience.title, stamp,
-                                  folder.mission.timezone)
+        state, found = merge_file(built.keys(audience), old.files.get(audience.name),
+                                  audience.title, renderer)
         new.files[audience.name] = state
         written.append((audience, state))
         changes += [_change(audience, kind, item) for kind, item in found]
@@ -201,25 +331,24 @@ def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
         title = old.files[name].title
         gone = Audience("gone", name, title, "(no longer in the mission)", frozenset(),
                         whom=f"{title} (no longer in the mission)")
-        state, found = merge_file({}, old.files[name], gone.title, stamp,
-                                  folder.mission.timezone)
+        state, found = merge_file({}, old.files[name], gone.title, renderer)
         new.files[name] = state
         written.append((gone, state))
         changes += [_change(gone, kind, item) for kind, item in found]
     first, last = date_range(folder, list(new.files.values()))
-    everything = [item for state in new.files.values() for item in state.items.values()]
-    zones = zone_texts(used_tzids(everything), first, last)
+    texts = {item.text for state in new.files.values() for item in state.items.values()}
+    zones = zone_texts({tzid for text in texts for tzid in _TZID.findall(text)}, first, last)
+    assembler = Assembler(zones)
     paths = [_write_checked(out, audience.name,
-                            calendar_text(state.title, list(state.items.values()), zones))
+                            *assembler.file(state.title, list(state.items.values())))
              for audience, state in written]
     write_state(out, new)
     counts = [(a, sum(not i.cancelled for i in s.items.values())) for a, s in written]
     return IcsResult(counts, paths, changes, old.empty)
 
 
-def _write_checked(out: Path, name: str, text: str) -> Path:
-    """Check a calendar with our own rules, then write it."""
-    problems = check_calendar(text)
+def _write_checked(out: Path, name: str, text: str, problems: list[str]) -> Path:
+    """Write a calendar that passed our own checks; ExportError with the first problems."""
     if problems:
         raise ExportError(f"{name}: " + "; ".join(problems[:5]))
     path = inside(out, name)

@@ -219,16 +219,66 @@ def sort_key(start: date | datetime, mission_zone: str) -> str:
     return start.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%S")
 
 
+EventKey = tuple[str, int, str | None]  # ('programme', index, None) | ('meeting', index, viewer)
+
+
+def meetings_by_company(meetings: list[Meeting]) -> dict[str, list[int]]:
+    """Indices of the meetings each company takes part in, in schedule order."""
+    out: dict[str, list[int]] = {}
+    for index, meeting in enumerate(meetings):
+        for company in meeting.companies:
+            out.setdefault(company, []).append(index)
+    return out
+
+
+def audience_meetings(folder: MissionFolder, meetings: list[Meeting],
+                      by_company: dict[str, list[int]], audience: Audience) -> list[int]:
+    """Indices of the meetings a calendar lists, in schedule order."""
+    if audience.kind == "organiser":
+        return list(range(len(meetings)))
+    found = sorted({i for company in audience.companies for i in by_company.get(company, ())})
+    if audience.kind != "person":
+        return found
+    return [i for i in found if audience.has_meeting(folder, meetings[i])]
+
+
+class Itineraries:
+    """Every calendar's items as keys of events built once, however many files list them."""
+
+    def __init__(self, folder: MissionFolder, meetings: list[Meeting], alarm: int | None):
+        """Index the meetings by company and each programme item's attendees once."""
+        self.folder, self.meetings, self.alarm = folder, meetings, alarm
+        self.by_company = meetings_by_company(meetings)
+        self.attended = [(item, item_companies(folder, item))
+                         for item in folder.mission.programme]
+        self.events: dict[EventKey, Event] = {}
+
+    def event(self, key: EventKey) -> Event:
+        """The event of a key, built on first use (callers must not mutate it)."""
+        if key not in self.events:
+            if key[0] == "programme":
+                item = self.attended[key[1]][0]
+                self.events[key] = item_event(self.folder, item, self.alarm)
+            else:
+                self.events[key] = meeting_event(self.folder, self.meetings[key[1]],
+                                                 key[2], self.alarm)
+        return self.events[key]
+
+    def keys(self, audience: Audience) -> dict[str, EventKey]:
+        """One calendar's items: UID -> event key (programme items, then meetings)."""
+        out: dict[str, EventKey] = {}
+        for index, (_, attendees) in enumerate(self.attended):
+            if audience.has_item(attendees):
+                key: EventKey = ("programme", index, None)
+                out[str(self.event(key)["uid"])] = key
+        for index in audience_meetings(self.folder, self.meetings, self.by_company, audience):
+            key = ("meeting", index, audience.viewer(self.meetings[index]))
+            out[str(self.event(key)["uid"])] = key
+        return out
+
+
 def itinerary(folder: MissionFolder, meetings: list[Meeting], audience: Audience,
               alarm: int | None) -> dict[str, Event]:
     """The fresh events of one calendar by UID (without DTSTAMP and SEQUENCE)."""
-    events: dict[str, Event] = {}
-    for item in folder.mission.programme:
-        if audience.has_item(item_companies(folder, item)):
-            event = item_event(folder, item, alarm)
-            events[str(event["uid"])] = event
-    for meeting in meetings:
-        if audience.has_meeting(folder, meeting):
-            event = meeting_event(folder, meeting, audience.viewer(meeting), alarm)
-            events[str(event["uid"])] = event
-    return events
+    built = Itineraries(folder, meetings, alarm)
+    return {uid: built.event(key) for uid, key in built.keys(audience).items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduler.errors import ExportError
@@ -85,18 +85,25 @@ def _text_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
+def _fields(item: ItemState, text_id: str) -> dict:
+    """An item's JSON fields, its text named by id (what asdict gives, without the copying)."""
+    return {"sequence": item.sequence, "digest": item.digest, "summary": item.summary,
+            "start": item.start, "order": item.order, "cancelled": item.cancelled,
+            "text_id": text_id}
+
+
 def state_json(state: ExportState) -> str:
     """The state as deterministic JSON; texts shared by several files are stored once."""
-    texts: dict[str, str] = {}
+    ids: dict[str, str] = {}  # text -> id: each distinct text hashed once
     files = {}
     for name in sorted(state.files):
         items = {}
         for uid, item in state.files[name].items.items():
-            fields = asdict(item)
-            text_id = _text_id(fields.pop("text"))
-            texts[text_id] = item.text
-            items[uid] = {**fields, "text_id": text_id}
+            if item.text not in ids:
+                ids[item.text] = _text_id(item.text)
+            items[uid] = _fields(item, ids[item.text])
         files[name] = {"title": state.files[name].title, "items": items}
+    texts = {text_id: text for text, text_id in ids.items()}
     data = {"format": FORMAT, "mission": state.mission, "files": files, "texts": texts}
     return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
