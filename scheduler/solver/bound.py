@@ -32,9 +32,11 @@ class Relaxation:
     integral: bool
 
 
-def _lp(space: Space, coefficient: list[float], musts: dict[int, float] | None = None
+def _lp(space: Space, coefficient: list[float], musts: dict[int, float] | None = None,
+        floor: float | None = None, cost: list[float] | None = None
         ) -> tuple[pywraplp.Solver, list, int] | None:
-    """Solve max sum coefficient*x (+ must indicators) over the packing polytope."""
+    """Solve max sum coefficient*x (+ must indicators) over the packing polytope; with
+    `floor` and `cost`, minimise the cost among points whose value reaches the floor."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
@@ -46,9 +48,10 @@ def _lp(space: Space, coefficient: list[float], musts: dict[int, float] | None =
         for v in packing.vars:
             row.SetCoefficient(x[v], 1.0)
     objective = solver.Objective()
+    value = objective if floor is None else solver.Constraint(floor, inf)
     for i, c in enumerate(coefficient):
         if c:
-            objective.SetCoefficient(x[i], c)
+            value.SetCoefficient(x[i], c)
     if musts:
         by_request = space.by_request()
         for r, scale in sorted(musts.items()):
@@ -57,8 +60,14 @@ def _lp(space: Space, coefficient: list[float], musts: dict[int, float] | None =
             row.SetCoefficient(placed, 1.0)
             for v in by_request.get(r, []):
                 row.SetCoefficient(x[v], -1.0)
-            objective.SetCoefficient(placed, scale)
-    objective.SetMaximization()
+            value.SetCoefficient(placed, scale)
+    if floor is None:
+        objective.SetMaximization()
+    else:
+        for i, c in enumerate(cost or []):
+            if c:
+                objective.SetCoefficient(x[i], c)
+        objective.SetMinimization()
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         return None
@@ -92,6 +101,24 @@ def priority_relaxation(space: Space, coefficient: list[int],
     ones = {i for i, v in enumerate(values) if v > 1 - EPS}
     integral = all(v < EPS or v > 1 - EPS for v in values)
     return Relaxation(math.floor(solver.Objective().Value() + EPS), ones, integral)
+
+
+def compact_relaxation(space: Space, coefficient: list[int], musts: dict[int, int],
+                       value: int) -> set[int] | None:
+    """Among LP points of priority value >= value, one that places meetings in the
+    earliest positions of their day (few idle slots, as first-fit does); its candidates
+    if the point is integral, else None."""
+    if not space.vars or len(space.vars) > LP_MAX_VARS:
+        return None
+    cost = [float(space.slots[var.slot].position) for var in space.vars]
+    solved = _lp(space, [float(c) for c in coefficient],
+                 {r: float(s) for r, s in musts.items()}, float(value), cost)
+    if solved is None:
+        return None
+    values = [xi.solution_value() for xi in solved[1]]
+    if not all(v < EPS or v > 1 - EPS for v in values):
+        return None
+    return {i for i, v in enumerate(values) if v > 1 - EPS}
 
 
 def trivial_bound(space: Space) -> int:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.solver.bound import priority_relaxation
+from scheduler.solver.bound import compact_relaxation, priority_relaxation
 from scheduler.solver.greedy import greedy
 from scheduler.solver.space import Space
 
@@ -138,8 +138,8 @@ class Lexicographic:
 
     def lp_start(self, hint: set[int], keep: set[int]) -> tuple[set[int], bool]:
         """The better of the hint and the LP relaxation's integral part completed
-        greedily, and whether it is proven optimal for the priority level (its value
-        reaches the LP bound)."""
+        greedily (moved early in the day by a second LP when that stays integral), and
+        whether it is proven optimal for the priority level (it reaches the LP bound)."""
         coefficient, musts = self.priority_terms(keep)
         relaxed = priority_relaxation(self.space, coefficient, musts)
         if relaxed is None:
@@ -147,7 +147,11 @@ class Lexicographic:
         start = greedy(self.space, relaxed.ones)
         if self.priority_value(start, keep) < self.priority_value(hint, keep):
             start = hint
-        return start, self.priority_value(start, keep) >= relaxed.value
+        value = self.priority_value(start, keep)
+        compact = compact_relaxation(self.space, coefficient, musts, value)
+        if compact is not None and self.priority_value(compact, keep) >= value:
+            start = compact  # same priority value, meetings early in their day
+        return start, value >= relaxed.value
 
     def fairness(self) -> cp_model.LinearExprT | None:
         """Level 3: FAIR_SCALE times the smallest share, over delegation companies."""
