@@ -50,3 +50,35 @@ def test_priority_bound_is_not_claimed_when_the_hint_is_worse(mission) -> None:
     relaxed = priority_relaxation(space, coefficient, musts)
     assert relaxed is not None
     assert lex.priority_value(greedy(space, set()), set()) < relaxed.value
+
+
+def _idle(space, chosen: set[int]) -> int:
+    """Idle slots summed over company-days (span minus used positions)."""
+    from collections import defaultdict
+    used = defaultdict(set)
+    for v in chosen:
+        slot = space.slots[space.vars[v].slot]
+        for c in space.companies(space.vars[v]):
+            used[(c, slot.session, slot.day)].add(slot.position)
+    return sum(max(p) - min(p) + 1 - len(p) for p in used.values())
+
+
+def test_polish_lowers_idle_and_keeps_every_request_and_rule(mission) -> None:
+    from collections import Counter
+
+    from scheduler.solver.polish import polish
+    space = build_space(mission, build_requests(mission), build_slots(mission.mission))
+    start = greedy(space, set())
+    frozen = set(sorted(start)[:20])
+    done = polish(space, start, frozen)
+    assert _idle(space, done) < _idle(space, start)
+    assert frozen <= done
+    count = Counter(space.vars[v].request for v in done)
+    assert count == Counter(space.vars[v].request for v in start)
+    for packing in space.constraints:
+        assert sum(v in done for v in packing.vars) <= packing.cap, packing.rule
+
+
+def test_mission_preset_idle_beats_first_fit(mission) -> None:
+    schedule = make_schedule(mission, SolveOptions(time_limit=1.0))
+    assert schedule.quality.idle_slots < 227 // 2  # first-fit leaves 227 on this mission

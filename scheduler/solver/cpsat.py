@@ -41,6 +41,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.solver.bound import compact_relaxation, priority_relaxation
 from scheduler.solver.greedy import greedy
+from scheduler.solver.polish import polish
 from scheduler.solver.space import Space
 
 FAIR_SCALE = 1000
@@ -138,7 +139,8 @@ class Lexicographic:
 
     def lp_start(self, hint: set[int], keep: set[int]) -> tuple[set[int], bool]:
         """The better of the hint and the LP relaxation's integral part completed
-        greedily (moved early in the day by a second LP when that stays integral), and
+        greedily (moved early in the day by a second LP when that stays integral, then
+        polished), and
         whether it is proven optimal for the priority level (it reaches the LP bound)."""
         coefficient, musts = self.priority_terms(keep)
         relaxed = priority_relaxation(self.space, coefficient, musts)
@@ -151,6 +153,7 @@ class Lexicographic:
         compact = compact_relaxation(self.space, coefficient, musts, value)
         if compact is not None and self.priority_value(compact, keep) >= value:
             start = compact  # same priority value, meetings early in their day
+        start = polish(self.space, start, set(keep) | set(self.space.fixed))
         return start, value >= relaxed.value
 
     def fairness(self) -> cp_model.LinearExprT | None:
@@ -270,6 +273,8 @@ class Lexicographic:
                 break
         if self.interrupted:
             outcome.status = "interrupted"
+        elif outcome.status != "optimal":
+            solution = polish(self.space, solution, set(keep) | set(self.space.fixed))
         outcome.chosen = solution
         return outcome
 
