@@ -19,8 +19,9 @@ from test_ics_check import BROKEN
 from test_ics_support import export_fixture, raw
 
 from scheduler.export import ExportOptions, describe_changes, export
-from scheduler.export.ics import Rendered, fold, serialise
+from scheduler.export.ics import Rendered
 from scheduler.export.ics_check import check_calendar, check_pieces
+from scheduler.export.ics_lines import fold, serialise
 from scheduler.export.state import STATE_FILE
 from scheduler.loader import load_mission
 from scheduler.schedule import read_schedule
@@ -100,3 +101,71 @@ def test_exporting_over_committed_calendars_changes_nothing(seed, tmp_path):
     assert (out / STATE_FILE).read_bytes() == (committed / STATE_FILE).read_bytes()
     for path in committed.rglob("*.ics"):
         assert (out / path.relative_to(committed)).read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
+def test_events_written_as_lines_are_what_icalendar_writes(seed):
+    """Meetings (from each side and neutrally) and programme items: the bytes of to_ical."""
+    from datetime import UTC, datetime
+
+    from icalendar import Event
+
+    from scheduler.export.ics_events import item_event, meeting_event
+    from scheduler.export.ics_lines import Lines
+
+    folder, _ = load_mission(seed)
+    memo: dict = {}
+    stamp = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    pairs = [(item_event(folder, item, 10), item_event(folder, item, 10, lambda: Lines(memo)))
+             for item in folder.mission.programme]
+    for meeting in read_schedule(seed).meetings[:40]:
+        for viewer in (None, *meeting.companies):
+            pairs.append((meeting_event(folder, meeting, viewer, 10),
+                          meeting_event(folder, meeting, viewer, 10, lambda: Lines(memo))))
+    assert len(pairs) > 20
+    for event, lines in pairs:
+        assert isinstance(event, Event) and isinstance(lines, Lines)
+        assert serialise(lines) == event.to_ical().decode("utf-8")
+        for each in (event, lines):
+            each.add("dtstamp", stamp)
+            each.add("sequence", 2)
+        assert serialise(lines) == event.to_ical().decode("utf-8")
+
+
+@pytest.mark.parametrize("title", ["Mission (all)", "Misión: Laura Puig, Ñ; 名刺 \\ x" * 3,
+                                   "a" * 73, "Osaka & Yokohama: 王芳 (投资总监)"])
+def test_calendar_head_is_what_icalendar_writes(title):
+    """PRODID, VERSION, METHOD and the name, folded and escaped as icalendar writes them."""
+    from scheduler.export.ics import PRODID, calendar_head
+
+    header = Calendar()
+    header.add("prodid", PRODID)
+    header.add("version", "2.0")
+    header.add("method", "PUBLISH")
+    header.calendar_name = title
+    expected = header.to_ical().decode("utf-8").removesuffix("END:VCALENDAR\r\n")
+    assert calendar_head(title) == expected
+
+
+def test_state_is_laid_out_as_json_dumps_would(tmp_path):
+    """The state written item by item equals json.dumps(indent=1, sort_keys=True) of it."""
+    import json
+    from dataclasses import asdict
+
+    from scheduler.export.state import FORMAT, _text_id, read_state, state_json
+
+    export_fixture(tmp_path)
+    state = read_state(tmp_path, "fixture-japan")
+    assert state.files
+    texts: dict[str, str] = {}
+    files = {}
+    for name, file in state.files.items():
+        items = {}
+        for uid, item in file.items.items():
+            fields = asdict(item)
+            texts[_text_id(fields.pop("text"))] = item.text
+            items[uid] = {**fields, "text_id": _text_id(item.text)}
+        files[name] = {"title": file.title, "items": items}
+    data = {"format": FORMAT, "mission": state.mission, "files": files, "texts": texts}
+    assert state_json(state) == json.dumps(data, indent=1, ensure_ascii=False,
+                                           sort_keys=True) + "\n"

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import accumulate
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Component, Event, Timezone
+from icalendar import Calendar, Event, Timezone
 from icalendar.timezone import TZP
 
 from scheduler.errors import ExportError
 from scheduler.export.ics_check import check_assembly, check_head, check_part
 from scheduler.export.ics_events import Audience, EventKey, Itineraries, audiences, sort_key
+from scheduler.export.ics_lines import Lines, serialise
 from scheduler.export.names import inside
 from scheduler.export.state import ExportState, FileState, ItemState, read_state, write_state
 from scheduler.model import MissionFolder
@@ -65,33 +64,7 @@ def _start_text(event: Event) -> str:
     return f"{start:%Y-%m-%d %H:%M}" if isinstance(start, datetime) else start.isoformat()
 
 
-def fold(line: str) -> str:
-    """icalendar's line folding, byte for byte: 74-octet pieces, an escape never split."""
-    if len(line) < 75 and (line.isascii() or len(line.encode("utf-8")) < 75):
-        return line
-    pieces, start = [], 0
-    while True:
-        window = line[start:start + 74]
-        if not window.isascii():  # the longest prefix of at most 74 octets
-            sizes = list(accumulate(len(char.encode("utf-8")) for char in window))
-            window = window[:bisect_right(sizes, 74)]
-        end = start + len(window)
-        if end >= len(line):
-            break
-        if len(window) > 1 and window[-1] in "\\^":  # keep a backslash or caret escape whole
-            end -= 1
-        pieces.append(line[start:end])
-        start = end
-    pieces.append(line[start:])
-    return "\r\n ".join(pieces)
-
-
-def serialise(component: Component) -> str:
-    """component.to_ical() as text, byte for byte, with the faster folding."""
-    return "\r\n".join(fold(line) for line in component.content_lines() if line) + "\r\n"
-
-
-def _stamped(event: Event, stamp: datetime, sequence: int) -> str:
+def _stamped(event: Event | Lines, stamp: datetime, sequence: int) -> str:
     """The event's text with DTSTAMP and SEQUENCE."""
     event.add("dtstamp", stamp)
     event.add("sequence", sequence)
@@ -242,13 +215,18 @@ def used_tzids(items: list[ItemState]) -> set[str]:
     return {tzid for item in items for tzid in _TZID.findall(item.text)}
 
 
-def calendar_head(title: str) -> str:
-    """A VCALENDAR's properties: PRODID, VERSION, PUBLISH, its name once."""
-    header = Calendar()
+def calendar_head(title: str, memo: dict | None = None) -> str:
+    """A VCALENDAR's properties: PRODID, VERSION, PUBLISH, its name once.
+
+    The lines Calendar() with these properties and calendar_name = title writes
+    (icalendar >= 7 writes the name as NAME and X-WR-CALNAME).
+    """
+    header = Lines({} if memo is None else memo, Calendar)
     header.add("prodid", PRODID)
     header.add("version", "2.0")
     header.add("method", "PUBLISH")
-    header.calendar_name = title  # icalendar >= 7 writes NAME and X-WR-CALNAME
+    header.add("name", title)
+    header.add("x-wr-calname", title)
     return serialise(header).removesuffix("END:VCALENDAR\r\n")
 
 
@@ -273,7 +251,7 @@ class Assembler:
 
     def __init__(self, zones: dict[str, str]):
         """Assemble with these VTIMEZONE texts, each checked here once."""
-        self.zones = zones
+        self.zones, self.memo = zones, {}
         self.facts: dict[str, tuple[str, frozenset[str], str, list[str]]] = {}
         self.zone_problems = {tzid: check_part(text)[1] for tzid, text in zones.items()}
 
@@ -292,7 +270,7 @@ class Assembler:
         used = set().union(*(tzids for _, tzids, _, _ in facts))
         present = {tzid for tzid in used if tzid in self.zones}
         order = sorted(range(len(items)), key=lambda i: (items[i].order, facts[i][0]))
-        head = calendar_head(title)
+        head = calendar_head(title, self.memo)
         text = head + "".join(self.zones[tzid] for tzid in sorted(present)) + \
             "".join(items[i].text for i in order) + "END:VCALENDAR\r\n"
         problems = check_head(head) + [p for tzid in sorted(present)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from icalendar import Calendar
 from icalendar.prop import vDDDTypes
@@ -122,6 +123,7 @@ def _unescaped(value: str) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
+@lru_cache(maxsize=4096)  # a pure function of its text: slot times repeat across events
 def _decoded(params: str, value: str) -> object:
     """A date, date-time or duration value as icalendar decodes it (None if it cannot)."""
     match = _TZID_PARAM.search(params)

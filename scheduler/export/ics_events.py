@@ -6,12 +6,14 @@ DTSTAMP and SEQUENCE are added later, when the item is compared with the last ex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Event
 
+from scheduler.export.ics_lines import Lines
 from scheduler.export.ics_text import (
     item_description,
     item_location,
@@ -124,7 +126,7 @@ def session_zone(folder: MissionFolder, session: PartneringSession) -> str:
     return venue.timezone if venue else (session.timezone or folder.mission.timezone)
 
 
-def _add_place(event: Event, venue: Venue | None, location: str) -> None:
+def _add_place(event: Event | Lines, venue: Venue | None, location: str) -> None:
     """LOCATION, and GEO plus Apple's structured location when the venue has coordinates."""
     if location:
         event.add("location", location)
@@ -139,11 +141,11 @@ def _add_place(event: Event, venue: Venue | None, location: str) -> None:
               parameters=params)
 
 
-def _add_alarm(event: Event, minutes: int | None, summary: str) -> None:
+def _add_alarm(event: Event | Lines, minutes: int | None, summary: str) -> None:
     """A display reminder `minutes` before the start."""
     if not minutes:
         return
-    alarm = Alarm()
+    alarm = event.alarm() if isinstance(event, Lines) else Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
     alarm.add("trigger", timedelta(minutes=-minutes))
@@ -156,12 +158,12 @@ def category(text: str) -> str:
 
 
 def meeting_event(folder: MissionFolder, meeting: Meeting, viewer: str | None,
-                  alarm: int | None) -> Event:
+                  alarm: int | None, make: Callable[[], Event | Lines] = Event) -> Event | Lines:
     """A meeting as seen by a participant company (viewer) or neutrally."""
     session = folder.session(meeting.session)
     zone = ZoneInfo(session_zone(folder, session))
     summary = meeting_summary(folder, meeting, viewer)
-    event = Event()
+    event = make()
     event.add("uid", make_uid(folder.mission.id, "meeting", meeting.id))
     event.add("summary", summary)
     event.add("dtstart", meeting.start.astimezone(zone))
@@ -191,10 +193,11 @@ def _item_times(folder: MissionFolder, item: ProgrammeItem) -> tuple[date, date]
             item.end.replace(tzinfo=ZoneInfo(end_zone)))
 
 
-def item_event(folder: MissionFolder, item: ProgrammeItem, alarm: int | None) -> Event:
+def item_event(folder: MissionFolder, item: ProgrammeItem, alarm: int | None,
+               make: Callable[[], Event | Lines] = Event) -> Event | Lines:
     """A programme item: timed in its venue's zone, or all-day."""
     start, end = _item_times(folder, item)
-    event = Event()
+    event = make()
     event.add("uid", make_uid(folder.mission.id, "programme", item.id))
     event.add("summary", item.title)
     event.add("dtstart", start)
@@ -251,17 +254,22 @@ class Itineraries:
         self.by_company = meetings_by_company(meetings)
         self.attended = [(item, item_companies(folder, item))
                          for item in folder.mission.programme]
-        self.events: dict[EventKey, Event] = {}
+        self.events: dict[EventKey, Event | Lines] = {}
+        self.memo: dict = {}  # content lines of non-text values, shared by every event
 
-    def event(self, key: EventKey) -> Event:
+    def make(self) -> Lines:
+        """A new event, kept as content lines."""
+        return Lines(self.memo)
+
+    def event(self, key: EventKey) -> Event | Lines:
         """The event of a key, built on first use (callers must not mutate it)."""
         if key not in self.events:
             if key[0] == "programme":
                 item = self.attended[key[1]][0]
-                self.events[key] = item_event(self.folder, item, self.alarm)
+                self.events[key] = item_event(self.folder, item, self.alarm, self.make)
             else:
                 self.events[key] = meeting_event(self.folder, self.meetings[key[1]],
-                                                 key[2], self.alarm)
+                                                 key[2], self.alarm, self.make)
         return self.events[key]
 
     def keys(self, audience: Audience) -> dict[str, EventKey]:
@@ -276,9 +284,3 @@ class Itineraries:
             out[str(self.event(key)["uid"])] = key
         return out
 
-
-def itinerary(folder: MissionFolder, meetings: list[Meeting], audience: Audience,
-              alarm: int | None) -> dict[str, Event]:
-    """The fresh events of one calendar by UID (without DTSTAMP and SEQUENCE)."""
-    built = Itineraries(folder, meetings, alarm)
-    return {uid: built.event(key) for uid, key in built.keys(audience).items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from scheduler.errors import ExportError
@@ -92,20 +93,53 @@ def _fields(item: ItemState, text_id: str) -> dict:
             "text_id": text_id}
 
 
+def _key(text: str) -> str:
+    """A JSON string as json.dumps writes it (ensure_ascii off)."""
+    return encode_basestring(text)
+
+
+def _item_json(fields: dict) -> str:
+    """An item's fields as json.dumps(indent=1, sort_keys=True) writes them at depth 4."""
+    values = {k: "true" if v is True else "false" if v is False else
+              str(v) if isinstance(v, int) else _key(v) for k, v in fields.items()}
+    return _object(sorted(values.items()), 4)
+
+
+def _object(entries: list[tuple[str, str]], level: int) -> str:
+    """A JSON object of already written values, as json.dumps(indent=1) lays it out."""
+    if not entries:
+        return "{}"
+    inner = " " * (level + 1)
+    return "{\n" + ",\n".join(f"{inner}{_key(k)}: {v}" for k, v in entries) + \
+        "\n" + " " * level + "}"
+
+
 def state_json(state: ExportState) -> str:
-    """The state as deterministic JSON; texts shared by several files are stored once."""
+    """The state as deterministic JSON; texts shared by several files are stored once.
+
+    Laid out as json.dumps(indent=1, sort_keys=True, ensure_ascii=False) would, but
+    each distinct item is written once however many files hold it.
+    """
     ids: dict[str, str] = {}  # text -> id: each distinct text hashed once
-    files = {}
+    written: dict[tuple, str] = {}
+    files = []
     for name in sorted(state.files):
-        items = {}
-        for uid, item in state.files[name].items.items():
+        items = []
+        for uid in sorted(state.files[name].items):
+            item = state.files[name].items[uid]
             if item.text not in ids:
                 ids[item.text] = _text_id(item.text)
-            items[uid] = _fields(item, ids[item.text])
-        files[name] = {"title": state.files[name].title, "items": items}
-    texts = {text_id: text for text, text_id in ids.items()}
-    data = {"format": FORMAT, "mission": state.mission, "files": files, "texts": texts}
-    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+            fields = _fields(item, ids[item.text])
+            key = tuple(fields.values())
+            if key not in written:
+                written[key] = _item_json(fields)
+            items.append((uid, written[key]))
+        files.append((name, _object([("items", _object(items, 3)),
+                                     ("title", _key(state.files[name].title))], 2)))
+    texts = sorted((text_id, _key(text)) for text, text_id in ids.items())
+    data = [("files", _object(files, 1)), ("format", json.dumps(FORMAT)),
+            ("mission", _key(state.mission)), ("texts", _object(texts, 1))]
+    return _object(data, 0) + "\n"
 
 
 def write_state(out: Path, state: ExportState) -> Path:
