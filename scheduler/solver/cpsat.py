@@ -414,6 +414,7 @@ def solve(space: Space, settings: Settings, hint: set[int], keep: set[int]) -> O
     if len(space.vars) > CP_MAX_VARS:  # decomposition is future work (issue 5)
         if settings.progress:
             settings.progress(f"{len(space.vars)} candidates: too many for one CP-SAT model; "
-                              "keeping the greedy schedule")
-        return Outcome(set(hint), "feasible", gap=1.0)
+                              "keeping the greedy schedule, polished for idle slots")
+        return Outcome(polish(space, hint, keep | set(space.fixed), rounds=2), "feasible",
+                       gap=1.0)
     return Lexicographic(space, settings).solve(hint, keep)
