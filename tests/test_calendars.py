@@ -12,13 +12,12 @@ from scheduler.schedule import read_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(p.parent for p in (ROOT / "seeds").glob("*/mission.yaml"))
-STATE = ".export-state.json"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file below a folder (but the export state) by relative path."""
+    """Every file below a folder (the export state too) by relative path."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != STATE}
+            if p.is_file()}
 
 
 def test_every_seed_has_a_schedule_and_calendars():
@@ -26,6 +25,7 @@ def test_every_seed_has_a_schedule_and_calendars():
     for seed in SEEDS:
         assert (seed / "schedule.json").is_file(), seed.name
         assert (ROOT / "calendars" / seed.name / "organiser.ics").is_file(), seed.name
+        assert (ROOT / "calendars" / seed.name / ".export-state.json").is_file(), seed.name
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
