@@ -166,7 +166,9 @@ def company_blocker(folder: MissionFolder, company: Company, when: Interval) -> 
     """What keeps a company from meeting during `when` (unavailable, programme), if anything."""
     period = unavailable_clash(folder, company, when)
     if period:
-        return Blocker(company.id, f"is unavailable {show_period(period)}")
+        own = company.timezone if company.timezone != folder.mission.timezone else None
+        zone = f" ({own} time)" if own else ""
+        return Blocker(company.id, f"is unavailable {show_period(period)}{zone}")
     item = programme_clash(folder, company, when)
     if item:
         timed = (item.start, item.end) if item.start and item.end else None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from check_kit import make_folder, meet, online
 
+from scheduler.loader import load_mission
 from scheduler.model import Booth, MissionFolder
 from scheduler.reasons import explain_unplaced
 from scheduler.requests import build_requests
+from scheduler.schedule import read_schedule
 
 
 def why(folder: MissionFolder, *meetings, pair=("genomix", "kansai")) -> str:
@@ -169,3 +172,14 @@ def test_all_n_tables_taken():
     taken = [meet(a, b, table=f"Table {i}") for i, (a, b) in enumerate(
         [("biom-x", "osaka-pharma"), ("gene-two", "osaka-pharma"), ("biom-x", "gene-two")], 1)]
     assert why(folder, *taken) == "all 3 tables are taken in the only slot both are free"
+
+
+
+def test_unavailability_in_a_company_zone_names_that_zone():
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "bcecc-chinabio-2022"
+    folder, _ = load_mission(seed)
+    schedule = read_schedule(seed)
+    unplaced = {u.request for u in schedule.unplaced}
+    clash = [q for q in build_requests(folder) if "aalst" in q.id and q.id in unplaced]
+    assert clash, "the seed has the Brussels/Beijing availability clash"
+    assert "(Europe/Brussels time)" in explain_unplaced(folder, schedule.meetings, clash[0])
