@@ -7,6 +7,7 @@ company availability), parsed by the field types in scheduler.types.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -238,9 +239,14 @@ class MissionFolder(BaseModel):
     companies: dict[str, Company]
     files: dict[str, str] = Field(default_factory=dict, description="company id -> file")
 
+    @cached_property
+    def _sessions(self) -> dict[str, PartneringSession]:
+        """Sessions by id (the mission is not changed after loading)."""
+        return {s.id: s for s in self.mission.partnering}
+
     def session(self, session_id: str) -> PartneringSession:
         """The partnering session with this id."""
-        return next(s for s in self.mission.partnering if s.id == session_id)
+        return self._sessions[session_id]
 
     def attends(self, company: Company) -> list[str]:
         """Ids of the sessions a company attends."""

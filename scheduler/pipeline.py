@@ -9,8 +9,8 @@ from pathlib import Path
 from scheduler.errors import Problem
 from scheduler.export import ExportOptions, ExportResult, export
 from scheduler.loader import load_mission
-from scheduler.planning import SolveOptions, make_schedule, read_previous
-from scheduler.schedule import Schedule, write_schedule
+from scheduler.planning import SolveOptions, schedule_loaded
+from scheduler.schedule import Schedule
 
 
 @dataclass
@@ -28,8 +28,6 @@ def plan_folder(path: Path, solve: SolveOptions, options: ExportOptions, out: Pa
                 clock: Callable[[], float] | None = None) -> PlanResult:
     """Validate (raising InputError), schedule (writing schedule.json) and export."""
     folder, warnings = load_mission(path)
-    previous = read_previous(path, folder, solve.fresh)
-    schedule = make_schedule(folder, solve, previous, progress, clock)
-    write_schedule(schedule, path)
+    schedule = schedule_loaded(path, folder, solve, progress, clock)
     out = out or Path("calendars") / folder.mission.id
     return PlanResult(warnings, schedule, export(folder, schedule, out, options), out)

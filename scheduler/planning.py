@@ -225,6 +225,13 @@ def schedule_folder(path: Path, options: SolveOptions, progress: Progress | None
                     clock: Callable[[], float] | None = None) -> Schedule:
     """Load a mission folder, (re-)plan it, check it and write schedule.json atomically."""
     folder, _warnings = load_mission(path)
+    return schedule_loaded(path, folder, options, progress, clock)
+
+
+def schedule_loaded(path: Path, folder: MissionFolder, options: SolveOptions,
+                    progress: Progress | None = None,
+                    clock: Callable[[], float] | None = None) -> Schedule:
+    """(Re-)plan an already loaded mission folder and write its schedule.json atomically."""
     previous = read_previous(path, folder, options.fresh)
     schedule = make_schedule(folder, options, previous, progress, clock)
     write_schedule(schedule, path)
