@@ -35,7 +35,9 @@ from scheduler.slots import build_slots, idle_and_holes, local, zone
 from scheduler.solver.bound import lp_bound
 from scheduler.solver.cpsat import Outcome, Settings, solve
 from scheduler.solver.greedy import greedy
-from scheduler.solver.space import Space, build_space
+from scheduler.solver.large import LARGE_CANDIDATES, estimate, solve_large
+from scheduler.solver.rules import make_candidates
+from scheduler.solver.space import Space, build_domain, complete_space
 from scheduler.solver.tables import Seat, assign_delegates, assign_tables
 
 Progress = Callable[[str], None]
@@ -49,6 +51,7 @@ class SolveOptions:
     seed: int = 0
     workers: int = 1
     fresh: bool = False
+    large_from: int = LARGE_CANDIDATES  # candidate meetings from which bitsets replace CP-SAT
 
 
 def generated_at(folder: MissionFolder) -> datetime:
@@ -66,22 +69,25 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
     requests = build_requests(folder)
     slots = build_slots(folder.mission)
     locked = [m for m in previous.meetings if m.locked] if previous else []
-    space = build_space(folder, requests, slots, locked)
-    if space.problems:
-        raise InfeasibleError("\n".join(space.problems))
-    keep = still_possible(space, previous)
-    hint = greedy(space, set(keep))
-    bound = lp_bound(space)
-    if progress:
-        progress(f"model: {len(space.vars)} candidate meetings, {len(space.constraints)} "
-                 f"constraints, {len(requests)} requests; bound {bound}")
-    settings = Settings(options.time_limit, options.seed, options.workers, progress, clock)
-    outcome = solve(space, settings, hint, set(keep))
+    space = build_domain(folder, requests, slots)
+    candidates = estimate(space)
+    if candidates >= options.large_from:
+        if progress:
+            progress(f"{candidates} candidate meetings, {len(requests)} requests: "
+                     "too many for one CP-SAT model; building on bitsets")
+        space, chosen, bound = solve_large(space, locked, previous.meetings if previous
+                                           else [], progress)
+        raise_problems(space)
+        keep = still_possible(space, previous)
+        outcome = Outcome(chosen, "feasible", gap=1 - len(chosen) / bound if bound else 0.0)
+    else:
+        make_candidates(space)
+        raise_problems(complete_space(space, locked))
+        keep = still_possible(space, previous)
+        outcome, bound = solve_model(space, keep, options, progress, clock)
     if outcome.status == "infeasible":
         raise InfeasibleError("the locked meetings conflict with each other or with a rule; "
                               "unlock some in schedule.json or run with --fresh")
-    if outcome.status == "unknown":
-        outcome.chosen = hint
     meetings = build_meetings(space, outcome.chosen, keep, options.seed,
                               optimise=outcome.status != "interrupted")
     missing_musts(folder, requests, meetings)
@@ -97,6 +103,28 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
         raise ScheduleError("the solver produced an invalid schedule (a bug):\n" +
                             "\n".join(str(v) for v in violations))
     return schedule
+
+
+def raise_problems(space: Space) -> None:
+    """Stop with every locked meeting that can no longer take place."""
+    if space.problems:
+        raise InfeasibleError("\n".join(space.problems))
+
+
+def solve_model(space: Space, keep: dict[int, Meeting], options: SolveOptions,
+                progress: Progress | None, clock: Callable[[], float] | None
+                ) -> tuple[Outcome, int]:
+    """The lexicographic CP-SAT solve of a full candidate space, and the bound."""
+    hint = greedy(space, set(keep))
+    bound = lp_bound(space)
+    if progress:
+        progress(f"model: {len(space.vars)} candidate meetings, {len(space.constraints)} "
+                 f"constraints, {len(space.requests)} requests; bound {bound}")
+    settings = Settings(options.time_limit, options.seed, options.workers, progress, clock)
+    outcome = solve(space, settings, hint, set(keep))
+    if outcome.status == "unknown":
+        outcome.chosen = hint
+    return outcome, bound
 
 
 def build_meetings(space: Space, chosen: set[int], keep: dict[int, Meeting],

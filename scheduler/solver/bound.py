@@ -1,4 +1,4 @@
-"""Upper bounds from the LP relaxation of the packing model (GLOP).
+"""Upper bounds: the LP relaxation of the packing model (GLOP), or a max-flow bound.
 
 Every hard rule is a packing constraint over candidates, so the optimum of the LP
 "maximise the number of candidates, 0 <= x <= 1, every packing constraint" is at
@@ -8,6 +8,14 @@ bounds the priority level; when its optimum is integral (often, on missions), it
 solution is a schedule that is optimal for that level, proven without a search.
 Coefficients are set directly on the GLOP constraints: building Python expressions
 costs far more than solving.
+
+Above LP_MAX_VARS the LP takes minutes; the bound is then the fractional
+b-matching of the request graph, as a max flow on its bipartite double cover: each
+company has as many places as its caps, its free slots (delegate-slots for parallel
+companies) and its requests allow; each request carries at most its meetings. A
+schedule of k meetings is a flow of 2k, so half the maximum flow bounds every
+schedule. It is much tighter than counting places, because a popular company's
+places can only be used with partners who still have places of their own.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ortools.graph.python import max_flow
 from ortools.linear_solver import pywraplp
 
 from scheduler.solver.space import Space
@@ -79,7 +88,7 @@ def lp_bound(space: Space) -> int:
     if not space.vars:
         return len(space.fixed)
     if len(space.vars) > LP_MAX_VARS:
-        return capacity_bound(space)
+        return min(capacity_bound(space), flow_bound(space, space_pairs(space)))
     solved = _lp(space, [1.0] * len(space.vars))
     if solved is None:
         return trivial_bound(space)
@@ -119,6 +128,60 @@ def compact_relaxation(space: Space, coefficient: list[int], musts: dict[int, in
     if not all(v < EPS or v > 1 - EPS for v in values):
         return None
     return {i for i, v in enumerate(values) if v > 1 - EPS}
+
+
+Pair = tuple[str, str, int]  # two companies and the meetings they could have
+
+
+def flow_bound(space: Space, pairs: list[Pair]) -> int:
+    """Half the max flow of the double cover of the request graph (see the module doc)."""
+    places = company_places(space, pairs)
+    ids = {c: i for i, c in enumerate(sorted(places))}
+    n = len(ids)
+    source, sink = 2 * n, 2 * n + 1
+    flow = max_flow.SimpleMaxFlow()
+    for c, i in ids.items():
+        flow.add_arc_with_capacity(source, i, places[c])
+        flow.add_arc_with_capacity(n + i, sink, places[c])
+    for a, b, m in pairs:
+        flow.add_arc_with_capacity(ids[a], n + ids[b], m)
+        flow.add_arc_with_capacity(ids[b], n + ids[a], m)
+    if not pairs or flow.solve(source, sink) != flow.OPTIMAL:
+        return sum(m for _, _, m in pairs)
+    return flow.optimal_flow() // 2
+
+
+def company_places(space: Space, pairs: list[Pair]) -> dict[str, int]:
+    """Meetings a company could have: min(its cap, per-session caps and free slots,
+    the meetings it could have with the partners that asked)."""
+    asked: dict[str, int] = {}
+    for a, b, m in pairs:
+        asked[a] = asked.get(a, 0) + m
+        asked[b] = asked.get(b, 0) + m
+    sessions = {s.id: s for s in space.folder.mission.partnering}
+    out = {}
+    for cid, wanted in asked.items():
+        company = space.folder.companies[cid]
+        per_session: dict[str, int] = {}
+        for slot, people in space.people.get(cid, {}).items():
+            sid = space.slots[slot].session
+            per_session[sid] = per_session.get(sid, 0) + (len(people) if company.parallel else 1)
+        free = sum(min(n, sessions[sid].max_meetings_per_company or n)
+                   for sid, n in per_session.items())
+        cap = company.max_meetings if company.max_meetings is not None else wanted
+        out[cid] = min(cap, free, wanted)
+    return out
+
+
+def space_pairs(space: Space) -> list[Pair]:
+    """The pairs of requests that have candidates, with their possible meetings."""
+    by_request = space.by_request()
+    out = []
+    for r, vars_ in sorted(by_request.items()):
+        q = space.requests[r]
+        slots = len({space.vars[v].slot for v in vars_})
+        out.append((q.companies[0], q.companies[1], min(q.meetings, slots)))
+    return out
 
 
 def trivial_bound(space: Space) -> int:

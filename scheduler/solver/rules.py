@@ -192,6 +192,13 @@ def add_requested_pair(space: Space) -> None:
 
 def meeting_var(space: Space, meeting: Meeting) -> Var | None:
     """The candidate a schedule's meeting corresponds to, if it is still possible."""
+    var = meeting_candidate(space, meeting)
+    return var if var in space.index else None
+
+
+def meeting_candidate(space: Space, meeting: Meeting) -> Var | None:
+    """The candidate of a schedule's meeting (request, slot, pool), possible or not;
+    None when its request or slot no longer exists."""
     if not space.lookup:
         space.lookup.update({("r", q.id): r for r, q in enumerate(space.requests)})
         space.lookup.update({("s", s.session, s.start): s.index for s in space.slots})
@@ -200,9 +207,9 @@ def meeting_var(space: Space, meeting: Meeting) -> Var | None:
     if request is None or slot is None:
         return None
     session = space.folder.session(meeting.session)
-    pool = VIDEO if session.virtual else (f"booth:{meeting.booth}" if meeting.booth else TABLES)
-    var = Var(request, slot, pool)
-    return var if var in space.index else None
+    return Var(request, slot,
+               VIDEO if session.virtual else (f"booth:{meeting.booth}" if meeting.booth
+                                              else TABLES))
 
 
 def add_locked(space: Space, locked: list[Meeting]) -> None:

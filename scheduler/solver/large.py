@@ -1,0 +1,469 @@
+"""Large missions: a schedule built on bitsets, without materialising candidates.
+
+From BIO-Europe's size up (hundreds of thousands of candidate meetings) one
+boolean per candidate is too much for CP-SAT, and even listing the candidates
+costs more than solving. Here each company's free slots are one integer used as a
+bitset, so "where are both free and is a table left" is a few ANDs. Steps:
+
+1. locked meetings, then previous meetings still possible in their slot
+   (re-planning keeps them in place), then first-fit in request order (must,
+   weight, file order): the earliest slot where both companies and a table have room;
+2. repair: for each request still short of meetings, in the same order, a slot where
+   both companies are free is cleared by moving what blocks it (the meeting one of
+   them already has there, or a meeting holding the last table) to another slot
+   where that meeting's own pair is free. Meetings move, never drop, so the placed
+   priority weight only grows: never below first-fit's;
+3. idle polish: a meeting moves to another slot of its request when that lowers the
+   idle slots of the company-days it touches.
+
+Every hard rule is a resource with a capacity, the same "at most cap" packing
+constraints the CP-SAT model has (scheduler.solver.rules): a meeting takes one unit
+of each of its resources, so the result satisfies every rule by construction (and
+the independent checker still checks it). Locked and kept meetings never move.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from scheduler.errors import InfeasibleError
+from scheduler.schedule import Meeting
+from scheduler.slots import time_groups
+from scheduler.solver.bound import flow_bound
+from scheduler.solver.greedy import request_order
+from scheduler.solver.rules import meeting_candidate, pools
+from scheduler.solver.space import TABLES, VIDEO, Space, Var, complete_space
+
+LARGE_CANDIDATES = 200_000  # from this many candidate meetings, the bitset construction
+
+Progress = Callable[[str], None]
+Key = tuple  # a resource: ("cs", company, slot), ("pool", slot, pool), ...
+UNLIMITED = 1 << 30
+POLISH_ROUNDS = 3
+
+
+def bits(mask: int) -> Iterator[int]:
+    """Indices of the set bits of mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def union(options: list[Option]) -> int:
+    """The slots of any of the options."""
+    mask = 0
+    for option in options:
+        mask |= option.mask
+    return mask
+
+
+def lowest(mask: int) -> int:
+    """Index of the lowest set bit of a non-zero mask."""
+    return (mask & -mask).bit_length() - 1
+
+
+@dataclass(frozen=True)
+class Option:
+    """Where a request may meet: a table pool of one session and the slots both are free."""
+
+    pool: str
+    session: str
+    mask: int
+
+
+class Board:
+    """Placed meetings and the room left in every resource, with bitset shortcuts."""
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        self.sessions = {s.id: s for s in space.folder.mission.partnering}
+        self.free = {c: sum(1 << s for s in people) for c, people in space.people.items()}
+        self.session_mask: dict[str, int] = defaultdict(int)
+        self.day_mask: dict[tuple, int] = defaultdict(int)
+        for slot in space.slots:
+            self.session_mask[slot.session] |= 1 << slot.index
+            self.day_mask[(slot.session, slot.day)] |= 1 << slot.index
+        self.groups = self._groups()
+        self.room: dict[Key, int] = {}
+        self.avail = dict(self.free)  # slots where the company itself has room
+        self.pool_mask: dict[str, int] = {}  # slots where a pool has room
+        self.used: dict[int, int] = defaultdict(int)  # request -> slots it already uses
+        self.placed: dict[int, Var] = {}  # meeting number -> candidate
+        self.of_request: dict[int, list[int]] = defaultdict(list)
+        self.at: dict[Key, set[int]] = defaultdict(set)  # ("cs"|"pool", ...) -> meetings
+        self.days: dict[tuple, int] = defaultdict(int)  # company-day -> used positions
+        self.counts: dict[tuple, Counter] = defaultdict(Counter)  # ... and meetings at each
+        self.frozen: set[int] = set()
+        self._next = 0
+
+    def _groups(self) -> dict[int, list[int]]:
+        """Slot -> indices of the time groups (overlapping slots of several sessions)."""
+        out: dict[int, list[int]] = defaultdict(list)
+        self.group_slots = [g for g in time_groups(self.space.slots) if len(g) > 1]
+        for gi, group in enumerate(self.group_slots):
+            for s in group:
+                out[s].append(gi)
+        return out
+
+    def options(self, r: int) -> list[Option]:
+        """The pools and slots where request r could meet, ignoring what is placed."""
+        a, b = self.space.requests[r].companies
+        if a == b or a not in self.free or b not in self.free:
+            return []
+        common = self.free[a] & self.free[b]
+        out = []
+        for sid, mask in self.session_mask.items():
+            if common & mask:
+                out += [Option(p, sid, common & mask)
+                        for p in pools(self.space, self.sessions[sid], (a, b))]
+        return out
+
+    def resources(self, r: int, s: int, pool: str) -> list[Key]:
+        """Every resource a meeting of request r at slot s in pool takes."""
+        session = self.space.slots[s].session
+        keys: list[Key] = [("req", r), ("req-slot", r, s), ("session", session)]
+        if pool != VIDEO:
+            keys.append(("pool", s, pool))
+        for c in self.space.requests[r].companies:
+            keys += [("cs", c, s), ("total", c), ("per-session", c, session)]
+            keys += [("group", c, gi) for gi in self.groups.get(s, ())]
+        return keys
+
+    def limit(self, key: Key) -> int:
+        """The capacity of a resource (its rule's cap)."""
+        kind, space = key[0], self.space
+        companies = space.folder.companies
+        if kind == "req":
+            return space.requests[key[1]].meetings
+        if kind == "req-slot":
+            return 1
+        if kind == "session":
+            cap = self.sessions[key[1]].max_meetings
+        elif kind == "pool":
+            cap = self._pool_tables(key[1], key[2])
+        elif kind == "cs":
+            here = space.people[key[1]].get(key[2], [])
+            cap = len(here) if companies[key[1]].parallel else min(1, len(here))
+        elif kind == "total":
+            cap = companies[key[1]].max_meetings
+        elif kind == "per-session":
+            cap = self.sessions[key[2]].max_meetings_per_company
+        else:  # group
+            people = space.people[key[1]]
+            who = {d for s in self.group_slots[key[2]] for d in people.get(s, [])}
+            cap = len(who) if companies[key[1]].parallel else min(1, len(who))
+        return UNLIMITED if cap is None else cap
+
+    def _pool_tables(self, s: int, pool: str) -> int:
+        """Tables of a pool in a slot's session."""
+        session = self.sessions[self.space.slots[s].session]
+        if pool == TABLES:
+            return len(session.tables or [])
+        return next(b.tables for b in session.booths if f"booth:{b.id}" == pool)
+
+    def left(self, key: Key) -> int:
+        """Room left in a resource."""
+        if key not in self.room:
+            self.room[key] = self.limit(key)
+        return self.room[key]
+
+    def fits(self, r: int, s: int, pool: str) -> bool:
+        """Whether a meeting of r at s in pool has room in every resource."""
+        return all(self.left(k) > 0 for k in self.resources(r, s, pool))
+
+    def open(self, r: int, session: str, moving_from: str | None = None) -> bool:
+        """Whether request r's slot-independent caps (request, companies, session) have
+        room; for a meeting moving from a session, the caps it already holds count."""
+        companies = self.space.requests[r].companies
+        if moving_from is None:
+            keys: list[Key] = [("req", r), *(("total", c) for c in companies)]
+        else:
+            keys = []
+        if session != moving_from:
+            keys += [("session", session), *(("per-session", c, session) for c in companies)]
+        return all(self.left(k) > 0 for k in keys)
+
+    def mask_of(self, r: int, option: Option) -> int:
+        """Slots of an option where both companies and the pool have room now."""
+        a, b = self.space.requests[r].companies
+        pool = self.pool_mask.get(option.pool, -1) if option.pool != VIDEO else -1
+        return option.mask & self.avail[a] & self.avail[b] & pool & ~self.used[r]
+
+    def take(self, var: Var) -> int:
+        """Place a meeting; return its number."""
+        n, self._next = self._next, self._next + 1
+        self.placed[n] = var
+        self.of_request[var.request].append(n)
+        self.used[var.request] |= 1 << var.slot
+        self._book(n, var, -1)
+        return n
+
+    def drop(self, n: int) -> Var:
+        """Remove a placed meeting; return its candidate."""
+        var = self.placed.pop(n)
+        self.of_request[var.request].remove(n)
+        self.used[var.request] &= ~(1 << var.slot)
+        self._book(n, var, +1)
+        return var
+
+    def _book(self, n: int, var: Var, step: int) -> None:
+        """Update room, bitsets and indexes for a meeting taken (-1) or freed (+1)."""
+        for key in self.resources(var.request, var.slot, var.pool):
+            self.room[key] = self.left(key) + step
+        slot = self.space.slots[var.slot]
+        if var.pool != VIDEO:
+            self._index(("pool", var.slot, var.pool), n, step)
+            self._refresh_pool(var.pool, var.slot)
+        for c in self.space.requests[var.request].companies:
+            self._index(("cs", c, var.slot), n, step)
+            day = (c, slot.session, slot.day)
+            self.counts[day][slot.position] -= step
+            if self.counts[day][slot.position]:
+                self.days[day] |= 1 << slot.position
+            else:
+                self.days[day] &= ~(1 << slot.position)
+            for s in [var.slot, *(t for gi in self.groups.get(var.slot, ())
+                                  for t in self.group_slots[gi])]:
+                self._refresh_company(c, s)
+
+    def _index(self, key: Key, n: int, step: int) -> None:
+        """Add (step -1) or remove (+1) a meeting from an index."""
+        if step < 0:
+            self.at[key].add(n)
+        else:
+            self.at[key].discard(n)
+
+    def _refresh_company(self, c: str, s: int) -> None:
+        """Recompute whether company c has room at slot s."""
+        if not (self.free[c] >> s) & 1:
+            return
+        ok = self.left(("cs", c, s)) > 0 and all(
+            self.left(("group", c, gi)) > 0 for gi in self.groups.get(s, ()))
+        self.avail[c] = self.avail[c] | (1 << s) if ok else self.avail[c] & ~(1 << s)
+
+    def _refresh_pool(self, pool: str, s: int) -> None:
+        """Recompute whether a pool has room at slot s."""
+        mask = self.pool_mask.get(pool, -1)
+        ok = self.left(("pool", s, pool)) > 0
+        self.pool_mask[pool] = mask | (1 << s) if ok else mask & ~(1 << s)
+
+
+def place_first_fit(board: Board, r: int, options: list[Option], avoid: int = 0,
+                    moving_from: str | None = None) -> Var | None:
+    """The earliest slot (not in `avoid`) where request r fits now, or None; a meeting
+    moving from a session already holds its request's and companies' caps."""
+    best: Var | None = None
+    for option in options:
+        mask = board.mask_of(r, option) & ~avoid
+        if mask and board.open(r, option.session, moving_from):
+            s = lowest(mask)
+            if best is None or s < best.slot:
+                best = Var(r, s, option.pool)
+    return best
+
+
+class Builder:
+    """Construction, repair and idle polish on one board (see the module docstring)."""
+
+    def __init__(self, space: Space) -> None:
+        self.board = Board(space)
+        self.space = space
+        self.opts = {r: self.board.options(r) for r in range(len(space.requests))}
+
+    def short(self, r: int) -> bool:
+        """Whether request r has fewer meetings than asked."""
+        return len(self.board.of_request[r]) < self.space.requests[r].meetings
+
+    def possible(self, var: Var) -> bool:
+        """Whether a candidate obeys every domain rule (both free, pool allowed)."""
+        return any(o.pool == var.pool and (o.mask >> var.slot) & 1
+                   for o in self.opts.get(var.request, ()))
+
+    def construct(self, fixed: list[Var], keep: list[Var]) -> list[Var]:
+        """Locked meetings, then kept ones, then first-fit in request order; return the
+        locked meetings that conflict with an earlier one (the caller reports them)."""
+        board, clashes = self.board, []
+        for var in fixed:
+            if not self.possible(var):
+                continue  # complete_space reports it as no longer possible
+            if not board.fits(var.request, var.slot, var.pool):
+                clashes.append(var)
+            board.frozen.add(board.take(var))
+        for var in keep:
+            if self.possible(var) and board.fits(var.request, var.slot, var.pool):
+                board.frozen.add(board.take(var))
+        for r in request_order(self.space):
+            while self.short(r):
+                var = place_first_fit(board, r, self.opts[r])
+                if var is None:
+                    break
+                board.take(var)
+        return clashes
+
+    def repair(self, rounds: int = 2) -> int:
+        """Place short requests by moving what blocks a slot; return meetings added."""
+        added = 0
+        for _ in range(rounds):
+            before = added
+            for r in request_order(self.space):
+                while self.short(r) and self._repair_one(r):
+                    added += 1
+            if added == before:
+                break
+        return added
+
+    def _repair_one(self, r: int) -> bool:
+        """Place one meeting of request r, moving blockers if that clears a slot."""
+        board = self.board
+        var = place_first_fit(board, r, self.opts[r])
+        if var is not None:
+            board.take(var)
+            return True
+        a, b = self.space.requests[r].companies
+        for option in self.opts[r]:
+            for s in bits(option.mask & ~board.used[r]):
+                if self._clear(r, s, option.pool, (a, b)) and board.fits(r, s, option.pool):
+                    board.take(Var(r, s, option.pool))
+                    return True
+        return False
+
+    def _clear(self, r: int, s: int, pool: str, pair: tuple[str, str]) -> bool:
+        """Try to free slot s for request r by moving one meeting per blocked resource."""
+        board = self.board
+        blocked: list[Key] = [("cs", c, s) for c in pair if board.left(("cs", c, s)) <= 0]
+        if pool != VIDEO and board.left(("pool", s, pool)) <= 0:
+            blocked.append(("pool", s, pool))
+        others = [k for k in board.resources(r, s, pool)
+                  if k[0] not in ("cs", "pool") and board.left(k) <= 0]
+        if others:
+            return False  # caps, groups: moving one meeting of the slot does not help
+        for key in blocked:
+            if board.left(key) > 0:
+                continue  # an earlier move freed it
+            if not any(self._relocate(n, 1 << s) for n in sorted(board.at[key])):
+                return False
+        return True
+
+    def _relocate(self, n: int, avoid: int) -> bool:
+        """Move meeting n to the earliest other slot where it fits (not in avoid)."""
+        board = self.board
+        if n in board.frozen:
+            return False
+        var = board.placed[n]
+        target = place_first_fit(board, var.request, self.opts[var.request],
+                                 avoid | (1 << var.slot), self.space.slots[var.slot].session)
+        if target is None:
+            return False
+        board.drop(n)
+        board.frozen.discard(n)
+        board.take(target)
+        return True
+
+    def polish(self, rounds: int = POLISH_ROUNDS) -> int:
+        """Move single meetings to other slots of their request while idle slots drop."""
+        moves = 0
+        for _ in range(rounds):
+            before = moves
+            for n in sorted(self.board.placed):
+                if n in self.board.placed and n not in self.board.frozen:
+                    moves += self._better_slot(n)
+            if moves == before:
+                break
+        return moves
+
+    def _better_slot(self, n: int) -> bool:
+        """Move meeting n to the slot (any day) where its companies' idle slots drop
+        most; False if no move lowers them."""
+        board, slots = self.board, self.space.slots
+        var = board.placed[n]
+        here = slots[var.slot]
+        keys = [(c, here.session, here.day) for c in self.space.requests[var.request].companies]
+        masks = [board.days[k] for k in keys]
+        before = sum(idle_of(m) for m in masks)
+        if not before:
+            return False
+        bit = 1 << here.position
+        left = [m & ~bit if board.counts[k][here.position] == 1 else m
+                for k, m in zip(keys, masks, strict=True)]
+        leaving = sum(idle_of(m) for m in left) - before
+        best, gain = var, 0
+        for option in self.opts[var.request]:
+            mask = board.mask_of(var.request, option)
+            if not mask or not board.open(var.request, option.session, here.session):
+                continue
+            for s in bits(mask):
+                there = slots[s]
+                enter = 1 << there.position
+                if (there.session, there.day) == (here.session, here.day):
+                    delta = sum(idle_of(m | enter) for m in left) - before
+                else:
+                    delta = leaving + sum(
+                        idle_of(m | enter) - idle_of(m)
+                        for m in (board.days[(k[0], there.session, there.day)] for k in keys))
+                if delta < gain:
+                    best, gain = Var(var.request, s, option.pool), delta
+        if best == var:
+            return False
+        board.drop(n)
+        board.take(best)
+        return True
+
+    def chosen(self) -> list[Var]:
+        """The placed candidates, in a stable order."""
+        return sorted(self.board.placed.values())
+
+
+def idle_of(mask: int) -> int:
+    """Idle slots of a company-day whose used positions are the bits of mask."""
+    if not mask:
+        return 0
+    return mask.bit_length() - lowest(mask) - mask.bit_count()
+
+
+def estimate(space: Space) -> int:
+    """Candidate meetings the full model would have (slots where both are free)."""
+    free = {c: sum(1 << s for s in people) for c, people in space.people.items()}
+    total = 0
+    for q in space.requests:
+        a, b = q.companies
+        if a != b and a in free and b in free:
+            total += (free[a] & free[b]).bit_count()
+    return total
+
+
+def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
+                progress: Progress | None = None) -> tuple[Space, set[int], int]:
+    """Schedule a large mission on bitsets (see the module docstring).
+
+    `space` has only its domain rules applied. Returns a space whose candidates are
+    the placed meetings and the previous meetings still possible (so seating,
+    re-planning and reasons work on it as on a full one), the placed candidates'
+    indices, and the max-flow bound.
+    """
+    say = progress or (lambda _m: None)
+    builder = Builder(space)
+    fixed = [v for v in (meeting_candidate(space, m) for m in locked) if v is not None]
+    keep = [v for v in (meeting_candidate(space, m) for m in previous if not m.locked)
+            if v is not None and builder.possible(v)]
+    if builder.construct(fixed, keep):
+        raise InfeasibleError("the locked meetings conflict with each other or with a rule; "
+                              "unlock some in schedule.json or run with --fresh")
+    pairs = [(*space.requests[r].companies,
+              min(space.requests[r].meetings, union(opts).bit_count()))
+             for r, opts in sorted(builder.opts.items()) if opts]
+    bound = flow_bound(space, pairs)
+    say(f"large mission: {len(builder.board.placed)} meetings placed first-fit "
+        f"(bound {bound}); repairing")
+    added = builder.repair()
+    moves = builder.polish()
+    say(f"repair placed {added} more ({len(builder.board.placed)} of bound {bound}); "
+        f"idle polish moved {moves} meetings")
+    reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
+                    people=space.people)
+    for var in builder.chosen() + sorted(keep):
+        reduced.add_var(var)
+    complete_space(reduced, locked)
+    return reduced, {reduced.index[v] for v in builder.chosen()}, bound
