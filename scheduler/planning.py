@@ -19,7 +19,7 @@ from scheduler.check import check_schedule
 from scheduler.errors import InfeasibleError, ScheduleError
 from scheduler.loader import load_mission
 from scheduler.model import MissionFolder
-from scheduler.reasons import explainer
+from scheduler.reasons import Explain, explainer
 from scheduler.replan import changes, still_possible
 from scheduler.requests import Request, build_requests, meeting_id
 from scheduler.schedule import (
@@ -90,12 +90,13 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
                               "unlock some in schedule.json or run with --fresh")
     meetings = build_meetings(space, outcome.chosen, keep, options.seed,
                               optimise=outcome.status != "interrupted")
-    missing_musts(folder, requests, meetings)
+    explain = explainer(folder, meetings, requests)
+    missing_musts(requests, meetings, explain)
     schedule = Schedule(
         mission=folder.mission.id, generated=generated_at(folder), meetings=meetings,
-        unplaced=unplaced(folder, requests, meetings),
+        unplaced=unplaced(requests, meetings, explain),
         quality=quality(space, meetings, bound, outcome),
-        changes=changes(folder, space, previous, meetings),
+        changes=changes(folder, space, previous, meetings, explain),
         solver={"seed": options.seed, "workers": options.workers,
                 "time_limit": options.time_limit})
     violations = check_schedule(folder, schedule, previous)
@@ -184,20 +185,19 @@ def placed_counts(meetings: list[Meeting]) -> dict[str, int]:
     return out
 
 
-def missing_musts(folder: MissionFolder, requests: list[Request], meetings: list[Meeting]
-                  ) -> None:
+def missing_musts(requests: list[Request], meetings: list[Meeting], explain: Explain) -> None:
     """Raise InfeasibleError naming every must-have request with no meeting."""
-    placed, explain = placed_counts(meetings), explainer(folder, meetings)
+    placed = placed_counts(meetings)
     lines = [f"must-have meeting {' and '.join(q.companies)} cannot be placed: {explain(q)}"
              for q in requests if q.must and not placed[q.id]]
     if lines:
         raise InfeasibleError("\n".join(lines))
 
 
-def unplaced(folder: MissionFolder, requests: list[Request], meetings: list[Meeting]
+def unplaced(requests: list[Request], meetings: list[Meeting], explain: Explain
              ) -> list[Unplaced]:
     """Requests with fewer meetings than asked, each with a reason."""
-    placed, explain = placed_counts(meetings), explainer(folder, meetings)
+    placed = placed_counts(meetings)
     return [Unplaced(request=q.id, companies=list(q.companies), priority=q.priority,
                      meetings=q.meetings - placed[q.id], reason=explain(q))
             for q in requests if placed[q.id] < q.meetings]

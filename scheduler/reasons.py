@@ -50,15 +50,17 @@ class Slot:
 class Placed:
     """The placed meetings, indexed for the questions reasons ask (built once per schedule)."""
 
-    def __init__(self, folder: MissionFolder, meetings: list[Meeting]) -> None:
+    def __init__(self, folder: MissionFolder, meetings: list[Meeting],
+                 requests: list[Request] | None = None) -> None:
         self.folder, self.meetings = folder, meetings
         self.by_company: dict[str, list[Meeting]] = defaultdict(list)
         self.per_pair: Counter[str] = Counter()
         self.per_session: Counter[str] = Counter()
         self.tables: dict[tuple[str, datetime], set[str]] = defaultdict(set)
-        self.weight = {r.id: r.weight for r in build_requests(folder)}
+        self.weight = {r.id: r.weight for r in requests or build_requests(folder)}
         self.grids = grids = {s.id: slot_starts(folder, s) for s in folder.mission.partnering}
         self.blockers: dict[tuple[str, str, datetime], str | None] = {}
+        self.busy: dict[tuple[str, str, datetime], bool] = {}
         for m in meetings:
             for c in dict.fromkeys(m.companies):
                 self.by_company[c].append(m)
@@ -90,9 +92,14 @@ class Placed:
         return sum(session is None or m.session == session for m in self.by_company[company])
 
 
-def explainer(folder: MissionFolder, meetings: list[Meeting]) -> Callable[[Request], str]:
-    """Explain any number of requests against one schedule, indexing its meetings once."""
-    index = Placed(folder, meetings)
+Explain = Callable[[Request], str]
+
+
+def explainer(folder: MissionFolder, meetings: list[Meeting],
+              requests: list[Request] | None = None) -> Explain:
+    """Explain any number of requests against one schedule, indexing its meetings once
+    (`requests`: the folder's, when the caller has them already)."""
+    index = Placed(folder, meetings, requests)
     return lambda request: _explain(folder, index, request)
 
 
@@ -246,12 +253,14 @@ def _slots(k: int) -> str:
 
 
 def _busy(folder: MissionFolder, placed: Placed, slot: Slot, company: Company) -> bool:
-    """Whether the company cannot take one more meeting during the slot."""
-    span = slot.span
-    during = sum(overlaps((m.start, m.end), span) for m in placed.by_company[company.id])
-    if company.parallel:
-        return during >= len(free_delegates(folder, company, slot.span))
-    return during > 0
+    """Whether the company cannot take one more meeting during the slot (memoised)."""
+    key = (company.id, slot.session.id, slot.start)
+    if key not in placed.busy:
+        span = slot.span
+        during = sum(overlaps((m.start, m.end), span) for m in placed.by_company[company.id])
+        placed.busy[key] = during >= len(free_delegates(folder, company, span)) \
+            if company.parallel else during > 0
+    return placed.busy[key]
 
 
 def _usable_tables(folder: MissionFolder, session: PartneringSession,
@@ -272,7 +281,7 @@ def _tables_full(folder: MissionFolder, placed: Placed, slot: Slot,
     if tables is None:
         return False
     taken = placed.tables.get((slot.session.id, slot.start), set())
-    return all(t in taken for t in tables)
+    return len(taken) >= len(tables) and taken.issuperset(tables)
 
 
 def _tables(folder: MissionFolder, free: list[Slot], companies: tuple[str, str]) -> str:

@@ -8,10 +8,8 @@ gone or elsewhere, and every new meeting, is recorded as a Change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from scheduler.model import MissionFolder
-from scheduler.reasons import explainer
+from scheduler.reasons import Explain, explainer
 from scheduler.requests import Request
 from scheduler.schedule import Change, Meeting, Schedule
 from scheduler.solver.rules import meeting_var
@@ -37,7 +35,7 @@ def where(meeting: Meeting) -> str:
 
 
 def _drop_reason(folder: MissionFolder, meeting: Meeting, requests: dict[str, Request],
-                 explain: Callable[[Request], str]) -> str:
+                 explain: Explain) -> str:
     """Why a previous meeting is gone."""
     gone = [c for c in meeting.companies if c not in folder.companies]
     if gone:
@@ -49,12 +47,12 @@ def _drop_reason(folder: MissionFolder, meeting: Meeting, requests: dict[str, Re
 
 
 def changes(folder: MissionFolder, space: Space, previous: Schedule | None,
-            meetings: list[Meeting]) -> list[Change]:
+            meetings: list[Meeting], explain: Explain | None = None) -> list[Change]:
     """Every move, drop and addition relative to the previous schedule."""
     if previous is None:
         return []
     requests = {q.id: q for q in space.requests}
-    explain = explainer(folder, meetings)
+    explain = explain or explainer(folder, meetings, space.requests)
     new = {m.id: m for m in meetings}
     old = {m.id: m for m in previous.meetings}
     out: list[Change] = []

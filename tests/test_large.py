@@ -1,0 +1,89 @@
+"""The bitset engine for large missions (scheduler.solver.large) and the max-flow bound.
+
+The engine runs by itself only from 200,000 candidate meetings; `large_from=0` makes
+these small missions take it, so what it does can be seen meeting by meeting.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from scheduler.baselines import first_fit
+from scheduler.errors import InfeasibleError
+from scheduler.requests import build_requests
+from scheduler.slots import build_slots
+from scheduler.solver.bound import capacity_bound, flow_bound, lp_bound, space_pairs
+from scheduler.solver.space import build_space
+from tests.test_solver_kit import company, folder, hhmm, mission, own_check, solve
+from tests.test_solver_properties import small_missions
+
+
+def hosts(*ids: str, **extra: object) -> list[dict]:
+    """Host companies with no wishes of their own."""
+    return [company(i, side="host", **extra) for i in ids]
+
+
+def two_slots(**session: object) -> dict:
+    """mission.yaml with one session of two 20-minute slots (09:00, 09:20)."""
+    m = mission()
+    m["partnering"][0].update({"windows": ["09:00-09:40"], **session})
+    return m
+
+
+def test_repair_moves_a_meeting_to_make_room_where_first_fit_gives_up():
+    # a-x (high) goes first to 09:00; y is free only at 09:00, so first-fit cannot place a-y
+    f = folder(two_slots(), [company("a", wants=[("x", "high"), ("y", "normal")]),
+                             *hosts("x"), company("y", side="host",
+                                                  unavailable=["2026-03-10 09:20-09:40"])])
+    assert len(first_fit(f).meetings) == 1
+    s = solve(f, large_from=0)
+    assert hhmm(s) == {"a--y": "09:00", "a--x": "09:20"}
+    assert own_check(f, s) == []
+
+
+def test_repair_moves_a_meeting_off_the_last_table():
+    # one table; b-x takes 09:00 first; a and y are free only at 09:00
+    f = folder(two_slots(tables=1), [
+        company("b", wants=[("x", "high")]),
+        company("a", wants=["y"], unavailable=["2026-03-10 09:20-09:40"]), *hosts("x", "y")])
+    assert len(first_fit(f).meetings) == 1
+    assert hhmm(solve(f, large_from=0)) == {"a--y": "09:00", "b--x": "09:20"}
+
+
+def test_large_engine_replans_without_moving_anything_and_keeps_locked_meetings():
+    f = folder(mission(), [company("a", wants=["x", "y"]), company("b", wants=["x"]),
+                           *hosts("x", "y")])
+    first = solve(f, large_from=0)
+    again = solve(f, first, large_from=0)
+    assert hhmm(again) == hhmm(first) and again.changes == []
+    meeting = next(m for m in first.meetings if m.request == "a--x")
+    late = meeting.model_copy(update={"locked": True, "start": meeting.start.replace(minute=40),
+                                      "end": meeting.end.replace(hour=10, minute=0)})
+    locked = solve(f, first.model_copy(update={"meetings": [late]}), large_from=0)
+    assert hhmm(locked)["a--x"] == "09:40"
+    assert own_check(f, locked) == []
+
+
+def test_flow_bound_sees_that_a_popular_company_cannot_meet_everyone():
+    # x has two slots and four suitors with one request each: counting places says 3
+    f = folder(two_slots(tables=4), [company(c, wants=["x"]) for c in "abcd"] + hosts("x"))
+    space = build_space(f, build_requests(f), build_slots(f.mission))
+    assert capacity_bound(space) == 3
+    assert flow_bound(space, space_pairs(space)) == 2
+    assert solve(f, large_from=0).quality.bound == 2
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_missions())
+def test_large_engine_is_valid_never_below_first_fit_and_under_its_bound(case):
+    m, people = case
+    f = folder(m, people)
+    space = build_space(f, build_requests(f), build_slots(f.mission))
+    assert flow_bound(space, space_pairs(space)) >= lp_bound(space)
+    try:
+        s = solve(f, large_from=0)  # make_schedule runs the independent checker
+    except InfeasibleError:
+        return  # a must-have the construction could not place (the checker would not pass)
+    assert own_check(f, s) == []
+    assert s.quality.weight_placed >= first_fit(f).quality.weight_placed
+    assert s.quality.placed <= s.quality.bound
