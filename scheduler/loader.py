@@ -122,7 +122,7 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[object, list
         return None, problems
 
 
-def read_source(path: Path, name: str) -> tuple[Source | None, list[Problem]]:
+def read_source(path: Path | str, name: str) -> tuple[Source | None, list[Problem]]:
     """Read one YAML file; unreadable files become a single located problem."""
     try:
         return Source(name, read_yaml(path)), []
@@ -132,15 +132,25 @@ def read_source(path: Path, name: str) -> tuple[Source | None, list[Problem]]:
         return None, [Problem(name, 0, 0, "error", f"cannot read: {exc.strerror}")]
 
 
-def company_files(folder: Path) -> list[Path]:
-    """Every company file of a mission folder, in a stable order; `_x.yaml` are templates."""
+def company_paths(folder: Path) -> list[tuple[str, str]]:
+    """(path, path relative to the folder) of every company file, in a stable order.
+
+    `_x.yaml` files are templates; hidden files and folders are skipped. Plain strings,
+    not Path objects: a BIO-International folder has tens of thousands of files.
+    """
     root = folder / COMPANIES_DIR
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-        found += [os.path.join(directory, n) for n in names
+        inside = str(Path(directory).relative_to(folder))
+        found += [(os.path.join(directory, n), f"{inside}/{n}") for n in names
                   if n.endswith((".yaml", ".yml")) and not n.startswith(("_", "."))]
-    return [Path(p) for p in sorted(found)]
+    return sorted(found)
+
+
+def company_files(folder: Path) -> list[Path]:
+    """Every company file of a mission folder, in a stable order; `_x.yaml` are templates."""
+    return [Path(path) for path, _ in company_paths(folder)]
 
 
 @contextmanager
@@ -200,8 +210,8 @@ def _load(folder: Path, base: Path) -> Loaded:
         problems += found
     companies: list[tuple[Company, Source]] = []
     sources = {"mission": source} if source else {}
-    for path in company_files(folder):
-        company_source, found = read_source(path, _join(shown, path.relative_to(folder)))
+    for path, inside in company_paths(folder):
+        company_source, found = read_source(path, _join(shown, inside))
         problems += found
         if company_source:
             company, found = validate_model(Company, company_source)

@@ -8,6 +8,7 @@ No tag ever builds an object: any tag outside the core schema is an error.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,22 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[mi
 
     def ascend_resolver(self) -> None:
         """No path resolvers: nothing to track while ascending."""
+
+
+class _FastLoader(_Loader):
+    """The same composer with C callables for its per-node hooks (no Python frame per node).
+
+    The composer calls resolve(kind, value, implicit) for every untagged node (and `!`),
+    descend_resolver(parent, index) and ascend_resolver() around every node. A builtin
+    stored on the class is not bound as a method, so `slice` takes any two or three
+    arguments and `tuple` none: untagged nodes get a `slice` as their tag (what _plain
+    treats as "no tag"), and the hooks do nothing, at C speed.
+    """
+
+    resolve = slice  # type: ignore[assignment]
+    descend_resolver = slice  # type: ignore[assignment]
+    ascend_resolver = tuple  # type: ignore[assignment]
+
 
 Path_ = tuple[str | int, ...]
 
@@ -126,10 +143,52 @@ def _scalar(node: yaml.ScalarNode) -> str | None:
 
 def _build(text: str, record: bool) -> tuple[object, dict, dict]:
     """Compose a document and convert it; positions only when `record`."""
+    if not record:
+        node = _compose(text, _FastLoader)
+        return (_plain(node) if node is not None else None), {}, {}
     node = _compose(text)
     builder = _Builder(record)
     data = builder.build(node, ()) if node is not None else None
     return data, builder.values, builder.keys
+
+
+_NULL_TAG = _CORE + "null"
+
+
+def _plain(root: yaml.Node) -> object:
+    """Convert a node tree from _FastLoader (untagged nodes carry a slice) to plain data.
+
+    The same result and the same problems as _Builder(record=False), in one tight pass.
+    """
+    count = 0
+
+    def convert(node: yaml.Node) -> object:
+        nonlocal count
+        count += 1
+        if count > MAX_NODES:
+            raise YamlProblem(f"more than {MAX_NODES} YAML nodes (aliases expanding?)", *_pos(node))
+        tag = node.tag
+        if tag.__class__ is not slice and tag not in _ALLOWED_TAGS:
+            raise YamlProblem(f"YAML tag '{tag}' is not allowed here", *_pos(node))
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            value = node.value
+            if value in _NULLS and (tag == _NULL_TAG or node.style in (None, "")):
+                return None
+            return value
+        if kind is yaml.SequenceNode:
+            return [convert(item) for item in node.value]
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise YamlProblem("a key must be a plain word", *_pos(key_node))
+            key = str(key_node.value)
+            if key in result:
+                raise YamlProblem(f"duplicate key '{key}'", *_pos(key_node))
+            result[key] = convert(value_node)
+        return result
+
+    return convert(root)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, int, int]:
@@ -144,10 +203,10 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, int, int]:
     return message, line, col
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str, loader: type = _Loader) -> yaml.Node | None:
     """The node tree of one YAML document, or a located YamlProblem."""
     try:
-        return yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(*_syntax_message(exc)) from None
     except yaml.YAMLError as exc:
@@ -162,12 +221,13 @@ def parse_text(text: str) -> Located:
     return Located(data, text)
 
 
-def read_yaml(path: Path) -> Located:
+def read_yaml(path: Path | str) -> Located:
     """Read a YAML file, refusing files that are too large, binary or not UTF-8."""
-    size = path.stat().st_size
+    size = os.stat(path).st_size
     if size > MAX_BYTES:
         raise YamlProblem(f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1000} kB")
-    raw = path.read_bytes()
+    with open(path, "rb") as stream:
+        raw = stream.read()
     if b"\0" in raw:
         raise YamlProblem("this is a binary file, not YAML text")
     try:
