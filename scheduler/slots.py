@@ -95,6 +95,37 @@ def to_utc(start: datetime, end: datetime, tz: ZoneInfo, end_tz: ZoneInfo | None
     return local(start, tz).astimezone(UTC), local(end, end_tz or tz).astimezone(UTC)
 
 
+Span = tuple[int, int]  # a UTC interval as whole microseconds since the epoch, half-open
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def micros(value: datetime) -> int:
+    """An aware datetime as whole microseconds since the epoch (exact, unlike timestamp())."""
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def span(interval: Interval) -> Span:
+    """A UTC interval as integers: comparing them is comparing the instants, only faster."""
+    return micros(interval[0]), micros(interval[1])
+
+
+def slot_spans(slots: list[Slot]) -> list[Span]:
+    """The span of every slot, by position in the list."""
+    return [span(s.utc) for s in slots]
+
+
+def overlapping(spans: list[Span], block: Span) -> set[int]:
+    """Positions of the spans that overlap a block (the test of `overlaps`)."""
+    a, b = block
+    return {i for i, (start, end) in enumerate(spans) if start < b and a < end}
+
+
+def blocked(spans: list[Span], blocks: Iterable[Interval]) -> set[int]:
+    """Positions of the spans that overlap any of the blocks (where `free` is False)."""
+    return set().union(*(overlapping(spans, span(b)) for b in blocks))
+
+
 def attends_item(company: Company, item: ProgrammeItem, mission: Mission) -> bool:
     """Whether a company attends a programme item (the `programme_conflict` rule)."""
     for who in item.attendees:

@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from scheduler.model import Company, PartneringSession
+from scheduler.model import Company, Mission, PartneringSession
 from scheduler.schedule import Meeting
 from scheduler.slots import (
+    Span,
+    attends_item,
+    blocked,
     delegate_blocks,
-    free,
-    programme_blocks,
+    item_interval,
+    overlapping,
+    slot_spans,
+    span,
     time_groups,
     unavailable_blocks,
 )
@@ -25,8 +30,9 @@ from scheduler.solver.tables import pool_tables
 
 def add_slot_grid(space: Space) -> None:
     """Meetings start on a slot of their session: candidates exist only on slots."""
+    every = {s.index for s in space.slots}
     for company in space.folder.companies:
-        space.allowed[company] = {s.index for s in space.slots}
+        space.allowed[company] = set(every)
 
 
 def add_meeting_shape(space: Space) -> None:
@@ -38,34 +44,64 @@ def add_meeting_shape(space: Space) -> None:
 
 def add_session_attendance(space: Space) -> None:
     """A company meets only in the sessions it attends."""
+    by_session: dict[str, set[int]] = defaultdict(set)
+    for i, slot in enumerate(space.slots):
+        by_session[slot.session].add(i)
+    usable: dict[tuple[str, ...], set[int]] = {}
     for cid, company in space.folder.companies.items():
-        attended = set(space.folder.attends(company))
-        space.allowed[cid] = {i for i in space.allowed[cid]
-                              if space.slots[i].session in attended}
+        attended = tuple(space.folder.attends(company))
+        if attended not in usable:
+            usable[attended] = set().union(*(by_session.get(s, ()) for s in set(attended)))
+        space.allowed[cid] = space.allowed[cid] & usable[attended]
 
 
 def add_programme_conflict(space: Space) -> None:
     """No meeting while a company attends a blocking programme item or travels."""
+    mission = space.folder.mission
+    spans = slot_spans(space.slots)
+    items = [(item, overlapping(spans, span(interval))) for item in mission.programme
+             if (interval := item_interval(item, mission))]
     for cid, company in space.folder.companies.items():
-        blocks = programme_blocks(company, space.folder.mission)
-        space.allowed[cid] = {i for i in space.allowed[cid] if free(space.slots[i].utc, blocks)}
+        busy = [hit for item, hit in items if attends_item(company, item, mission)]
+        space.allowed[cid] = space.allowed[cid].difference(*busy)
 
 
 def add_availability(space: Space) -> None:
     """No meeting in a company's unavailable periods; record which delegates are free."""
+    mission = space.folder.mission
+    spans = slot_spans(space.slots)
     for cid, company in space.folder.companies.items():
-        mission = space.folder.mission
-        blocks = unavailable_blocks(company, mission)
-        personal = delegate_blocks(company, mission)
-        people: dict[int, list[str]] = {}
-        for i in sorted(space.allowed[cid]):
-            span = space.slots[i].utc
-            if free(span, blocks):
-                here = [d for d, periods in personal.items() if free(span, periods)]
-                if here:
-                    people[i] = here
+        people = _free_people(company, mission, spans, sorted(space.allowed[cid]))
         space.people[cid] = people
         space.allowed[cid] = set(people)
+
+
+def _free_people(company: Company, mission: Mission, spans: list[Span], allowed: list[int]
+                 ) -> dict[int, list[str]]:
+    """Slot -> delegates free then, over the allowed slots (sorted) where anyone is.
+
+    Slots with the same delegates free share one list (read-only, like all of `people`):
+    a BIO-International mission has a million (company, slot) pairs.
+    """
+    personal = delegate_blocks(company, mission)
+    everyone = list(personal)
+    if not company.unavailable and not any(personal.values()):
+        return dict.fromkeys(allowed, everyone) if everyone else {}
+    away = blocked(spans, unavailable_blocks(company, mission))
+    busy = {d: blocked(spans, periods) for d, periods in personal.items()}
+    someone_busy = set().union(*busy.values())
+    people: dict[int, list[str]] = {}
+    lists: dict[tuple[str, ...], list[str]] = {tuple(everyone): everyone}
+    for i in allowed:
+        if i in away:
+            continue
+        if i not in someone_busy:
+            people[i] = everyone
+            continue
+        here = tuple(d for d, taken in busy.items() if i not in taken)
+        if here:
+            people[i] = lists[here] if here in lists else lists.setdefault(here, list(here))
+    return people
 
 
 def owners_of(booth_owners: list[str], company: Company) -> bool:
