@@ -65,6 +65,19 @@ def lowest(mask: int) -> int:
     return (mask & -mask).bit_length() - 1
 
 
+class Room(dict):
+    """Room left in each resource, filled from its limit on first use."""
+
+    def __init__(self, limit: Callable[[Key], int]) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, key: Key) -> int:
+        """The full capacity of a resource not used yet."""
+        self[key] = value = self.limit(key)
+        return value
+
+
 @dataclass(frozen=True)
 class Option:
     """Where a request may meet: a table pool of one session and the slots both are free."""
@@ -87,7 +100,11 @@ class Board:
             self.session_mask[slot.session] |= 1 << slot.index
             self.day_mask[(slot.session, slot.day)] |= 1 << slot.index
         self.groups = self._groups()
-        self.room: dict[Key, int] = {}
+        self.slot_session = [slot.session for slot in space.slots]
+        self.plain_pools = {sid: [VIDEO] if s.virtual else [TABLES]  # the same for every pair
+                            for sid, s in self.sessions.items() if s.virtual or s.tables}
+        self.pairs = [q.companies for q in space.requests]
+        self.room = Room(self.limit)
         self.avail = dict(self.free)  # slots where the company itself has room
         self.pool_mask: dict[str, int] = {}  # slots where a pool has room
         self.used: dict[int, int] = defaultdict(int)  # request -> slots it already uses
@@ -117,19 +134,23 @@ class Board:
         out = []
         for sid, mask in self.session_mask.items():
             if common & mask:
+                session = self.sessions[sid]
+                shared = self.plain_pools.get(sid) if not session.booths else None
                 out += [Option(p, sid, common & mask)
-                        for p in pools(self.space, self.sessions[sid], (a, b))]
+                        for p in shared or pools(self.space, session, (a, b))]
         return out
 
     def resources(self, r: int, s: int, pool: str) -> list[Key]:
         """Every resource a meeting of request r at slot s in pool takes."""
-        session = self.space.slots[s].session
-        keys: list[Key] = [("req", r), ("req-slot", r, s), ("session", session)]
+        session = self.slot_session[s]
+        a, b = self.pairs[r]
+        keys: list[Key] = [("req", r), ("req-slot", r, s), ("session", session),
+                           ("cs", a, s), ("total", a), ("per-session", a, session),
+                           ("cs", b, s), ("total", b), ("per-session", b, session)]
         if pool != VIDEO:
             keys.append(("pool", s, pool))
-        for c in self.space.requests[r].companies:
-            keys += [("cs", c, s), ("total", c), ("per-session", c, session)]
-            keys += [("group", c, gi) for gi in self.groups.get(s, ())]
+        for gi in self.groups.get(s, ()):
+            keys += [("group", a, gi), ("group", b, gi)]
         return keys
 
     def limit(self, key: Key) -> int:
@@ -164,15 +185,9 @@ class Board:
             return len(session.tables or [])
         return next(b.tables for b in session.booths if f"booth:{b.id}" == pool)
 
-    def left(self, key: Key) -> int:
-        """Room left in a resource."""
-        if key not in self.room:
-            self.room[key] = self.limit(key)
-        return self.room[key]
-
     def fits(self, r: int, s: int, pool: str) -> bool:
         """Whether a meeting of r at s in pool has room in every resource."""
-        return all(self.left(k) > 0 for k in self.resources(r, s, pool))
+        return all(self.room[k] > 0 for k in self.resources(r, s, pool))
 
     def open(self, r: int, session: str, moving_from: str | None = None) -> bool:
         """Whether request r's slot-independent caps (request, companies, session) have
@@ -184,7 +199,7 @@ class Board:
             keys = []
         if session != moving_from:
             keys += [("session", session), *(("per-session", c, session) for c in companies)]
-        return all(self.left(k) > 0 for k in keys)
+        return all(self.room[k] > 0 for k in keys)
 
     def mask_of(self, r: int, option: Option) -> int:
         """Slots of an option where both companies and the pool have room now."""
@@ -212,7 +227,7 @@ class Board:
     def _book(self, n: int, var: Var, step: int) -> None:
         """Update room, bitsets and indexes for a meeting taken (-1) or freed (+1)."""
         for key in self.resources(var.request, var.slot, var.pool):
-            self.room[key] = self.left(key) + step
+            self.room[key] = self.room[key] + step
         slot = self.space.slots[var.slot]
         if var.pool != VIDEO:
             self._index(("pool", var.slot, var.pool), n, step)
@@ -240,14 +255,14 @@ class Board:
         """Recompute whether company c has room at slot s."""
         if not (self.free[c] >> s) & 1:
             return
-        ok = self.left(("cs", c, s)) > 0 and all(
-            self.left(("group", c, gi)) > 0 for gi in self.groups.get(s, ()))
+        ok = self.room[("cs", c, s)] > 0 and all(
+            self.room[("group", c, gi)] > 0 for gi in self.groups.get(s, ()))
         self.avail[c] = self.avail[c] | (1 << s) if ok else self.avail[c] & ~(1 << s)
 
     def _refresh_pool(self, pool: str, s: int) -> None:
         """Recompute whether a pool has room at slot s."""
         mask = self.pool_mask.get(pool, -1)
-        ok = self.left(("pool", s, pool)) > 0
+        ok = self.room[("pool", s, pool)] > 0
         self.pool_mask[pool] = mask | (1 << s) if ok else mask & ~(1 << s)
 
 
@@ -324,24 +339,24 @@ class Builder:
             return True
         a, b = self.space.requests[r].companies
         for option in self.opts[r]:
+            if not board.open(r, option.session):
+                continue  # caps: moving a meeting out of one slot does not help
             for s in bits(option.mask & ~board.used[r]):
-                if self._clear(r, s, option.pool, (a, b)) and board.fits(r, s, option.pool):
+                if self._clear(s, option.pool, (a, b)) and board.fits(r, s, option.pool):
                     board.take(Var(r, s, option.pool))
                     return True
         return False
 
-    def _clear(self, r: int, s: int, pool: str, pair: tuple[str, str]) -> bool:
-        """Try to free slot s for request r by moving one meeting per blocked resource."""
+    def _clear(self, s: int, pool: str, pair: tuple[str, str]) -> bool:
+        """Try to free slot s for a pair by moving one meeting per blocked resource."""
         board = self.board
-        blocked: list[Key] = [("cs", c, s) for c in pair if board.left(("cs", c, s)) <= 0]
-        if pool != VIDEO and board.left(("pool", s, pool)) <= 0:
+        if any(board.room[("group", c, gi)] <= 0 for c in pair for gi in board.groups.get(s, ())):
+            return False  # a meeting in an overlapping slot: not worth a chain of moves
+        blocked: list[Key] = [("cs", c, s) for c in pair if board.room[("cs", c, s)] <= 0]
+        if pool != VIDEO and board.room[("pool", s, pool)] <= 0:
             blocked.append(("pool", s, pool))
-        others = [k for k in board.resources(r, s, pool)
-                  if k[0] not in ("cs", "pool") and board.left(k) <= 0]
-        if others:
-            return False  # caps, groups: moving one meeting of the slot does not help
         for key in blocked:
-            if board.left(key) > 0:
+            if board.room[key] > 0:
                 continue  # an earlier move freed it
             if not any(self._relocate(n, 1 << s) for n in sorted(board.at[key])):
                 return False

@@ -56,7 +56,8 @@ def assign_tables(space: Space, chosen: set[int], previous: dict[int, str],
         names, booth = pool_tables(space, session, pool)
         table_of = _assign_pool(space, vars_, names, previous, seed) if optimise \
             else _greedy(space, vars_, names, previous)
-        seats.update({v: Seat(names[k], booth) for v, k in table_of.items()})
+        seat = {k: Seat(names[k], booth) for k in set(table_of.values())}
+        seats.update({v: seat[k] for v, k in table_of.items()})
     return seats
 
 
@@ -65,21 +66,26 @@ def _greedy(space: Space, vars_: list[int], names: list[str], previous: dict[int
     """Slot by slot: old table, then a company's last table, then the first free one."""
     last: dict[str, int] = {}
     out: dict[int, int] = {}
+    position = {name: k for k, name in enumerate(names)}
     by_slot: dict[int, list[int]] = defaultdict(list)
     for v in vars_:
         by_slot[space.vars[v].slot].append(v)
     for slot in sorted(by_slot):
         taken: set[int] = set()
-        here = sorted(by_slot[slot], key=lambda v: (previous.get(v) not in names, v))
+        lowest = 0  # no table below this one is free (tables only fill up within a slot)
+        here = sorted(by_slot[slot], key=lambda v: (previous.get(v) not in position, v))
         for v in here:
-            wishes = [names.index(previous[v])] if previous.get(v) in names else []
+            wishes = [position[previous[v]]] if previous.get(v) in position else []
             wishes += [last[c] for c in space.companies(space.vars[v]) if c in last]
-            free = [k for k in wishes if k not in taken] or \
-                [k for k in range(len(names)) if k not in taken]
-            out[v] = free[0]
-            taken.add(free[0])
+            pick = next((k for k in wishes if k not in taken), None)
+            if pick is None:
+                while lowest in taken:
+                    lowest += 1
+                pick = lowest
+            out[v] = pick
+            taken.add(pick)
             for c in space.companies(space.vars[v]):
-                last[c] = free[0]
+                last[c] = pick
     return out
 
 
