@@ -41,6 +41,7 @@ from scheduler.solver.space import Space, build_domain, complete_space
 from scheduler.solver.tables import Seat, assign_delegates, assign_tables
 
 Progress = Callable[[str], None]
+MAX_UNPLACED_SHOWN = 40  # unplaced requests listed in the terminal summary; all are in the file
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,12 @@ def summary_lines(schedule: Schedule) -> list[str]:
         lines.append(f"{change.change}: {change.meeting} ({span}): {change.reason}")
     if schedule.unplaced:
         lines.append(f"{len(schedule.unplaced)} request(s) not (fully) placed:")
-    for item in schedule.unplaced:
+    rank = {"must": 0, "high": 1, "normal": 2, "low": 3}
+    shown = sorted(schedule.unplaced, key=lambda u: rank.get(u.priority, 4))
+    for item in shown[:MAX_UNPLACED_SHOWN]:
         lines.append(f"  {' and '.join(item.companies)} [{item.priority}]: {item.reason}")
+    more = len(schedule.unplaced) - MAX_UNPLACED_SHOWN
+    if more > 0:
+        lines.append(f"  ... and {more} more, each with its reason: see \"unplaced\" in "
+                     "schedule.json, or the organiser report (mission export --format html)")
     return lines

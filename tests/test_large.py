@@ -6,16 +6,19 @@ these small missions take it, so what it does can be seen meeting by meeting.
 
 from __future__ import annotations
 
+from check_kit import schedule
 from hypothesis import HealthCheck, given, settings
+from test_solver_kit import company, folder, hhmm, mission, own_check, solve
+from test_solver_properties import small_missions
 
 from scheduler.baselines import first_fit
 from scheduler.errors import InfeasibleError
+from scheduler.planning import summary_lines
 from scheduler.requests import build_requests
+from scheduler.schedule import Unplaced
 from scheduler.slots import build_slots
 from scheduler.solver.bound import capacity_bound, flow_bound, lp_bound, space_pairs
 from scheduler.solver.space import build_space
-from tests.test_solver_kit import company, folder, hhmm, mission, own_check, solve
-from tests.test_solver_properties import small_missions
 
 
 def hosts(*ids: str, **extra: object) -> list[dict]:
@@ -87,3 +90,13 @@ def test_large_engine_is_valid_never_below_first_fit_and_under_its_bound(case):
     assert own_check(f, s) == []
     assert s.quality.weight_placed >= first_fit(f).quality.weight_placed
     assert s.quality.placed <= s.quality.bound
+
+
+def test_summary_lists_the_first_unplaced_by_priority_and_says_where_the_rest_are():
+    unplaced = [Unplaced(request=f"a--x{i}", companies=["a", f"x{i}"], meetings=1,
+                         priority="low" if i else "high", reason="x is full")
+                for i in range(45)]
+    lines = summary_lines(schedule().model_copy(update={"unplaced": unplaced}))
+    listed = [line for line in lines if line.startswith("  a and")]
+    assert len(listed) == 40 and listed[0].startswith("  a and x0 [high]")
+    assert lines[-1].startswith("  ... and 5 more") and "schedule.json" in lines[-1]

@@ -472,8 +472,9 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
               min(space.requests[r].meetings, union(opts).bit_count()))
              for r, opts in sorted(builder.opts.items()) if opts]
     bound = flow_bound(space, pairs)
-    say(f"large mission: {len(builder.board.placed)} meetings placed first-fit "
-        f"(bound {bound}); repairing")
+    kept = len(builder.board.frozen)
+    say(f"large mission: {kept} meetings locked or kept from the previous schedule, "
+        f"{len(builder.board.placed) - kept} placed first-fit (bound {bound}); repairing")
     added = builder.repair()
     moves = builder.polish()
     say(f"repair placed {added} more ({len(builder.board.placed)} of bound {bound}); "
