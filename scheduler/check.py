@@ -60,9 +60,9 @@ def _sessions(folder: MissionFolder) -> dict[str, PartneringSession]:
 
 def _known(folder: MissionFolder, schedule: Schedule) -> list[Meeting]:
     """Meetings whose session and two companies exist (the others are meeting_shape's)."""
-    sessions = _sessions(folder)
-    return [m for m in schedule.meetings if m.session in sessions and _aware(m)
-            and all(c in folder.companies for c in m.companies)]
+    sessions, companies = _sessions(folder), folder.companies
+    return [m for m in schedule.meetings if m.session in sessions
+            and m.companies[0] in companies and m.companies[-1] in companies and _aware(m)]
 
 
 def _aware(meeting: Meeting) -> bool:
