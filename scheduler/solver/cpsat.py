@@ -15,12 +15,17 @@ away an earlier one:
       (see Lexicographic.priority), so its first solution is already a full schedule,
   3.  fairness: the smallest placed/requested share over delegation companies,
       scaled to an integer in 0..FAIR_SCALE,
-  4.  idle slots between a company's first and last meeting of a session day: one
-      integer per company-day with idle >= (r - q + 1) - meetings in [q, r] for every
-      pair of used positions q < r (exact at the first and last). The level first
-      re-solves one session day at a time with the other days fixed (large
-      neighbourhoods, fast and good), then the whole model with what is left of the
-      budget; zero idle slots on every day ends the level as proven optimal.
+  4.  idle slots between a company's first and last meeting of a session day: per
+      company-day, one boolean per window [first, last] of usable positions (exactly
+      one, or none on a day without meetings; both ends used, every meeting inside)
+      and one gap boolean per position = covered and unused. The level first solves
+      tight neighbourhoods of one day (its meetings kept, only their slots move, no
+      idle slot for one-delegate companies, then at most one): small models that
+      CP-SAT solves fast and that hold most good schedules; then re-solves one day at
+      a time with the other days fixed, then the whole model with what is left of
+      the budget; zero idle slots on every day ends the level as proven optimal.
+      Above WHOLE_MAX_VARS the idle level is the local search of
+      scheduler.solver.polish only (CP-SAT found nothing there in its budget).
   5.  table stability is solved after the slots (scheduler.solver.tables): tables of
       one pool are interchangeable, so it is optimal given the slots.
 
@@ -47,6 +52,7 @@ from scheduler.solver.space import Space
 FAIR_SCALE = 1000
 MIN_LEVEL_SECONDS = 0.5
 WHOLE_MAX_VARS = 20_000  # up to this, the priority level is solved on the whole model
+LARGE_FAIRNESS_SECONDS = 3.0  # the fairness level's budget above WHOLE_MAX_VARS
 CP_MAX_VARS = 300_000  # candidates above which only the greedy construction runs
 DT_PER_SECOND = 0.3  # deterministic time units per second of --time-limit (measured, 1 core)
 Progress = Callable[[str], None]
@@ -104,6 +110,8 @@ class Lexicographic:
         self.fair: tuple | None = None
         self.aux_here: list[tuple] = []
         self.idle_by_day: dict[tuple, list[cp_model.IntVar]] = defaultdict(list)
+        self.gaps_of: list[tuple] = []
+        self.tight_by_day: dict[tuple, list[tuple]] = defaultdict(list)
 
     def priority(self, keep: set[int]) -> cp_model.LinearExprT:
         """Levels 1, 1b and 2 as one objective with proven separation:
@@ -185,13 +193,16 @@ class Lexicographic:
             parallel = self.space.folder.companies[key[0]].parallel
             terms = self._idle_pairs(busy[key], parallel)
             self.idle_by_day[key[1:]] += terms
+            if terms:
+                self.tight_by_day[key[1:]].append(self.gaps_of[-1])
             idle += terms
         return sum(idle) if idle else None
 
     def _idle_pairs(self, busy: dict[int, list[int]], parallel: bool
                     ) -> list[cp_model.IntVar]:
-        """Idle slots of one company-day as one integer: for every pair of used positions
-        q < r, idle >= (r - q + 1) - meetings in [q, r] (exact at q = first, r = last)."""
+        """Idle slots of one company-day as gap booleans: exactly one window [w, e]
+        between two usable positions (or none), every used position inside it, both
+        ends used; a gap is a position of the window without a meeting."""
         first, last = min(busy), max(busy)
         if last - first < 2:
             return []
@@ -205,15 +216,25 @@ class Lexicographic:
                 b[p] = here
             else:
                 b[p] = sum(x[v] for v in vars_)
-        idle = m.new_int_var(0, last - first - 1, "")
         positions = sorted(b)
-        for i, q in enumerate(positions):
-            for r in positions[i + 1:]:
-                if r - q >= 2:
-                    inside = sum(b[t] for t in positions if q <= t <= r)
-                    m.add(idle >= (r - q + 1) * (b[q] + b[r] - 1) - inside)
-        self.aux_pairs.append((idle, busy))
-        return [idle]
+        wins = [(w, e, m.new_bool_var("")) for i, w in enumerate(positions)
+                for e in positions[i:]]
+        none = m.new_bool_var("")
+        m.add_exactly_one([none] + [y for _, _, y in wins])
+        cover = {p: [y for w, e, y in wins if w <= p <= e] for p in range(first, last + 1)}
+        for p in positions:
+            m.add(b[p] <= sum(cover[p]))
+        for w, e, y in wins:
+            m.add(b[w] >= 1).only_enforce_if(y)
+            m.add(b[e] >= 1).only_enforce_if(y)
+        gaps = []
+        for p in range(first + 1, last):
+            g = m.new_bool_var("")
+            m.add(g == sum(cover[p]) - b.get(p, 0))
+            gaps.append((p, g))
+        self.aux_pairs.append((busy, wins, none, gaps))
+        self.gaps_of.append((parallel, [g for _, g in gaps], busy, wins))
+        return [g for _, g in gaps]
 
     def levels(self, keep: set[int]) -> list[tuple[str, Callable[[], object], bool]]:
         """(name, objective builder, maximise?) in lexicographic order."""
@@ -238,11 +259,18 @@ class Lexicographic:
                     outcome.levels[name], solved = value, True
                     self.model.add(expr >= value)
                     continue
+            if name == "fairness" and len(self.x) > WHOLE_MAX_VARS:
+                budget = min(budget, LARGE_FAIRNESS_SECONDS)  # rarely pays on large models
             if name == "priority" and len(keys) > 1 and len(self.x) > WHOLE_MAX_VARS:
                 before = self.spent
                 solution, _ = self._improve_by_day(
                     solution, budget * 0.5, name, lambda _key, e=expr: e, True, keys)
                 budget = max(0.05, budget - (self.spent - before))
+            if name == "idle" and len(self.x) > WHOLE_MAX_VARS:
+                # CP-SAT's idle search on large models found nothing in its budget
+                # (brokerage preset): local search alone (final polish below)
+                outcome.status, outcome.gap = "feasible", 1.0
+                break
             if name == "idle" and len(keys) > 1:
                 keys = [k for k in keys if self.idle_by_day.get(k)]
                 solution, proven = self._improve_by_day(
@@ -288,6 +316,10 @@ class Lexicographic:
         """
         proven: dict[tuple, int] = {}
         stop = self.spent + budget
+        if name == "idle":
+            proven = {k: 0 for k in keys if self.day_idle(k, solution) == 0}
+            solution = self._tighten(solution, [k for k in keys if k not in proven],
+                                     self.spent + budget * 0.6, proven)
         for _round in range(3):
             left = [k for k in keys if k not in proven]
             for n, key in enumerate(left):
@@ -295,9 +327,10 @@ class Lexicographic:
                     return solution, proven
                 share = (stop - self.spent) / (len(left) - n) / (4 if _round == 0 else 1)
                 status, value, found = self._solve_day(
-                    name, key, objective(key), maximise, solution, share,
-                    core=_round == 0 and name == "idle")
-                if found is not None:
+                    name, key, objective(key), maximise, solution, share)
+                worse = name == "idle" and found is not None and \
+                    self.day_idle(key, found) > self.day_idle(key, solution)
+                if found is not None and not worse:
                     solution = found
                 if status == cp_model.OPTIMAL:
                     proven[key] = value
@@ -306,16 +339,71 @@ class Lexicographic:
         return solution, proven
 
     def _solve_day(self, name: str, key: tuple, expr: object, maximise: bool,
-                   solution: set[int], budget: float, core: bool = False
-                   ) -> tuple[int, int, set[int] | None]:
-        """Optimise one session day with every other candidate fixed (by assumptions)."""
+                   solution: set[int], budget: float) -> tuple[int, int, set[int] | None]:
+        """Optimise one session day with every other candidate fixed."""
         outside = [i for i, var in enumerate(self.space.vars)
                    if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
                    != key]
         fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
         status, value, _, found = self._solve_level(
-            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed, core)
+            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed)
         return status, value, found
+
+    def _tighten(self, solution: set[int], keys: list[tuple], stop: float,
+                 proven: dict[tuple, int]) -> set[int]:
+        """Tight neighbourhoods first (see _tight_day): no slack for one-delegate
+        companies, then one slot of slack, each day's share taken from what is left."""
+        for slack in (0, 1):
+            for n, key in enumerate(keys):
+                if self.interrupted or self.spent >= stop or key in proven:
+                    continue
+                share = (stop - self.spent) / (len(keys) - n) / (2 - slack)
+                found = self._tight_day(key, solution, share, slack)
+                if found is not None and self.day_idle(key, found) < self.day_idle(key, solution):
+                    solution = found
+                if self.day_idle(key, solution) == 0:
+                    proven[key] = 0
+        return solution
+
+    def _tight_day(self, key: tuple, solution: set[int], budget: float, slack: int = 0
+                   ) -> set[int] | None:
+        """Idle slots of one day with its meetings kept (only their slots move) and no
+        idle slot for any company with one delegate: small, so often solved at once."""
+        in_day = [i for i, var in enumerate(self.space.vars)
+                  if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
+                  == key]
+        by_request: dict[int, list[int]] = defaultdict(list)
+        for i in in_day:
+            by_request[self.space.vars[i].request].append(i)
+        day = set(in_day)
+        fixed = [self.x[i] if i in solution else ~self.x[i]
+                 for i in range(len(self.x)) if i not in day]
+
+        def restrict(model: cp_model.CpModel) -> None:
+            for vars_ in by_request.values():
+                model.add(sum(self.x[v] for v in vars_) == sum(v in solution for v in vars_))
+            for parallel, gaps, busy, wins in self.tight_by_day[key]:
+                if not parallel:
+                    model.add(sum(gaps) <= slack)
+                    k = sum(v in solution for vars_ in busy.values() for v in vars_)
+                    for w, e, y in wins:
+                        if not k <= e - w + 1 <= k + slack:
+                            model.add(y == 0)
+            if slack:
+                model.add(sum(self.idle_by_day[key]) < self.day_idle(key, solution))
+
+        status, _, _, found = self._solve_level(
+            f"idle {key[0]} {key[1]} (tight)", sum(self.idle_by_day[key]), False, solution,
+            budget, fixed, restrict=restrict)
+        return found
+
+    def day_idle(self, key: tuple, chosen: set[int]) -> int:
+        """Idle slots of one session day in a set of candidates."""
+        total = 0
+        for _parallel, _gaps, busy, _wins in self.tight_by_day[key]:
+            used = [p for p, vars_ in busy.items() if any(v in chosen for v in vars_)]
+            total += max(used) - min(used) + 1 - len(used) if used else 0
+        return total
 
     def day_keys(self) -> list[tuple]:
         """(session, day) of every slot that has a candidate."""
@@ -323,32 +411,31 @@ class Lexicographic:
                        for v in self.space.vars})
 
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
-                     budget: float, assume: list | None = None, core: bool = False
+                     budget: float, assume: list | None = None,
+                     restrict: Callable[[cp_model.CpModel], None] | None = None
                      ) -> tuple[int, int, float, set[int] | None]:
         """One level: status, value, relative gap and the solution (None if none)."""
         model = self.model
-        model.clear_assumptions()
-        if assume:
-            model.add_assumptions(assume)
         model.clear_hints()
         for i, xi in enumerate(self.x):
             model.add_hint(xi, i in hint)
         self._hint_idle(hint)
         (model.maximize if maximise else model.minimize)(expr)
+        if assume:  # a copy with the rest fixed: presolve removes what is fixed
+            model = model.clone()
+            model.add_bool_and(assume)
+            if restrict:
+                restrict(model)
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_deterministic_time = budget * DT_PER_SECOND
         p.max_time_in_seconds = 10 * budget + 60  # a safety net only, never meant to bind
         p.random_seed = self.settings.seed
-        # core-based search proves small days fast; the default search finds better
-        # schedules on hard ones, so neighbourhood rounds alternate between the two
-        p.optimize_with_core = core or (name == "idle" and not assume)
         p.num_workers = max(1, self.settings.workers)
         p.interleave_search = self.settings.workers > 1
         p.catch_sigint_signal = False
         watch = _Watch()
-        status = self._run(solver, watch, name)
-        model.clear_assumptions()
+        status = self._run(solver, watch, name, model)
         self.spent += solver.deterministic_time / DT_PER_SECOND
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, 0, 1.0, None
@@ -373,18 +460,24 @@ class Lexicographic:
             z, shares = self.fair
             self.model.add_hint(z, min(FAIR_SCALE * sum(v in hint for v in vars_) // n
                                        for n, vars_ in shares))
-        for idle, busy in self.aux_pairs:
-            used = sorted(p for p, vars_ in busy.items() if any(v in hint for v in vars_))
-            self.model.add_hint(idle, used[-1] - used[0] + 1 - len(used) if used else 0)
+        for busy, wins, none, gaps in self.aux_pairs:
+            used = {p for p, vars_ in busy.items() if any(v in hint for v in vars_)}
+            lo, hi = (min(used), max(used)) if used else (None, None)
+            self.model.add_hint(none, not used)
+            for w, e, y in wins:
+                self.model.add_hint(y, (w, e) == (lo, hi))
+            for p, g in gaps:
+                self.model.add_hint(g, bool(used) and lo < p < hi and p not in used)
 
-    def _run(self, solver: cp_model.CpSolver, watch: _Watch, name: str) -> int:
+    def _run(self, solver: cp_model.CpSolver, watch: _Watch, name: str,
+             model: cp_model.CpModel) -> int:
         """Solve in a thread; report progress; Ctrl-C stops the search, keeping the best."""
         result: list[int] = []
         done = threading.Event()
 
         def work() -> None:
             try:
-                result.append(solver.solve(self.model, watch))
+                result.append(solver.solve(model, watch))
             finally:
                 done.set()
 

@@ -1,4 +1,5 @@
-"""Idle-slot polish: move single meetings to another candidate of the same request.
+"""Idle-slot polish: move single meetings to another candidate of the same request,
+and swap the slots of two meetings of one company on one day.
 
 A move keeps every earlier level: the request, hence its weight, and both companies'
 meeting counts (fairness) stay the same; every packing constraint keeps room, so the
@@ -23,62 +24,105 @@ def idle_of(positions: Counter) -> int:
     return max(used) - min(used) + 1 - len(used) if used else 0
 
 
-def polish(space: Space, chosen: set[int], frozen: set[int], rounds: int = 4) -> set[int]:
-    """Hill-climb on idle slots by moving one meeting at a time (see the module doc)."""
-    chosen = set(chosen)
-    member = constraints_of(space)
-    room = [p.cap for p in space.constraints]
-    for v in chosen:
-        for c in member[v]:
-            room[c] -= 1
-    used: dict[Key, Counter] = defaultdict(Counter)
+class _State:
+    """The chosen candidates, the room left in every packing constraint, and the
+    positions each company-day uses."""
 
-    def keys(v: int) -> list[tuple[Key, int]]:
-        slot = space.slots[space.vars[v].slot]
+    def __init__(self, space: Space, chosen: set[int]) -> None:
+        self.space, self.chosen = space, set(chosen)
+        self.member = constraints_of(space)
+        self.room = [p.cap for p in space.constraints]
+        self.used: dict[Key, Counter] = defaultdict(Counter)
+        self.meetings: dict[Key, set[int]] = defaultdict(set)
+        for v in sorted(self.chosen):
+            self._apply((), (v,))
+
+    def keys(self, v: int) -> list[tuple[Key, int]]:
+        """(company-day, position) of a candidate, for both its companies."""
+        slot = self.space.slots[self.space.vars[v].slot]
         return [((c, slot.session, slot.day), slot.position)
-                for c in space.companies(space.vars[v])]
+                for c in self.space.companies(self.space.vars[v])]
 
-    for v in chosen:
-        for key, p in keys(v):
-            used[key][p] += 1
+    def fits(self, out: tuple[int, ...], into: tuple[int, ...]) -> bool:
+        """Whether removing `out` and adding `into` keeps every packing constraint."""
+        need: Counter = Counter(c for w in into for c in self.member[w])
+        need.subtract(c for v in out for c in self.member[v])
+        return all(self.room[c] >= n for c, n in need.items() if n > 0)
+
+    def delta(self, out: tuple[int, ...], into: tuple[int, ...]) -> int:
+        """Change of idle slots on the company-days touched by the move."""
+        touched = {k for v in out + into for k, _ in self.keys(v)}
+        trial = {k: Counter(self.used[k]) for k in touched}
+        for v in out:
+            for k, p in self.keys(v):
+                trial[k][p] -= 1
+        for w in into:
+            for k, p in self.keys(w):
+                trial[k][p] += 1
+        return sum(idle_of(trial[k]) - idle_of(self.used[k]) for k in touched)
+
+    def _apply(self, out: tuple[int, ...], into: tuple[int, ...]) -> None:
+        """Make the move."""
+        for v, sign in [(v, 1) for v in out] + [(w, -1) for w in into]:
+            for c in self.member[v]:
+                self.room[c] += sign
+            for k, p in self.keys(v):
+                self.used[k][p] -= sign
+                (self.meetings[k].discard if sign > 0 else self.meetings[k].add)(v)
+        self.chosen.difference_update(out)
+        self.chosen.update(into)
+
+
+def polish(space: Space, chosen: set[int], frozen: set[int], rounds: int = 4) -> set[int]:
+    """Hill-climb on idle slots by moves and swaps (see the module doc)."""
+    state = _State(space, chosen)
     by_request = space.by_request()
-
-    def delta(v: int, w: int) -> int:
-        touched = {k for k, _ in keys(v) + keys(w)}
-        before = sum(idle_of(used[k]) for k in touched)
-        trial = {k: Counter(used[k]) for k in touched}
-        for k, p in keys(v):
-            trial[k][p] -= 1
-        for k, p in keys(w):
-            trial[k][p] += 1
-        return sum(idle_of(trial[k]) for k in touched) - before
-
+    at: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for w, var in enumerate(space.vars):
+        at[(var.request, var.slot)].append(w)
     for _ in range(rounds):
         moved = False
-        for v in sorted(chosen):
-            if v in frozen or v not in chosen:
+        for v in sorted(state.chosen):
+            if v in frozen or v not in state.chosen:
                 continue
-            own = set(member[v])
-            best, gain = None, 0
-            for w in by_request[space.vars[v].request]:
-                if w in chosen or any(room[c] <= 0 for c in member[w] if c not in own):
-                    continue
-                d = delta(v, w)
-                if d < gain:
-                    best, gain = w, d
-            if best is None:
-                continue
-            for c in member[v]:
-                room[c] += 1
-            for c in member[best]:
-                room[c] -= 1
-            for k, p in keys(v):
-                used[k][p] -= 1
-            for k, p in keys(best):
-                used[k][p] += 1
-            chosen.discard(v)
-            chosen.add(best)
-            moved = True
+            moved |= _move(state, v, by_request[space.vars[v].request])
+            if v in state.chosen:
+                moved |= _swap(state, v, frozen, at)
         if not moved:
             break
-    return chosen
+    return state.chosen
+
+
+def _move(state: _State, v: int, others: list[int]) -> bool:
+    """Move meeting v to the candidate of its request that lowers idle slots most."""
+    best, gain = None, 0
+    for w in others:
+        if w in state.chosen or not state.fits((v,), (w,)):
+            continue
+        d = state.delta((v,), (w,))
+        if d < gain:
+            best, gain = w, d
+    if best is None:
+        return False
+    state._apply((v,), (best,))
+    return True
+
+
+def _swap(state: _State, v: int, frozen: set[int],
+          at: dict[tuple[int, int], list[int]]) -> bool:
+    """Swap the slots of v and another meeting of one of its companies on its day,
+    when that lowers idle slots (the first improving swap is taken)."""
+    space = state.space
+    var = space.vars[v]
+    partners = sorted({u for k, _ in state.keys(v) for u in state.meetings[k]
+                       if u not in frozen and space.vars[u].slot != var.slot})
+    for u in partners:
+        other = space.vars[u]
+        for w in at.get((var.request, other.slot), ()):
+            for z in at.get((other.request, var.slot), ()):
+                if {w, z} & state.chosen:
+                    continue
+                if state.fits((v, u), (w, z)) and state.delta((v, u), (w, z)) < 0:
+                    state._apply((v, u), (w, z))
+                    return True
+    return False
