@@ -169,8 +169,12 @@ def check_matches(mission: Mission, src: Source, out: Findings, ids: set[str]) -
 
 
 def check_company(company: Company, src: Source, mission: Mission | None,
-                  by_id: dict[str, Company], out: Findings) -> None:
-    """One company: delegates, wishes, and (with a valid mission) sessions and dates."""
+                  by_id: dict[str, Company], out: Findings,
+                  attending: dict[str, set[str]] | None = None) -> None:
+    """One company: delegates, wishes, and (with a valid mission) sessions and dates.
+
+    `attending` caches each company's sessions across calls (cross_check passes one).
+    """
     if not company.delegates:
         out.error(src, ("delegates",) if "delegates" in src.located.data else (),
                   f"company '{company.id}' has no delegates; list at least one person")
@@ -184,7 +188,8 @@ def check_company(company: Company, src: Source, mission: Mission | None,
             out.error(src, at, f"'{company.id}' asks to meet itself")
         elif wish.company not in by_id:
             out.error(src, at, _unknown("company", wish.company, by_id))
-        elif mission and not _common_sessions(company, by_id[wish.company], mission):
+        elif mission and not _share_a_session(company, by_id[wish.company], mission,
+                                              {} if attending is None else attending):
             out.warn(src, at, f"'{company.id}' and '{wish.company}' share no partnering session, "
                      "so they cannot meet")
     if mission:
@@ -202,14 +207,20 @@ def check_company_dates(company: Company, src: Source, mission: Mission, out: Fi
     check_periods(company.unavailable, mission, src, ("unavailable",), out)
 
 
-def _common_sessions(a: Company, b: Company, mission: Mission) -> set[str]:
-    """Sessions both companies attend."""
-    every = {s.id for s in mission.partnering}
-    return (set(a.attends or every) & every) & set(b.attends or every)
+def _share_a_session(a: Company, b: Company, mission: Mission,
+                     attending: dict[str, set[str]]) -> bool:
+    """Whether two companies attend a common session (cached per company)."""
+    for company in (a, b):
+        if company.id not in attending:
+            every = {s.id for s in mission.partnering}
+            attending[company.id] = set(company.attends or every) & every
+    return not attending[a.id].isdisjoint(attending[b.id])
 
 
 def check_periods(periods: list, mission: Mission, src: Source, at: tuple, out: Findings) -> None:
     """Unavailable periods should touch the mission's dates."""
+    if not periods:
+        return
     first = datetime.combine(mission.start, time())
     last = datetime.combine(mission.end, time()) + timedelta(days=1)
     for i, (start, end) in enumerate(periods):
@@ -247,9 +258,10 @@ def cross_check(mission: Mission | None, src: Source | None,
         check_programme(mission, src, out, known)
         check_sessions(mission, src, out, known)
         check_matches(mission, src, out, set(by_id))
+    attending: dict[str, set[str]] = {}
     for company, csrc in companies:
         if by_id.get(company.id) is company:
-            check_company(company, csrc, mission, by_id, out)
+            check_company(company, csrc, mission, by_id, out, attending)
     if mission is None:
         return None, out.problems
     fill_defaults(mission, by_id)

@@ -8,7 +8,12 @@ No tag ever builds an object: any tag outside the core schema is an error.
 
 from __future__ import annotations
 
+import marshal
 import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,3 +243,108 @@ def read_yaml(path: Path | str) -> Located:
     if not text.strip():
         raise YamlProblem("file is empty")
     return parse_text(text)
+
+
+Outcome = Located | YamlProblem | OSError
+PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
+_WORKER_TIMEOUT = 300.0  # seconds; a worker slower than that leaves its files to us
+_WORKER = ("import gc, marshal, sys; gc.disable(); home, paths = marshal.load(sys.stdin.buffer); "
+           "sys.path.insert(0, home); from scheduler.yamlio import serve; serve(paths)")
+
+
+def read_outcome(path: str) -> Outcome:
+    """A file read as YAML, or the problem that stopped it."""
+    try:
+        return read_yaml(path)
+    except (YamlProblem, OSError) as exc:
+        return exc
+
+
+def read_all(paths: list[str], parallel_from: int | None = None) -> Iterator[Outcome]:
+    """Every file's outcome, in order; a second process reads the second part of a long list.
+
+    The caller validates the first part while the worker still parses; the worker's
+    answer is plain data (marshal), so nothing is built twice. A worker that cannot be
+    started, fails or stalls leaves its files to be read here, with the same outcomes.
+    """
+    cut = len(paths) * 9 // 20  # the worker's part is larger: it does not validate
+    enough = len(paths) >= (PARALLEL_FROM if parallel_from is None else parallel_from)
+    worker = _start_worker(paths[cut:]) if enough and _cores() > 1 else None
+    if worker is None:
+        yield from map(read_outcome, paths)
+        return
+    yield from map(read_outcome, paths[:cut])
+    answer = _answer(worker)
+    yield from map(read_outcome, paths[cut:]) if answer is None else map(_decode, answer)
+
+
+def _cores() -> int:
+    """Cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
+
+
+def _start_worker(paths: list[str]) -> tuple[subprocess.Popen, threading.Thread] | None:
+    """A fresh interpreter reading `paths` (not a fork: threads of numpy or OR-tools are safe)."""
+    home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        worker = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except (OSError, ValueError, TypeError):
+        return None
+    # The request is larger than a pipe holds: hand it over while we parse our part.
+    writer = threading.Thread(target=_send, args=(worker, marshal.dumps((home, paths))))
+    writer.start()
+    return worker, writer
+
+
+def _send(worker: subprocess.Popen, request: bytes) -> None:
+    """Write the request to the worker and close its input (a dead worker is noticed later)."""
+    try:
+        with worker.stdin:  # type: ignore[union-attr]
+            worker.stdin.write(request)  # type: ignore[union-attr]
+    except OSError:
+        pass
+
+
+def serve(paths: list[str]) -> None:
+    """In the worker: read every file and write the outcomes to stdout as one marshal blob."""
+    sys.stdout.buffer.write(marshal.dumps([_encode(read_outcome(p)) for p in paths]))
+    sys.stdout.buffer.flush()
+
+
+def _answer(worker: tuple[subprocess.Popen, threading.Thread]) -> list | None:
+    """The worker's outcomes (encoded), or None if it failed or took too long."""
+    process, writer = worker
+    writer.join()
+    process.stdin = None  # closed by _send; communicate() must not flush it
+    try:
+        blob, _ = process.communicate(timeout=_WORKER_TIMEOUT)
+        return marshal.loads(blob) if process.returncode == 0 and blob else None
+    except (subprocess.TimeoutExpired, OSError, ValueError, EOFError, TypeError):
+        _stop(process)
+        return None
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    """End a worker that is no longer wanted."""
+    worker.kill()
+    worker.wait()
+
+
+def _encode(outcome: Outcome) -> tuple:
+    """An outcome as marshal-able plain values."""
+    if isinstance(outcome, Located):
+        return ("ok", outcome.data, outcome.text)
+    if isinstance(outcome, YamlProblem):
+        return ("yaml", outcome.message, outcome.line, outcome.col)
+    return ("os", outcome.errno, outcome.strerror)
+
+
+def _decode(encoded: tuple) -> Outcome:
+    """The outcome an _encode produced."""
+    if encoded[0] == "ok":
+        return Located(encoded[1], encoded[2])
+    if encoded[0] == "yaml":
+        return YamlProblem(*encoded[1:])
+    return OSError(*encoded[1:])
