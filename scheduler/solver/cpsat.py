@@ -105,6 +105,7 @@ class Lexicographic:
         for v in sorted(space.fixed):
             self.model.add(self.x[v] == 1)
         self.spent = 0.0
+        self.polished: set[int] | None = None  # the last solution polish returned
         self.interrupted = False
         self.aux_pairs: list[tuple] = []
         self.fair: tuple | None = None
@@ -162,6 +163,7 @@ class Lexicographic:
         if compact is not None and self.priority_value(compact, keep) >= value:
             start = compact  # same priority value, meetings early in their day
         start = polish(self.space, start, set(keep) | set(self.space.fixed))
+        self.polished = set(start)
         return start, value >= relaxed.value
 
     def fairness(self) -> cp_model.LinearExprT | None:
@@ -247,6 +249,11 @@ class Lexicographic:
         solved = False
         plan = self.levels(keep)
         for n, (name, build, maximise) in enumerate(plan):
+            if name == "idle" and len(self.x) > WHOLE_MAX_VARS:
+                # CP-SAT's idle search on large models found nothing in its budget
+                # (brokerage preset): local search alone (final polish below)
+                outcome.status, outcome.gap = "feasible", 1.0
+                break
             expr = build()
             if expr is None or isinstance(expr, int):
                 continue
@@ -266,11 +273,6 @@ class Lexicographic:
                 solution, _ = self._improve_by_day(
                     solution, budget * 0.5, name, lambda _key, e=expr: e, True, keys)
                 budget = max(0.05, budget - (self.spent - before))
-            if name == "idle" and len(self.x) > WHOLE_MAX_VARS:
-                # CP-SAT's idle search on large models found nothing in its budget
-                # (brokerage preset): local search alone (final polish below)
-                outcome.status, outcome.gap = "feasible", 1.0
-                break
             if name == "idle" and len(keys) > 1:
                 keys = [k for k in keys if self.idle_by_day.get(k)]
                 solution, proven = self._improve_by_day(
@@ -301,7 +303,7 @@ class Lexicographic:
                 break
         if self.interrupted:
             outcome.status = "interrupted"
-        elif outcome.status != "optimal":
+        elif outcome.status != "optimal" and solution != self.polished:
             solution = polish(self.space, solution, set(keep) | set(self.space.fixed))
         outcome.chosen = solution
         return outcome

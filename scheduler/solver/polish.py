@@ -34,32 +34,45 @@ class _State:
         self.room = [p.cap for p in space.constraints]
         self.used: dict[Key, Counter] = defaultdict(Counter)
         self.meetings: dict[Key, set[int]] = defaultdict(set)
+        self._keys: dict[int, list[tuple[Key, int]]] = {}
+        self.touched: set[Key] = set()
         for v in sorted(self.chosen):
             self._apply((), (v,))
 
     def keys(self, v: int) -> list[tuple[Key, int]]:
-        """(company-day, position) of a candidate, for both its companies."""
-        slot = self.space.slots[self.space.vars[v].slot]
-        return [((c, slot.session, slot.day), slot.position)
-                for c in self.space.companies(self.space.vars[v])]
+        """(company-day, position) of a candidate, for both its companies (memoised)."""
+        if v not in self._keys:
+            slot = self.space.slots[self.space.vars[v].slot]
+            self._keys[v] = [((c, slot.session, slot.day), slot.position)
+                             for c in self.space.companies(self.space.vars[v])]
+        return self._keys[v]
 
     def fits(self, out: tuple[int, ...], into: tuple[int, ...]) -> bool:
         """Whether removing `out` and adding `into` keeps every packing constraint."""
-        need: Counter = Counter(c for w in into for c in self.member[w])
-        need.subtract(c for v in out for c in self.member[v])
+        need: dict[int, int] = {}
+        for w in into:
+            for c in self.member[w]:
+                need[c] = need.get(c, 0) + 1
+        for v in out:
+            for c in self.member[v]:
+                if c in need:
+                    need[c] -= 1
         return all(self.room[c] >= n for c, n in need.items() if n > 0)
 
     def delta(self, out: tuple[int, ...], into: tuple[int, ...]) -> int:
         """Change of idle slots on the company-days touched by the move."""
-        touched = {k for v in out + into for k, _ in self.keys(v)}
-        trial = {k: Counter(self.used[k]) for k in touched}
-        for v in out:
-            for k, p in self.keys(v):
-                trial[k][p] -= 1
-        for w in into:
-            for k, p in self.keys(w):
-                trial[k][p] += 1
-        return sum(idle_of(trial[k]) - idle_of(self.used[k]) for k in touched)
+        change: dict[Key, dict[int, int]] = defaultdict(dict)
+        for vars_, sign in ((out, -1), (into, 1)):
+            for v in vars_:
+                for k, p in self.keys(v):
+                    change[k][p] = change[k].get(p, 0) + sign
+        total = 0
+        for k, moved in change.items():
+            used = self.used[k]
+            after = [p for p in set(used) | set(moved) if used[p] + moved.get(p, 0) > 0]
+            span = max(after) - min(after) + 1 - len(after) if after else 0
+            total += span - idle_of(used)
+        return total
 
     def _apply(self, out: tuple[int, ...], into: tuple[int, ...]) -> None:
         """Make the move."""
@@ -67,29 +80,33 @@ class _State:
             for c in self.member[v]:
                 self.room[c] += sign
             for k, p in self.keys(v):
+                self.touched.add(k)
                 self.used[k][p] -= sign
                 (self.meetings[k].discard if sign > 0 else self.meetings[k].add)(v)
         self.chosen.difference_update(out)
         self.chosen.update(into)
 
 
-def polish(space: Space, chosen: set[int], frozen: set[int], rounds: int = 4) -> set[int]:
+def polish(space: Space, chosen: set[int], frozen: set[int], rounds: int = 8) -> set[int]:
     """Hill-climb on idle slots by moves and swaps (see the module doc)."""
     state = _State(space, chosen)
     by_request = space.by_request()
     at: dict[tuple[int, int], list[int]] = defaultdict(list)
     for w, var in enumerate(space.vars):
         at[(var.request, var.slot)].append(w)
+    dirty = None  # company-days changed in the last round; None: every one
     for _ in range(rounds):
-        moved = False
+        state.touched = set()
         for v in sorted(state.chosen):
-            if v in frozen or v not in state.chosen:
+            if v in frozen or v not in state.chosen or (
+                    dirty is not None and not any(k in dirty for k, _ in state.keys(v))):
                 continue
-            moved |= _move(state, v, by_request[space.vars[v].request])
+            _move(state, v, by_request[space.vars[v].request])
             if v in state.chosen:
-                moved |= _swap(state, v, frozen, at)
-        if not moved:
+                _swap(state, v, frozen, at)
+        if not state.touched:
             break
+        dirty = state.touched
     return state.chosen
 
 
