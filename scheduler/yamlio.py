@@ -248,8 +248,10 @@ def read_yaml(path: Path | str) -> Located:
 Outcome = Located | YamlProblem | OSError
 PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
 _WORKER_TIMEOUT = 300.0  # seconds; a worker slower than that leaves its files to us
-_WORKER = ("import gc, marshal, sys; gc.disable(); home, paths = marshal.load(sys.stdin.buffer); "
-           "sys.path.insert(0, home); from scheduler.yamlio import serve; serve(paths)")
+# Run with -I: the current folder (a user's mission folder, say) is never on the worker's path;
+# it imports from this package's home and this process's own absolute path entries.
+_WORKER = ("import gc, marshal, sys; gc.disable(); path, files = marshal.load(sys.stdin.buffer); "
+           "sys.path[:0] = path; from scheduler.yamlio import serve; serve(files)")
 
 
 def read_outcome(path: str) -> Outcome:
@@ -287,13 +289,14 @@ def _cores() -> int:
 def _start_worker(paths: list[str]) -> tuple[subprocess.Popen, threading.Thread] | None:
     """A fresh interpreter reading `paths` (not a fork: threads of numpy or OR-tools are safe)."""
     home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = [home] + [p for p in sys.path if isinstance(p, str) and os.path.isabs(p)]
     try:
-        worker = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
+        worker = subprocess.Popen([sys.executable, "-I", "-c", _WORKER], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except (OSError, ValueError, TypeError):
         return None
     # The request is larger than a pipe holds: hand it over while we parse our part.
-    writer = threading.Thread(target=_send, args=(worker, marshal.dumps((home, paths))))
+    writer = threading.Thread(target=_send, args=(worker, marshal.dumps((path, paths))))
     writer.start()
     return worker, writer
 

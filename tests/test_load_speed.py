@@ -99,15 +99,17 @@ def test_second_process_reads_what_this_process_reads(tmp_path):
         yamlio.read_all([*paths, str(tmp_path / "gone.yaml")], parallel_from=1))
 
 
-def test_second_process_answers_when_two_cores(tmp_path, monkeypatch):
-    if yamlio._cores() < 2:
-        pytest.skip("one core: everything is read in this process")
+def test_second_process_answers_and_never_imports_from_the_current_folder(tmp_path, monkeypatch):
     paths = [p for p, _ in company_paths(write_folder(tmp_path / "m"))]
-    monkeypatch.setattr(yamlio, "read_outcome", lambda p: pytest.fail("read here: " + p))
+    here = encoded(yamlio.read_all(paths, parallel_from=len(paths) + 1))
+    trap = tmp_path / "cwd"
+    trap.mkdir()
+    (trap / "yaml.py").write_text(f"open({str(trap / 'ran')!r}, 'w').close()\n")
+    monkeypatch.chdir(trap)
     worker = yamlio._start_worker(paths)
     assert worker is not None
-    answer = yamlio._answer(worker)
-    assert answer is not None and len(answer) == len(paths)
+    assert yamlio._answer(worker) == here
+    assert not (trap / "ran").exists()
 
 
 @pytest.mark.parametrize("breakage", ["exit", "no-python"])
