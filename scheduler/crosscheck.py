@@ -178,10 +178,13 @@ def check_company(company: Company, src: Source, mission: Mission | None,
     if not company.delegates:
         out.error(src, ("delegates",) if "delegates" in src.located.data else (),
                   f"company '{company.id}' has no delegates; list at least one person")
-    names = Counter(d.id or slugify(d.name) for d in company.delegates)
-    for i, delegate in enumerate(company.delegates):
-        if names[delegate.id or slugify(delegate.name)] > 1:
-            out.error(src, ("delegates", i), "two delegates have the same id; give each an `id:`")
+    ids = [d.id or slugify(d.name) for d in company.delegates]
+    if len(set(ids)) < len(ids):
+        names = Counter(ids)
+        for i, delegate_id in enumerate(ids):
+            if names[delegate_id] > 1:
+                out.error(src, ("delegates", i),
+                          "two delegates have the same id; give each an `id:`")
     for i, wish in enumerate(company.wants_to_meet):
         at = ("wants_to_meet", i, "company")
         if wish.company == company.id:
@@ -198,9 +201,9 @@ def check_company(company: Company, src: Source, mission: Mission | None,
 
 def check_company_dates(company: Company, src: Source, mission: Mission, out: Findings) -> None:
     """A company's sessions exist and its unavailable periods touch the mission."""
-    sessions = {s.id for s in mission.partnering}
     for i, delegate in enumerate(company.delegates):
         check_periods(delegate.unavailable, mission, src, ("delegates", i, "unavailable"), out)
+    sessions = {s.id for s in mission.partnering} if company.attends else set()
     for i, session in enumerate(company.attends or []):
         if session not in sessions:
             out.error(src, ("attends", i), _unknown("partnering session", session, sessions))
