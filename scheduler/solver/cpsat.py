@@ -276,7 +276,7 @@ class Lexicographic:
             if name == "idle" and len(keys) > 1:
                 keys = [k for k in keys if self.idle_by_day.get(k)]
                 solution, proven = self._improve_by_day(
-                    solution, budget * 0.75, name, lambda key: sum(self.idle_by_day[key]),
+                    solution, budget * 0.9, name, lambda key: sum(self.idle_by_day[key]),
                     False, keys)
                 if len(proven) == len(keys) and not any(proven.values()):
                     outcome.levels[name] = 0  # no idle slot on any day: nothing to prove
@@ -321,7 +321,7 @@ class Lexicographic:
         if name == "idle":
             proven = {k: 0 for k in keys if self.day_idle(k, solution) == 0}
             solution = self._tighten(solution, [k for k in keys if k not in proven],
-                                     self.spent + budget * 0.6, proven)
+                                     self.spent + budget * 0.75, proven)
         for _round in range(3):
             left = [k for k in keys if k not in proven]
             for n, key in enumerate(left):
@@ -391,8 +391,6 @@ class Lexicographic:
                     for w, e, y in wins:
                         if not k <= e - w + 1 <= k + slack:
                             model.add(y == 0)
-            if slack:
-                model.add(sum(self.idle_by_day[key]) < self.day_idle(key, solution))
 
         status, _, _, found = self._solve_level(
             f"idle {key[0]} {key[1]} (tight)", sum(self.idle_by_day[key]), False, solution,
