@@ -149,8 +149,9 @@ def build_meetings(space: Space, chosen: set[int], keep: dict[int, Meeting],
 def _ids(request: Request, vars_: list[int], keep: dict[int, Meeting]) -> dict[int, str]:
     """Meeting ids: kept meetings keep theirs, the others take the lowest free numbers."""
     ids = {v: keep[v].id for v in vars_ if v in keep and keep[v].request == request.id}
+    taken = set(ids.values())
     numbers = (meeting_id(request.id, n) for n in range(1, len(vars_) * 2 + 2))
-    free = [i for i in numbers if i not in ids.values()]
+    free = [i for i in numbers if i not in taken]
     for v in vars_:
         if v not in ids:
             ids[v] = free.pop(0)

@@ -147,7 +147,9 @@ def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list
     """Who attends each chosen candidate: every free delegate, or one for parallel companies."""
     out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
     busy: dict[str, list[tuple[object, object, str]]] = defaultdict(list)
-    for v in sorted(chosen, key=lambda v: (space.slots[space.vars[v].slot].utc, v)):
+    instants = sorted({s.utc for s in space.slots})
+    rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
+    for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], v)):
         var = space.vars[v]
         start, end = space.slots[var.slot].utc
         for c in space.companies(var):
