@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from scheduler.errors import InputError, Problem, rel
 from scheduler.model import Company, Mission, MissionFolder
-from scheduler.yamlio import Located, Outcome, YamlProblem, read_all, read_outcome
+from scheduler.yamlio import Located, YamlProblem
+from scheduler.yamlworker import Outcome, read_all, read_outcome
 
 MISSION_FILE = "mission.yaml"
 COMPANIES_DIR = "companies"

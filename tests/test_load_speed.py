@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_solver_kit import company, folder, mission
 
-from scheduler import yamlio
+from scheduler import yamlio, yamlworker
 from scheduler.generate import generate
 from scheduler.loader import company_paths, load
 from scheduler.slots import build_slots, company_availability
@@ -88,46 +88,73 @@ def write_folder(root: Path, preset: str = "mission") -> Path:
 
 def encoded(outcomes: list) -> list:
     """Outcomes in a comparable form."""
-    return [yamlio._encode(o) for o in outcomes]
+    return [yamlworker._encode(o) for o in outcomes]
 
 
-def test_second_process_reads_what_this_process_reads(tmp_path):
+def test_second_process_reads_what_this_process_reads(tmp_path, monkeypatch):
+    monkeypatch.setattr(yamlworker, "spare_core", lambda: True)
     paths = [p for p, _ in company_paths(write_folder(tmp_path / "m"))]
-    here = encoded(yamlio.read_all(paths, parallel_from=len(paths) + 1))
-    assert encoded(yamlio.read_all(paths, parallel_from=1)) == here
+    here = encoded(yamlworker.read_all(paths, parallel_from=len(paths) + 1))
+    assert encoded(yamlworker.read_all(paths, parallel_from=1)) == here
     assert ("os", 2, "No such file or directory") in encoded(
-        yamlio.read_all([*paths, str(tmp_path / "gone.yaml")], parallel_from=1))
+        yamlworker.read_all([*paths, str(tmp_path / "gone.yaml")], parallel_from=1))
 
 
 def test_second_process_answers_and_never_imports_from_the_current_folder(tmp_path, monkeypatch):
     paths = [p for p, _ in company_paths(write_folder(tmp_path / "m"))]
-    here = encoded(yamlio.read_all(paths, parallel_from=len(paths) + 1))
+    here = encoded(yamlworker.read_all(paths, parallel_from=len(paths) + 1))
     trap = tmp_path / "cwd"
     trap.mkdir()
     (trap / "yaml.py").write_text(f"open({str(trap / 'ran')!r}, 'w').close()\n")
     monkeypatch.chdir(trap)
-    worker = yamlio._start_worker(paths)
+    worker = yamlworker.Worker.start(paths)
     assert worker is not None
-    assert yamlio._answer(worker) == here
+    worker.reader.join()  # every answer is in: nothing left for us to read ourselves
+    monkeypatch.setattr(yamlworker, "read_outcome", lambda p: pytest.fail("read here: " + p))
+    assert encoded(worker.finish(paths)) == here
     assert not (trap / "ran").exists()
+
+
+def test_answers_and_stolen_files_meet_in_order(tmp_path, monkeypatch):
+    root = tmp_path / "b"
+    generate("brokerage", 2, root)
+    paths = [p for p, _ in company_paths(root)]
+    here = encoded(yamlworker.read_all(paths, parallel_from=len(paths) + 1))
+    read_here = []
+    monkeypatch.setattr(yamlworker, "read_outcome",
+                        lambda p: read_here.append(p) or yamlio_outcome(p))
+    worker = yamlworker.Worker.start(paths, chunk=1)
+    assert worker is not None
+    assert encoded(worker.finish(paths)) == here
+    assert read_here == paths[len(paths) - len(read_here):][::-1]  # stolen from the end
+
+
+def yamlio_outcome(path: str) -> object:
+    """read_outcome without the test's patch."""
+    try:
+        return yamlio.read_yaml(path)
+    except (yamlio.YamlProblem, OSError) as exc:
+        return exc
 
 
 @pytest.mark.parametrize("breakage", ["exit", "no-python"])
 def test_failing_second_process_leaves_the_files_to_this_one(tmp_path, monkeypatch, breakage):
     paths = [p for p, _ in company_paths(write_folder(tmp_path / "m"))]
-    here = encoded(yamlio.read_all(paths, parallel_from=len(paths) + 1))
+    here = encoded(yamlworker.read_all(paths, parallel_from=len(paths) + 1))
+    monkeypatch.setattr(yamlworker, "spare_core", lambda: True)
     if breakage == "exit":
-        monkeypatch.setattr(yamlio, "_WORKER", "import sys; sys.stdout.write('x'); sys.exit(3)")
+        monkeypatch.setattr(yamlworker, "_WORKER", "import sys; sys.stdout.write('x'); sys.exit(3)")
     else:
         monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
-    assert encoded(yamlio.read_all(paths, parallel_from=1)) == here
+    assert encoded(yamlworker.read_all(paths, parallel_from=1)) == here
 
 
 def test_load_with_a_second_process_finds_the_same_folder_and_problems(tmp_path, monkeypatch):
     root = write_folder(tmp_path / "m", "brokerage")
-    monkeypatch.setattr(yamlio, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(yamlworker, "PARALLEL_FROM", 10**9)
     alone = load(root, tmp_path)
-    monkeypatch.setattr(yamlio, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(yamlworker, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(yamlworker, "spare_core", lambda: True)
     shared = load(root, tmp_path)
     assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
     assert any(":3:1: error: YAML syntax: did not find expected ',' or ']' (while parsing a flow "
