@@ -13,7 +13,8 @@ from scheduler.loader import load_mission
 from scheduler.planning import SolveOptions, make_schedule
 from scheduler.requests import build_requests
 from scheduler.slots import build_slots
-from scheduler.solver.greedy import greedy
+from scheduler.solver.cpsat import most_meetings
+from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.polish import idle_of, polish
 from scheduler.solver.space import Space, build_space
 
@@ -115,3 +116,16 @@ def test_japan_seed_idle_level_and_determinism():
     assert first.model_dump_json() == again.model_dump_json()
     assert first.quality.placed == first.quality.bound
     assert first.quality.idle_slots <= 8  # was 27 at 30 s before the tight neighbourhoods
+
+
+def test_most_meetings_bounds_fairness_from_caps_and_slots():
+    f = folder(mission(), [company("a", wants=["x", "y", "z"], max_meetings=2),
+                           company("b", wants=["x", "y", "z"],
+                                   unavailable=[f"{DAY} 09:00-09:40"]),
+                           *[company(h, "host") for h in "xyz"]])
+    space = space_of(f)
+    member = constraints_of(space)
+    by_company = space.by_company()
+    assert most_meetings(space, set(by_company["a"]), member) == 2  # its cap
+    assert most_meetings(space, set(by_company["b"]), member) == 1  # one free slot
+    assert most_meetings(space, set(by_company["x"]), member) == 2  # two requests
