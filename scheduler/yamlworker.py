@@ -45,7 +45,11 @@ def read_all(paths: list[str], parallel_from: int | None = None) -> Iterator[Out
     if worker is None:
         yield from map(read_outcome, paths)
         return
-    yield from map(read_outcome, paths[:cut])
+    try:
+        yield from map(read_outcome, paths[:cut])
+    except BaseException:  # the caller stopped early (or failed): no worker left behind
+        worker.stop()
+        raise
     yield from worker.finish(paths[cut:])
 
 

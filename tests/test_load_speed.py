@@ -227,3 +227,16 @@ def test_domain_rules_zones_dst_programme_and_delegates():
     space = domain(f)
     assert space.people["b"] == {} and space.people["n"] == {} and space.people["o"] == {}
     assert {1, 3} <= {len(p) for p in space.people["a"].values()}  # everyone, or one left
+
+
+def test_caller_stopping_early_leaves_no_worker(tmp_path, monkeypatch):
+    monkeypatch.setattr(yamlworker, "spare_core", lambda: True)
+    paths = [p for p, _ in company_paths(write_folder(tmp_path / "m"))]
+    started = []
+    start = yamlworker.Worker.start
+    monkeypatch.setattr(yamlworker.Worker, "start",
+                        lambda p: started.append(start(p)) or started[-1])
+    outcomes = yamlworker.read_all(paths, parallel_from=1)
+    next(outcomes)
+    outcomes.close()
+    assert started and started[0].process.returncode is not None
