@@ -16,9 +16,8 @@ away an earlier one:
   3.  fairness: the smallest placed/requested share over delegation companies,
       scaled to an integer in 0..FAIR_SCALE,
   4.  idle slots between a company's first and last meeting of a session day: per
-      company-day, one boolean per window [first, last] of usable positions (exactly
-      one, or none on a day without meetings; both ends used, every meeting inside)
-      and one gap boolean per position = covered and unused. The level first solves
+      company-day, one boolean per window and one gap boolean per position
+      (scheduler.solver.idle). The level first solves
       tight neighbourhoods of one day (its meetings kept, only their slots move, no
       idle slot for one-delegate companies, then at most one): small models that
       CP-SAT solves fast and that hold most good schedules; then re-solves one day at
@@ -46,6 +45,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.solver.bound import compact_relaxation, priority_relaxation
 from scheduler.solver.greedy import constraints_of, greedy
+from scheduler.solver.idle import IdleWindows
 from scheduler.solver.polish import polish
 from scheduler.solver.space import Space
 
@@ -107,12 +107,10 @@ class Lexicographic:
         self.spent = 0.0
         self.polished: set[int] | None = None  # the last solution polish returned
         self.interrupted = False
-        self.aux_pairs: list[tuple] = []
         self.fair: tuple | None = None
         self.aux_here: list[tuple] = []
-        self.idle_by_day: dict[tuple, list[cp_model.IntVar]] = defaultdict(list)
-        self.gaps_of: list[tuple] = []
-        self.tight_by_day: dict[tuple, list[tuple]] = defaultdict(list)
+        self.windows = IdleWindows(space, self.model, self.x, self.aux_here)
+        self.idle_by_day: dict[tuple, list[cp_model.IntVar]] = {}
 
     def priority(self, keep: set[int]) -> cp_model.LinearExprT:
         """Levels 1, 1b and 2 as one objective with proven separation:
@@ -198,59 +196,11 @@ class Lexicographic:
                    default=FAIR_SCALE)
 
     def idle(self) -> cp_model.LinearExprT | None:
-        """Level 4: idle slots between each company's first and last meeting of a day."""
-        busy: dict[tuple, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for i, var in enumerate(self.space.vars):
-            slot = self.space.slots[var.slot]
-            for c in self.space.companies(var):
-                busy[(c, slot.session, slot.day)][slot.position].append(i)
-        idle = []
-        for key in sorted(busy):
-            parallel = self.space.folder.companies[key[0]].parallel
-            terms = self._idle_pairs(busy[key], parallel)
-            self.idle_by_day[key[1:]] += terms
-            if terms:
-                self.tight_by_day[key[1:]].append(self.gaps_of[-1])
-            idle += terms
+        """Level 4: idle slots between each company's first and last meeting of a day
+        (scheduler.solver.idle)."""
+        self.idle_by_day = self.windows.build()
+        idle = [g for entry in self.windows.entries for _, g in entry.gaps]
         return sum(idle) if idle else None
-
-    def _idle_pairs(self, busy: dict[int, list[int]], parallel: bool
-                    ) -> list[cp_model.IntVar]:
-        """Idle slots of one company-day as gap booleans: exactly one window [w, e]
-        between two usable positions (or none), every used position inside it, both
-        ends used; a gap is a position of the window without a meeting."""
-        first, last = min(busy), max(busy)
-        if last - first < 2:
-            return []
-        m, x = self.model, self.x
-        b: dict[int, cp_model.LinearExprT] = {}
-        for p, vars_ in sorted(busy.items()):
-            if parallel and len(vars_) > 1:
-                here = m.new_bool_var("")
-                m.add_max_equality(here, [x[v] for v in vars_])
-                self.aux_here.append((here, vars_))
-                b[p] = here
-            else:
-                b[p] = sum(x[v] for v in vars_)
-        positions = sorted(b)
-        wins = [(w, e, m.new_bool_var("")) for i, w in enumerate(positions)
-                for e in positions[i:]]
-        none = m.new_bool_var("")
-        m.add_exactly_one([none] + [y for _, _, y in wins])
-        cover = {p: [y for w, e, y in wins if w <= p <= e] for p in range(first, last + 1)}
-        for p in positions:
-            m.add(b[p] <= sum(cover[p]))
-        for w, e, y in wins:
-            m.add(b[w] >= 1).only_enforce_if(y)
-            m.add(b[e] >= 1).only_enforce_if(y)
-        gaps = []
-        for p in range(first + 1, last):
-            g = m.new_bool_var("")
-            m.add(g == sum(cover[p]) - b.get(p, 0))
-            gaps.append((p, g))
-        self.aux_pairs.append((busy, wins, none, gaps))
-        self.gaps_of.append((parallel, [g for _, g in gaps], busy, wins))
-        return [g for _, g in gaps]
 
     def levels(self, keep: set[int]) -> list[tuple[str, Callable[[], object], bool]]:
         """(name, objective builder, maximise?) in lexicographic order."""
@@ -389,26 +339,12 @@ class Lexicographic:
                    ) -> set[int] | None:
         """Idle slots of one day with its meetings kept (only their slots move) and no
         idle slot for any company with one delegate: small, so often solved at once."""
-        in_day = [i for i, var in enumerate(self.space.vars)
-                  if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
-                  == key]
-        by_request: dict[int, list[int]] = defaultdict(list)
-        for i in in_day:
-            by_request[self.space.vars[i].request].append(i)
-        day = set(in_day)
         fixed = [self.x[i] if i in solution else ~self.x[i]
-                 for i in range(len(self.x)) if i not in day]
+                 for i, var in enumerate(self.space.vars)
+                 if (self.space.slots[var.slot].session, self.space.slots[var.slot].day) != key]
 
         def restrict(model: cp_model.CpModel) -> None:
-            for vars_ in by_request.values():
-                model.add(sum(self.x[v] for v in vars_) == sum(v in solution for v in vars_))
-            for parallel, gaps, busy, wins in self.tight_by_day[key]:
-                if not parallel:
-                    model.add(sum(gaps) <= slack)
-                    k = sum(v in solution for vars_ in busy.values() for v in vars_)
-                    for w, e, y in wins:
-                        if not k <= e - w + 1 <= k + slack:
-                            model.add(y == 0)
+            self.windows.restrict(model, key, solution, slack)
 
         status, _, _, found = self._solve_level(
             f"idle {key[0]} {key[1]} (tight)", sum(self.idle_by_day[key]), False, solution,
@@ -417,11 +353,7 @@ class Lexicographic:
 
     def day_idle(self, key: tuple, chosen: set[int]) -> int:
         """Idle slots of one session day in a set of candidates."""
-        total = 0
-        for _parallel, _gaps, busy, _wins in self.tight_by_day[key]:
-            used = [p for p, vars_ in busy.items() if any(v in chosen for v in vars_)]
-            total += max(used) - min(used) + 1 - len(used) if used else 0
-        return total
+        return self.windows.day_idle(key, chosen)
 
     def day_keys(self) -> list[tuple]:
         """(session, day) of every slot that has a candidate."""
@@ -478,14 +410,7 @@ class Lexicographic:
             z, shares = self.fair
             self.model.add_hint(z, min(FAIR_SCALE * sum(v in hint for v in vars_) // n
                                        for n, vars_ in shares))
-        for busy, wins, none, gaps in self.aux_pairs:
-            used = {p for p, vars_ in busy.items() if any(v in hint for v in vars_)}
-            lo, hi = (min(used), max(used)) if used else (None, None)
-            self.model.add_hint(none, not used)
-            for w, e, y in wins:
-                self.model.add_hint(y, (w, e) == (lo, hi))
-            for p, g in gaps:
-                self.model.add_hint(g, bool(used) and lo < p < hi and p not in used)
+        self.windows.hint(hint)
 
     def _run(self, solver: cp_model.CpSolver, watch: _Watch, name: str,
              model: cp_model.CpModel) -> int:

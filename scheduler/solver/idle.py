@@ -1,0 +1,134 @@
+"""The idle level's CP-SAT formulation (level 4 of scheduler.solver.cpsat).
+
+Per company-day: one boolean per window [w, e] between two usable positions (exactly
+one, or `none` on a day without meetings), both ends used, every used position inside
+the window; one gap boolean per position strictly inside the company's span, equal to
+"covered by the window and unused". The idle slots of the company-day are the sum of
+its gaps. Tight neighbourhoods (restrict) keep a day's meetings and forbid windows
+longer than a company's meetings plus a slack: small models that CP-SAT solves fast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.solver.space import Space
+
+DayKey = tuple  # (session id, day)
+
+
+@dataclass
+class CompanyDay:
+    """The helper variables of one company-day."""
+
+    parallel: bool
+    busy: dict[int, list[int]]  # position -> candidate indices
+    wins: list[tuple[int, int, cp_model.IntVar]]
+    none: cp_model.IntVar
+    gaps: list[tuple[int, cp_model.IntVar]]
+
+    def idle(self, chosen: set[int]) -> int:
+        """Idle slots of this company-day in a set of candidates."""
+        used = [p for p, vars_ in self.busy.items() if any(v in chosen for v in vars_)]
+        return max(used) - min(used) + 1 - len(used) if used else 0
+
+
+class IdleWindows:
+    """Builds the formulation on a model and answers questions about it."""
+
+    def __init__(self, space: Space, model: cp_model.CpModel, x: list,
+                 aux_here: list[tuple]) -> None:
+        self.space, self.model, self.x, self.aux_here = space, model, x, aux_here
+        self.by_day: dict[DayKey, list[CompanyDay]] = defaultdict(list)
+        self.entries: list[CompanyDay] = []  # in the order they were built
+
+    def build(self) -> dict[DayKey, list[cp_model.IntVar]]:
+        """Add the formulation; return the gap booleans of each session day."""
+        busy: dict[tuple, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for i, var in enumerate(self.space.vars):
+            slot = self.space.slots[var.slot]
+            for c in self.space.companies(var):
+                busy[(c, slot.session, slot.day)][slot.position].append(i)
+        gaps: dict[DayKey, list[cp_model.IntVar]] = defaultdict(list)
+        for key in sorted(busy):
+            entry = self._company_day(busy[key], self.space.folder.companies[key[0]].parallel)
+            if entry:
+                self.by_day[key[1:]].append(entry)
+                self.entries.append(entry)
+                gaps[key[1:]] += [g for _, g in entry.gaps]
+        return gaps
+
+    def _company_day(self, busy: dict[int, list[int]], parallel: bool) -> CompanyDay | None:
+        """Windows and gaps of one company-day (None when it cannot have a gap)."""
+        first, last = min(busy), max(busy)
+        if last - first < 2:
+            return None
+        m, x = self.model, self.x
+        b: dict[int, cp_model.LinearExprT] = {}
+        for p, vars_ in sorted(busy.items()):
+            if parallel and len(vars_) > 1:
+                here = m.new_bool_var("")
+                m.add_max_equality(here, [x[v] for v in vars_])
+                self.aux_here.append((here, vars_))
+                b[p] = here
+            else:
+                b[p] = sum(x[v] for v in vars_)
+        positions = sorted(b)
+        wins = [(w, e, m.new_bool_var("")) for i, w in enumerate(positions)
+                for e in positions[i:]]
+        none = m.new_bool_var("")
+        m.add_exactly_one([none] + [y for _, _, y in wins])
+        cover = {p: [y for w, e, y in wins if w <= p <= e] for p in range(first, last + 1)}
+        for p in positions:
+            m.add(b[p] <= sum(cover[p]))
+        for w, e, y in wins:
+            m.add(b[w] >= 1).only_enforce_if(y)
+            m.add(b[e] >= 1).only_enforce_if(y)
+        gaps = []
+        for p in range(first + 1, last):
+            g = m.new_bool_var("")
+            m.add(g == sum(cover[p]) - b.get(p, 0))
+            gaps.append((p, g))
+        return CompanyDay(parallel, busy, wins, none, gaps)
+
+    def day_idle(self, key: DayKey, chosen: set[int]) -> int:
+        """Idle slots of one session day in a set of candidates."""
+        return sum(entry.idle(chosen) for entry in self.by_day.get(key, ()))
+
+    def restrict(self, model: cp_model.CpModel, key: DayKey, solution: set[int],
+                 slack: int) -> None:
+        """A tight neighbourhood of one day: each request keeps its number of meetings
+        that day, and a company with one delegate has at most `slack` idle slots."""
+        by_request: dict[int, list[int]] = defaultdict(list)
+        for i, var in enumerate(self.space.vars):
+            slot = self.space.slots[var.slot]
+            if (slot.session, slot.day) == key:
+                by_request[var.request].append(i)
+        for vars_ in by_request.values():
+            model.add(sum(self.x[v] for v in vars_) == sum(v in solution for v in vars_))
+        for entry in self.by_day.get(key, ()):
+            if entry.parallel:
+                continue
+            model.add(sum(g for _, g in entry.gaps) <= slack)
+            k = sum(v in solution for vars_ in entry.busy.values() for v in vars_)
+            for w, e, y in entry.wins:
+                if not k <= e - w + 1 <= k + slack:
+                    model.add(y == 0)
+
+    def hint(self, hint: set[int]) -> None:
+        """Complete a hint for the windows and gaps."""
+        for entry in self.entries:
+            self._hint_one(entry, hint)
+
+    def _hint_one(self, entry: CompanyDay, hint: set[int]) -> None:
+        """Hint one company-day: the window spans its first to last meeting."""
+        used = {p for p, vars_ in entry.busy.items() if any(v in hint for v in vars_)}
+        lo, hi = (min(used), max(used)) if used else (None, None)
+        self.model.add_hint(entry.none, not used)
+        for w, e, y in entry.wins:
+            self.model.add_hint(y, (w, e) == (lo, hi))
+        for p, g in entry.gaps:
+            self.model.add_hint(g, bool(used) and lo < p < hi and p not in used)
