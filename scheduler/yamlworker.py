@@ -15,13 +15,14 @@ import os
 import subprocess
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterator
 
 from scheduler.yamlio import Located, YamlProblem, read_yaml
 
 Outcome = Located | YamlProblem | OSError
 PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
-CHUNK = 200  # files per answer the worker sends
+CHUNK = 100  # files per answer the worker sends
 # Run with -I: the current folder (a user's mission folder, say) is never on the worker's
 # path; it imports from this package's home and this process's own absolute path entries.
 _WORKER = ("import gc, marshal, sys; gc.disable(); "
@@ -39,7 +40,7 @@ def read_outcome(path: str) -> Outcome:
 
 def read_all(paths: list[str], parallel_from: int | None = None) -> Iterator[Outcome]:
     """Every file's outcome, in order; a second process helps with a long list."""
-    cut = len(paths) * 9 // 20  # the worker's part is larger: it does not validate
+    cut = len(paths) // 5  # ours: while the worker starts; then we validate what it sends
     enough = len(paths) >= (PARALLEL_FROM if parallel_from is None else parallel_from)
     worker = Worker.start(paths[cut:]) if enough and spare_core() else None
     if worker is None:
@@ -47,10 +48,9 @@ def read_all(paths: list[str], parallel_from: int | None = None) -> Iterator[Out
         return
     try:
         yield from map(read_outcome, paths[:cut])
-    except BaseException:  # the caller stopped early (or failed): no worker left behind
+        yield from worker.finish(paths[cut:])
+    finally:  # also when the caller stops early: no worker left behind
         worker.stop()
-        raise
-    yield from worker.finish(paths[cut:])
 
 
 def spare_core() -> bool:
@@ -141,23 +141,26 @@ class Worker:
             self.offset += 8 + size
         return not ended
 
-    def finish(self, paths: list[str]) -> list[Outcome]:
-        """The outcomes of `paths`: the worker's, and ours from the end while some are missing."""
-        got: list[Outcome] = []
+    def finish(self, paths: list[str]) -> Iterator[Outcome]:
+        """The outcomes of `paths` in order: the worker's as they come (the caller validates
+        them meanwhile) and, whenever none is waiting, ours parsed from the end."""
+        waiting: deque[Outcome] = deque()
         stolen: list[Outcome] = []
-        end = len(paths)
-        alive = True
-        while len(got) < end:
-            alive = alive and self.answers(got)
-            if len(got) >= end:
-                break
-            end -= 1
-            stolen.append(read_outcome(paths[end]))
+        given, end, alive = 0, len(paths), True
+        while given < end:
+            if not waiting and alive:
+                alive = self.answers(waiting)
+            if waiting:
+                given += 1
+                yield waiting.popleft()
+            else:
+                end -= 1
+                stolen.append(read_outcome(paths[end]))
         self.stop()
-        return got[:end] + stolen[::-1]
+        yield from reversed(stolen)
 
     def stop(self) -> None:
-        """End the worker (it may still be reading files we no longer need)."""
+        """End the worker (it may still be reading files we no longer need); idempotent."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
