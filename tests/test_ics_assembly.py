@@ -145,27 +145,3 @@ def test_calendar_head_is_what_icalendar_writes(title):
     header.calendar_name = title
     expected = header.to_ical().decode("utf-8").removesuffix("END:VCALENDAR\r\n")
     assert calendar_head(title) == expected
-
-
-def test_state_is_laid_out_as_json_dumps_would(tmp_path):
-    """The state written item by item equals json.dumps(indent=1, sort_keys=True) of it."""
-    import json
-    from dataclasses import asdict
-
-    from scheduler.export.state import FORMAT, _text_id, read_state, state_json
-
-    export_fixture(tmp_path)
-    state = read_state(tmp_path, "fixture-japan")
-    assert state.files
-    texts: dict[str, str] = {}
-    files = {}
-    for name, file in state.files.items():
-        items = {}
-        for uid, item in file.items.items():
-            fields = asdict(item)
-            texts[_text_id(fields.pop("text"))] = item.text
-            items[uid] = {**fields, "text_id": _text_id(item.text)}
-        files[name] = {"title": file.title, "items": items}
-    data = {"format": FORMAT, "mission": state.mission, "files": files, "texts": texts}
-    assert state_json(state) == json.dumps(data, indent=1, ensure_ascii=False,
-                                           sort_keys=True) + "\n"

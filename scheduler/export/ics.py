@@ -8,8 +8,11 @@ is gone stays in the file as STATUS:CANCELLED with a raised SEQUENCE.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,13 +22,14 @@ from icalendar import Calendar, Event, Timezone
 from icalendar.timezone import TZP
 
 from scheduler.errors import ExportError
-from scheduler.export.ics_check import check_assembly, check_head, check_part
+from scheduler.export.files import Publisher
+from scheduler.export.ics_check import check_assembly, check_head, check_part, check_side
 from scheduler.export.ics_events import Audience, EventKey, Itineraries, audiences, sort_key
-from scheduler.export.ics_lines import Lines, serialise
-from scheduler.export.names import inside
+from scheduler.export.ics_lines import Lines, fold, serialise
+from scheduler.export.ics_meetings import EventText, MeetingTexts
 from scheduler.export.state import ExportState, FileState, ItemState, read_state, write_state
 from scheduler.model import MissionFolder
-from scheduler.schedule import Schedule, write_atomic
+from scheduler.schedule import Schedule
 
 PRODID = "-//mission-scheduler//Mission itineraries//EN"
 _TZID = re.compile(r";TZID=([^;:\r\n]+)")
@@ -101,6 +105,12 @@ class Rendered:
         return cls(hashlib.sha256(bare.encode("utf-8")).hexdigest(), summary, start, order,
                    text0)
 
+    @classmethod
+    def from_text(cls, done: EventText) -> Rendered:
+        """An event written as text already (a meeting, see ics_meetings)."""
+        return cls(hashlib.sha256(done.bare.encode("utf-8")).hexdigest(), done.summary,
+                   done.start, done.order, done.text0)
+
     def text(self, sequence: int) -> str:
         """The event's text at a SEQUENCE."""
         if sequence == 0:
@@ -127,25 +137,47 @@ class Renderer:
     def __init__(self, built: Itineraries, stamp: datetime, zone: str):
         """Serialise lazily the events of these itineraries, stamped at `stamp`."""
         self.built, self.stamp, self.zone = built, stamp, zone
+        self.meetings = MeetingTexts(built.folder, built.meetings, built.alarm, stamp, built.memo)
         self.rendered: dict[EventKey, Rendered] = {}
         self.items: dict[tuple[EventKey, int], ItemState] = {}
         self.cancelled: dict[tuple, ItemState] = {}
+        # An item's text -> the text at SEQUENCE 0 it was made from (itself if none): the
+        # versions of one event differ in their SEQUENCE line alone, so they check alike.
+        self.sources: dict[str, str] = {}
+        # A meeting's version told from one side -> its neutral version, and its own lines.
+        self.sides: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def render(self, key: EventKey) -> Rendered:
         """The serialised event of a key."""
         if key not in self.rendered:
-            # Stamping adds DTSTAMP and SEQUENCE to the built event; its UID stays.
-            self.rendered[key] = Rendered.of(self.built.event(key), self.stamp, self.zone)
+            if key[0] == "meeting":
+                told = self.meetings.text(key[1], key[2])
+                done = Rendered.from_text(told)
+                if key[2] is not None and told.lines:
+                    self.sides[done.text0] = (self.render(("meeting", key[1], None)).text0,
+                                              told.lines)
+            else:  # stamping adds DTSTAMP and SEQUENCE to the built event; its UID stays
+                done = Rendered.of(self.built.event(key), self.stamp, self.zone)
+            self.rendered[key] = done
         return self.rendered[key]
 
     def item(self, key: EventKey, sequence: int) -> ItemState:
         """A fresh item at a SEQUENCE (shared by every file that lists it)."""
         if (key, sequence) not in self.items:
             done = self.render(key)
+            text = done.text(sequence)
+            self.sources[text] = done.text0
             self.items[key, sequence] = ItemState(sequence, done.digest, done.summary,
-                                                  done.start, done.order, False,
-                                                  done.text(sequence))
+                                                  done.start, done.order, False, text)
         return self.items[key, sequence]
+
+    def keep(self, prev: ItemState, key: EventKey) -> ItemState:
+        """An unchanged item as last written; known as a version of its event if it is one."""
+        if prev.text not in self.sources:
+            done = self.render(key)
+            same = prev.text == done.text(prev.sequence)
+            self.sources[prev.text] = done.text0 if same else prev.text
+        return prev
 
     def cancel(self, old: ItemState) -> ItemState:
         """A dropped item, cancelled (the same item dropped from many files is made once)."""
@@ -164,7 +196,7 @@ def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
     for uid, key in fresh.items():
         prev, done = before.get(uid), renderer.render(key)
         if prev and not prev.cancelled and prev.digest == done.digest:
-            items[uid] = prev
+            items[uid] = renderer.keep(prev, key)
             continue
         sequence = prev.sequence + 1 if prev else 0
         items[uid] = renderer.item(key, sequence)
@@ -180,14 +212,12 @@ def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
     return FileState(title, items), changes
 
 
-def date_range(folder: MissionFolder, files: list[FileState]) -> tuple[date, date]:
+def date_range(folder: MissionFolder, items: list[ItemState]) -> tuple[date, date]:
     """Days the VTIMEZONEs must cover: the mission's, padded, and every item's."""
     first = folder.mission.start - timedelta(days=1)
     last = folder.mission.end + timedelta(days=2)
-    for state in files:
-        for item in state.items.values():
-            day = date.fromisoformat(item.start[:10])
-            first, last = min(first, day - timedelta(days=1)), max(last, day + timedelta(days=2))
+    for day in {date.fromisoformat(item.start[:10]) for item in items}:
+        first, last = min(first, day - timedelta(days=1)), max(last, day + timedelta(days=2))
     return first, last
 
 
@@ -210,18 +240,9 @@ def zone_texts(tzids: set[str], first: date, last: date) -> dict[str, str]:
     return texts
 
 
-def used_tzids(items: list[ItemState]) -> set[str]:
-    """Every TZID the items' times refer to."""
-    return {tzid for item in items for tzid in _TZID.findall(item.text)}
-
-
-def calendar_head(title: str, memo: dict | None = None) -> str:
-    """A VCALENDAR's properties: PRODID, VERSION, PUBLISH, its name once.
-
-    The lines Calendar() with these properties and calendar_name = title writes
-    (icalendar >= 7 writes the name as NAME and X-WR-CALNAME).
-    """
-    header = Lines({} if memo is None else memo, Calendar)
+def _slow_head(title: str, memo: dict) -> str:
+    """calendar_head through icalendar's own serialisation (any title)."""
+    header = Lines(memo, Calendar)
     header.add("prodid", PRODID)
     header.add("version", "2.0")
     header.add("method", "PUBLISH")
@@ -230,54 +251,73 @@ def calendar_head(title: str, memo: dict | None = None) -> str:
     return serialise(header).removesuffix("END:VCALENDAR\r\n")
 
 
-def calendar_text(title: str, items: list[ItemState], zones: dict[str, str]) -> str:
-    """A whole VCALENDAR: PUBLISH, its name once, the VTIMEZONEs used, items by start.
+def calendar_head(title: str, memo: dict | None = None) -> str:
+    """A VCALENDAR's properties: PRODID, VERSION, PUBLISH, its name once.
 
-    Items are written as they are stored, so an unchanged item keeps its bytes.
+    The lines Calendar() with these properties and calendar_name = title writes
+    (icalendar >= 7 writes the name as NAME and X-WR-CALNAME, verbatim and folded).
     """
-    timezones = [zones[tzid] for tzid in sorted(used_tzids(items)) if tzid in zones]
-    body = [item.text for item in sorted(items, key=lambda i: (i.order, _uid(i)))]
-    return calendar_head(title) + "".join(timezones) + "".join(body) + "END:VCALENDAR\r\n"
+    memo = {} if memo is None else memo
+    if not title.isprintable():
+        return _slow_head(title, memo)
+    if "head" not in memo:
+        memo["head"] = _slow_head("x", memo).split("NAME:", 1)[0]
+    return f"{memo['head']}{fold(f'NAME:{title}')}\r\n{fold(f'X-WR-CALNAME:{title}')}\r\n"
 
 
-def _uid(item: ItemState) -> str:
-    """The UID of a stored item."""
-    match = _UID.search(item.text.replace("\r\n ", ""))
-    return match[1] if match else ""
+Facts = tuple[str, frozenset[str], str, list[str], bytes]
 
 
 class Assembler:
     """Calendar files from item texts: each text's UID, zones and check found once."""
 
-    def __init__(self, zones: dict[str, str]):
-        """Assemble with these VTIMEZONE texts, each checked here once."""
-        self.zones, self.memo = zones, {}
-        self.facts: dict[str, tuple[str, frozenset[str], str, list[str]]] = {}
-        self.zone_problems = {tzid: check_part(text)[1] for tzid, text in zones.items()}
+    def __init__(self, sources: dict[str, str],
+                 sides: dict[str, tuple[str, tuple[str, ...]]] | None = None):
+        """An assembler without zones yet (see use_zones); the rest as in Renderer."""
+        self.sources, self.sides = sources, sides or {}
+        self.zones: dict[str, bytes] = {}
+        self.memo: dict = {}
+        self.facts: dict[str, Facts] = {}
+        self.zone_problems: dict[str, list[str]] = {}
 
-    def _facts(self, text: str) -> tuple[str, frozenset[str], str, list[str]]:
-        """A text's UID as written and as read, its TZIDs, its problems (found once)."""
+    def fact(self, text: str) -> Facts:
+        """A text's UID as written, its TZIDs, its UID as read, its problems, its bytes."""
         if text not in self.facts:
+            source = self.sources.get(text, text)
+            if source != text:  # another SEQUENCE of a checked text: the same facts
+                self.facts[text] = (*self.fact(source)[:4], text.encode("utf-8"))
+                return self.facts[text]
+            if text in self.sides:  # a meeting told from one side: see check_side
+                neutral, lines = self.sides[text]
+                known = self.fact(neutral)
+                if not known[3] and check_side(lines, ("SUMMARY", "DESCRIPTION")):
+                    self.facts[text] = (known[0], frozenset(_TZID.findall(text)), known[2],
+                                        [], text.encode("utf-8"))
+                    return self.facts[text]
             match = _UID.search(text.replace("\r\n ", ""))
             uid, problems = check_part(text)
             self.facts[text] = (match[1] if match else "", frozenset(_TZID.findall(text)),
-                                uid, problems)
+                                uid, problems, text.encode("utf-8"))
         return self.facts[text]
 
-    def file(self, title: str, items: list[ItemState]) -> tuple[str, list[str]]:
-        """A file's text (as calendar_text writes it) and every problem it has."""
-        facts = [self._facts(item.text) for item in items]
-        used = set().union(*(tzids for _, tzids, _, _ in facts))
-        present = {tzid for tzid in used if tzid in self.zones}
+    def use_zones(self, zones: dict[str, str]) -> None:
+        """Assemble with these VTIMEZONE texts, each checked here once."""
+        self.zones = {tzid: text.encode("utf-8") for tzid, text in zones.items()}
+        self.zone_problems = {tzid: check_part(text)[1] for tzid, text in zones.items()}
+
+    def file(self, title: str, items: list[ItemState]) -> tuple[bytes, list[str]]:
+        """A file's bytes (zones, then items by start and UID) and every problem it has."""
+        facts = [self.fact(item.text) for item in items]
+        used = set().union(*(fact[1] for fact in facts))
+        present = sorted(tzid for tzid in used if tzid in self.zones)
         order = sorted(range(len(items)), key=lambda i: (items[i].order, facts[i][0]))
         head = calendar_head(title, self.memo)
-        text = head + "".join(self.zones[tzid] for tzid in sorted(present)) + \
-            "".join(items[i].text for i in order) + "END:VCALENDAR\r\n"
-        problems = check_head(head) + [p for tzid in sorted(present)
-                                       for p in self.zone_problems[tzid]]
-        problems += [p for _, _, _, found in facts for p in found]
-        problems += check_assembly([uid for _, _, uid, _ in facts if uid], used, present)
-        return text, problems
+        data = b"".join([head.encode("utf-8"), *(self.zones[tzid] for tzid in present),
+                         *(facts[i][4] for i in order), b"END:VCALENDAR\r\n"])
+        problems = check_head(head) + [p for tzid in present for p in self.zone_problems[tzid]]
+        problems += [p for fact in facts for p in fact[3]]
+        problems += check_assembly([fact[2] for fact in facts if fact[2]], used, set(present))
+        return data, problems
 
 
 def _change(audience: Audience, kind: str, item: ItemState) -> ItemChange:
@@ -289,9 +329,28 @@ def _change(audience: Audience, kind: str, item: ItemState) -> ItemChange:
                       item.start)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: an export makes millions of objects, no cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
               alarm_minutes: int | None = None) -> IcsResult:
     """Write every itinerary into OUT, check each file, and remember what was written."""
+    with _gc_paused():
+        return _write_ics(folder, schedule, out, alarm_minutes)
+
+
+def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
+               alarm_minutes: int | None) -> IcsResult:
+    """write_ics, with the garbage collector paused."""
     old = read_state(out, folder.mission.id)
     stamp = schedule.generated.astimezone(ZoneInfo("UTC"))
     built = Itineraries(folder, schedule.meetings, alarm_minutes)
@@ -313,11 +372,14 @@ def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
         new.files[name] = state
         written.append((gone, state))
         changes += [_change(gone, kind, item) for kind, item in found]
-    first, last = date_range(folder, list(new.files.values()))
-    texts = {item.text for state in new.files.values() for item in state.items.values()}
-    zones = zone_texts({tzid for text in texts for tzid in _TZID.findall(text)}, first, last)
-    assembler = Assembler(zones)
-    paths = [_write_checked(out, audience.name,
+    distinct = list({id(item): item for state in new.files.values()
+                     for item in state.items.values()}.values())
+    assembler = Assembler(renderer.sources, renderer.sides)
+    tzids = {tzid for text in {renderer.sources.get(i.text, i.text) for i in distinct}
+             for tzid in _TZID.findall(text)}
+    assembler.use_zones(zone_texts(tzids, *date_range(folder, distinct)))
+    publisher = Publisher(out)
+    paths = [_write_checked(publisher, audience.name,
                             *assembler.file(state.title, list(state.items.values())))
              for audience, state in written]
     write_state(out, new)
@@ -325,11 +387,8 @@ def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     return IcsResult(counts, paths, changes, old.empty)
 
 
-def _write_checked(out: Path, name: str, text: str, problems: list[str]) -> Path:
+def _write_checked(publisher: Publisher, name: str, data: bytes, problems: list[str]) -> Path:
     """Write a calendar that passed our own checks; ExportError with the first problems."""
     if problems:
         raise ExportError(f"{name}: " + "; ".join(problems[:5]))
-    path = inside(out, name)
-    write_atomic(path, text)  # CRLF line ends, as RFC 5545 asks
-    path.chmod(0o644)  # calendars are published: readable by a web server
-    return path
+    return publisher.write(name, data)  # CRLF line ends, as RFC 5545 asks

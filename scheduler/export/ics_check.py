@@ -74,11 +74,12 @@ def check_event(event: object) -> list[str]:
 
 def check_lines(text: str) -> list[str]:
     """CRLF line ends, and lines folded at 75 octets (RFC 5545 section 3.1)."""
-    if "\n" in text.replace("\r\n", ""):
+    if text.count("\n") != text.count("\r\n"):  # a bare LF somewhere
         return ["lines must end with CRLF"]
-    for number, line in enumerate(text.split("\r\n"), 1):
-        if len(line.encode("utf-8")) > 75:
-            return [f"line {number} is longer than 75 octets"]
+    lines = text.split("\r\n") if text.isascii() else text.encode("utf-8").split(b"\r\n")
+    if max(map(len, lines)) > 75:
+        number = next(n for n, line in enumerate(lines, 1) if len(line) > 75)
+        return [f"line {number} is longer than 75 octets"]
     return []
 
 
@@ -120,6 +121,8 @@ _TZID_PARAM_VALUES = re.compile(r";TZID=([^;:\r\n]+)")  # as the exporter finds 
 
 def _unescaped(value: str) -> str:
     """A TEXT value as read (for messages)."""
+    if "\\" not in value:
+        return value
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
@@ -133,15 +136,14 @@ def _decoded(params: str, value: str) -> object:
         return None
 
 
-def _components(text: str) -> tuple[list[tuple[str, dict[str, tuple[str, str]]]], str]:
+def _components(unfolded: str) -> tuple[list[tuple[str, dict[str, tuple[str, str]]]], str]:
     """Each component's properties (name -> params, value; first wins), or a parse error."""
     found: list[tuple[str, dict[str, tuple[str, str]]]] = []
     open_: list[tuple[str, dict[str, tuple[str, str]]]] = []
-    for line in _unfolded(text.removesuffix("\r\n")):
-        match = _CONTENT.fullmatch(line)
-        if not match:
-            return found, f"does not parse: {line[:60]!r}"
-        name, params, value = match[1].upper(), match[2], match[3]
+    for parts in _lines(unfolded):
+        if isinstance(parts, str):
+            return found, f"does not parse: {parts[:60]!r}"
+        name, params, value = parts[0].upper(), parts[1], parts[2]
         if name == "BEGIN":
             open_.append((value.upper(), {}))
         elif name == "END":
@@ -153,6 +155,21 @@ def _components(text: str) -> tuple[list[tuple[str, dict[str, tuple[str, str]]]]
         else:
             open_[-1][1].setdefault(name, (params, value))
     return found, f"does not parse: BEGIN:{open_[-1][0]} without END" if open_ else ""
+
+
+def _lines(unfolded: str) -> list[tuple[str, str, str] | str]:
+    """Each content line's name, parameters and value, up to a line that is none (as is)."""
+    out: list[tuple[str, str, str] | str] = []
+    for line in unfolded.split("\r\n"):
+        name, colon, value = line.partition(":")
+        if colon and name.isascii() and name.replace("-", "").isalnum():
+            out.append((name, "", value))  # no parameters: what _CONTENT finds, without it
+            continue
+        match = _CONTENT.fullmatch(line)
+        out.append((match[1], match[2], match[3]) if match else line)
+        if not match:
+            break
+    return out
 
 
 def check_event_lines(props: dict[str, tuple[str, str]],
@@ -179,13 +196,15 @@ def check_event_lines(props: dict[str, tuple[str, str]],
 
 def check_part(text: str) -> tuple[str, list[str]]:
     """One VEVENT or VTIMEZONE as written: its UID and problems (no full parse)."""
-    problems = check_lines(text.removesuffix("\r\n"))
-    lines = _unfolded(text)
-    if _has_line(lines, "X-WR-CALNAME"):
+    body = text.removesuffix("\r\n")
+    problems = check_lines(body)
+    unfolded = body.replace("\r\n ", "").replace("\r\n\t", "")
+    starts = "\r\n" + unfolded  # a line starting with X is one search for CRLF X
+    if "\r\nX-WR-CALNAME:" in starts or "\r\nX-WR-CALNAME;" in starts:
         problems.append("X-WR-CALNAME appears more than once")
-    if any(line.startswith("CATEGORIES") and "\\," in line for line in lines):
+    if "\\," in unfolded and any("\\," in line for line in _lines_of(starts, "CATEGORIES")):
         problems.append("a category contains a comma")
-    components, error = _components(text)
+    components, error = _components(unfolded)
     if error:
         return "", problems + [error]
     uid = ""
@@ -195,6 +214,33 @@ def check_part(text: str) -> tuple[str, list[str]]:
             uid = _unescaped(props["UID"][1]) if "UID" in props else ""
             problems += check_event_lines(props, alarms)
     return uid, problems
+
+
+def _lines_of(starts: str, prefix: str) -> list[str]:
+    """The lines of CRLF + unfolded text that start with a prefix."""
+    found, at = [], starts.find("\r\n" + prefix)
+    while at >= 0:
+        end = starts.find("\r\n", at + 2)
+        found.append(starts[at + 2:end if end >= 0 else len(starts)])
+        at = starts.find("\r\n" + prefix, at + 2)
+    return found
+
+
+def check_side(lines: tuple[str, ...], names: tuple[str, ...]) -> bool:
+    """Whether these are well-formed folded content lines of these properties, no parameters.
+
+    A meeting's versions differ only in such lines (its SUMMARY and DESCRIPTION): when
+    its neutral version passes check_part and another version's own lines pass this,
+    that version passes check_part too (lines, structure, UID and times are the same).
+    """
+    for line, name in zip(lines, names, strict=True):
+        if not line.startswith(f"{name}:") or not line.endswith("\r\n") or \
+                check_lines(line.removesuffix("\r\n")):
+            return False
+        unfolded = line.removesuffix("\r\n").replace("\r\n ", "").replace("\r\n\t", "")
+        if "\r" in unfolded or "\n" in unfolded:
+            return False
+    return True
 
 
 def check_head(head: str) -> list[str]:
@@ -214,8 +260,8 @@ def check_head(head: str) -> list[str]:
 
 def check_assembly(uids: list[str], tzids: set[str], zones: set[str]) -> list[str]:
     """What only a whole file can get wrong: a UID used twice, a TZID without VTIMEZONE."""
-    problems = [f"{uid}: UID used {count} times" for uid, count in Counter(uids).items()
-                if count > 1]
+    problems = [] if len(set(uids)) == len(uids) else \
+        [f"{uid}: UID used {count} times" for uid, count in Counter(uids).items() if count > 1]
     return problems + [f"TZID {tzid} has no VTIMEZONE" for tzid in sorted(tzids - zones)]
 
 

@@ -256,6 +256,9 @@ class Itineraries:
                          for item in folder.mission.programme]
         self.events: dict[EventKey, Event | Lines] = {}
         self.memo: dict = {}  # content lines of non-text values, shared by every event
+        mission = folder.mission.id
+        self.uids = [make_uid(mission, "meeting", m.id) for m in meetings]
+        self.item_uids = [make_uid(mission, "programme", item.id) for item, _ in self.attended]
 
     def make(self) -> Lines:
         """A new event, kept as content lines."""
@@ -277,10 +280,9 @@ class Itineraries:
         out: dict[str, EventKey] = {}
         for index, (_, attendees) in enumerate(self.attended):
             if audience.has_item(attendees):
-                key: EventKey = ("programme", index, None)
-                out[str(self.event(key)["uid"])] = key
-        for index in audience_meetings(self.folder, self.meetings, self.by_company, audience):
-            key = ("meeting", index, audience.viewer(self.meetings[index]))
-            out[str(self.event(key)["uid"])] = key
+                out[self.item_uids[index]] = ("programme", index, None)
+        meetings, uids = self.meetings, self.uids
+        for index in audience_meetings(self.folder, meetings, self.by_company, audience):
+            out[uids[index]] = ("meeting", index, audience.viewer(meetings[index]))
         return out
 

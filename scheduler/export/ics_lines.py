@@ -9,16 +9,25 @@ icalendar itself and remembered by its value, so the bytes are icalendar's.
 
 from __future__ import annotations
 
+import re
+
 from icalendar import Alarm, Component, Event
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser.string import _escape_char
 from icalendar.prop import vText
+
+# An ASCII piece: 74 characters, or 73 when the 74th would start an escape; taken only
+# while more than 74 characters are left (the loop of fold(), in one search).
+_PIECE = re.compile(r"(?=[\s\S]{75})(?:[\s\S]{73}[^\\^]|[\s\S]{73})")
 
 
 def fold(line: str) -> str:
     """icalendar's line folding, byte for byte: 74-octet pieces, an escape never split."""
     if len(line) < 75 and (line.isascii() or len(line.encode("utf-8")) < 75):
         return line
+    if line.isascii():
+        pieces = _PIECE.findall(line)
+        return "\r\n ".join([*pieces, line[sum(map(len, pieces)):]])
     data = line.encode("utf-8")
     pieces, start = [], 0
     while len(data) - start > 74:

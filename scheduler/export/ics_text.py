@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -104,20 +105,29 @@ def _local(when: datetime, zone: str) -> str:
     return f"{when.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
 
 
-def meeting_description(folder: MissionFolder, meeting: Meeting, viewer: str | None,
-                        zone: str) -> str:
-    """Who, where and why of a meeting, as a participant (viewer) or the organiser reads it."""
+@dataclass(frozen=True)
+class MeetingWords:
+    """A meeting's description in pieces, shared by every side it is told from."""
+
+    who: dict[str, str]  # company id -> its 'Who' block: profile and delegates
+    mine: dict[str, str]  # company id -> its 'With you' line
+    rest: str  # the Where, Time, Why and Session lines
+
+
+def meeting_words(folder: MissionFolder, meeting: Meeting, zone: str,
+                  profiles: dict[str, list[str]] | None = None) -> MeetingWords:
+    """The pieces of a meeting's description; `profiles` remembers companies' profile lines."""
     session = folder.session(meeting.session)
-    others = [c for c in meeting.companies if c != viewer] if viewer else meeting.companies
-    lines = ["Who:"]
-    for company_id in others:
+    profiles = {} if profiles is None else profiles
+    who, mine = {}, {}
+    for company_id in dict.fromkeys(meeting.companies):
         company = folder.companies.get(company_id)
-        lines += _profile_lines(company) if company else [company_id]
-        lines += [f"  - {name}" for name in delegate_names(folder, meeting, company_id)]
-    if viewer in meeting.companies:
-        mine = delegate_names(folder, meeting, viewer)
-        lines.append("With you: " + ", ".join(mine) if mine else "With you: your company")
-    lines.append(f"Where: {meeting_location(folder, meeting)}")
+        if company_id not in profiles:
+            profiles[company_id] = _profile_lines(company) if company else [company_id]
+        names = delegate_names(folder, meeting, company_id)
+        who[company_id] = "\n".join([*profiles[company_id], *(f"  - {n}" for n in names)])
+        mine[company_id] = "With you: " + ", ".join(names) if names else "With you: your company"
+    lines = [f"Where: {meeting_location(folder, meeting)}"]
     if session.virtual:
         lines.append(f"Time: {_local(meeting.start, zone)}")
         for company_id in sorted(meeting.companies):
@@ -127,7 +137,23 @@ def meeting_description(folder: MissionFolder, meeting: Meeting, viewer: str | N
     lines.append(f"Why: {_why(folder, meeting)}")
     lines.append(f"Session: {session.title}" + (f", arranged by {session.host}"
                                                 if session.host else ""))
+    return MeetingWords(who, mine, "\n".join(lines))
+
+
+def told(words: MeetingWords, meeting: Meeting, viewer: str | None) -> str:
+    """A meeting's description from one side (viewer) or neutrally, from its pieces."""
+    others = [c for c in meeting.companies if c != viewer] if viewer else meeting.companies
+    lines = ["Who:", *(words.who[c] for c in others)]
+    if viewer in meeting.companies:
+        lines.append(words.mine[viewer])
+    lines.append(words.rest)
     return "\n".join(lines)
+
+
+def meeting_description(folder: MissionFolder, meeting: Meeting, viewer: str | None,
+                        zone: str) -> str:
+    """Who, where and why of a meeting, as a participant (viewer) or the organiser reads it."""
+    return told(meeting_words(folder, meeting, zone), meeting, viewer)
 
 
 def item_description(folder: MissionFolder, item: ProgrammeItem) -> str:
