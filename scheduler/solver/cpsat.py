@@ -52,6 +52,7 @@ from scheduler.solver.space import Space
 FAIR_SCALE = 1000
 MIN_LEVEL_SECONDS = 0.5
 WHOLE_MAX_VARS = 20_000  # up to this, the priority level is solved on the whole model
+IDLE_WORKERS = 2  # interleaved subsolvers for the idle level (one thread)
 LARGE_FAIRNESS_SECONDS = 3.0  # the fairness level's budget above WHOLE_MAX_VARS
 CP_MAX_VARS = 300_000  # candidates above which only the greedy construction runs
 DT_PER_SECOND = 0.3  # deterministic time units per second of --time-limit (measured, 1 core)
@@ -381,8 +382,11 @@ class Lexicographic:
         p.max_deterministic_time = budget * DT_PER_SECOND
         p.max_time_in_seconds = 10 * budget + 60  # a safety net only, never meant to bind
         p.random_seed = self.settings.seed
-        p.num_workers = max(1, self.settings.workers)
-        p.interleave_search = self.settings.workers > 1
+        # the idle level gains most from a portfolio: two subsolvers interleaved in one
+        # thread (deterministic) even with --workers 1
+        workers = max(IDLE_WORKERS if name.startswith("idle") else 1, self.settings.workers)
+        p.num_workers = workers
+        p.interleave_search = workers > 1
         p.catch_sigint_signal = False
         watch = _Watch()
         status = self._run(solver, watch, name, model)
