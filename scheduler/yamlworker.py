@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from scheduler.yamlio import Located, YamlProblem, read_yaml
 
 Outcome = Located | YamlProblem | OSError
-PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
+PARALLEL_FROM = 5000  # files; below this a second process saves too little for its start
 CHUNK = 100  # files per answer the worker sends
 # Run with -I: the current folder (a user's mission folder, say) is never on the worker's
 # path; it imports from this package's home and this process's own absolute path entries.
