@@ -129,10 +129,12 @@ def test_state_lists_each_item_once_and_reads_back(tmp_path):
     text = (tmp_path / STATE_FILE).read_text(encoding="utf-8")
     data = json.loads(text)
     assert data["format"] == 3 and data["mission"] == "fixture-japan"
-    records = [tuple(r) for r in data["items"]]
-    assert len(records) == len(set(records))
-    listed = sum(len(numbers) for _, numbers in data["files"].values())
+    records = list(zip(*data["items"].values(), strict=True))
+    assert len(records) == len(set(records)) == len(data["items"]["text"])
+    listed = sum(len(numbers) for numbers in data["files"]["items"])
     assert listed > len(records)  # items shared by several files are stored once
+    assert len(data["files"]["name"]) == len(data["files"]["title"]) == len(list(
+        (tmp_path).rglob("*.ics")))
     state = read_state(tmp_path, "fixture-japan")
     assert state_json(state) == text
 
@@ -180,6 +182,8 @@ def test_unchanged_files_are_left_alone_and_changed_ones_replaced(tmp_path):
     """Same bytes: not rewritten (mode mended); other bytes: replaced; links out refused."""
     from scheduler.errors import ExportError
 
+    publisher = Publisher(tmp_path / "new")
+    assert publisher.write("organiser.ics", b"x").read_bytes() == b"x"  # OUT made as needed
     publisher = Publisher(tmp_path)
     path = publisher.write("people/a/b.ics", b"one")
     assert path.read_bytes() == b"one" and path.stat().st_mode & 0o777 == 0o644
@@ -208,3 +212,15 @@ def test_serialise_still_matches_for_items_written_by_icalendar():
     for item in folder.mission.programme:
         lines = item_event(folder, item, 10, lambda: Lines({}))
         assert serialise(lines) == item_event(folder, item, 10).to_ical().decode("utf-8")
+
+
+def test_an_export_changing_nothing_leaves_every_file_alone(tmp_path):
+    """Re-export: no calendar and no state rewritten; a changed schedule rewrites them."""
+    export_fixture(tmp_path)
+    files = sorted(tmp_path.rglob("*.ics")) + [tmp_path / STATE_FILE]
+    before = {p: p.stat().st_ino for p in files}
+    export_fixture(tmp_path)
+    assert {p: p.stat().st_ino for p in files} == before
+    export_fixture(tmp_path, SCHEDULE_V2)
+    assert (tmp_path / STATE_FILE).stat().st_ino != before[tmp_path / STATE_FILE]
+    assert (tmp_path / "organiser.ics").stat().st_ino != before[tmp_path / "organiser.ics"]

@@ -38,6 +38,7 @@ class Publisher:
         if folder == str(self.out) or parent == folder:
             if self._outside(folder):
                 raise ExportError(f"refusing to write outside {self.out}: {relative}")
+            os.makedirs(folder, exist_ok=True)
         else:
             self._folder(parent, relative)
             try:

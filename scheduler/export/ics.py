@@ -382,7 +382,8 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     paths = [_write_checked(publisher, audience.name,
                             *assembler.file(state.title, list(state.items.values())))
              for audience, state in written]
-    write_state(out, new)
+    if not (old.format == new.format and new.same_as(old)):  # else it would write the same
+        write_state(out, new)
     counts = [(a, sum(not i.cancelled for i in s.items.values())) for a, s in written]
     return IcsResult(counts, paths, changes, old.empty)
 
