@@ -52,7 +52,7 @@ class Publisher:
 
     def write(self, relative: str, data: bytes) -> Path:
         """Put DATA at OUT/relative (mode 644) unless the file holds exactly these bytes."""
-        if Path(relative).is_absolute() or ".." in Path(relative).parts:
+        if os.path.isabs(relative) or ".." in relative.replace("\\", "/").split("/"):
             raise ExportError(f"refusing to write outside {self.out}: {relative}")
         path = os.path.join(self.out, relative)
         self._folder(os.path.dirname(path), relative)
@@ -94,9 +94,13 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
     except FileExistsError:  # left by a crashed export: take a fresh name
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            os.fchmod(handle.fileno(), MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, MODE)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
