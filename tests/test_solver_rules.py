@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from test_solver_kit import company, folder, hhmm, mission, own_check, solve
 
+from scheduler.check import check_programme_conflict
 from scheduler.errors import InfeasibleError
 from scheduler.schedule import Schedule
 
@@ -96,11 +97,20 @@ def test_programme_conflict_timed_item_blocks_its_attendees_only():
 
 
 def test_programme_conflict_transfer_zones_and_all_day_items():
-    # 17:00 Tokyo = 09:00 Madrid; arriving in Madrid 09:20 local: slots 09:00 and 09:20 blocked
+    # 17:00 Tokyo = 09:00 Madrid; arriving in Madrid 09:30 local: slots 09:00 and 09:20 blocked
     transfer = {"title": "Flight", "kind": "transfer", "start": "2026-03-10 17:00",
-                "end": "2026-03-10 09:20", "from": "tyo", "to": "mad", "attendees": ["a"]}
+                "end": "2026-03-10 09:30", "from": "tyo", "to": "mad", "attendees": ["a"]}
     f = folder(mission(programme=[transfer]), [company("a", wants=["x"]), *hosts("x")])
-    assert hhmm(solve(f))["a--x"] == "09:40"
+    s = solve(f)
+    assert hhmm(s)["a--x"] == "09:40"
+    early = s.model_copy(deep=True)
+    early.meetings[0].start -= timedelta(minutes=20)
+    early.meetings[0].end -= timedelta(minutes=20)
+    assert {v.rule for v in check_programme_conflict(f, early)} == {"programme_conflict"}
+    # arriving 09:20 sharp: the 09:20 slot is free again (intervals are half-open)
+    landed = {**transfer, "end": "2026-03-10 09:20"}
+    f = folder(mission(programme=[landed]), [company("a", wants=["x"]), *hosts("x")])
+    assert check_programme_conflict(f, early) == []
     fair = {"title": "Fair day", "date": "2026-03-10", "attendees": ["cluster:Biocat"],
             "blocks_meetings": True}
     f = folder(mission(programme=[fair]), [company("a", wants=["x"], cluster="Biocat"),
