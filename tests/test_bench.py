@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from scheduler.baselines import Grid, first_fit, ranked
-from scheduler.bench import BenchOptions, Watch, bench
+from scheduler.bench import BenchOptions, Watch, bench, cpu_seconds
 from scheduler.check import check_schedule
 from scheduler.errors import MissionError
 from scheduler.generate import generate
@@ -133,3 +135,10 @@ def test_phase_seconds_come_from_the_clocks_passed_in() -> None:
     watch = Watch(lambda: next(ticks), lambda: next(cpu))
     assert watch.run("load", lambda: "folder") == "folder"
     assert (watch.wall, watch.cpu) == ({"load": 2.5}, {"load": 1.0})
+
+
+def test_cpu_seconds_count_the_loader_worker_and_other_children():
+    before = cpu_seconds()
+    spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", spin], check=True)
+    assert cpu_seconds() - before >= 0.25
