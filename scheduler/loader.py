@@ -7,14 +7,13 @@ import gc
 import os
 import types
 import typing
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from scheduler.errors import InputError, Problem, rel
+from scheduler.gcpause import gc_paused
 from scheduler.model import Company, Mission, MissionFolder
 from scheduler.yamlio import Located, YamlProblem
 from scheduler.yamlworker import Outcome, read_all, read_outcome
@@ -163,18 +162,6 @@ def company_files(folder: Path) -> list[Path]:
     return [Path(path) for path, _ in company_paths(folder)]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: loading makes many objects and no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _join(shown: str, name: Path | str) -> str:
     """A file's name as shown to the user: relative to the folder as shown."""
     return str(name) if shown == "." else f"{shown}/{name}"
@@ -196,7 +183,7 @@ class Loaded:
 
 def load(folder: Path, base: Path | None = None) -> Loaded:
     """Load and check a mission folder, collecting every problem."""
-    with _gc_paused():
+    with gc_paused():
         return _load(folder, base or Path.cwd())
 
 

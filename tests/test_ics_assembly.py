@@ -130,18 +130,3 @@ def test_events_written_as_lines_are_what_icalendar_writes(seed):
             each.add("dtstamp", stamp)
             each.add("sequence", 2)
         assert serialise(lines) == event.to_ical().decode("utf-8")
-
-
-@pytest.mark.parametrize("title", ["Mission (all)", "Misión: Laura Puig, Ñ; 名刺 \\ x" * 3,
-                                   "a" * 73, "Osaka & Yokohama: 王芳 (投资总监)"])
-def test_calendar_head_is_what_icalendar_writes(title):
-    """PRODID, VERSION, METHOD and the name, folded and escaped as icalendar writes them."""
-    from scheduler.export.ics import PRODID, calendar_head
-
-    header = Calendar()
-    header.add("prodid", PRODID)
-    header.add("version", "2.0")
-    header.add("method", "PUBLISH")
-    header.calendar_name = title
-    expected = header.to_ical().decode("utf-8").removesuffix("END:VCALENDAR\r\n")
-    assert calendar_head(title) == expected

@@ -109,11 +109,15 @@ def test_check_lines_agrees_with_the_line_by_line_reading():
 
 
 def test_calendar_names_are_written_as_icalendar_writes_them():
-    """Random printable and unprintable names: the header icalendar writes."""
+    """Real and random printable and unprintable names: the header icalendar writes
+    (PRODID, VERSION, METHOD and the name, folded and escaped)."""
     rng = random.Random(5)
     alphabet = "ab \\;,:\"é–·山😀^'&<>\t\x7f"
-    for _ in range(400):
-        title = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 160)))
+    real = ["Mission (all)", "Misión: Laura Puig, Ñ; 名刺 \\ x" * 3, "a" * 73,
+            "Osaka & Yokohama: 王芳 (投资总监)"]
+    randoms = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 160)))
+               for _ in range(400)]
+    for title in real + randoms:
         header = Calendar()
         header.add("prodid", PRODID)
         header.add("version", "2.0")

@@ -8,11 +8,8 @@ is gone stays in the file as STATUS:CANCELLED with a raised SEQUENCE.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +25,7 @@ from scheduler.export.ics_events import Audience, EventKey, Itineraries, audienc
 from scheduler.export.ics_lines import Lines, fold, serialise
 from scheduler.export.ics_meetings import EventText, MeetingTexts
 from scheduler.export.state import ExportState, FileState, ItemState, read_state, write_state
+from scheduler.gcpause import gc_paused
 from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule
 
@@ -329,22 +327,10 @@ def _change(audience: Audience, kind: str, item: ItemState) -> ItemChange:
                       item.start)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused: an export makes millions of objects, no cycles."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
               alarm_minutes: int | None = None) -> IcsResult:
     """Write every itinerary into OUT, check each file, and remember what was written."""
-    with _gc_paused():
+    with gc_paused():
         return _write_ics(folder, schedule, out, alarm_minutes)
 
 
