@@ -309,9 +309,12 @@ def generate(preset: str, seed: int, out: Path) -> None:
 @click.option("--cache", type=FOLDER, help="Keep generated folders here and reuse them.")
 @click.option("--skip", multiple=True, type=click.Choice(["solve", "export", "first-fit",
               "monolithic"]), help="Leave out a phase or a baseline (repeatable).")
+@click.option("--repeat", type=click.IntRange(1, 99), default=1, show_default=True,
+              help="Run each preset this many times and report the median seconds "
+              "(this machine may be shared; baselines run once).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per preset.")
 def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
-          cache: Path | None, skip: tuple[str, ...], as_json: bool) -> None:
+          cache: Path | None, skip: tuple[str, ...], repeat: int, as_json: bool) -> None:
     """Load, schedule and export synthetic missions end to end; compare with baselines.
 
     \b
@@ -323,7 +326,7 @@ def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
     from scheduler.bench import DEFAULT_PRESETS, BenchOptions, table_lines, to_json
     from scheduler.bench import bench as run_bench
 
-    options = BenchOptions(seed, time_limit, workers, cache, frozenset(skip))
+    options = BenchOptions(seed, time_limit, workers, cache, frozenset(skip), repeat)
     for result in run_bench(list(presets or DEFAULT_PRESETS), options):
         click.echo(to_json(result) if as_json else "\n".join(table_lines(result)))
 

@@ -6,7 +6,8 @@ exporting (scheduler.export), and compare with the first-fit baseline and,
 for small presets, one monolithic CP-SAT model given the same time limit.
 Every schedule is checked by scheduler.check and measured by
 scheduler.check_quality, so every figure has one definition. Each preset runs
-in a fresh process, so its peak memory is its own.
+in a fresh process, so its peak memory is its own; with --repeat N it runs N
+times and reports the median seconds (the baselines run once).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
+from statistics import median
 
 from scheduler.errors import MissionError
 from scheduler.generate import PRESETS, generate
@@ -42,6 +44,7 @@ class BenchOptions:
     workers: int = 1
     cache: Path | None = None
     skip: frozenset[str] = frozenset()  # any of SKIPPABLE
+    repeat: int = 1  # runs per preset; seconds are their medians
 
 
 def say(message: str) -> None:
@@ -240,7 +243,25 @@ def bench(names: list[str], options: BenchOptions, isolate: bool = True
     if options.cache:
         options.cache.mkdir(parents=True, exist_ok=True)
     for name in names:
-        yield run_isolated(name, options) if isolate else run_preset(name, options)
+        yield repeated(name, options, isolate)
+
+
+def repeated(name: str, options: BenchOptions, isolate: bool) -> dict[str, object]:
+    """A preset run options.repeat times (baselines in the first run only): the first
+    run's figures, the median seconds of every phase, the highest peak memory."""
+    once = run_isolated if isolate else run_preset
+    runs = [once(name, options)]
+    again = replace(options, skip=options.skip | {"first-fit", "monolithic"})
+    for n in range(2, options.repeat + 1):
+        say(f"[{name}] run {n} of {options.repeat}")
+        runs.append(once(name, again))
+    result = dict(runs[0])
+    for key in ("seconds", "cpu_seconds"):
+        result[key] = {p: round(median(r[key][p] for r in runs), 3) for p in runs[0][key]}
+    result["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    result["runs"] = len(runs)
+    result["total_seconds_each"] = [r["seconds"]["total"] for r in runs]
+    return result
 
 
 def _fmt(value: object) -> str:
@@ -257,7 +278,9 @@ def table_lines(result: dict[str, object]) -> list[str]:
              f"requests ({result['requested_meetings']} meetings), bound {result['bound']}; "
              f"load {s['load']:.2f} s, solve {s['solve']:.2f} s, export {s['export']:.2f} s, "
              f"total {s['total']:.2f} s (CPU {sum(result['cpu_seconds'].values()):.2f} s), "
-             f"peak {result['peak_rss_mb']:.0f} MiB",
+             f"peak {result['peak_rss_mb']:.0f} MiB"
+             + (f"; seconds: medians of {result['runs']} runs" if result.get("runs", 1) > 1
+                else ""),
              f"  {'':<18}{'placed':>8}{'of bound':>10}{'weight':>9}{'idle':>7}{'holes':>7}"
              f"{'fairness':>10}{'viol.':>7}{'seconds':>9}"]
     rows = [("ours", result, s["solve"])] + [

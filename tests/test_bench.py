@@ -142,3 +142,16 @@ def test_cpu_seconds_count_the_loader_worker_and_other_children():
     spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
     subprocess.run([sys.executable, "-c", spin], check=True)
     assert cpu_seconds() - before >= 0.25
+
+
+def test_bench_repeat_reports_median_seconds_and_runs_baselines_once(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["bench", "--preset", "tiny", "--json", "--time-limit",
+                                      "2", "--repeat", "3", "--skip", "monolithic",
+                                      "--cache", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["runs"] == 3 and len(record["total_seconds_each"]) == 3
+    each = sorted(record["total_seconds_each"])
+    assert each[0] <= record["seconds"]["total"] <= each[2]
+    assert record["baselines"]["first_fit"]["violations"] == 0
+    assert "run 3 of 3" in result.stderr
