@@ -76,11 +76,12 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
         if progress:
             progress(f"{candidates} candidate meetings, {len(requests)} requests: "
                      "too many for one CP-SAT model; building on bitsets")
-        space, chosen, bound = solve_large(space, locked, previous.meetings if previous
-                                           else [], progress)
+        large = solve_large(space, locked, previous.meetings if previous else [], progress)
+        space, bound = large.space, large.bound
         raise_problems(space)
         keep = still_possible(space, previous)
-        outcome = Outcome(chosen, "feasible", gap=1 - len(chosen) / bound if bound else 0.0)
+        outcome = Outcome(large.chosen, "interrupted" if large.interrupted else "feasible",
+                          gap=1 - len(large.chosen) / bound if bound else 0.0)
     else:
         make_candidates(space)
         raise_problems(complete_space(space, locked))

@@ -6,6 +6,9 @@ these small missions take it, so what it does can be seen meeting by meeting.
 
 from __future__ import annotations
 
+import os
+import signal
+
 from check_kit import schedule
 from hypothesis import HealthCheck, given, settings
 from test_solver_kit import company, folder, hhmm, mission, own_check, solve
@@ -13,7 +16,7 @@ from test_solver_properties import small_missions
 
 from scheduler.baselines import first_fit
 from scheduler.errors import InfeasibleError
-from scheduler.planning import summary_lines
+from scheduler.planning import SolveOptions, make_schedule, summary_lines
 from scheduler.requests import build_requests
 from scheduler.schedule import Unplaced
 from scheduler.slots import build_slots
@@ -100,3 +103,24 @@ def test_summary_lists_the_first_unplaced_by_priority_and_says_where_the_rest_ar
     listed = [line for line in lines if line.startswith("  a and")]
     assert len(listed) == 40 and listed[0].startswith("  a and x0 [high]")
     assert lines[-1].startswith("  ... and 5 more") and "schedule.json" in lines[-1]
+
+
+def test_ctrl_c_keeps_what_the_large_engine_placed_so_far():
+    # the repair test's mission: first-fit places one meeting, repair would place two
+    f = folder(two_slots(), [company("a", wants=[("x", "high"), ("y", "normal")]),
+                             *hosts("x"), company("y", side="host",
+                                                  unavailable=["2026-03-10 09:20-09:40"])])
+    lines: list[str] = []
+
+    def progress(line: str) -> None:
+        lines.append(line)
+        if "repairing" in line:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, as the terminal sends it
+
+    s = make_schedule(f, SolveOptions(time_limit=5, large_from=0), progress=progress)
+    assert s.quality.status == "interrupted"
+    assert hhmm(s) == {"a--x": "09:00"}  # first-fit's meeting, kept, and nothing half-moved
+    assert [u.companies for u in s.unplaced] == [["a", "y"]]
+    assert own_check(f, s) == []
+    assert any(line.startswith("interrupted: keeping the 1 meetings") for line in lines)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored

@@ -20,12 +20,19 @@ Every hard rule is a resource with a capacity, the same "at most cap" packing
 constraints the CP-SAT model has (scheduler.solver.rules): a meeting takes one unit
 of each of its resources, so the result satisfies every rule by construction (and
 the independent checker still checks it). Locked and kept meetings never move.
+
+Ctrl-C stops the steps at the next request or meeting (a flag set by the signal
+handler, so the board is never left between a move's two halves) and keeps what is
+placed so far: a valid schedule, marked interrupted.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from scheduler.errors import InfeasibleError
@@ -287,6 +294,7 @@ class Builder:
         self.board = Board(space)
         self.space = space
         self.opts = {r: self.board.options(r) for r in range(len(space.requests))}
+        self.stopped = False  # set by Ctrl-C (see interruptible)
 
     def short(self, r: int) -> bool:
         """Whether request r has fewer meetings than asked."""
@@ -311,7 +319,7 @@ class Builder:
             if self.possible(var) and board.fits(var.request, var.slot, var.pool):
                 board.frozen.add(board.take(var))
         for r in request_order(self.space):
-            while self.short(r):
+            while self.short(r) and not self.stopped:
                 var = place_first_fit(board, r, self.opts[r])
                 if var is None:
                     break
@@ -324,7 +332,7 @@ class Builder:
         for _ in range(rounds):
             before = added
             for r in request_order(self.space):
-                while self.short(r) and self._repair_one(r):
+                while self.short(r) and not self.stopped and self._repair_one(r):
                     added += 1
             if added == before:
                 break
@@ -383,6 +391,8 @@ class Builder:
         for _ in range(rounds):
             before = moves
             for n in sorted(self.board.placed):
+                if self.stopped:
+                    return moves
                 if n in self.board.placed and n not in self.board.frozen:
                     moves += self._better_slot(n)
             if moves == before:
@@ -451,17 +461,57 @@ def estimate(space: Space) -> int:
     return total
 
 
+@dataclass
+class LargeResult:
+    """What solve_large returns (see there)."""
+
+    space: Space
+    chosen: set[int]
+    bound: int
+    interrupted: bool
+
+
+@contextmanager
+def interruptible(builder: Builder) -> Iterator[None]:
+    """Ctrl-C sets builder.stopped instead of raising (main thread only: signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        builder.stopped = True
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
-                progress: Progress | None = None) -> tuple[Space, set[int], int]:
+                progress: Progress | None = None) -> LargeResult:
     """Schedule a large mission on bitsets (see the module docstring).
 
     `space` has only its domain rules applied. Returns a space whose candidates are
     the placed meetings and the previous meetings still possible (so seating,
     re-planning and reasons work on it as on a full one), the placed candidates'
-    indices, and the max-flow bound.
+    indices, the max-flow bound, and whether Ctrl-C stopped the steps early.
     """
-    say = progress or (lambda _m: None)
     builder = Builder(space)
+    with interruptible(builder):
+        bound, keep = _build(builder, space, locked, previous, progress or (lambda _m: None))
+    reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
+                    people=space.people)
+    for var in builder.chosen() + sorted(keep):
+        reduced.add_var(var)
+    complete_space(reduced, locked)
+    return LargeResult(reduced, {reduced.index[v] for v in builder.chosen()}, bound,
+                       builder.stopped)
+
+
+def _build(builder: Builder, space: Space, locked: list[Meeting], previous: list[Meeting],
+           say: Progress) -> tuple[int, list[Var]]:
+    """Construct, repair and polish on the builder's board; the bound and kept meetings."""
     fixed = [v for v in (meeting_candidate(space, m) for m in locked) if v is not None]
     keep = [v for v in (meeting_candidate(space, m) for m in previous if not m.locked)
             if v is not None and builder.possible(v)]
@@ -477,11 +527,10 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
         f"{len(builder.board.placed) - kept} placed first-fit (bound {bound}); repairing")
     added = builder.repair()
     moves = builder.polish()
-    say(f"repair placed {added} more ({len(builder.board.placed)} of bound {bound}); "
-        f"idle polish moved {moves} meetings")
-    reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
-                    people=space.people)
-    for var in builder.chosen() + sorted(keep):
-        reduced.add_var(var)
-    complete_space(reduced, locked)
-    return reduced, {reduced.index[v] for v in builder.chosen()}, bound
+    if builder.stopped:
+        say(f"interrupted: keeping the {len(builder.board.placed)} meetings placed so far "
+            "(not polished to the end)")
+    else:
+        say(f"repair placed {added} more ({len(builder.board.placed)} of bound {bound}); "
+            f"idle polish moved {moves} meetings")
+    return bound, keep
