@@ -28,6 +28,7 @@ from scheduler.schedule import (
     Quality,
     Schedule,
     Unplaced,
+    percent,
     read_schedule,
     write_schedule,
 )
@@ -72,11 +73,14 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
     locked = [m for m in previous.meetings if m.locked] if previous else []
     space = build_domain(folder, requests, slots)
     candidates = estimate(space)
-    if candidates >= options.large_from:
-        if progress:
-            progress(f"{candidates} candidate meetings, {len(requests)} requests: "
-                     "too many for one CP-SAT model; building on bitsets")
-        large = solve_large(space, locked, previous.meetings if previous else [], progress)
+    large_mission = candidates >= options.large_from
+    # the steps after solving take seconds only on large missions: say them there
+    say = progress if progress and large_mission else (lambda _line: None)
+    if large_mission:
+        say(f"{candidates} candidate meetings, {len(requests)} requests: "
+            "too many for one CP-SAT model; building on bitsets")
+        large = solve_large(space, locked, previous.meetings if previous else [], progress,
+                            clock)
         space, bound = large.space, large.bound
         raise_problems(space)
         keep = still_possible(space, previous)
@@ -90,8 +94,10 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
     if outcome.status == "infeasible":
         raise InfeasibleError("the locked meetings conflict with each other or with a rule; "
                               "unlock some in schedule.json or run with --fresh")
+    say(f"seating {len(outcome.chosen)} meetings at tables")
     meetings = build_meetings(space, outcome.chosen, keep, options.seed,
                               optimise=outcome.status != "interrupted")
+    say("explaining every request not placed in full")
     explain = explainer(folder, meetings, requests)
     missing_musts(requests, meetings, explain)
     schedule = Schedule(
@@ -101,6 +107,7 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
         changes=changes(folder, space, previous, meetings, explain),
         solver={"seed": options.seed, "workers": options.workers,
                 "time_limit": options.time_limit})
+    say(f"checking {len(meetings)} meetings against every rule")
     violations = check_schedule(folder, schedule, previous)
     if violations:
         raise ScheduleError("the solver produced an invalid schedule (a bug):\n" +
@@ -272,11 +279,11 @@ def schedule_loaded(path: Path, folder: MissionFolder, options: SolveOptions,
 def summary_lines(schedule: Schedule) -> list[str]:
     """The terminal summary of a schedule: figures, changes and unplaced requests."""
     q = schedule.quality
+    share = percent(q.placed / q.bound if q.bound else 1.0)
     lines = [f"placed {q.placed} of {q.requested} requested meetings (bound {q.bound}, "
-             f"{q.placed_of_bound:.1%} of bound); weight {q.weight_placed} of "
-             f"{q.weight_requested}",
+             f"{share} of bound); weight {q.weight_placed} of {q.weight_requested}",
              f"idle slots {q.idle_slots}, holes {q.holes}, fairness {q.fairness:.2f}, "
-             f"status {q.status}" + (f" (gap {q.gap:.1%})" if q.gap else "")]
+             f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")]
     for change in schedule.changes:
         span = " -> ".join(x for x in (change.before, change.after) if x)
         lines.append(f"{change.change}: {change.meeting} ({span}): {change.reason}")

@@ -101,6 +101,18 @@ class Schedule(Record):
     )
 
 
+def percent(share: float, decimals: int = 1) -> str:
+    """A share as a percentage that reads 100% or 0% only when it is exactly that
+    (45,236 of a bound of 45,259 is 99.9%, not 100.0%)."""
+    step = 10.0 ** -decimals
+    value = round(share * 100, decimals)
+    if 0 < share < 1 and value <= 0:
+        return f"<{step:.{decimals}f}%"
+    if 0 < share < 1 and value >= 100:
+        value = 100 - step
+    return f"{value:.{decimals}f}%"
+
+
 def to_json(schedule: Schedule) -> str:
     """Serialise a schedule deterministically."""
     return json.dumps(schedule.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"

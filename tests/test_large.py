@@ -105,6 +105,18 @@ def test_summary_lists_the_first_unplaced_by_priority_and_says_where_the_rest_ar
     assert lines[-1].startswith("  ... and 5 more") and "schedule.json" in lines[-1]
 
 
+def test_summary_reads_100_percent_of_bound_only_when_the_bound_is_reached():
+    base = schedule()
+    near = base.quality.model_copy(update={"placed": 45236, "bound": 45259,
+                                           "placed_of_bound": 0.9995, "gap": 0.0004})
+    lines = summary_lines(base.model_copy(update={"quality": near}))
+    assert "(bound 45259, 99.9% of bound)" in lines[0]
+    assert "(gap <0.1%)" in lines[1]
+    full = near.model_copy(update={"placed": 88, "bound": 88, "placed_of_bound": 1.0})
+    assert "(bound 88, 100.0% of bound)" in summary_lines(
+        base.model_copy(update={"quality": full}))[0]
+
+
 def test_ctrl_c_keeps_what_the_large_engine_placed_so_far():
     # the repair test's mission: first-fit places one meeting, repair would place two
     f = folder(two_slots(), [company("a", wants=[("x", "high"), ("y", "normal")]),

@@ -26,7 +26,7 @@ from scheduler.export.agenda import (
 )
 from scheduler.export.report import build_grids, build_signs, company_rows
 from scheduler.model import MissionFolder
-from scheduler.schedule import Schedule, write_atomic
+from scheduler.schedule import Schedule, percent, write_atomic
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 AGENDAS = "agendas"
@@ -57,8 +57,8 @@ def longdate(day: date) -> str:
 
 
 def pct(value: float) -> str:
-    """A share as a whole percentage."""
-    return f"{round(value * 100)}%"
+    """A share as a whole percentage (100% and 0% only when exact)."""
+    return percent(value, 0)
 
 
 def lang_attr(country: str | None) -> Markup:

@@ -46,6 +46,8 @@ from scheduler.solver.space import TABLES, VIDEO, Space, Var, complete_space
 LARGE_CANDIDATES = 200_000  # from this many candidate meetings, the bitset construction
 
 Progress = Callable[[str], None]
+Clock = Callable[[], float]
+PROGRESS_SECONDS = 2.0  # between progress lines while a step runs
 Key = tuple  # a resource: ("cs", company, slot), ("pool", slot, pool), ...
 UNLIMITED = 1 << 30
 POLISH_ROUNDS = 2  # measured: the third round gains ~15% more, for its full cost
@@ -295,6 +297,7 @@ class Builder:
         self.space = space
         self.opts = {r: self.board.options(r) for r in range(len(space.requests))}
         self.stopped = False  # set by Ctrl-C (see interruptible)
+        self.beat: Callable[[str], None] = lambda _step: None  # progress (see heartbeat)
 
     def short(self, r: int) -> bool:
         """Whether request r has fewer meetings than asked."""
@@ -332,6 +335,7 @@ class Builder:
         for _ in range(rounds):
             before = added
             for r in request_order(self.space):
+                self.beat("repair")
                 while self.short(r) and not self.stopped and self._repair_one(r):
                     added += 1
             if added == before:
@@ -393,6 +397,7 @@ class Builder:
             for n in sorted(self.board.placed):
                 if self.stopped:
                     return moves
+                self.beat("idle polish")
                 if n in self.board.placed and n not in self.board.frozen:
                     moves += self._better_slot(n)
             if moves == before:
@@ -488,8 +493,25 @@ def interruptible(builder: Builder) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def heartbeat(builder: Builder, say: Progress, clock: Clock | None, bound: int
+              ) -> Callable[[str], None]:
+    """A progress line every PROGRESS_SECONDS of a step (none without a clock)."""
+    if clock is None:
+        return lambda _step: None
+    started = clock()
+    due = [started + PROGRESS_SECONDS]
+
+    def beat(step: str) -> None:
+        now = clock()
+        if now >= due[0]:
+            due[0] = now + PROGRESS_SECONDS
+            say(f"{step}: {now - started:.0f} s, {len(builder.board.placed)} placed "
+                f"(bound {bound})")
+    return beat
+
+
 def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
-                progress: Progress | None = None) -> LargeResult:
+                progress: Progress | None = None, clock: Clock | None = None) -> LargeResult:
     """Schedule a large mission on bitsets (see the module docstring).
 
     `space` has only its domain rules applied. Returns a space whose candidates are
@@ -499,7 +521,8 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
     """
     builder = Builder(space)
     with interruptible(builder):
-        bound, keep = _build(builder, space, locked, previous, progress or (lambda _m: None))
+        bound, keep = _build(builder, space, locked, previous,
+                             progress or (lambda _m: None), clock)
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
                     people=space.people)
     for var in builder.chosen() + sorted(keep):
@@ -510,7 +533,7 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
 
 
 def _build(builder: Builder, space: Space, locked: list[Meeting], previous: list[Meeting],
-           say: Progress) -> tuple[int, list[Var]]:
+           say: Progress, clock: Clock | None) -> tuple[int, list[Var]]:
     """Construct, repair and polish on the builder's board; the bound and kept meetings."""
     fixed = [v for v in (meeting_candidate(space, m) for m in locked) if v is not None]
     keep = [v for v in (meeting_candidate(space, m) for m in previous if not m.locked)
@@ -523,6 +546,7 @@ def _build(builder: Builder, space: Space, locked: list[Meeting], previous: list
              for r, opts in sorted(builder.opts.items()) if opts]
     bound = flow_bound(space, pairs)
     kept = len(builder.board.frozen)
+    builder.beat = heartbeat(builder, say, clock, bound)
     say(f"large mission: {kept} meetings locked or kept from the previous schedule, "
         f"{len(builder.board.placed) - kept} placed first-fit (bound {bound}); repairing")
     added = builder.repair()
