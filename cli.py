@@ -44,6 +44,9 @@ export_options = _options(
                  "(default none)."),
     click.option("--csv-separator", default=",", show_default=True,
                  help="CSV field separator: ',' or ';'."),
+    click.option("-v", "--verbose", is_flag=True,
+                 help="List every file written and every calendar that changed (past 50, "
+                 "a summary is printed)."),
 )
 
 
@@ -217,7 +220,7 @@ def check(folder: Path, previous: Path | None) -> None:
 @click.argument("folder", type=FOLDER)
 @export_options
 def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
-           csv_separator: str) -> None:
+           csv_separator: str, verbose: bool) -> None:
     """Write calendars (and agendas) from FOLDER/schedule.json.
 
     \b
@@ -227,7 +230,7 @@ def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
     byte-identical, changed ones get a higher SEQUENCE, dropped meetings stay
     as cancelled. It prints what changed for whom since the last export.
     """
-    from scheduler.export import ExportOptions, describe_changes, parse_alarm, parse_formats
+    from scheduler.export import ExportOptions, parse_alarm, parse_formats, report_lines
     from scheduler.export import export as run_export
     from scheduler.loader import load_mission
     from scheduler.schedule import read_schedule
@@ -236,10 +239,8 @@ def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
     mission, _ = load_mission(folder)
     plan = read_schedule(folder)
     out = out or Path("calendars") / mission.mission.id
-    result = run_export(mission, plan, out, options)
-    for path in result.paths:
-        click.echo(f"wrote {path}")
-    for line in describe_changes(result):
+    result = run_export(mission, plan, out, options, lambda line: click.echo(line, err=True))
+    for line in report_lines(result, out, verbose):
         click.echo(line)
 
 
@@ -249,7 +250,7 @@ def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
 @export_options
 @solve_options
 def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_separator: str,
-         time_limit: float, seed: int, workers: int, fresh: bool) -> None:
+         verbose: bool, time_limit: float, seed: int, workers: int, fresh: bool) -> None:
     """Validate, schedule and export in one go: the main job.
 
     \b
@@ -261,7 +262,7 @@ def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_se
     """
     import time
 
-    from scheduler.export import ExportOptions, describe_changes, parse_alarm, parse_formats
+    from scheduler.export import ExportOptions, parse_alarm, parse_formats, report_lines
     from scheduler.pipeline import plan_folder
     from scheduler.planning import SolveOptions, summary_lines
 
@@ -275,7 +276,7 @@ def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_se
         click.echo(line)
     click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
                f"see {result.out / 'README.md'} for whom to send each to")
-    for line in describe_changes(result.exported):
+    for line in report_lines(result.exported, result.out, verbose, files=verbose):
         click.echo(line)
 
 @cli.command()

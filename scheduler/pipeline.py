@@ -30,4 +30,4 @@ def plan_folder(path: Path, solve: SolveOptions, options: ExportOptions, out: Pa
     folder, warnings = load_mission(path)
     schedule = schedule_loaded(path, folder, solve, progress, clock)
     out = out or Path("calendars") / folder.mission.id
-    return PlanResult(warnings, schedule, export(folder, schedule, out, options), out)
+    return PlanResult(warnings, schedule, export(folder, schedule, out, options, progress), out)

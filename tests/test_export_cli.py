@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +12,15 @@ from test_ics_support import MISSION, SCHEDULE_V2, export_fixture
 
 from cli import cli
 from scheduler.errors import ExportError
-from scheduler.export import ExportOptions, export, parse_alarm, parse_formats
+from scheduler.export import (
+    ExportOptions,
+    ExportResult,
+    export,
+    parse_alarm,
+    parse_formats,
+    report_lines,
+)
+from scheduler.export.ics import ItemChange
 from scheduler.export.names import inside, slug, unique_slugs
 from scheduler.loader import load_mission
 from scheduler.schedule import read_schedule
@@ -165,3 +174,29 @@ def test_schedule_with_a_vanished_session_is_refused(tmp_path):
     schedule.meetings[0].session = "gone-session"
     with pytest.raises(ExportError, match="gone-session"):
         export(folder, schedule, tmp_path, ExportOptions())
+
+
+def test_a_large_export_prints_a_summary_and_verbose_lists_every_file(tmp_path):
+    japan = Path(__file__).parent.parent / "seeds" / "bioxclusters-japan-2016"
+    result = run("export", str(japan), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert len(files) == 102  # 101 and the export state, which is not for anyone
+    assert lines[0] == f"wrote 101 files to {tmp_path / 'out'}; see " \
+                       f"{tmp_path / 'out' / 'README.md'} for whom to send each to"
+    assert len(lines) == 2 and "first export" in lines[1]
+    result = run("export", str(japan), "-o", str(tmp_path / "again"), "--verbose")
+    assert sum(line.startswith("wrote ") for line in result.output.splitlines()) == 101
+
+
+def test_past_fifty_changed_calendars_the_rest_are_counted():
+    changes = [ItemChange(f"people/p{i}.ics", f"Person {i}", "Meeting with X", "cancelled")
+               for i in range(53)]
+    result = ExportResult(paths=[Path("out/organiser.ics")], changes=changes, first=False)
+    lines = report_lines(result, Path("out"))
+    assert lines[0] == "wrote out/organiser.ics"
+    assert lines[1] == "Person 0: cancelled Meeting with X"
+    assert lines[-1] == "... and 3 more calendars changed (--verbose lists them all)"
+    assert len(lines) == 52
+    assert len(report_lines(result, Path("out"), verbose=True)) == 54

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from scheduler.schedule import Schedule, write_atomic
 
 FORMATS = ("ics", "html", "pdf", "csv")
 INDEX = "README.md"
+MAX_LISTED = 50  # files or changed calendars printed one by one, unless --verbose
+SAY_FROM = 2000  # meetings from which a format takes seconds: progress says it
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,25 @@ def describe_changes(result: ExportResult) -> list[str]:
     return [f"{whom}: " + "; ".join(items) for whom, items in by_whom.items()]
 
 
+def report_lines(result: ExportResult, out: Path, verbose: bool = False,
+                 files: bool = True) -> list[str]:
+    """What the export commands print: each file written (or, past MAX_LISTED, how many
+    and where the index is) and what changed for whom (past MAX_LISTED calendars, the
+    first ones and how many more); verbose lists everything."""
+    lines = []
+    if files and (verbose or len(result.paths) <= MAX_LISTED):
+        lines = [f"wrote {path}" for path in result.paths]
+    elif files:
+        lines = [f"wrote {len(result.paths)} files to {out}; see {out / INDEX} for whom to "
+                 "send each to"]
+    changes = describe_changes(result)
+    if not verbose and len(changes) > MAX_LISTED:
+        more = len(changes) - MAX_LISTED
+        changes = changes[:MAX_LISTED] + [f"... and {more} more calendars changed "
+                                          "(--verbose lists them all)"]
+    return lines + changes
+
+
 def _writer(fmt: str):
     """The write_<fmt> function of a format's module, imported on demand."""
     try:
@@ -105,8 +127,10 @@ def check_mission(folder: MissionFolder, schedule: Schedule) -> None:
 
 
 def export(folder: MissionFolder, schedule: Schedule, out: Path,
-           options: ExportOptions) -> ExportResult:
-    """Write every requested format into OUT and an index of the files."""
+           options: ExportOptions, progress: Callable[[str], None] | None = None
+           ) -> ExportResult:
+    """Write every requested format into OUT and an index of the files; say each format
+    to progress when the schedule is large enough for it to take seconds."""
     check_mission(folder, schedule)
     result = ExportResult()
     try:
@@ -114,7 +138,10 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     except OSError as exc:
         raise ExportError(f"cannot create {out}: {exc.strerror}") from None
     rows: list[tuple[str, str, str]] = []
+    say = progress if progress and len(schedule.meetings) >= SAY_FROM else None
     for fmt in options.formats:
+        if say:
+            say(f"writing {fmt} files for {len(folder.companies)} companies into {out}")
         if fmt == "ics":
             from scheduler.export.ics import write_ics
 
