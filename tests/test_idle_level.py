@@ -115,7 +115,9 @@ def test_japan_seed_idle_level_and_determinism():
     assert check_schedule(f, first) == []
     assert first.model_dump_json() == again.model_dump_json()
     assert first.quality.placed == first.quality.bound
-    assert first.quality.idle_slots <= 2  # was 27 before the tight neighbourhoods
+    # the Osaka day closes its last gap only when a request trades places with an
+    # unplaced one of the same weight (a day re-solve); was idle 1, "feasible"
+    assert (first.quality.idle_slots, first.quality.status) == (0, "optimal")
 
 
 def test_most_meetings_bounds_fairness_from_caps_and_slots():
