@@ -13,8 +13,10 @@ from scheduler.loader import load_mission
 from scheduler.planning import SolveOptions, make_schedule
 from scheduler.requests import build_requests
 from scheduler.slots import build_slots
-from scheduler.solver.cpsat import most_meetings
+from scheduler.solver.bound import forced_meetings
+from scheduler.solver.cpsat import Lexicographic, Settings, most_meetings
 from scheduler.solver.greedy import constraints_of, greedy
+from scheduler.solver.idle import floor_of
 from scheduler.solver.polish import idle_of, polish
 from scheduler.solver.space import Space, build_space
 
@@ -131,3 +133,49 @@ def test_most_meetings_bounds_fairness_from_caps_and_slots():
     assert most_meetings(space, set(by_company["a"]), member) == 2  # its cap
     assert most_meetings(space, set(by_company["b"]), member) == 1  # one free slot
     assert most_meetings(space, set(by_company["x"]), member) == 2  # two requests
+
+
+def four_hosts_with_a_break(cap: int | None = None):
+    """a (one delegate) asks four hosts who are all away 10:00-10:40: six slots, and a's
+    free ones are 09:00, 09:20, 09:40 and 10:40."""
+    m = mission()
+    m["partnering"][0].update(windows=["09:00-11:00"], tables=2)
+    away = [f"{DAY} 10:00-10:40"]
+    extra = {"max_meetings": cap} if cap else {}
+    return folder(m, [company("a", wants=["w", "x", "y", "z"], **extra),
+                      *[company(h, "host", unavailable=away) for h in "wxyz"]])
+
+
+def floors(f) -> dict:
+    """Each session day's idle floor after the priority level (proven by its LP)."""
+    space = space_of(f)
+    lex = Lexicographic(space, Settings())
+    start, proven = lex.lp_start(greedy(space), set())
+    assert proven
+    lex.idle()
+    coefficient, musts = lex.priority_terms(set())
+    return lex.windows.set_floors(forced_meetings(space, coefficient, musts,
+                                                  lex.priority_value(start, set())))
+
+
+def test_floor_counts_the_gap_every_best_schedule_has():
+    f = four_hosts_with_a_break()
+    assert list(floors(f).values()) == [2]  # four meetings need 10:40: 10:00 and 10:20 idle
+    s = solve(f)
+    assert (s.quality.placed, s.quality.idle_slots, s.quality.status) == (4, 2, "optimal")
+
+
+def test_floor_is_zero_when_the_meetings_are_not_forced():
+    f = four_hosts_with_a_break(cap=3)  # any three of the four: 09:00-09:40, no gap
+    assert not any(floors(f).values())
+    s = solve(f)
+    assert (s.quality.placed, s.quality.idle_slots, s.quality.status) == (3, 0, "optimal")
+
+
+def test_floor_of_spans_and_distinct_positions():
+    sets = [(1, {0, 1, 2, 5}, {1}), (1, {0, 1, 2, 5}, {2}), (2, {0, 1, 2, 5}, {3, 4})]
+    assert floor_of([0, 1, 2, 5], sets, one=True) == 2  # four meetings, four positions
+    assert floor_of([0, 1, 2, 5], sets, one=False) == 0  # parallel: one position may do
+    assert floor_of([0, 1, 2, 5], [(1, {5}, {1}), (1, {0}, {2})], one=True) == 2
+    overlapping = [(1, {0, 1, 2, 5}, {1, 2}), (1, {0, 1, 2, 5}, {2, 3})]
+    assert floor_of([0, 1, 2, 5], overlapping, one=True) == 0  # may be one meeting

@@ -5,7 +5,9 @@ Every hard rule is a packing constraint over candidates, so the optimum of the L
 least the number of meetings any valid schedule places; its floor is the bound.
 The same LP with the priority objective (scheduler.solver.cpsat.Lexicographic.priority)
 bounds the priority level; when its optimum is integral (often, on missions), its
-solution is a schedule that is optimal for that level, proven without a search.
+solution is a schedule that is optimal for that level, proven without a search; its
+duals then name the rows every schedule of that value fills (forced_meetings), from
+which the idle level takes its floors.
 Coefficients are set directly on the GLOP constraints: building Python expressions
 costs far more than solving.
 
@@ -110,6 +112,29 @@ def priority_relaxation(space: Space, coefficient: list[int],
     ones = {i for i, v in enumerate(values) if v > 1 - EPS}
     integral = all(v < EPS or v > 1 - EPS for v in values)
     return Relaxation(math.floor(solver.Objective().Value() + EPS), ones, integral)
+
+
+def forced_meetings(space: Space, coefficient: list[int], musts: dict[int, int],
+                    value: int) -> list[tuple[int, list[int]]]:
+    """(n, candidates): exactly n of them are placed in every schedule whose priority
+    value reaches `value`. By LP duality such a schedule gives up y * s of the LP
+    optimum for a row with dual y and s free places (and |reduced cost| for a candidate
+    off its LP bound), so a row whose dual exceeds LP optimum - value is full in each
+    such schedule, and a candidate at 1 with such a reduced cost is always placed."""
+    if not space.vars or len(space.vars) > LP_MAX_VARS:
+        return []
+    solved = _lp(space, [float(c) for c in coefficient],
+                 {r: float(s) for r, s in musts.items()})
+    if solved is None:
+        return []
+    solver, x, _ = solved
+    optimum = solver.Objective().Value()
+    margin = optimum - value + EPS * max(1.0, abs(optimum))  # float noise: stay safe
+    rows = solver.constraints()
+    out = [(packing.cap, list(packing.vars)) for k, packing in enumerate(space.constraints)
+           if abs(rows[k].dual_value()) > margin]
+    return out + [(1, [i]) for i, xi in enumerate(x)
+                  if xi.solution_value() > 1 - EPS and abs(xi.reduced_cost()) > margin]
 
 
 def compact_relaxation(space: Space, coefficient: list[int], musts: dict[int, int],

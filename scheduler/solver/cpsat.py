@@ -25,9 +25,12 @@ away an earlier one:
       polish (which moves meetings between days) and a second try; then re-solves one
       day at a time with the other days fixed (there a request may trade places with
       an unplaced one of the same weight), then the whole model with what is left of
-      the budget. Zero idle slots on every day (counted on the schedule, not taken
-      from the day solves) ends the level as proven optimal: the Japan seed and the
-      `mission` preset both reach it. The idle solves convert the budget at
+      the budget. Each day has a floor: the idle slots every schedule of the earlier
+      levels has there (scheduler.solver.bound.forced_meetings: rows the priority
+      LP's duals prove full; IdleWindows.set_floors), added as cuts; every day at its
+      floor (counted on the schedule, not taken from the day solves) ends the level
+      as proven optimal: the Japan seed and the `mission` preset reach it with
+      floors 0, the eu-japan seed with floor 2. The idle solves convert the budget at
       IDLE_DT_PER_SECOND (measured: two interleaved subsolvers run 1.2 to 1.5
       deterministic units per CPU second on these models; 0.3 used a 30 s budget in
       about 6 s and stopped before the day re-solves that close the last gaps).
@@ -51,7 +54,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.solver.bound import compact_relaxation, priority_relaxation
+from scheduler.solver.bound import compact_relaxation, forced_meetings, priority_relaxation
 from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.idle import IdleWindows
 from scheduler.solver.polish import polish
@@ -123,6 +126,7 @@ class Lexicographic:
         self.aux_here: list[tuple] = []
         self.windows = IdleWindows(space, self.model, self.x, self.aux_here)
         self.idle_by_day: dict[tuple, list[cp_model.IntVar]] = {}
+        self.floor: dict[tuple, int] = {}  # idle slots each day has in every schedule
 
     def priority(self, keep: set[int]) -> cp_model.LinearExprT:
         """Levels 1, 1b and 2 as one objective with proven separation:
@@ -214,6 +218,25 @@ class Lexicographic:
         idle = [g for entry in self.windows.entries for _, g in entry.gaps]
         return sum(idle) if idle else None
 
+    def set_floors(self, keep: set[int], value: int | None, expr: cp_model.LinearExprT
+                   ) -> None:
+        """Each day's floor of idle slots given the priority level's value (see
+        IdleWindows.set_floors), added as cuts so that a search reaching it is proven."""
+        if value is None:
+            return
+        coefficient, musts = self.priority_terms(keep)
+        forced = forced_meetings(self.space, coefficient, musts, value)
+        self.floor = self.windows.set_floors(forced)
+        for key, floor in sorted(self.floor.items()):
+            if floor and key in self.idle_by_day:
+                self.model.add(sum(self.idle_by_day[key]) >= floor)
+        if any(self.floor.values()):
+            self.model.add(expr >= sum(self.floor.values()))
+
+    def at_floor(self, solution: set[int]) -> bool:
+        """Whether every session day has no more idle slots than its floor."""
+        return all(self.day_idle(k, solution) <= self.floor.get(k, 0) for k in self.idle_by_day)
+
     def levels(self, keep: set[int]) -> list[tuple[str, Callable[[], object], bool]]:
         """(name, objective builder, maximise?) in lexicographic order."""
         return [("priority", lambda: self.priority(keep), True),
@@ -234,6 +257,8 @@ class Lexicographic:
             expr = build()
             if expr is None or isinstance(expr, int):
                 continue
+            if name == "idle":
+                self.set_floors(keep, outcome.levels.get("priority"), expr)
             budget = max(0.05, (self.settings.time_limit - self.spent) / (len(plan) - n))
             keys = self.day_keys()
             if name == "priority":
@@ -259,14 +284,16 @@ class Lexicographic:
                 solution, proven = self._improve_by_day(
                     solution, budget * 0.9, name, lambda key: sum(self.idle_by_day[key]),
                     False, keys)
-                if len(proven) == len(keys) and not any(self.day_idle(k, solution)
-                                                        for k in keys):
-                    outcome.levels[name] = 0  # no idle slot on any day: nothing to prove
+                if self.at_floor(solution):
+                    outcome.levels[name] = sum(self.floor.values())  # proven by the floors
                     continue
                 budget = self.settings.time_limit - self.spent
                 if budget < MIN_LEVEL_SECONDS or self.interrupted:
                     outcome.status, outcome.gap = "feasible", 1.0
                     break
+            if name == "idle" and self.at_floor(solution):
+                outcome.levels[name] = sum(self.floor.values())  # proven by the floors
+                continue
             status, value, gap, found = self._solve_level(name, expr, maximise, solution, budget)
             if status == cp_model.INFEASIBLE:
                 return Outcome(set(), "infeasible")
@@ -301,7 +328,8 @@ class Lexicographic:
         proven: dict[tuple, int] = {}
         stop = self.spent + budget
         if name == "idle":
-            proven = {k: 0 for k in keys if self.day_idle(k, solution) == 0}
+            proven = {k: self.floor.get(k, 0) for k in keys
+                      if self.day_idle(k, solution) == self.floor.get(k, 0)}
             solution = self._tighten(solution, [k for k in keys if k not in proven],
                                      self.spent + budget * 0.75, proven)
         for _round in range(3):
@@ -344,7 +372,7 @@ class Lexicographic:
             if days is stuck and stuck:
                 # polish moves meetings between days: a day at zero may gain a gap
                 solution = polish(self.space, solution, self.frozen)
-                broken = [k for k in proven if self.day_idle(k, solution)]
+                broken = [k for k in proven if self.day_idle(k, solution) > proven[k]]
                 for key in broken:
                     del proven[key]
                 stuck[:0] = broken  # cheap: most of the day is still in place
@@ -358,8 +386,8 @@ class Lexicographic:
                     stuck.append(key)
                 if found is not None and self.day_idle(key, found) < self.day_idle(key, solution):
                     solution = found
-                if self.day_idle(key, solution) == 0:
-                    proven[key] = 0
+                if self.day_idle(key, solution) == self.floor.get(key, 0):
+                    proven[key] = self.floor.get(key, 0)
         return solution
 
     def _tight_day(self, key: tuple, solution: set[int], budget: float, slack: int = 0

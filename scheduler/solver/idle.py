@@ -5,7 +5,10 @@ one, or `none` on a day without meetings), both ends used, every used position i
 the window; one gap boolean per position strictly inside the company's span, equal to
 "covered by the window and unused". The idle slots of the company-day are the sum of
 its gaps. Tight neighbourhoods (restrict) keep a day's meetings and forbid windows
-longer than a company's meetings plus a slack: small models that CP-SAT solves fast.
+longer than a company's meetings plus its floor plus a slack: small models that CP-SAT
+solves fast. A company-day's floor (set_floors) is the idle every schedule of the earlier
+levels has there: positions without a candidate inside the shortest span that holds the
+meetings forced on that day (scheduler.solver.bound.forced_meetings).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class CompanyDay:
     wins: list[tuple[int, int, cp_model.IntVar]]
     none: cp_model.IntVar
     gaps: list[tuple[int, cp_model.IntVar]]
+    floor: int = 0  # idle slots every schedule of the earlier levels has here
 
     def idle(self, chosen: set[int]) -> int:
         """Idle slots of this company-day in a set of candidates."""
@@ -44,6 +48,7 @@ class IdleWindows:
         self.space, self.model, self.x, self.aux_here = space, model, x, aux_here
         self.by_day: dict[DayKey, list[CompanyDay]] = defaultdict(list)
         self.entries: list[CompanyDay] = []  # in the order they were built
+        self.by_key: dict[tuple, CompanyDay] = {}  # (company, session, day)
 
     def build(self) -> dict[DayKey, list[cp_model.IntVar]]:
         """Add the formulation; return the gap booleans of each session day."""
@@ -58,6 +63,7 @@ class IdleWindows:
             if entry:
                 self.by_day[key[1:]].append(entry)
                 self.entries.append(entry)
+                self.by_key[key] = entry
                 gaps[key[1:]] += [g for _, g in entry.gaps]
         return gaps
 
@@ -94,6 +100,28 @@ class IdleWindows:
             gaps.append((p, g))
         return CompanyDay(parallel, busy, wins, none, gaps)
 
+    def set_floors(self, forced: list[tuple[int, list[int]]]) -> dict[DayKey, int]:
+        """Set each company-day's floor from forced meetings (n of these candidates are
+        placed; kept when they share a company and a day); return the floors summed per
+        session day."""
+        need: dict[tuple, list[tuple[int, set[int], set[int]]]] = defaultdict(list)
+        for n, vars_ in forced:
+            slots = [self.space.slots[self.space.vars[v].slot] for v in vars_]
+            days = {(slot.session, slot.day) for slot in slots}
+            common = set.intersection(*(set(self.space.companies(self.space.vars[v]))
+                                        for v in vars_))
+            if len(days) == 1 and n > 0:
+                day = days.pop()
+                for c in sorted(common):
+                    need[(c, *day)].append((n, {slot.position for slot in slots}, set(vars_)))
+        floors: dict[DayKey, int] = defaultdict(int)
+        for key, sets in sorted(need.items()):
+            entry = self.by_key.get(key)
+            if entry:
+                entry.floor = floor_of(sorted(entry.busy), sets, not entry.parallel)
+                floors[key[1:]] += entry.floor
+        return dict(floors)
+
     def day_idle(self, key: DayKey, chosen: set[int]) -> int:
         """Idle slots of one session day in a set of candidates."""
         return sum(entry.idle(chosen) for entry in self.by_day.get(key, ()))
@@ -101,7 +129,8 @@ class IdleWindows:
     def restrict(self, model: cp_model.CpModel, key: DayKey, solution: set[int],
                  slack: int) -> None:
         """A tight neighbourhood of one day: each request keeps its number of meetings
-        that day, and a company with one delegate has at most `slack` idle slots."""
+        that day, and a company with one delegate has at most `slack` idle slots more
+        than its floor."""
         by_request: dict[int, list[int]] = defaultdict(list)
         for i, var in enumerate(self.space.vars):
             slot = self.space.slots[var.slot]
@@ -112,10 +141,10 @@ class IdleWindows:
         for entry in self.by_day.get(key, ()):
             if entry.parallel:
                 continue
-            model.add(sum(g for _, g in entry.gaps) <= slack)
+            model.add(sum(g for _, g in entry.gaps) <= slack + entry.floor)
             k = sum(v in solution for vars_ in entry.busy.values() for v in vars_)
             for w, e, y in entry.wins:
-                if not k <= e - w + 1 <= k + slack:
+                if not k <= e - w + 1 <= k + slack + entry.floor:
                     model.add(y == 0)
 
     def hint(self, hint: set[int]) -> None:
@@ -132,3 +161,25 @@ class IdleWindows:
             self.model.add_hint(y, (w, e) == (lo, hi))
         for p, g in entry.gaps:
             self.model.add_hint(g, bool(used) and lo < p < hi and p not in used)
+
+
+def floor_of(have: list[int], sets: list[tuple[int, set[int], set[int]]], one: bool) -> int:
+    """Fewest positions without a candidate (not in `have`, sorted) inside a span that
+    holds every forced set's meetings: n positions of its own for a one-delegate
+    company (also counted together over sets of disjoint candidates), else one."""
+    taken: set[int] = set()
+    total = 0
+    for n, _, vars_ in sorted(sets, key=lambda s: -s[0]):
+        if not vars_ & taken:
+            taken |= vars_
+            total += n
+    best = None
+    for i, lo in enumerate(have):
+        for j in range(i, len(have)):
+            hi, inside = have[j], j - i + 1
+            if (one and inside < total) or any(
+                    sum(lo <= p <= hi for p in ps) < (n if one else 1) for n, ps, _ in sets):
+                continue
+            holes = hi - lo + 1 - inside
+            best = holes if best is None else min(best, holes)
+    return best or 0
