@@ -1,0 +1,257 @@
+"""The board of the large-mission engine (scheduler.solver.large): every hard rule as a
+resource with a capacity, each company's free slots as one integer used as a bitset.
+
+A meeting takes one unit of each of its resources (the same "at most cap" packing
+constraints the CP-SAT model has, scheduler.solver.rules); `fits` asks whether every
+resource has room, `take` and `drop` book and release them, and the masks kept per
+company, pool and session answer "where could this request go now" with a few ANDs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from scheduler.slots import time_groups
+from scheduler.solver.rules import pools
+from scheduler.solver.space import TABLES, VIDEO, Space, Var
+
+Key = tuple  # a resource: ("cs", company, slot), ("pool", slot, pool), ...
+UNLIMITED = 1 << 30
+
+
+def bits(mask: int) -> Iterator[int]:
+    """Indices of the set bits of mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def union(options: list[Option]) -> int:
+    """The slots of any of the options."""
+    mask = 0
+    for option in options:
+        mask |= option.mask
+    return mask
+
+
+def lowest(mask: int) -> int:
+    """Index of the lowest set bit of a non-zero mask."""
+    return (mask & -mask).bit_length() - 1
+
+
+class Room(dict):
+    """Room left in each resource, filled from its limit on first use."""
+
+    def __init__(self, limit: Callable[[Key], int]) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, key: Key) -> int:
+        """The full capacity of a resource not used yet."""
+        self[key] = value = self.limit(key)
+        return value
+
+
+@dataclass(frozen=True)
+class Option:
+    """Where a request may meet: a table pool of one session and the slots both are free."""
+
+    pool: str
+    session: str
+    mask: int
+
+
+class Board:
+    """Placed meetings and the room left in every resource, with bitset shortcuts."""
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        self.sessions = {s.id: s for s in space.folder.mission.partnering}
+        self.free = {c: sum(1 << s for s in people) for c, people in space.people.items()}
+        self.session_mask: dict[str, int] = defaultdict(int)
+        self.day_mask: dict[tuple, int] = defaultdict(int)
+        for slot in space.slots:
+            self.session_mask[slot.session] |= 1 << slot.index
+            self.day_mask[(slot.session, slot.day)] |= 1 << slot.index
+        self.groups = self._groups()
+        self.slot_session = [slot.session for slot in space.slots]
+        self.plain_pools = {sid: [VIDEO] if s.virtual else [TABLES]  # the same for every pair
+                            for sid, s in self.sessions.items() if s.virtual or s.tables}
+        self.pairs = [q.companies for q in space.requests]
+        self.room = Room(self.limit)
+        self.avail = dict(self.free)  # slots where the company itself has room
+        self.pool_mask: dict[str, int] = {}  # slots where a pool has room
+        self.used: dict[int, int] = defaultdict(int)  # request -> slots it already uses
+        self.placed: dict[int, Var] = {}  # meeting number -> candidate
+        self.of_request: dict[int, list[int]] = defaultdict(list)
+        self.at: dict[Key, set[int]] = defaultdict(set)  # ("cs"|"pool", ...) -> meetings
+        self.days: dict[tuple, int] = defaultdict(int)  # company-day -> used positions
+        self.counts: dict[tuple, Counter] = defaultdict(Counter)  # ... and meetings at each
+        self.frozen: set[int] = set()
+        self._next = 0
+
+    def _groups(self) -> dict[int, list[int]]:
+        """Slot -> indices of the time groups (overlapping slots of several sessions)."""
+        out: dict[int, list[int]] = defaultdict(list)
+        self.group_slots = [g for g in time_groups(self.space.slots) if len(g) > 1]
+        for gi, group in enumerate(self.group_slots):
+            for s in group:
+                out[s].append(gi)
+        return out
+
+    def options(self, r: int) -> list[Option]:
+        """The pools and slots where request r could meet, ignoring what is placed."""
+        a, b = self.space.requests[r].companies
+        if a == b or a not in self.free or b not in self.free:
+            return []
+        common = self.free[a] & self.free[b]
+        out = []
+        for sid, mask in self.session_mask.items():
+            if common & mask:
+                session = self.sessions[sid]
+                shared = self.plain_pools.get(sid) if not session.booths else None
+                out += [Option(p, sid, common & mask)
+                        for p in shared or pools(self.space, session, (a, b))]
+        return out
+
+    def resources(self, r: int, s: int, pool: str) -> list[Key]:
+        """Every resource a meeting of request r at slot s in pool takes."""
+        session = self.slot_session[s]
+        a, b = self.pairs[r]
+        keys: list[Key] = [("req", r), ("req-slot", r, s), ("session", session),
+                           ("cs", a, s), ("total", a), ("per-session", a, session),
+                           ("cs", b, s), ("total", b), ("per-session", b, session)]
+        if pool != VIDEO:
+            keys.append(("pool", s, pool))
+        for gi in self.groups.get(s, ()):
+            keys += [("group", a, gi), ("group", b, gi)]
+        return keys
+
+    def limit(self, key: Key) -> int:
+        """The capacity of a resource (its rule's cap)."""
+        kind, space = key[0], self.space
+        companies = space.folder.companies
+        if kind == "req":
+            return space.requests[key[1]].meetings
+        if kind == "req-slot":
+            return 1
+        if kind == "session":
+            cap = self.sessions[key[1]].max_meetings
+        elif kind == "pool":
+            cap = self._pool_tables(key[1], key[2])
+        elif kind == "cs":
+            here = space.people[key[1]].get(key[2], [])
+            cap = len(here) if companies[key[1]].parallel else min(1, len(here))
+        elif kind == "total":
+            cap = companies[key[1]].max_meetings
+        elif kind == "per-session":
+            cap = self.sessions[key[2]].max_meetings_per_company
+        else:  # group
+            people = space.people[key[1]]
+            who = {d for s in self.group_slots[key[2]] for d in people.get(s, [])}
+            cap = len(who) if companies[key[1]].parallel else min(1, len(who))
+        return UNLIMITED if cap is None else cap
+
+    def _pool_tables(self, s: int, pool: str) -> int:
+        """Tables of a pool in a slot's session."""
+        session = self.sessions[self.space.slots[s].session]
+        if pool == TABLES:
+            return len(session.tables or [])
+        return next(b.tables for b in session.booths if f"booth:{b.id}" == pool)
+
+    def fits(self, r: int, s: int, pool: str) -> bool:
+        """Whether a meeting of r at s in pool has room in every resource."""
+        return all(self.room[k] > 0 for k in self.resources(r, s, pool))
+
+    def open(self, r: int, session: str, moving_from: str | None = None) -> bool:
+        """Whether request r's slot-independent caps (request, companies, session) have
+        room; for a meeting moving from a session, the caps it already holds count."""
+        companies = self.space.requests[r].companies
+        if moving_from is None:
+            keys: list[Key] = [("req", r), *(("total", c) for c in companies)]
+        else:
+            keys = []
+        if session != moving_from:
+            keys += [("session", session), *(("per-session", c, session) for c in companies)]
+        return all(self.room[k] > 0 for k in keys)
+
+    def mask_of(self, r: int, option: Option) -> int:
+        """Slots of an option where both companies and the pool have room now."""
+        a, b = self.space.requests[r].companies
+        pool = self.pool_mask.get(option.pool, -1) if option.pool != VIDEO else -1
+        return option.mask & self.avail[a] & self.avail[b] & pool & ~self.used[r]
+
+    def take(self, var: Var) -> int:
+        """Place a meeting; return its number."""
+        n, self._next = self._next, self._next + 1
+        self.placed[n] = var
+        self.of_request[var.request].append(n)
+        self.used[var.request] |= 1 << var.slot
+        self._book(n, var, -1)
+        return n
+
+    def drop(self, n: int) -> Var:
+        """Remove a placed meeting; return its candidate."""
+        var = self.placed.pop(n)
+        self.of_request[var.request].remove(n)
+        self.used[var.request] &= ~(1 << var.slot)
+        self._book(n, var, +1)
+        return var
+
+    def _book(self, n: int, var: Var, step: int) -> None:
+        """Update room, bitsets and indexes for a meeting taken (-1) or freed (+1)."""
+        for key in self.resources(var.request, var.slot, var.pool):
+            self.room[key] = self.room[key] + step
+        slot = self.space.slots[var.slot]
+        if var.pool != VIDEO:
+            self._index(("pool", var.slot, var.pool), n, step)
+            self._refresh_pool(var.pool, var.slot)
+        for c in self.space.requests[var.request].companies:
+            self._index(("cs", c, var.slot), n, step)
+            day = (c, slot.session, slot.day)
+            self.counts[day][slot.position] -= step
+            if self.counts[day][slot.position]:
+                self.days[day] |= 1 << slot.position
+            else:
+                self.days[day] &= ~(1 << slot.position)
+            for s in [var.slot, *(t for gi in self.groups.get(var.slot, ())
+                                  for t in self.group_slots[gi])]:
+                self._refresh_company(c, s)
+
+    def _index(self, key: Key, n: int, step: int) -> None:
+        """Add (step -1) or remove (+1) a meeting from an index."""
+        if step < 0:
+            self.at[key].add(n)
+        else:
+            self.at[key].discard(n)
+
+    def _refresh_company(self, c: str, s: int) -> None:
+        """Recompute whether company c has room at slot s."""
+        if not (self.free[c] >> s) & 1:
+            return
+        ok = self.room[("cs", c, s)] > 0 and all(
+            self.room[("group", c, gi)] > 0 for gi in self.groups.get(s, ()))
+        self.avail[c] = self.avail[c] | (1 << s) if ok else self.avail[c] & ~(1 << s)
+
+    def _refresh_pool(self, pool: str, s: int) -> None:
+        """Recompute whether a pool has room at slot s."""
+        mask = self.pool_mask.get(pool, -1)
+        ok = self.room[("pool", s, pool)] > 0
+        self.pool_mask[pool] = mask | (1 << s) if ok else mask & ~(1 << s)
+
+
+def place_first_fit(board: Board, r: int, options: list[Option], avoid: int = 0,
+                    moving_from: str | None = None) -> Var | None:
+    """The earliest slot (not in `avoid`) where request r fits now, or None; a meeting
+    moving from a session already holds its request's and companies' caps."""
+    best: Var | None = None
+    for option in options:
+        mask = board.mask_of(r, option) & ~avoid
+        if mask and board.open(r, option.session, moving_from):
+            s = lowest(mask)
+            if best is None or s < best.slot:
+                best = Var(r, s, option.pool)
+    return best
