@@ -13,7 +13,7 @@ from scheduler.loader import load_mission
 from scheduler.planning import SolveOptions, make_schedule
 from scheduler.requests import build_requests
 from scheduler.slots import build_slots
-from scheduler.solver.bound import forced_meetings
+from scheduler.solver.bound import fairness_relaxation, forced_meetings, priority_relaxation
 from scheduler.solver.cpsat import Lexicographic, Settings, most_meetings
 from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.idle import floor_of
@@ -133,6 +133,27 @@ def test_most_meetings_bounds_fairness_from_caps_and_slots():
     assert most_meetings(space, set(by_company["a"]), member) == 2  # its cap
     assert most_meetings(space, set(by_company["b"]), member) == 1  # one free slot
     assert most_meetings(space, set(by_company["x"]), member) == 2  # two requests
+
+
+def test_fairness_bound_sees_what_the_priority_level_takes():
+    # x is free at 09:00 only; b's high wish takes that slot, so a (normal) gets y only
+    f = folder(mission(), [company("a", wants=["x", "y"]), company("b", wants=[("x", "high")]),
+                           company("x", "host", unavailable=[f"{DAY} 09:20-10:00"]),
+                           company("y", "host")])
+    space = space_of(f)
+    lex = Lexicographic(space, Settings())
+    coefficient, musts = lex.priority_terms(set())
+    value = priority_relaxation(space, coefficient, musts).value
+    lex.fairness()
+    shares = lex.fair[1]
+    everyone = list(range(len(shares)))
+    assert fairness_relaxation(space, coefficient, musts, value, shares, 1000, everyone) == 500
+    # without the priority level the LP splits x's slot: a 4/3 of 2, b 2/3 of 1
+    assert fairness_relaxation(space, coefficient, musts, 0, shares, 1000, everyone) == 666
+    by_company = space.by_company()  # caps and slots alone allow a both meetings
+    assert most_meetings(space, set(by_company["a"]), constraints_of(space)) == 2
+    s = solve(f)
+    assert (s.quality.fairness, s.quality.status) == (0.5, "optimal")
 
 
 def four_hosts_with_a_break(cap: int | None = None):

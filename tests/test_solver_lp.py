@@ -10,7 +10,7 @@ from scheduler.loader import load_mission
 from scheduler.planning import SolveOptions, make_schedule
 from scheduler.requests import build_requests
 from scheduler.slots import build_slots
-from scheduler.solver.bound import lp_bound, priority_relaxation
+from scheduler.solver.bound import fairness_relaxation, lp_bound, priority_relaxation
 from scheduler.solver.cpsat import Lexicographic, Settings
 from scheduler.solver.greedy import greedy
 from scheduler.solver.space import build_space
@@ -82,3 +82,18 @@ def test_polish_lowers_idle_and_keeps_every_request_and_rule(mission) -> None:
 def test_mission_preset_idle_beats_first_fit(mission) -> None:
     schedule = make_schedule(mission, SolveOptions(time_limit=1.0))
     assert schedule.quality.idle_slots < 227 // 2  # first-fit leaves 227 on this mission
+
+
+def test_fairness_bound_is_reached_on_the_mission_preset(mission) -> None:
+    """The LP bound on fairness (15 of 16 meetings for the tightest company) is what the
+    solver reaches, so the level is proven without a long search."""
+    space = build_space(mission, build_requests(mission), build_slots(mission.mission))
+    lex = Lexicographic(space, Settings(time_limit=1))
+    start, proven = lex.lp_start(greedy(space), set())
+    assert proven
+    coefficient, musts = lex.priority_terms(set())
+    lex.fairness()
+    shares = lex.fair[1]
+    bound = fairness_relaxation(space, coefficient, musts, lex.priority_value(start, set()),
+                                shares, 1000, list(range(len(shares))))
+    assert lex.fairness_value(start) <= bound == 1000 * 15 // 16

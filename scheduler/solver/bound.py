@@ -137,6 +137,46 @@ def forced_meetings(space: Space, coefficient: list[int], musts: dict[int, int],
                   if xi.solution_value() > 1 - EPS and abs(xi.reduced_cost()) > margin]
 
 
+def fairness_relaxation(space: Space, coefficient: list[int], musts: dict[int, int],
+                        value: int, shares: list[tuple[int, list[int]]], scale: int,
+                        companies: list[int]) -> int | None:
+    """An upper bound on the fairness level (scale times the smallest placed/requested
+    share, shares = (requested, candidates) per company) over schedules whose priority
+    value reaches `value`: the floored LP optimum of the smallest share, and for the
+    shares listed in `companies` scale * (floored LP maximum of its meetings) // requested,
+    an integral bound per company (each share bounds the smallest one)."""
+    if not space.vars or len(space.vars) > LP_MAX_VARS or not shares:
+        return None
+    solved = _lp(space, [float(c) for c in coefficient],
+                 {r: float(s) for r, s in musts.items()}, float(value), [])
+    if solved is None:
+        return None
+    solver, x, _ = solved
+    z = solver.NumVar(0.0, float(scale), "")
+    for n, vars_ in shares:
+        row = solver.Constraint(0.0, solver.infinity())
+        for v in vars_:
+            row.SetCoefficient(x[v], float(scale))
+        row.SetCoefficient(z, -float(n))
+    objective = solver.Objective()
+    objective.SetCoefficient(z, 1.0)
+    objective.SetMaximization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    best = math.floor(z.solution_value() + EPS)
+    z.SetBounds(0.0, 0.0)  # the share rows then hold for any x
+    for k in companies:
+        n, vars_ = shares[k]
+        objective.Clear()
+        for v in vars_:
+            objective.SetCoefficient(x[v], 1.0)
+        objective.SetMaximization()  # Clear resets the direction
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            continue
+        best = min(best, scale * math.floor(objective.Value() + EPS) // n)
+    return best
+
+
 def compact_relaxation(space: Space, coefficient: list[int], musts: dict[int, int],
                        value: int) -> set[int] | None:
     """Among LP points of priority value >= value, one that places meetings in the
