@@ -32,6 +32,7 @@ from scheduler.solver.space import Space
 
 LP_MAX_VARS = 200_000  # above this, the combinatorial bound (the LP takes minutes)
 EPS = 1e-6
+BOUND_EPS = 1e-3  # a bound that becomes a cut: rounding up only loosens it (solver noise)
 
 
 @dataclass
@@ -163,7 +164,7 @@ def fairness_relaxation(space: Space, coefficient: list[int], musts: dict[int, i
     objective.SetMaximization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    best = math.floor(z.solution_value() + EPS)
+    best = math.floor(z.solution_value() + BOUND_EPS)
     z.SetBounds(0.0, 0.0)  # the share rows then hold for any x
     for k in companies:
         n, vars_ = shares[k]
@@ -173,7 +174,7 @@ def fairness_relaxation(space: Space, coefficient: list[int], musts: dict[int, i
         objective.SetMaximization()  # Clear resets the direction
         if solver.Solve() != pywraplp.Solver.OPTIMAL:
             continue
-        best = min(best, scale * math.floor(objective.Value() + EPS) // n)
+        best = min(best, scale * math.floor(objective.Value() + BOUND_EPS) // n)
     return best
 
 
