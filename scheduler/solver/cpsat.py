@@ -82,7 +82,7 @@ FAIR_LP_COMPANIES = 20  # smallest shares given an LP bound of their own (~5 ms 
 CP_MAX_VARS = 300_000  # candidates above which only the greedy construction runs
 DT_PER_SECOND = 0.3  # deterministic time units per second of --time-limit (measured, 1 core)
 IDLE_DT_PER_SECOND = 0.9  # the idle level's two interleaved subsolvers (module doc)
-TIGHT_MAX_SECONDS = 1.5  # a tight neighbourhood is solved at once or rarely with more time
+TIGHT_MAX_SECONDS = 2.0  # a tight neighbourhood is solved at once or rarely with more time
 Progress = Callable[[str], None]
 
 
