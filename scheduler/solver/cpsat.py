@@ -28,7 +28,7 @@ away an earlier one:
       (scheduler.solver.idle). The level first solves
       tight neighbourhoods of one day (its meetings kept, only their slots move, no
       idle slot for one-delegate companies, then at most one): small models that
-      CP-SAT solves fast or not at all (TIGHT_MAX_SECONDS each) and that hold most
+      CP-SAT solves fast or not at all (days.TIGHT_MAX_SECONDS each) and that hold most
       good schedules; a day whose meetings have no arrangement found gets others from
       polish (which moves meetings between days) and a second try; then re-solves one
       day at a time with the other days fixed (there a request may trade places with
@@ -55,7 +55,6 @@ solution found so far.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +67,8 @@ from scheduler.solver.bound import (
     forced_meetings,
     priority_relaxation,
 )
+from scheduler.solver.cprun import run_search
+from scheduler.solver.days import DaySearch
 from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.idle import IdleWindows
 from scheduler.solver.polish import polish
@@ -82,7 +83,6 @@ FAIR_LP_COMPANIES = 20  # smallest shares given an LP bound of their own (~5 ms 
 CP_MAX_VARS = 300_000  # candidates above which only the greedy construction runs
 DT_PER_SECOND = 0.3  # deterministic time units per second of --time-limit (measured, 1 core)
 IDLE_DT_PER_SECOND = 0.9  # the idle level's two interleaved subsolvers (module doc)
-TIGHT_MAX_SECONDS = 2.0  # a tight neighbourhood is solved at once or rarely with more time
 Progress = Callable[[str], None]
 
 
@@ -107,22 +107,8 @@ class Outcome:
     levels: dict[str, int] = field(default_factory=dict)
 
 
-class _Watch(cp_model.CpSolverSolutionCallback):
-    """Records the latest objective and bound for progress lines."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.best: float | None = None
-        self.bound: float | None = None
-
-    def on_solution_callback(self) -> None:
-        """Remember the objective of the new solution."""
-        self.best = self.objective_value
-        self.bound = self.best_objective_bound
-
-
-class Lexicographic:
-    """The model, its levels, and the solve loop."""
+class Lexicographic(DaySearch):
+    """The model, its levels, and the solve loop (day neighbourhoods: DaySearch)."""
 
     def __init__(self, space: Space, settings: Settings) -> None:
         self.space, self.settings = space, settings
@@ -348,104 +334,6 @@ class Lexicographic:
         outcome.chosen = solution
         return outcome
 
-    def _improve_by_day(self, solution: set[int], budget: float, name: str,
-                        objective: Callable[[tuple], object], maximise: bool,
-                        keys: list[tuple]) -> tuple[set[int], dict[tuple, int]]:
-        """Large neighbourhoods: re-solve one session day at a time with every other
-        candidate fixed, in rounds until every day is proven or the budget is spent.
-
-        Returns the improved solution and the proven optimum of each day so proven.
-        """
-        proven: dict[tuple, int] = {}
-        stop = self.spent + budget
-        if name == "idle":
-            proven = {k: self.floor.get(k, 0) for k in keys
-                      if self.day_idle(k, solution) == self.floor.get(k, 0)}
-            solution = self._tighten(solution, [k for k in keys if k not in proven],
-                                     self.spent + budget * 0.75, proven)
-        for _round in range(3):
-            left = [k for k in keys if k not in proven]
-            for n, key in enumerate(left):
-                if self.interrupted or self.spent >= stop:
-                    return solution, proven
-                share = (stop - self.spent) / (len(left) - n) / (4 if _round == 0 else 1)
-                status, value, found = self._solve_day(
-                    name, key, objective(key), maximise, solution, share)
-                worse = name == "idle" and found is not None and \
-                    self.day_idle(key, found) > self.day_idle(key, solution)
-                if found is not None and not worse:
-                    solution = found
-                if status == cp_model.OPTIMAL:
-                    proven[key] = value
-            if len(proven) == len(keys):
-                break
-        return solution, proven
-
-    def _solve_day(self, name: str, key: tuple, expr: object, maximise: bool,
-                   solution: set[int], budget: float) -> tuple[int, int, set[int] | None]:
-        """Optimise one session day with every other candidate fixed."""
-        outside = [i for i, var in enumerate(self.space.vars)
-                   if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
-                   != key]
-        fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
-        status, value, _, found = self._solve_level(
-            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed)
-        return status, value, found
-
-    def _tighten(self, solution: set[int], keys: list[tuple], stop: float,
-                 proven: dict[tuple, int]) -> set[int]:
-        """Tight neighbourhoods first (see _tight_day): no slack for one-delegate
-        companies, then one slot of slack, each day's share taken from what is left.
-        A day whose meetings found no arrangement without slack gets other meetings
-        from polish (it moves meetings between days) and a second try."""
-        stuck: list[tuple] = []
-        for slack, days in ((0, keys), (0, stuck), (1, keys)):
-            if days is stuck and stuck:
-                # polish moves meetings between days: a day at zero may gain a gap
-                solution = polish(self.space, solution, self.frozen)
-                broken = [k for k in proven if self.day_idle(k, solution) > proven[k]]
-                for key in broken:
-                    del proven[key]
-                stuck[:0] = broken  # cheap: most of the day is still in place
-            for n, key in enumerate(days):
-                if self.interrupted or self.spent >= stop or key in proven:
-                    continue
-                share = min(TIGHT_MAX_SECONDS,
-                            (stop - self.spent) / (len(days) - n) / (2 - slack))
-                found = self._tight_day(key, solution, share, slack)
-                if found is None and days is keys and slack == 0:
-                    stuck.append(key)
-                if found is not None and self.day_idle(key, found) < self.day_idle(key, solution):
-                    solution = found
-                if self.day_idle(key, solution) == self.floor.get(key, 0):
-                    proven[key] = self.floor.get(key, 0)
-        return solution
-
-    def _tight_day(self, key: tuple, solution: set[int], budget: float, slack: int = 0
-                   ) -> set[int] | None:
-        """Idle slots of one day with its meetings kept (only their slots move) and no
-        idle slot for any company with one delegate: small, so often solved at once."""
-        fixed = [self.x[i] if i in solution else ~self.x[i]
-                 for i, var in enumerate(self.space.vars)
-                 if (self.space.slots[var.slot].session, self.space.slots[var.slot].day) != key]
-
-        def restrict(model: cp_model.CpModel) -> None:
-            self.windows.restrict(model, key, solution, slack)
-
-        status, _, _, found = self._solve_level(
-            f"idle {key[0]} {key[1]} (tight)", sum(self.idle_by_day[key]), False, solution,
-            budget, fixed, restrict=restrict)
-        return found
-
-    def day_idle(self, key: tuple, chosen: set[int]) -> int:
-        """Idle slots of one session day in a set of candidates."""
-        return self.windows.day_idle(key, chosen)
-
-    def day_keys(self) -> list[tuple]:
-        """(session, day) of every slot that has a candidate."""
-        return sorted({(self.space.slots[v.slot].session, self.space.slots[v.slot].day)
-                       for v in self.space.vars})
-
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
                      budget: float, assume: list | None = None,
                      restrict: Callable[[cp_model.CpModel], None] | None = None
@@ -476,8 +364,9 @@ class Lexicographic:
         p.catch_sigint_signal = False
         if not assume:  # on the whole model this presolve step cost 3 of 3.8 units
             p.find_big_linear_overlap = False
-        watch = _Watch()
-        status = self._run(solver, watch, name, model)
+        status, stopped = run_search(solver, model, name, self.settings.progress,
+                                     self.settings.clock)
+        self.interrupted = self.interrupted or stopped
         self.spent += solver.deterministic_time / rate
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, 0, 1.0, None
@@ -486,13 +375,6 @@ class Lexicographic:
         gap = abs(bound - value) / max(1.0, abs(value)) if status != cp_model.OPTIMAL else 0.0
         found = {i for i, xi in enumerate(self.x) if solver.boolean_value(xi)}
         return status, value, round(gap, 6), found
-
-    @staticmethod
-    def _line(name: str, elapsed: float, watch: _Watch) -> str:
-        """A progress line: level, elapsed seconds, best objective and bound so far."""
-        if watch.best is None:
-            return f"{name}: {elapsed:.0f} s, searching"
-        return f"{name}: {elapsed:.0f} s, best {watch.best:.0f}, bound {watch.bound:.0f}"
 
     def _hint_idle(self, hint: set[int]) -> None:
         """Complete the hint for the idle level's helper variables."""
@@ -503,36 +385,6 @@ class Lexicographic:
             self.model.add_hint(z, min(FAIR_SCALE * sum(v in hint for v in vars_) // n
                                        for n, vars_ in shares))
         self.windows.hint(hint)
-
-    def _run(self, solver: cp_model.CpSolver, watch: _Watch, name: str,
-             model: cp_model.CpModel) -> int:
-        """Solve in a thread; report progress; Ctrl-C stops the search, keeping the best."""
-        result: list[int] = []
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                result.append(solver.solve(model, watch))
-            finally:
-                done.set()
-
-        # An Event, not Thread.join: an interrupted join can report a live thread as ended.
-        threading.Thread(target=work, daemon=True).start()
-        clock = self.settings.clock
-        started = clock() if clock else 0.0
-        shown = started + 2.0
-        while not done.is_set():
-            try:
-                done.wait(0.2)
-                if clock and self.settings.progress and clock() >= shown:
-                    shown = clock() + 1.0
-                    self.settings.progress(self._line(name, clock() - started, watch))
-            except KeyboardInterrupt:
-                self.interrupted = True
-                solver.stop_search()
-                while not done.wait(0.1):
-                    solver.stop_search()  # the search may not have started at the first call
-        return result[0] if result else cp_model.UNKNOWN
 
 
 def most_meetings(space: Space, vars_: set[int], member: list[list[int]]) -> int:
