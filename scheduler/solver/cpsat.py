@@ -294,23 +294,22 @@ class Lexicographic(DaySearch):
                 solution, _ = self._improve_by_day(
                     solution, budget * 0.5, name, lambda _key, e=expr: e, True, keys)
                 budget = max(0.05, budget - (self.spent - before))
-            if name == "idle" and len(keys) > 1:
+            by_day = name == "idle" and len(keys) > 1
+            if by_day:
                 keys = [k for k in keys if self.idle_by_day.get(k)]
                 if solution != self.polished:  # the fairness solve moved meetings
                     solution = self.polished = polish(self.space, solution, self.frozen)
                 solution, proven = self._improve_by_day(
                     solution, budget * 0.9, name, lambda key: sum(self.idle_by_day[key]),
                     False, keys)
-                if self.at_floor(solution):
-                    outcome.levels[name] = sum(self.floor.values())  # proven by the floors
-                    continue
+            if name == "idle" and self.at_floor(solution):
+                outcome.levels[name] = sum(self.floor.values())  # proven by the floors
+                continue
+            if by_day:
                 budget = self.settings.time_limit - self.spent
                 if budget < MIN_LEVEL_SECONDS or self.interrupted:
                     outcome.status, outcome.gap = "feasible", 1.0
                     break
-            if name == "idle" and self.at_floor(solution):
-                outcome.levels[name] = sum(self.floor.values())  # proven by the floors
-                continue
             status, value, gap, found = self._solve_level(name, expr, maximise, solution, budget)
             if status == cp_model.INFEASIBLE:
                 return Outcome(set(), "infeasible")
@@ -330,7 +329,7 @@ class Lexicographic(DaySearch):
         if self.interrupted:
             outcome.status = "interrupted"
         elif outcome.status != "optimal" and solution != self.polished:
-            solution = polish(self.space, solution, set(keep) | set(self.space.fixed))
+            solution = polish(self.space, solution, self.frozen)
         outcome.chosen = solution
         return outcome
 
