@@ -35,4 +35,5 @@ def test_calendars_regenerate_byte_identical(seed, tmp_path):
     committed, fresh = tree(ROOT / "calendars" / seed.name), tree(tmp_path)
     assert sorted(committed) == sorted(fresh)
     changed = [name for name in fresh if fresh[name] != committed[name]]
-    assert not changed, f"regenerate with `mission export seeds/{seed.name}`: {changed[:5]}"
+    assert not changed, (f"regenerate afresh (no export state): `rm -rf calendars/{seed.name} && "
+                         f"mission export seeds/{seed.name}`: {changed[:5]}")

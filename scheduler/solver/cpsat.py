@@ -335,9 +335,11 @@ class Lexicographic(DaySearch):
 
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
                      budget: float, assume: list | None = None,
-                     restrict: Callable[[cp_model.CpModel], None] | None = None
+                     restrict: Callable[[cp_model.CpModel], None] | None = None,
+                     subsolvers: list[str] | None = None
                      ) -> tuple[int, int, float, set[int] | None]:
-        """One level: status, value, relative gap and the solution (None if none)."""
+        """One level: status, value, relative gap and the solution (None if none);
+        `subsolvers` narrows CP-SAT's portfolio (default: all it picks)."""
         model = self.model
         model.clear_hints()
         for i, xi in enumerate(self.x):
@@ -360,6 +362,7 @@ class Lexicographic(DaySearch):
         workers = max(IDLE_WORKERS if name.startswith("idle") else 1, self.settings.workers)
         p.num_workers = workers
         p.interleave_search = workers > 1
+        p.subsolvers.extend(subsolvers or [])
         p.catch_sigint_signal = False
         if not assume:  # on the whole model this presolve step cost 3 of 3.8 units
             p.find_big_linear_overlap = False
