@@ -68,6 +68,36 @@ def test_swap_closes_a_gap_no_single_move_can():
     assert done == pick(space, ("a", "b", 0), ("a", "c", 1), ("c", "d", 2), ("e", "f", 3))
 
 
+def tight_day(f, start_pick: tuple) -> tuple[Space, Lexicographic, tuple, set[int]]:
+    """The space, the model with its idle level, the one session day, and a start."""
+    space = space_of(f)
+    lex = Lexicographic(space, Settings())
+    lex.idle()
+    return space, lex, lex.day_keys()[0], pick(space, *start_pick)
+
+
+def test_tight_neighbourhood_reaches_the_floor_keeping_the_meetings():
+    space, lex, key, start = tight_day(full_day(), (("a", "b", 0), ("c", "d", 1),
+                                                    ("a", "c", 2), ("e", "f", 3)))
+    found = lex._tight_day(key, start, 1.0)
+    assert (lex.day_idle(key, start), lex.day_idle(key, found)) == (1, 0)
+    assert Counter(space.vars[v].request for v in found) == \
+        Counter(space.vars[v].request for v in start)
+    for packing in space.constraints:
+        assert sum(v in found for v in packing.vars) <= packing.cap, packing.rule
+
+
+def test_tight_neighbourhood_at_an_unavoidable_gap_needs_the_floor():
+    # a's four hosts are away 10:00-10:40: any schedule of the four has 2 idle slots
+    start = tuple(("a", h, p) for h, p in zip("wxyz", (0, 1, 2, 5), strict=True))
+    _, lex, key, chosen = tight_day(four_hosts_with_a_break(), start)
+    assert lex._tight_day(key, chosen, 1.0) is None  # no arrangement without a gap
+    gaps = sum(g for entry in lex.windows.entries for _, g in entry.gaps)
+    lex.set_floors(set(), lex.priority_value(chosen, set()), gaps)
+    found = lex._tight_day(key, chosen, 1.0)  # the floor search finds it
+    assert lex.floor[key] == lex.day_idle(key, found) == 2
+
+
 def test_polish_never_moves_a_frozen_meeting():
     space = space_of(full_day())
     start = pick(space, ("a", "b", 0), ("c", "d", 1), ("a", "c", 2), ("e", "f", 3))

@@ -336,21 +336,26 @@ class Lexicographic(DaySearch):
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
                      budget: float, assume: list | None = None,
                      restrict: Callable[[cp_model.CpModel], None] | None = None,
-                     subsolvers: list[str] | None = None
+                     subsolvers: list[str] | None = None, reach: int | None = None
                      ) -> tuple[int, int, float, set[int] | None]:
         """One level: status, value, relative gap and the solution (None if none);
-        `subsolvers` narrows CP-SAT's portfolio (default: all it picks)."""
+        `subsolvers` narrows CP-SAT's portfolio (default: all it picks). With `reach`
+        (only with `assume`), any solution whose objective is at most `reach` is
+        searched for instead: no objective, one worker, no LP (see days.FLOOR_SECONDS)."""
         model = self.model
         model.clear_hints()
         for i, xi in enumerate(self.x):
             model.add_hint(xi, i in hint)
         self._hint_idle(hint)
         (model.maximize if maximise else model.minimize)(expr)
-        if assume:  # a copy with the rest fixed: presolve removes what is fixed
+        if assume is not None:  # a copy with the rest fixed: presolve removes what is fixed
             model = model.clone()
             model.add_bool_and(assume)
             if restrict:
                 restrict(model)
+            if reach is not None:
+                model.add(expr <= reach)
+                model.proto.clear_objective()
         solver = cp_model.CpSolver()
         p = solver.parameters
         rate = IDLE_DT_PER_SECOND if name.startswith("idle") else DT_PER_SECOND
@@ -363,8 +368,10 @@ class Lexicographic(DaySearch):
         p.num_workers = workers
         p.interleave_search = workers > 1
         p.subsolvers.extend(subsolvers or [])
+        if reach is not None:
+            p.num_workers, p.interleave_search, p.linearization_level = 1, False, 0
         p.catch_sigint_signal = False
-        if not assume:  # on the whole model this presolve step cost 3 of 3.8 units
+        if assume is None:  # on the whole model this presolve step cost 3 of 3.8 units
             p.find_big_linear_overlap = False
         status, stopped = run_search(solver, model, name, self.settings.progress,
                                      self.settings.clock)
@@ -372,6 +379,9 @@ class Lexicographic(DaySearch):
         self.spent += solver.deterministic_time / rate
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, 0, 1.0, None
+        if reach is not None:
+            found = {i for i, xi in enumerate(self.x) if solver.boolean_value(xi)}
+            return cp_model.OPTIMAL, reach, 0.0, found
         value = round(solver.objective_value)
         bound = solver.best_objective_bound
         gap = abs(bound - value) / max(1.0, abs(value)) if status != cp_model.OPTIMAL else 0.0

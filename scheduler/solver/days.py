@@ -2,8 +2,10 @@
 day at a time, every other candidate fixed.
 
 For the idle level, tight neighbourhoods come first: a day's meetings kept, only their
-slots move, no idle slot for one-delegate companies (then one slot of slack); a day
-whose meetings have no such arrangement gets others from polish and a second try. Then
+slots move, no idle slot for one-delegate companies (then one slot of slack); each is
+first a quick feasibility search for an arrangement at the day's floor, then an
+optimising search; a day whose meetings have no such arrangement gets others from
+polish and a second try. Then
 each day is re-solved with only the other days fixed, in rounds, until every day is
 proven (at its floor) or the budget is spent.
 """
@@ -19,12 +21,19 @@ from scheduler.solver.polish import polish
 from scheduler.solver.space import Space
 
 TIGHT_MAX_SECONDS = 2.0  # a tight neighbourhood is solved at once or rarely with more time
-# The full subsolvers of a tight neighbourhood without slack: the four that found every
-# improvement in CP-SAT's logs of these models (the LNS workers still run). Fewer and
-# shorter interleaved chunks: the `mission` preset's three tight solves went from 4.8 to
-# 3.4 s wall, with the same schedules; the Japan seed's from 2.0 to 1.3 s, same result.
-# With slack the full portfolio finds better (Japan: idle 1 against 2), so it keeps it.
-TIGHT_SUBSOLVERS = ["default_lp", "core", "no_lp", "quick_restart_no_lp"]
+# The full subsolvers of a tight neighbourhood without slack and of a free day's idle
+# solve: the four that found every improvement in CP-SAT's logs of these models (the
+# LNS workers still run). Fewer, so fewer 1-unit interleaved chunks to finish after the
+# proof: the `mission` preset's three tight solves went from 4.8 to 3.4 s wall, Japan's
+# first tight solve from 2.0 to 1.3 s and its free day solve from 2.6 to 1.5 s, with the
+# same results. With slack the full portfolio finds better (Japan: idle 1 against 2).
+FOUR_SUBSOLVERS = ["default_lp", "core", "no_lp", "quick_restart_no_lp"]
+# Before optimising a tight neighbourhood without slack, one CP-SAT worker without LP
+# looks for any arrangement at the day's floor (a feasibility search: the floor is a
+# proven bound): 0.1 to 0.3 s on the `mission` preset's days against 0.6 to 1.3 s for
+# the optimising portfolio, which must finish its interleaved batch after the proof.
+# Where the floor cannot be reached (the Japan seed) it gives up after this budget.
+FLOOR_SECONDS = 0.6
 
 
 class DaySearch:
@@ -82,7 +91,8 @@ class DaySearch:
                    != key]
         fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
         status, value, _, found = self._solve_level(
-            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed)
+            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed,
+            subsolvers=FOUR_SUBSOLVERS if name == "idle" else None)
         return status, value, found
 
     def _tighten(self, solution: set[int], keys: list[tuple], stop: float,
@@ -125,9 +135,18 @@ class DaySearch:
         def restrict(model: cp_model.CpModel) -> None:
             self.windows.restrict(model, key, solution, slack)
 
+        name, expr = f"idle {key[0]} {key[1]} (tight)", sum(self.idle_by_day[key])
+        if slack == 0:  # first a quick search for an arrangement at the day's floor
+            before = self.spent
+            _, _, _, found = self._solve_level(
+                name, expr, False, solution, min(budget, FLOOR_SECONDS), fixed,
+                restrict=restrict, reach=self.floor.get(key, 0))
+            if found is not None:
+                return found
+            budget = max(0.05, budget - (self.spent - before))
         status, _, _, found = self._solve_level(
-            f"idle {key[0]} {key[1]} (tight)", sum(self.idle_by_day[key]), False, solution,
-            budget, fixed, restrict=restrict, subsolvers=TIGHT_SUBSOLVERS if slack == 0 else None)
+            name, expr, False, solution, budget, fixed, restrict=restrict,
+            subsolvers=FOUR_SUBSOLVERS if slack == 0 else None)
         return found
 
     def day_idle(self, key: tuple, chosen: set[int]) -> int:
