@@ -21,13 +21,9 @@ from scheduler.solver.polish import polish
 from scheduler.solver.space import Space
 
 TIGHT_MAX_SECONDS = 2.0  # a tight neighbourhood is solved at once or rarely with more time
-# The full subsolvers of a tight neighbourhood without slack and of a free day's idle
-# solve: the four that found every improvement in CP-SAT's logs of these models (the
-# LNS workers still run). Fewer, so fewer 1-unit interleaved chunks to finish after the
-# proof: the `mission` preset's three tight solves went from 4.8 to 3.4 s wall, Japan's
-# first tight solve from 2.0 to 1.3 s and its free day solve from 2.6 to 1.5 s, with the
-# same results. With slack the full portfolio finds better (Japan: idle 1 against 2).
-FOUR_SUBSOLVERS = ["default_lp", "core", "no_lp", "quick_restart_no_lp"]
+# With slack, one is solved in CP-SAT's first batches or not at all (the Japan seed:
+# idle 1 in its first 0.25 deterministic units, the same after 0.6 s or 2 s)
+SLACK_MAX_SECONDS = 0.6
 # Before optimising a tight neighbourhood without slack, one CP-SAT worker without LP
 # looks for any arrangement at the day's floor (a feasibility search: the floor is a
 # proven bound): 0.1 to 0.3 s on the `mission` preset's days against 0.6 to 1.3 s for
@@ -91,8 +87,7 @@ class DaySearch:
                    != key]
         fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
         status, value, _, found = self._solve_level(
-            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed,
-            subsolvers=FOUR_SUBSOLVERS if name == "idle" else None)
+            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed)
         return status, value, found
 
     def _tighten(self, solution: set[int], keys: list[tuple], stop: float,
@@ -113,7 +108,7 @@ class DaySearch:
             for n, key in enumerate(days):
                 if self.interrupted or self.spent >= stop or key in proven:
                     continue
-                share = min(TIGHT_MAX_SECONDS,
+                share = min(SLACK_MAX_SECONDS if slack else TIGHT_MAX_SECONDS,
                             (stop - self.spent) / (len(days) - n) / (2 - slack))
                 found = self._tight_day(key, solution, share, slack)
                 if found is None and days is keys and slack == 0:
@@ -146,7 +141,7 @@ class DaySearch:
             budget = max(0.05, budget - (self.spent - before))
         status, _, _, found = self._solve_level(
             name, expr, False, solution, budget, fixed, restrict=restrict,
-            subsolvers=FOUR_SUBSOLVERS if slack == 0 else None)
+            portfolio=slack > 0)
         return found
 
     def day_idle(self, key: tuple, chosen: set[int]) -> int:
