@@ -27,9 +27,10 @@ away an earlier one:
       company-day, one boolean per window and one gap boolean per position
       (scheduler.solver.idle). The level first solves
       tight neighbourhoods of one day (its meetings kept, only their slots move, no
-      idle slot for one-delegate companies, then at most one): small models that
-      CP-SAT solves fast or not at all (days.TIGHT_MAX_SECONDS each) and that hold most
-      good schedules; a day whose meetings have no arrangement found gets others from
+      idle slot above the floor for one-delegate companies): small models that hold
+      most good schedules, first searched for any arrangement at the day's floor (one
+      worker, no LP: 0.1 to 0.3 s on the `mission` preset's days), else optimised
+      (days.TIGHT_MAX_SECONDS each); a day whose meetings have no arrangement found gets others from
       polish (which moves meetings between days) and a second try; then re-solves one
       day at a time with the other days fixed (there a request may trade places with
       an unplaced one of the same weight), then the whole model with what is left of
@@ -42,6 +43,8 @@ away an earlier one:
       IDLE_DT_PER_SECOND (measured: two interleaved subsolvers run 1.2 to 1.5
       deterministic units per CPU second on these models; 0.3 used a 30 s budget in
       about 6 s and stopped before the day re-solves that close the last gaps).
+      Idle solves run four full subsolvers (IDLE_SUBSOLVERS), not CP-SAT's whole
+      portfolio: fewer 1-unit interleaved chunks to finish after the proof.
       Above WHOLE_MAX_VARS the idle level is the local search of
       scheduler.solver.polish only (CP-SAT found nothing there in its budget).
   5.  table stability is solved after the slots (scheduler.solver.tables): tables of
@@ -83,8 +86,7 @@ IDLE_WORKERS = 2  # interleaved subsolvers for the idle level (one thread)
 # chunks to finish after the proof: the `mission` preset's tight solves went from 4.8 to
 # 3.4 s wall, the Japan seed's first tight solve from 2.0 to 1.3 s and its day solve from
 # 2.6 to 1.5 s, the eu-japan seed's whole-model solve from 2.5 to 1.3 s, each with the
-# same value. Tight neighbourhoods with slack keep CP-SAT's whole portfolio, which finds
-# better there (Japan: idle 1 against 2).
+# same value.
 IDLE_SUBSOLVERS = ["default_lp", "core", "no_lp", "quick_restart_no_lp"]
 LARGE_FAIRNESS_SECONDS = 3.0  # the fairness level's budget above WHOLE_MAX_VARS
 FAIR_LP_COMPANIES = 20  # smallest shares given an LP bound of their own (~5 ms each)
@@ -344,10 +346,10 @@ class Lexicographic(DaySearch):
     def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
                      budget: float, assume: list | None = None,
                      restrict: Callable[[cp_model.CpModel], None] | None = None,
-                     portfolio: bool = False, reach: int | None = None
+                     reach: int | None = None
                      ) -> tuple[int, int, float, set[int] | None]:
         """One level: status, value, relative gap and the solution (None if none);
-        idle solves run IDLE_SUBSOLVERS unless `portfolio` asks for all. With `reach`
+        idle solves run IDLE_SUBSOLVERS. With `reach`
         (only with `assume`), any solution whose objective is at most `reach` is
         searched for instead: no objective, one worker, no LP (see days.FLOOR_SECONDS)."""
         model = self.model
@@ -375,7 +377,7 @@ class Lexicographic(DaySearch):
         workers = max(IDLE_WORKERS if name.startswith("idle") else 1, self.settings.workers)
         p.num_workers = workers
         p.interleave_search = workers > 1
-        if name.startswith("idle") and not portfolio and reach is None:
+        if name.startswith("idle") and reach is None:
             p.subsolvers.extend(IDLE_SUBSOLVERS)
         if reach is not None:
             p.num_workers, p.interleave_search, p.linearization_level = 1, False, 0

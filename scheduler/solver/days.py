@@ -2,10 +2,12 @@
 day at a time, every other candidate fixed.
 
 For the idle level, tight neighbourhoods come first: a day's meetings kept, only their
-slots move, no idle slot for one-delegate companies (then one slot of slack); each is
-first a quick feasibility search for an arrangement at the day's floor, then an
-optimising search; a day whose meetings have no such arrangement gets others from
-polish and a second try. Then
+slots move, no idle slot above their floor for one-delegate companies; each is first a
+quick feasibility search for an arrangement at the day's floor, then an optimising
+search; a day whose meetings have no such arrangement gets others from polish and a
+second try. (A second pass allowing one idle slot each, before the day re-solves, is
+gone: once the day re-solves ran four subsolvers it only cost time; with the Japan seed
+and CP-SAT seeds 0 to 3 the day re-solves did as well or better without it.) Then
 each day is re-solved with only the other days fixed, in rounds, until every day is
 proven (at its floor) or the budget is spent.
 """
@@ -21,10 +23,7 @@ from scheduler.solver.polish import polish
 from scheduler.solver.space import Space
 
 TIGHT_MAX_SECONDS = 2.0  # a tight neighbourhood is solved at once or rarely with more time
-# With slack, one is solved in CP-SAT's first batches or not at all (the Japan seed:
-# idle 1 in its first 0.25 deterministic units, the same after 0.6 s or 2 s)
-SLACK_MAX_SECONDS = 0.6
-# Before optimising a tight neighbourhood without slack, one CP-SAT worker without LP
+# Before optimising a tight neighbourhood, one CP-SAT worker without LP
 # looks for any arrangement at the day's floor (a feasibility search: the floor is a
 # proven bound): 0.1 to 0.3 s on the `mission` preset's days against 0.6 to 1.3 s for
 # the optimising portfolio, which must finish its interleaved batch after the proof.
@@ -92,12 +91,11 @@ class DaySearch:
 
     def _tighten(self, solution: set[int], keys: list[tuple], stop: float,
                  proven: dict[tuple, int]) -> set[int]:
-        """Tight neighbourhoods first (see _tight_day): no slack for one-delegate
-        companies, then one slot of slack, each day's share taken from what is left.
-        A day whose meetings found no arrangement without slack gets other meetings
-        from polish (it moves meetings between days) and a second try."""
+        """Tight neighbourhoods first (see _tight_day), each day's share taken from what
+        is left. A day whose meetings found no arrangement gets other meetings from
+        polish (it moves meetings between days) and a second try."""
         stuck: list[tuple] = []
-        for slack, days in ((0, keys), (0, stuck), (1, keys)):
+        for days in (keys, stuck):
             if days is stuck and stuck:
                 # polish moves meetings between days: a day at zero may gain a gap
                 solution = polish(self.space, solution, self.frozen)
@@ -108,10 +106,9 @@ class DaySearch:
             for n, key in enumerate(days):
                 if self.interrupted or self.spent >= stop or key in proven:
                     continue
-                share = min(SLACK_MAX_SECONDS if slack else TIGHT_MAX_SECONDS,
-                            (stop - self.spent) / (len(days) - n) / (2 - slack))
-                found = self._tight_day(key, solution, share, slack)
-                if found is None and days is keys and slack == 0:
+                share = min(TIGHT_MAX_SECONDS, (stop - self.spent) / (len(days) - n) / 2)
+                found = self._tight_day(key, solution, share)
+                if found is None and days is keys:
                     stuck.append(key)
                 if found is not None and self.day_idle(key, found) < self.day_idle(key, solution):
                     solution = found
@@ -119,29 +116,27 @@ class DaySearch:
                     proven[key] = self.floor.get(key, 0)
         return solution
 
-    def _tight_day(self, key: tuple, solution: set[int], budget: float, slack: int = 0
-                   ) -> set[int] | None:
+    def _tight_day(self, key: tuple, solution: set[int], budget: float) -> set[int] | None:
         """Idle slots of one day with its meetings kept (only their slots move) and no
-        idle slot for any company with one delegate: small, so often solved at once."""
+        idle slot above its floor for any company with one delegate: small, so often
+        solved at once. First a quick search for an arrangement at the day's floor."""
         fixed = [self.x[i] if i in solution else ~self.x[i]
                  for i, var in enumerate(self.space.vars)
                  if (self.space.slots[var.slot].session, self.space.slots[var.slot].day) != key]
 
         def restrict(model: cp_model.CpModel) -> None:
-            self.windows.restrict(model, key, solution, slack)
+            self.windows.restrict(model, key, solution)
 
         name, expr = f"idle {key[0]} {key[1]} (tight)", sum(self.idle_by_day[key])
-        if slack == 0:  # first a quick search for an arrangement at the day's floor
-            before = self.spent
-            _, _, _, found = self._solve_level(
-                name, expr, False, solution, min(budget, FLOOR_SECONDS), fixed,
-                restrict=restrict, reach=self.floor.get(key, 0))
-            if found is not None:
-                return found
-            budget = max(0.05, budget - (self.spent - before))
-        status, _, _, found = self._solve_level(
-            name, expr, False, solution, budget, fixed, restrict=restrict,
-            portfolio=slack > 0)
+        before = self.spent
+        _, _, _, found = self._solve_level(name, expr, False, solution,
+                                           min(budget, FLOOR_SECONDS), fixed,
+                                           restrict=restrict, reach=self.floor.get(key, 0))
+        if found is not None:
+            return found
+        budget = max(0.05, budget - (self.spent - before))
+        _, _, _, found = self._solve_level(name, expr, False, solution, budget, fixed,
+                                           restrict=restrict)
         return found
 
     def day_idle(self, key: tuple, chosen: set[int]) -> int:

@@ -5,8 +5,8 @@ one, or `none` on a day without meetings), both ends used, every used position i
 the window; one gap boolean per position strictly inside the company's span, equal to
 "covered by the window and unused". The idle slots of the company-day are the sum of
 its gaps. Tight neighbourhoods (restrict) keep a day's meetings and forbid windows
-longer than a company's meetings plus its floor plus a slack: small models that CP-SAT
-solves fast. A company-day's floor (set_floors) is the idle every schedule of the earlier
+longer than a company's meetings plus its floor: small models that CP-SAT solves fast.
+A company-day's floor (set_floors) is the idle every schedule of the earlier
 levels has there: positions without a candidate inside the shortest span that holds the
 meetings forced on that day (scheduler.solver.bound.forced_meetings).
 """
@@ -126,11 +126,9 @@ class IdleWindows:
         """Idle slots of one session day in a set of candidates."""
         return sum(entry.idle(chosen) for entry in self.by_day.get(key, ()))
 
-    def restrict(self, model: cp_model.CpModel, key: DayKey, solution: set[int],
-                 slack: int) -> None:
+    def restrict(self, model: cp_model.CpModel, key: DayKey, solution: set[int]) -> None:
         """A tight neighbourhood of one day: each request keeps its number of meetings
-        that day, and a company with one delegate has at most `slack` idle slots more
-        than its floor."""
+        that day, and a company with one delegate has no idle slot above its floor."""
         by_request: dict[int, list[int]] = defaultdict(list)
         for i, var in enumerate(self.space.vars):
             slot = self.space.slots[var.slot]
@@ -141,10 +139,10 @@ class IdleWindows:
         for entry in self.by_day.get(key, ()):
             if entry.parallel:
                 continue
-            model.add(sum(g for _, g in entry.gaps) <= slack + entry.floor)
+            model.add(sum(g for _, g in entry.gaps) <= entry.floor)
             k = sum(v in solution for vars_ in entry.busy.values() for v in vars_)
             for w, e, y in entry.wins:
-                if not k <= e - w + 1 <= k + slack + entry.floor:
+                if not k <= e - w + 1 <= k + entry.floor:
                     model.add(y == 0)
 
     def hint(self, hint: set[int]) -> None:
