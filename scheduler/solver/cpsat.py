@@ -30,8 +30,9 @@ away an earlier one:
       idle slot above the floor for one-delegate companies): small models that hold
       most good schedules, first searched for any arrangement at the day's floor (one
       worker, no LP: 0.1 to 0.3 s on the `mission` preset's days), else optimised
-      (days.TIGHT_MAX_SECONDS each); a day whose meetings have no arrangement found gets others from
-      polish (which moves meetings between days) and a second try; then re-solves one
+      (days.TIGHT_MAX_SECONDS each); a day whose meetings have no arrangement found
+      gets others from polish (which moves meetings between days) and a second try;
+      then re-solves one
       day at a time with the other days fixed (there a request may trade places with
       an unplaced one of the same weight), then the whole model with what is left of
       the budget. Each day has a floor: the idle slots every schedule of the earlier
@@ -348,10 +349,12 @@ class Lexicographic(DaySearch):
                      restrict: Callable[[cp_model.CpModel], None] | None = None,
                      reach: int | None = None
                      ) -> tuple[int, int, float, set[int] | None]:
-        """One level: status, value, relative gap and the solution (None if none);
-        idle solves run IDLE_SUBSOLVERS. With `reach`
-        (only with `assume`), any solution whose objective is at most `reach` is
-        searched for instead: no objective, one worker, no LP (see days.FLOOR_SECONDS)."""
+        """One level: status, value, relative gap and the solution (None if none); idle
+        solves run IDLE_SUBSOLVERS. With `reach` (a neighbourhood: `assume` given), any
+        solution whose objective is at most `reach` is searched for instead: no
+        objective, one worker, no LP (see days.FLOOR_SECONDS)."""
+        if reach is not None and assume is None:
+            raise ValueError("a search for a value needs a neighbourhood (assume)")
         model = self.model
         model.clear_hints()
         for i, xi in enumerate(self.x):
@@ -390,9 +393,9 @@ class Lexicographic(DaySearch):
         self.spent += solver.deterministic_time / rate
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, 0, 1.0, None
-        if reach is not None:
+        if reach is not None:  # no objective: its value is read from the solution
             found = {i for i, xi in enumerate(self.x) if solver.boolean_value(xi)}
-            return cp_model.OPTIMAL, reach, 0.0, found
+            return cp_model.OPTIMAL, round(solver.value(expr)), 0.0, found
         value = round(solver.objective_value)
         bound = solver.best_objective_bound
         gap = abs(bound - value) / max(1.0, abs(value)) if status != cp_model.OPTIMAL else 0.0

@@ -5,11 +5,8 @@ For the idle level, tight neighbourhoods come first: a day's meetings kept, only
 slots move, no idle slot above their floor for one-delegate companies; each is first a
 quick feasibility search for an arrangement at the day's floor, then an optimising
 search; a day whose meetings have no such arrangement gets others from polish and a
-second try. (A second pass allowing one idle slot each, before the day re-solves, is
-gone: once the day re-solves ran four subsolvers it only cost time; with the Japan seed
-and CP-SAT seeds 0 to 3 the day re-solves did as well or better without it.) Then
-each day is re-solved with only the other days fixed, in rounds, until every day is
-proven (at its floor) or the budget is spent.
+second try. Then each day is re-solved with only the other days fixed, in rounds,
+until every day is proven (at its floor) or the budget is spent.
 """
 
 from __future__ import annotations
