@@ -78,10 +78,7 @@ class DaySearch:
     def _solve_day(self, name: str, key: tuple, expr: object, maximise: bool,
                    solution: set[int], budget: float) -> tuple[int, int, set[int] | None]:
         """Optimise one session day with every other candidate fixed."""
-        outside = [i for i, var in enumerate(self.space.vars)
-                   if (self.space.slots[var.slot].session, self.space.slots[var.slot].day)
-                   != key]
-        fixed = [self.x[i] if i in solution else ~self.x[i] for i in outside]
+        fixed = self._fix_outside(key, solution)
         status, value, _, found = self._solve_level(
             f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed)
         return status, value, found
@@ -117,9 +114,7 @@ class DaySearch:
         """Idle slots of one day with its meetings kept (only their slots move) and no
         idle slot above its floor for any company with one delegate: small, so often
         solved at once. First a quick search for an arrangement at the day's floor."""
-        fixed = [self.x[i] if i in solution else ~self.x[i]
-                 for i, var in enumerate(self.space.vars)
-                 if (self.space.slots[var.slot].session, self.space.slots[var.slot].day) != key]
+        fixed = self._fix_outside(key, solution)
 
         def restrict(model: cp_model.CpModel) -> None:
             self.windows.restrict(model, key, solution)
@@ -135,6 +130,12 @@ class DaySearch:
         _, _, _, found = self._solve_level(name, expr, False, solution, budget, fixed,
                                            restrict=restrict)
         return found
+
+    def _fix_outside(self, key: tuple, solution: set[int]) -> list:
+        """Literals fixing every candidate outside one session day as in `solution`."""
+        return [self.x[i] if i in solution else ~self.x[i]
+                for i, var in enumerate(self.space.vars)
+                if (self.space.slots[var.slot].session, self.space.slots[var.slot].day) != key]
 
     def day_idle(self, key: tuple, chosen: set[int]) -> int:
         """Idle slots of one session day in a set of candidates."""
