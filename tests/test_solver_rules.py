@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from test_solver_kit import DAY, company, folder, hhmm, mission, own_check, solve
 
+from scheduler.baselines import first_fit
 from scheduler.check import check_programme_conflict, check_schedule
 from scheduler.errors import InfeasibleError
 from scheduler.schedule import Schedule
@@ -167,6 +168,10 @@ def test_table_capacity_video_rooms_cap_parallel_virtual_meetings(large_from):
     assert {m.table for m in s.meetings} == {"Video room 1", "Video room 2"}
     assert all(m.video_link == f"https://meet.example/{m.id}" for m in s.meetings)
     assert check_schedule(f, s) == []
+    assert [u.reason for u in s.unplaced] == [
+        "both video rooms are taken in the 3 slots both are free"]
+    baseline = first_fit(f)  # the bench's first-fit baseline keeps to the rooms too
+    assert len(baseline.meetings) == 6 and check_schedule(f, baseline) == []
 
 
 def test_table_capacity_named_video_room_and_no_rooms_means_any_number():
