@@ -30,6 +30,10 @@ class Findings:
         """Record a warning at a path of a file."""
         self.problems.append(source.problem(path, message, "warning"))
 
+    def note(self, source: Source, path: tuple, message: str) -> None:
+        """Record a note (how something will be read; not a problem) at a path of a file."""
+        self.problems.append(source.problem(path, message, "note"))
+
 
 def _in_mission(mission: Mission, day: date) -> bool:
     """Whether a day falls within the mission's dates."""
@@ -128,6 +132,13 @@ def check_session(mission: Mission, i: int, src: Source, out: Findings, known: s
         out.error(src, at, f"virtual session '{session.id}' needs a timezone (or a venue)")
     if not session.virtual and not session.tables and not session.booths:
         out.error(src, at, f"session '{session.id}' needs tables or booths for its meetings")
+    if session.virtual and session.tables is None:
+        out.note(src, (*at, "virtual"), f"virtual session '{session.id}' has no `tables`: any "
+                 "number of video meetings may run at once (give `tables: 4` or a list of "
+                 "video rooms to cap them)")
+    if session.virtual and session.tables == []:
+        out.error(src, (*at, "tables"), f"virtual session '{session.id}' has no video rooms, "
+                  "so no meeting can take place; leave out `tables` for any number")
     if session.tables and len(set(session.tables)) != len(session.tables):
         out.error(src, (*at, "tables"), "two tables have the same name")
     ordered = sorted(session.windows)
