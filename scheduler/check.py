@@ -392,10 +392,18 @@ def check_locked(folder: MissionFolder, schedule: Schedule,
         moved = [f"{name} {before} -> {after}" for name, before, after in (
             ("start", old.start.isoformat(), new.start.isoformat()),
             ("session", old.session, new.session), ("table", old.table, new.table))
-            if before != after and not (name == "start" and old.start == new.start)]
+            if before != after and not (name == "start" and old.start == new.start)
+            and not (name == "table" and _room_given_or_taken(folder, old, new))]
         if moved:
             out.append(Violation("locked", old.id, "locked meeting moved: " + "; ".join(moved)))
     return out
+
+
+def _room_given_or_taken(folder: MissionFolder, old: Meeting, new: Meeting) -> bool:
+    """Whether a virtual meeting only gained or lost a video room: rooms were added to (or
+    removed from) its session after it was locked, and it still takes place."""
+    session = _sessions(folder).get(new.session)
+    return bool(session and session.virtual) and None in (old.table, new.table)
 
 
 RULES: dict[str, Callable[[MissionFolder, Schedule], list[Violation]]] = {

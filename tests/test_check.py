@@ -441,6 +441,16 @@ def test_locked_meetings_stay():
     assert out == [f"locked: {GK}: locked meeting was dropped"]
 
 
+def test_locked_virtual_meeting_may_gain_a_video_room_but_not_change_it():
+    folder = _rooms(["Zoom A", "Zoom B"])  # rooms added after the meeting was locked
+    before = schedule(_locked(online("genomix", "kansai")))
+    assert rules(folder, online("genomix", "kansai", table="Zoom A"), previous=before) == set()
+    before = schedule(_locked(online("genomix", "kansai", table="Zoom A")))
+    out = [str(v) for v in check_schedule(folder, schedule(
+        online("genomix", "kansai", table="Zoom B")), before)]
+    assert out == [f"locked: {GK}: locked meeting moved: table Zoom A -> Zoom B"]
+
+
 # quality figures
 
 def test_quality_figures_recomputed():

@@ -181,6 +181,17 @@ def test_table_capacity_named_video_room_and_no_rooms_means_any_number():
     assert s.quality.placed == 7 and {m.table for m in s.meetings} == {None}
 
 
+def test_locked_virtual_meetings_stay_when_video_rooms_are_added():
+    before = solve(_video(None))
+    locked = [m.model_copy(update={"locked": True}) for m in before.meetings]
+    before = before.model_copy(update={"meetings": locked[:2] + before.meetings[2:]})
+    f = _video(2)
+    s = solve(f, before)
+    kept = {m.id: m for m in s.meetings}
+    assert all(kept[m.id].start == m.start and kept[m.id].table for m in locked[:2])
+    assert check_schedule(f, s, before) == []
+
+
 def test_booth_ownership_owner_meets_at_its_booth():
     session = {**mission()["partnering"][0], "tables": 1,
                "booths": [{"id": "b1", "name": "Booth Kobe", "owners": ["x"], "tables": 2}]}
