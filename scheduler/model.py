@@ -15,6 +15,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
+    ValidationError,
     WithJsonSchema,
     model_validator,
 )
@@ -129,6 +131,17 @@ class Booth(Model):
     tables: int = Field(1, ge=1, le=100)
 
 
+def _true(value: object) -> bool:
+    """Whether a raw value reads as true the way a bool field reads it (`true`, `yes`, ...)."""
+    try:
+        return _BOOL.validate_python(value)
+    except ValidationError:
+        return False
+
+
+_BOOL = TypeAdapter(bool)
+
+
 class PartneringSession(Model):
     """A window of 1-on-1 meetings at a venue, or virtual."""
 
@@ -159,7 +172,7 @@ class PartneringSession(Model):
     @classmethod
     def _video_rooms(cls, data: object) -> object:
         """A virtual session's `tables: 4` counts video rooms, so they are named so."""
-        if isinstance(data, dict) and data.get("virtual") is True and "tables" in data:
+        if isinstance(data, dict) and "tables" in data and _true(data.get("virtual")):
             return {**data, "tables": _tables(data["tables"], VIDEO_ROOM)}
         return data
 

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from scheduler.loader import load
 
 MISSION = """\
 id: test-mission
@@ -257,8 +258,11 @@ def test_virtual_session_without_tables_is_a_note_not_a_warning(tmp_path):
         "mission.yaml:27:14: note: virtual session 'yokohama' has no `tables`: any number of "
         "video meetings may run at once (give `tables: 4` or a list of video rooms to cap them)",
         "0 error(s), 0 warning(s), 1 note(s) in 3 file(s)"]
-    code, lines = validate(tmp_path / "rooms", mission=VIRTUAL + "    tables: 4\n")
+    code, lines = validate(tmp_path / "rooms", mission=VIRTUAL + "    tables: 2\n")
     assert code == 0 and lines[0] == "0 error(s), 0 warning(s) in 3 file(s)"
+    loaded = load(tmp_path / "rooms" / "m")
+    assert loaded.folder.session("yokohama").tables == ["Video room 1", "Video room 2"]
+    assert loaded.folder.session("osaka").tables == ["Table 1", "Table 2", "Table 3", "Table 4"]
     code, lines = validate(tmp_path / "none", mission=VIRTUAL + "    tables: 0\n")
     assert code == 1
     assert "mission.yaml:31:13: error: virtual session 'yokohama' has no video rooms, so no " \
