@@ -55,9 +55,11 @@ def print_problems(problems: list[Problem], files: int | None = None) -> None:
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
+    notes = sum(p.severity == "note" for p in problems)
+    warnings = len(problems) - errors - notes
     where = f" in {files} file(s)" if files is not None else ""
-    click.echo(f"{errors} error(s), {warnings} warning(s){where}")
+    also = f", {notes} note(s)" if notes else ""
+    click.echo(f"{errors} error(s), {warnings} warning(s){also}{where}")
 
 
 class MissionGroup(click.Group):
@@ -112,9 +114,9 @@ def validate(folder: Path) -> None:
     """Check a mission folder and report every problem at once.
 
     \b
-    Each problem is printed as `file:line:col: error|warning: message`,
+    Each problem is printed as `file:line:col: error|warning|note: message`,
     then a summary line. Exit status 0 when there are no errors (warnings
-    are fine), 1 when there are. Nothing is written.
+    and notes are fine), 1 when there are. Nothing is written.
     """
     from scheduler.loader import company_files, load
 

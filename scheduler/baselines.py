@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from scheduler.meaning import video_rooms
 from scheduler.model import MissionFolder, PartneringSession
 from scheduler.requests import Request, build_requests, meeting_id
 from scheduler.schedule import Meeting, Quality, Schedule, Unplaced
@@ -81,7 +82,9 @@ class Grid:
         """Where a meeting of a and b may be held in a session."""
         session = self.sessions[session_id]
         if session.virtual:
-            return [Pool("virtual", (None,) * 100_000, virtual=True)]
+            rooms = video_rooms(session)
+            return [Pool("virtual", (None,) * 100_000 if rooms is None else tuple(rooms),
+                         virtual=True)]
         owned = self._owners[session_id]
         if a not in owned and b not in owned:
             return self._tables[session_id]

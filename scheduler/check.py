@@ -34,6 +34,7 @@ from scheduler.check_times import (
     slot_starts,
     unavailable_clash,
 )
+from scheduler.meaning import video_rooms
 from scheduler.model import Company, MissionFolder, PartneringSession
 from scheduler.requests import build_requests, pair_id
 from scheduler.schedule import Meeting, Schedule
@@ -235,13 +236,16 @@ def _too_many_parallel(folder: MissionFolder, company: Company,
 
 
 def check_table_capacity(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
-    """Known tables (or a video link when virtual); one meeting per table at a time."""
+    """Known tables (or a video link when virtual, and a known video room if the session
+    names rooms); one meeting per table or room at a time."""
     out: list[Violation] = []
     placed: dict[tuple[str, str], list[Meeting]] = defaultdict(list)
     for m in _known(folder, schedule):
         session = folder.session(m.session)
         if session.virtual:
             out += [Violation("table_capacity", m.id, msg) for msg in _virtual(session, m)]
+            if m.table in (video_rooms(session) or ()):
+                placed[(m.session, m.table)].append(m)
             continue
         tables = [*(session.tables or []), *(t for b in session.booths for t in booth_tables(b))]
         if m.table is None:
@@ -259,10 +263,16 @@ def check_table_capacity(folder: MissionFolder, schedule: Schedule) -> list[Viol
 
 
 def _virtual(session: PartneringSession, m: Meeting) -> list[str]:
-    """What is wrong with where a virtual meeting happens."""
+    """What is wrong with where a virtual meeting happens: its link, and its video room."""
     problems = []
-    if m.table is not None:
-        problems.append(f"{session.id} is virtual, but the meeting has table '{m.table}'")
+    rooms = video_rooms(session)
+    if rooms is None and m.table is not None:
+        problems.append(f"{session.id} is virtual without video rooms, but the meeting has "
+                        f"table '{m.table}'")
+    elif rooms is not None and m.table is None:
+        problems.append(f"{session.id} has {len(rooms)} video room(s), but the meeting has none")
+    elif rooms is not None and m.table not in rooms:
+        problems.append(f"{session.id} has no video room '{m.table}'")
     link = session.video_link.replace("{meeting}", m.id) if session.video_link else None
     if not m.video_link:
         problems.append(f"{session.id} is virtual, but the meeting has no video link")
@@ -382,10 +392,18 @@ def check_locked(folder: MissionFolder, schedule: Schedule,
         moved = [f"{name} {before} -> {after}" for name, before, after in (
             ("start", old.start.isoformat(), new.start.isoformat()),
             ("session", old.session, new.session), ("table", old.table, new.table))
-            if before != after and not (name == "start" and old.start == new.start)]
+            if before != after and not (name == "start" and old.start == new.start)
+            and not (name == "table" and _room_given_or_taken(folder, old, new))]
         if moved:
             out.append(Violation("locked", old.id, "locked meeting moved: " + "; ".join(moved)))
     return out
+
+
+def _room_given_or_taken(folder: MissionFolder, old: Meeting, new: Meeting) -> bool:
+    """Whether a virtual meeting only gained or lost a video room: rooms were added to (or
+    removed from) its session after it was locked, and it still takes place."""
+    session = _sessions(folder).get(new.session)
+    return bool(session and session.virtual) and None in (old.table, new.table)
 
 
 RULES: dict[str, Callable[[MissionFolder, Schedule], list[Violation]]] = {

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from scheduler.errors import Problem
+from scheduler.meaning import unlimited_video, video_rooms
 from scheduler.model import Company, Mission, MissionFolder, PartneringSession
 from scheduler.types import slugify
 
@@ -29,6 +30,10 @@ class Findings:
     def warn(self, source: Source, path: tuple, message: str) -> None:
         """Record a warning at a path of a file."""
         self.problems.append(source.problem(path, message, "warning"))
+
+    def note(self, source: Source, path: tuple, message: str) -> None:
+        """Record a note (how something will be read; not a problem) at a path of a file."""
+        self.problems.append(source.problem(path, message, "note"))
 
 
 def _in_mission(mission: Mission, day: date) -> bool:
@@ -128,6 +133,13 @@ def check_session(mission: Mission, i: int, src: Source, out: Findings, known: s
         out.error(src, at, f"virtual session '{session.id}' needs a timezone (or a venue)")
     if not session.virtual and not session.tables and not session.booths:
         out.error(src, at, f"session '{session.id}' needs tables or booths for its meetings")
+    if unlimited_video(session):
+        out.note(src, (*at, "virtual"), f"virtual session '{session.id}' has no `tables`: any "
+                 "number of video meetings may run at once (give `tables: 4` or a list of "
+                 "video rooms to cap them)")
+    if video_rooms(session) == []:
+        out.error(src, (*at, "tables"), f"virtual session '{session.id}' has no video rooms, "
+                  "so no meeting can take place; leave out `tables` for any number")
     if session.tables and len(set(session.tables)) != len(session.tables):
         out.error(src, (*at, "tables"), "two tables have the same name")
     ordered = sorted(session.windows)

@@ -13,7 +13,10 @@ class Problem:
     file: str
     line: int
     col: int
-    severity: str  # "error" | "warning"
+    # "error" | "warning" | "note": a note tells how the input will be read where that
+    # is fine as written (e.g. any number of video meetings); it is neither counted as a
+    # warning nor blocks anything, so a clean mission stays "0 warning(s)".
+    severity: str
     message: str
 
     def __str__(self) -> str:
@@ -22,7 +25,7 @@ class Problem:
 
     @property
     def is_error(self) -> bool:
-        """True for errors, False for warnings."""
+        """True for errors, False for warnings and notes."""
         return self.severity == "error"
 
 

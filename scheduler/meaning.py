@@ -99,3 +99,13 @@ def item_block(folder: MissionFolder, item: ProgrammeItem) -> Interval | None:
 def as_utc(interval: Interval) -> Interval:
     """An aware interval in UTC."""
     return interval[0].astimezone(UTC), interval[1].astimezone(UTC)
+
+
+def video_rooms(session: PartneringSession) -> list[str] | None:
+    """A virtual session's video rooms, which cap its parallel meetings; None: any number."""
+    return list(session.tables) if session.virtual and session.tables is not None else None
+
+
+def unlimited_video(session: PartneringSession) -> bool:
+    """Whether a session is virtual with no `tables`: any number of meetings at once."""
+    return session.virtual and session.tables is None

@@ -10,7 +10,16 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
 from scheduler.types import (
     Country,
@@ -92,12 +101,16 @@ class ProgrammeItem(Model):
         return (not self.all_day) if self.blocks_meetings is None else self.blocks_meetings
 
 
-def _tables(value: object) -> object:
+TABLE = "Table"  # `tables: 20` names tables 'Table 1' .. 'Table 20'
+VIDEO_ROOM = "Video room"  # on a virtual session, 'Video room 1' ..
+
+
+def _tables(value: object, label: str = TABLE) -> object:
     """`tables: 20` names tables 'Table 1' .. 'Table 20'; a list names them itself."""
     if isinstance(value, str) and value.strip().isdigit():
-        return [f"Table {i}" for i in range(1, int(value) + 1)]
+        return [f"{label} {i}" for i in range(1, int(value) + 1)]
     if isinstance(value, int) and not isinstance(value, bool):
-        return [f"Table {i}" for i in range(1, value + 1)]
+        return [f"{label} {i}" for i in range(1, value + 1)]
     return value
 
 
@@ -118,6 +131,17 @@ class Booth(Model):
     tables: int = Field(1, ge=1, le=100)
 
 
+def _true(value: object) -> bool:
+    """Whether a raw value reads as true the way a bool field reads it (`true`, `yes`, ...)."""
+    try:
+        return _BOOL.validate_python(value)
+    except ValidationError:
+        return False
+
+
+_BOOL = TypeAdapter(bool)
+
+
 class PartneringSession(Model):
     """A window of 1-on-1 meetings at a venue, or virtual."""
 
@@ -134,12 +158,23 @@ class PartneringSession(Model):
     windows: list[Window] = Field(min_length=1)
     meeting_minutes: int = Field(30, ge=5, le=480)
     changeover_minutes: int = Field(5, ge=0, le=120)
-    tables: Tables | None = None
+    tables: Tables | None = Field(
+        None, description="Tables, a count or a list of names. On a virtual session: video "
+        "rooms ('Video room 1' ..), which cap its parallel meetings (default: any number)."
+    )
     booths: list[Booth] = Field(default_factory=list)
     max_meetings_per_company: int | None = Field(None, ge=0)
     max_meetings: int | None = Field(None, ge=0, description="Cap on the session's meetings.")
     host: Text = Field("", description="The organisation that arranges the meetings.")
     description: Text = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _video_rooms(cls, data: object) -> object:
+        """A virtual session's `tables: 4` counts video rooms, so they are named so."""
+        if isinstance(data, dict) and "tables" in data and _true(data.get("virtual")):
+            return {**data, "tables": _tables(data["tables"], VIDEO_ROOM)}
+        return data
 
     @property
     def days(self) -> list[date]:

@@ -26,6 +26,7 @@ from scheduler.check_times import (
     show_time,
     slot_starts,
 )
+from scheduler.meaning import video_rooms
 from scheduler.model import Company, MissionFolder, PartneringSession
 from scheduler.requests import Request, build_requests, pair_id
 from scheduler.schedule import Meeting
@@ -265,9 +266,10 @@ def _busy(folder: MissionFolder, placed: Placed, slot: Slot, company: Company) -
 
 def _usable_tables(folder: MissionFolder, session: PartneringSession,
                    companies: tuple[str, str]) -> list[str] | None:
-    """Tables this pair may use in a session (their booths, else the session's); None: virtual."""
+    """Tables this pair may use in a session (their booths, else the session's; a virtual
+    session's video rooms); None: any number (virtual without rooms)."""
     if session.virtual:
-        return None
+        return video_rooms(session)
     booths = owned_booths(folder, session, list(companies))
     if booths:
         return [t for booth in booths for t in booth_tables(booth)]
@@ -285,13 +287,16 @@ def _tables_full(folder: MissionFolder, placed: Placed, slot: Slot,
 
 
 def _tables(folder: MissionFolder, free: list[Slot], companies: tuple[str, str]) -> str:
-    """'all 20 tables are', 'both tables are', 'the only table is' or 'all tables are'."""
+    """'all 20 tables are', 'both tables are', 'the only table is' or 'all tables are'
+    ('video rooms' when every slot is virtual)."""
     sizes = Counter(len(_usable_tables(folder, s.session, companies) or []) for s in free)
-    booths = {b.id for s in free for b in owned_booths(folder, s.session, list(companies))}
+    booths = {b.id for s in free for b in owned_booths(folder, s.session, list(companies))
+              if not s.session.virtual}
     at = f" at booth {', '.join(sorted(booths))}" if booths else ""
+    noun = "video room" if all(s.session.virtual for s in free) else "table"
     if len(sizes) != 1:
-        return f"all tables{at} are"
+        return f"all {noun}s{at} are"
     n = next(iter(sizes))
     if n <= 2:
-        return f"the only table{at} is" if n == 1 else f"both tables{at} are"
-    return f"all {n} tables{at} are"
+        return f"the only {noun}{at} is" if n == 1 else f"both {noun}s{at} are"
+    return f"all {n} {noun}s{at} are"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date
 
 import pytest
-from check_kit import make_folder, meet, online, schedule, write_folder
+from check_kit import MISSION, make_folder, meet, online, schedule, write_folder
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -290,6 +290,31 @@ def test_table_capacity_virtual_sessions_use_video_links():
     assert rules(folder, online("genomix", "kansai", video_link=None)) == {"table_capacity"}
 
 
+def _rooms(tables):
+    """The test mission with `tables` (video rooms) on its virtual session."""
+    raw = {**MISSION["partnering"][2], "tables": tables}
+    return make_folder({"partnering": [*MISSION["partnering"][:2], raw]})
+
+
+def test_table_capacity_video_rooms_of_a_virtual_session():
+    folder = _rooms(1)
+    assert folder.session("online").tables == ["Video room 1"]
+    one = online("genomix", "kansai", table="Video room 1")
+    assert messages(folder, one, online("biom-x", "osaka-pharma", table="Video room 1",
+                                        at="07:35")) == []
+    out = messages(folder, one, online("biom-x", "osaka-pharma", table="Video room 1"))
+    assert out == ["table_capacity: biom-x--osaka-pharma: Video room 1 of online has two "
+                   f"meetings at 2016-10-11 07:00 ({GK}, biom-x--osaka-pharma)"]
+    assert messages(folder, online("genomix", "kansai")) == [
+        f"table_capacity: {GK}: online has 1 video room(s), but the meeting has none"]
+    assert messages(folder, online("genomix", "kansai", table="Zoom B")) == [
+        f"table_capacity: {GK}: online has no video room 'Zoom B'"]
+    folder = _rooms(["Zoom A", "Zoom B"])
+    assert rules(folder, one) == {"table_capacity"}
+    assert rules(folder, online("genomix", "kansai", table="Zoom B"),
+                 online("biom-x", "osaka-pharma", table="Zoom A")) == set()
+
+
 # booth_ownership
 
 BOOTHS = {"booths": [
@@ -414,6 +439,16 @@ def test_locked_meetings_stay():
                  ) == {"locked"}
     out = [str(v) for v in check_schedule(folder, schedule(), before)]
     assert out == [f"locked: {GK}: locked meeting was dropped"]
+
+
+def test_locked_virtual_meeting_may_gain_a_video_room_but_not_change_it():
+    folder = _rooms(["Zoom A", "Zoom B"])  # rooms added after the meeting was locked
+    before = schedule(_locked(online("genomix", "kansai")))
+    assert rules(folder, online("genomix", "kansai", table="Zoom A"), previous=before) == set()
+    before = schedule(_locked(online("genomix", "kansai", table="Zoom A")))
+    out = [str(v) for v in check_schedule(folder, schedule(
+        online("genomix", "kansai", table="Zoom B")), before)]
+    assert out == [f"locked: {GK}: locked meeting moved: table Zoom A -> Zoom B"]
 
 
 # quality figures

@@ -287,3 +287,29 @@ def test_export_command_writes_the_printable_files(tmp_path):
     assert (out / "report.html").is_file() and (out / "agendas/biom-immuno.html").is_file()
     assert (out / "meetings.csv").read_bytes().decode("utf-8-sig").startswith("date;start;")
     assert not list(out.rglob("*.ics"))
+
+
+def test_report_grid_names_the_video_rooms_of_a_virtual_session(tmp_path):
+    from test_solver_kit import DAY, company, folder, mission, solve
+
+    from scheduler.export.ics_text import meeting_location
+
+    session = {"id": "v1", "title": "Video calls", "virtual": True, "timezone": "Asia/Tokyo",
+               "video_link": "https://meet.example/{meeting}", "date": DAY,
+               "windows": ["09:00-10:00"], "meeting_minutes": 20, "changeover_minutes": 0,
+               "tables": ["Zoom A", "Zoom B", "Zoom C"]}
+    f = folder(mission(partnering=[session]),
+               [company("d1", wants=["h1", "h2"]), *(company(h, "host") for h in ("h1", "h2"))])
+    schedule = solve(f)
+    [grid] = build_grids(f, schedule)
+    assert grid.tables == ["Zoom A", "Zoom B", "Zoom C"]  # every room, used or not
+    assert sum(len(grid.at(room, slot)) for room in grid.tables for slot in grid.slots) == 2
+    write_html(f, schedule, tmp_path, ExportOptions(formats=("html",)))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<th class="table-col">Video room</th>' in html
+    assert '<th class="table-col">Zoom C</th>' in html
+    assert "<h1>" not in (tmp_path / "signage.html").read_text(encoding="utf-8")  # no signs
+    first = schedule.meetings[0]
+    assert meeting_location(f, first) == f"{first.table} · https://meet.example/{first.id}"
+    agenda = text_of(tmp_path / "agendas/d1.html")
+    assert f"{first.table} Online https://meet.example/{first.id}" in agenda

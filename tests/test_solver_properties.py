@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -148,3 +149,23 @@ def _has_candidate(f, cid: str) -> bool:
 
     return any(free(q.companies[0]) & free(q.companies[1])
                for q in build_requests(f) if cid in q.companies)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_missions(), st.booleans())
+def test_video_rooms_cap_a_virtual_session_like_tables(case, large):
+    m, people = case
+    session = {k: v for k, v in m["partnering"][0].items() if k != "venue"}
+    session.update(virtual=True, timezone="Europe/Madrid", video_link="https://v.example/{meeting}")
+    f = folder({**m, "partnering": [session]}, people)
+    rooms = f.mission.partnering[0].tables
+    expected = brute_force(f)  # the same optimum as with as many tables
+    if expected is None:
+        return
+    s = solve(f, large_from=0 if large else 200_000)
+    assert check_schedule(f, s) == []
+    per_slot = Counter(x.start for x in s.meetings)
+    assert all(n <= len(rooms) for n in per_slot.values())
+    assert {x.table for x in s.meetings} <= set(rooms)
+    if not large:
+        assert s.quality.weight_placed == expected[1]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
-from test_solver_kit import company, folder, hhmm, mission, own_check, solve
+from test_solver_kit import DAY, company, folder, hhmm, mission, own_check, solve
 
-from scheduler.check import check_programme_conflict
+from scheduler.baselines import first_fit
+from scheduler.check import check_programme_conflict, check_schedule
 from scheduler.errors import InfeasibleError
 from scheduler.schedule import Schedule
 
@@ -142,6 +144,52 @@ def test_table_capacity_one_table():
     assert s.quality.placed == 3 and s.quality.bound == 3
     assert {m.table for m in s.meetings} == {"Blue"}
     assert len({m.start for m in s.meetings}) == 3
+
+
+def _video(rooms: object) -> object:
+    """Seven disjoint pairs wishing to meet in a virtual session of three slots."""
+    session = {"id": "v1", "title": "Video calls", "virtual": True, "timezone": "Asia/Tokyo",
+               "video_link": "https://meet.example/{meeting}", "date": DAY,
+               "windows": ["09:00-10:00"], "meeting_minutes": 20, "changeover_minutes": 0}
+    if rooms is not None:
+        session["tables"] = rooms
+    pairs = [(f"d{i}", f"h{i}") for i in range(7)]
+    return folder(mission(partnering=[session]),
+                  [company(d, wants=[h]) for d, h in pairs] + hosts(*(h for _, h in pairs)))
+
+
+@pytest.mark.parametrize("large_from", [200_000, 0])  # CP-SAT, then the large-event engine
+def test_table_capacity_video_rooms_cap_parallel_virtual_meetings(large_from):
+    f = _video(2)
+    s = solve(f, large_from=large_from)
+    assert s.quality.placed == 6  # 3 slots x 2 rooms; the seventh pair waits
+    per_slot = Counter(m.start for m in s.meetings)
+    assert max(per_slot.values()) == 2
+    assert {m.table for m in s.meetings} == {"Video room 1", "Video room 2"}
+    assert all(m.video_link == f"https://meet.example/{m.id}" for m in s.meetings)
+    assert check_schedule(f, s) == []
+    assert [u.reason for u in s.unplaced] == [
+        "both video rooms are taken in the 3 slots both are free"]
+    baseline = first_fit(f)  # the bench's first-fit baseline keeps to the rooms too
+    assert len(baseline.meetings) == 6 and check_schedule(f, baseline) == []
+
+
+def test_table_capacity_named_video_room_and_no_rooms_means_any_number():
+    s = solve(_video(["Zoom A"]))
+    assert s.quality.placed == 3 and {m.table for m in s.meetings} == {"Zoom A"}
+    s = solve(_video(None))
+    assert s.quality.placed == 7 and {m.table for m in s.meetings} == {None}
+
+
+def test_locked_virtual_meetings_stay_when_video_rooms_are_added():
+    before = solve(_video(None))
+    locked = [m.model_copy(update={"locked": True}) for m in before.meetings]
+    before = before.model_copy(update={"meetings": locked[:2] + before.meetings[2:]})
+    f = _video(2)
+    s = solve(f, before)
+    kept = {m.id: m for m in s.meetings}
+    assert all(kept[m.id].start == m.start and kept[m.id].table for m in locked[:2])
+    assert check_schedule(f, s, before) == []
 
 
 def test_booth_ownership_owner_meets_at_its_booth():

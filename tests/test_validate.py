@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from scheduler.loader import load
 
 MISSION = """\
 id: test-mission
@@ -237,6 +238,35 @@ def test_window_not_holding_whole_meetings_is_a_warning(tmp_path):
     assert code == 0
     assert "mission.yaml:21:15: warning: window 14:00-15:30 does not hold a whole number of " \
         "30+5 minute meetings (25 minutes left over)" in lines
+
+
+VIRTUAL = MISSION.replace("""    venue: senri
+    date: 2016-10-12
+    windows: ["14:00-15:05"]
+    tables: 4
+""", """    virtual: true
+    timezone: Europe/Madrid
+    date: 2016-10-12
+    windows: ["14:00-15:05"]
+""")
+
+
+def test_virtual_session_without_tables_is_a_note_not_a_warning(tmp_path):
+    code, lines = validate(tmp_path, mission=VIRTUAL)
+    assert code == 0
+    assert lines[:2] == [
+        "mission.yaml:27:14: note: virtual session 'yokohama' has no `tables`: any number of "
+        "video meetings may run at once (give `tables: 4` or a list of video rooms to cap them)",
+        "0 error(s), 0 warning(s), 1 note(s) in 3 file(s)"]
+    code, lines = validate(tmp_path / "rooms", mission=VIRTUAL + "    tables: 2\n")
+    assert code == 0 and lines[0] == "0 error(s), 0 warning(s) in 3 file(s)"
+    loaded = load(tmp_path / "rooms" / "m")
+    assert loaded.folder.session("yokohama").tables == ["Video room 1", "Video room 2"]
+    assert loaded.folder.session("osaka").tables == ["Table 1", "Table 2", "Table 3", "Table 4"]
+    code, lines = validate(tmp_path / "none", mission=VIRTUAL + "    tables: 0\n")
+    assert code == 1
+    assert "mission.yaml:31:13: error: virtual session 'yokohama' has no video rooms, so no " \
+        "meeting can take place; leave out `tables` for any number" in lines
 
 
 def test_unavailability_outside_mission_is_a_warning(tmp_path):

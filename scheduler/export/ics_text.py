@@ -53,10 +53,11 @@ def session_venue(folder: MissionFolder, session: PartneringSession) -> Venue | 
 
 
 def meeting_location(folder: MissionFolder, meeting: Meeting) -> str:
-    """Where: table or booth and venue, or the video link of a virtual meeting."""
+    """Where: table or booth and venue, or the video link of a virtual meeting (after its
+    video room, if the session has rooms)."""
     session = folder.session(meeting.session)
     if session.virtual or (meeting.video_link and not meeting.table):
-        return meeting.video_link or "Online"
+        return " · ".join(p for p in (meeting.table, meeting.video_link or "Online") if p)
     place = meeting.table or ""
     venue = venue_text(session_venue(folder, session))
     return " · ".join(p for p in (place, venue) if p)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from scheduler.export.agenda import agenda_slug, company_name, delegate_names, local, session_zone
+from scheduler.meaning import video_rooms
 from scheduler.model import MissionFolder, PartneringSession
 from scheduler.schedule import Meeting, Schedule
 
@@ -41,7 +42,7 @@ class Cell:
 
 @dataclass
 class Grid:
-    """One session day: tables (rows) by slot start times (columns)."""
+    """One session day: tables or video rooms (rows) by slot start times (columns)."""
 
     session: PartneringSession
     day: date
@@ -50,6 +51,7 @@ class Grid:
     slots: list[str]
     tables: list[str]
     cells: dict[tuple[str, str], list[Cell]] = field(default_factory=dict)
+    heading: str = "Table"  # what the rows are: "Table", or "Video room" when virtual
 
     def at(self, table: str, slot: str) -> list[Cell]:
         """The meetings at a table in a slot (normally none or one)."""
@@ -139,20 +141,23 @@ def build_grids(folder: MissionFolder, schedule: Schedule) -> list[Grid]:
 def _grid(folder: MissionFolder, session: PartneringSession, day: date,
           labelled: list[tuple[str, str, Meeting]]) -> Grid:
     """The grid of one session day."""
-    declared = [] if session.virtual else _declared_tables(session)
+    declared = (video_rooms(session) or []) if session.virtual else _declared_tables(session)
     used = sorted({label for label, _, _ in labelled} - set(declared))
     slots = sorted(set(session_slots(session, day)) | {start for _, start, _ in labelled})
     grid = Grid(session, day, session_zone(folder, session), _place(folder, session),
-                slots, declared + used)
+                slots, declared + used, heading="Video room" if session.virtual else "Table")
     for label, start, meeting in labelled:
         grid.cells.setdefault((label, start), []).append(_cell(folder, meeting))
     return grid
 
 
 def build_signs(folder: MissionFolder, schedule: Schedule) -> list[Sign]:
-    """One sign per table (or booth) and session that holds meetings; none for virtual ones."""
+    """One sign per table (or booth) and session that holds meetings; none for virtual ones
+    (a video room has no door to put a sign on)."""
     signs = []
     for session in folder.mission.partnering:
+        if session.virtual:
+            continue
         mine = [m for m in schedule.meetings if m.session == session.id and (m.table or m.booth)]
         by_table: dict[str, list[Meeting]] = defaultdict(list)
         for meeting in mine:

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from scheduler.meaning import unlimited_video
 from scheduler.slots import time_groups
 from scheduler.solver.rules import pools
 from scheduler.solver.space import TABLES, VIDEO, Space, Var
@@ -78,7 +79,7 @@ class Board:
             self.day_mask[(slot.session, slot.day)] |= 1 << slot.index
         self.groups = self._groups()
         self.slot_session = [slot.session for slot in space.slots]
-        self.plain_pools = {sid: [VIDEO] if s.virtual else [TABLES]  # the same for every pair
+        self.plain_pools = {sid: [VIDEO] if unlimited_video(s) else [TABLES]  # any pair
                             for sid, s in self.sessions.items() if s.virtual or s.tables}
         self.pairs = [q.companies for q in space.requests]
         self.room = Room(self.limit)

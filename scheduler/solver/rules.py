@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from scheduler.meaning import unlimited_video
 from scheduler.model import Company, Mission, PartneringSession
 from scheduler.schedule import Meeting
 from scheduler.slots import (
@@ -111,9 +112,10 @@ def owners_of(booth_owners: list[str], company: Company) -> bool:
 
 
 def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> list[str]:
-    """Where a pair may meet in a session (the `booth_ownership` rule picks booths)."""
+    """Where a pair may meet in a session (the `booth_ownership` rule picks booths); a
+    virtual session's video rooms, if it names any, are its table pool."""
     if session.virtual:
-        return [VIDEO]
+        return [VIDEO] if unlimited_video(session) else [TABLES]
     companies = [space.folder.companies[c] for c in pair]
     booths = [f"booth:{b.id}" for b in session.booths
               if any(owners_of(b.owners, c) for c in companies)]
@@ -170,7 +172,7 @@ def _pool_vars(space: Space) -> dict[tuple[int, str], list[int]]:
 
 
 def add_table_capacity(space: Space) -> None:
-    """A session's tables hold one meeting each per slot."""
+    """A session's tables (or video rooms) hold one meeting each per slot."""
     sessions = {s.id: s for s in space.folder.mission.partnering}
     for (slot, pool), vars_ in sorted(_pool_vars(space).items()):
         if pool == TABLES:
@@ -243,9 +245,9 @@ def meeting_candidate(space: Space, meeting: Meeting) -> Var | None:
     if request is None or slot is None:
         return None
     session = space.folder.session(meeting.session)
-    return Var(request, slot,
-               VIDEO if session.virtual else (f"booth:{meeting.booth}" if meeting.booth
-                                              else TABLES))
+    if session.virtual:
+        return Var(request, slot, VIDEO if unlimited_video(session) else TABLES)
+    return Var(request, slot, f"booth:{meeting.booth}" if meeting.booth else TABLES)
 
 
 def add_locked(space: Space, locked: list[Meeting]) -> None:

@@ -1,10 +1,11 @@
 """The search space: candidate meetings and packing constraints, built rule by rule.
 
 A candidate ("var") is one possible meeting: a request, a slot and a pool of
-interchangeable tables (the session's tables, one booth, or the video link of a
-virtual session). Candidates exist only where every domain rule allows them, so the
-model stays sparse. Every other hard rule is a packing constraint "at most `cap` of
-these candidates", which the greedy construction, the LP bound and CP-SAT all read.
+interchangeable tables (the session's tables or video rooms, one booth, or the video
+link of a virtual session without rooms). Candidates exist only where every domain
+rule allows them, so the model stays sparse. Every other hard rule is a packing
+constraint "at most `cap` of these candidates", which the greedy construction, the LP
+bound and CP-SAT all read.
 Locked meetings are candidates fixed to 1.
 """
 

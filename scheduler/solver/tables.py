@@ -1,6 +1,6 @@
 """Level 5, after the slots: which table of its pool each meeting gets, and delegates.
 
-Tables of one pool (a session's tables, or one booth's tables) are interchangeable,
+Tables of one pool (a session's tables or video rooms, a booth's) are interchangeable,
 so the slot solve only counts meetings per pool; here each pool's meetings of a day
 get distinct tables per slot, minimising the number of times a company changes table
 between consecutive meetings (a stationary company keeps its table). A small CP-SAT
@@ -23,7 +23,7 @@ MAX_CELLS = 40_000  # meetings x tables above which the greedy assignment is kep
 
 @dataclass(frozen=True)
 class Seat:
-    """Where a placed candidate is held: table name and booth id (None for virtual)."""
+    """Where a placed candidate is held: table (or video room) name and booth id."""
 
     table: str | None
     booth: str | None
