@@ -72,7 +72,7 @@ solve_options = _options(
     click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
                  help="Seconds the solver may spend (more than 0)."),
     click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
-    click.option("--workers", type=int, default=1, show_default=True,
+    click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Solver threads (1 gives repeatable results)."),
     click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan)."),
 )
@@ -361,7 +361,8 @@ def generate(preset: str, seed: int, out: Path) -> None:
 @click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
 @click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
               help="Seconds the solver (and the monolithic baseline) may spend (more than 0).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Solver threads.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Solver threads.")
 @click.option("--cache", type=FOLDER, help="Keep generated folders here and reuse them.")
 @click.option("--skip", multiple=True, type=click.Choice(["solve", "export", "first-fit",
               "monolithic"]), help="Leave out a phase or a baseline (repeatable).")

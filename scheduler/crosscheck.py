@@ -270,8 +270,5 @@ def cross_check(mission: Mission | None, src: Source | None,
     if mission is None:
         return None, out.problems
     fill_defaults(mission, by_id)
-    # A withdrawn company stays known (every reference to it is valid) but out of the plan.
-    taking_part = {i: c for i, c in by_id.items() if not c.withdrawn}
-    withdrawn = {i: c for i, c in by_id.items() if c.withdrawn}
-    return MissionFolder(mission=mission, companies=taking_part, withdrawn=withdrawn,
-                         files=files), out.problems
+    # References were checked against every company; MissionFolder sets the withdrawn apart.
+    return MissionFolder(mission=mission, companies=by_id, files=files), out.problems

@@ -10,7 +10,14 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from scheduler.types import (
     Country,
@@ -250,6 +257,13 @@ class MissionFolder(BaseModel):
     withdrawn: dict[str, Company] = Field(
         default_factory=dict, description="Companies that withdrew: known, but out of the plan.")
     files: dict[str, str] = Field(default_factory=dict, description="company id -> file")
+
+    @model_validator(mode="after")
+    def _set_withdrawn_apart(self) -> MissionFolder:
+        """Withdrawn companies never take part, however the folder was built."""
+        for company_id in [i for i, c in self.companies.items() if c.withdrawn]:
+            self.withdrawn[company_id] = self.companies.pop(company_id)
+        return self
 
     @cached_property
     def _sessions(self) -> dict[str, PartneringSession]:

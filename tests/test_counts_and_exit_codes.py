@@ -59,6 +59,7 @@ def test_every_command_counts_the_same_requested_meetings(tmp_path):
 @pytest.mark.parametrize("args", [
     ["schedule", "{folder}", "--time-limit", "-5"],
     ["schedule", "{folder}", "--time-limit", "0"],
+    ["schedule", "{folder}", "--workers", "-1"],
     ["plan", "{folder}", "--time-limit", "0", "-o", "{out}"],
     ["bench", "--preset", "tiny", "--time-limit", "0"],
     ["generate", "--preset", "huge", "-o", "{out}"],

@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
+from test_solver_kit import company, folder, mission, solve
 
 from cli import cli
 from scheduler.check import check_schedule
 from scheduler.export.ics_events import make_uid
 from scheduler.loader import load_mission
+from scheduler.meaning import item_attendees
+from scheduler.requests import build_requests
 from scheduler.schedule import read_schedule
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "santiago-chongqing-2023"
@@ -77,7 +80,8 @@ def test_withdrawal_end_to_end(planned, tmp_path):
     dropped = meetings_of(planned, GONE)
     assert len(dropped) == 3
     partners = sorted({c for m in dropped for c in m.companies} - {GONE})
-    files = ["organiser.ics", f"companies/{GONE}.ics", f"people/{GONE}/uxia-fernandez-rey.ics",
+    files = ["organiser.ics", "clusters/santiago-de-compostela.ics", f"companies/{GONE}.ics",
+             f"people/{GONE}/uxia-fernandez-rey.ics",
              *(f"companies/{p}.ics" for p in partners)]
     before = {name: events(out / name) for name in files}
     uids = [make_uid("santiago-chongqing-2023", "meeting", m.id) for m in dropped]
@@ -102,6 +106,7 @@ def test_withdrawal_end_to_end(planned, tmp_path):
                 assert now[uid][0] == "CANCELLED", (name, uid)
                 assert now[uid][1] > before[name][uid][1], (name, uid)
     assert all(uid in before["organiser.ics"] for uid in uids)
+    assert all(uid in before["clusters/santiago-de-compostela.ics"] for uid in uids)
     assert all(any(uid in before[f"companies/{p}.ics"] for p in partners) for uid in uids)
     index = (out / "README.md").read_text(encoding="utf-8")
     rows = [line for line in index.splitlines() if f"{GONE}/" in line or f"{GONE}.ics" in line]
@@ -157,3 +162,29 @@ def test_partners_freed_time_is_reused(planned):
     assert result.exit_code == 0, result.output
     after = meetings_of(planned, "dadi-park-ops")
     assert len(after) == 3 and not any("ulla-aquabio" in m.companies for m in after)
+
+
+def test_a_withdrawn_company_is_out_of_the_plan():
+    """However the folder is built: no request, no programme item, no meeting; a re-plan
+    drops its meetings saying it withdrew, and the others keep theirs."""
+    people = [company("a", wants=["x", "y"]), company("b", wants=["x"]),
+              company("x", "host", wants=["a"]), company("y", "host")]
+    m = mission()
+    m["programme"] = [{"title": "Lunch", "start": "2026-03-10 13:00", "end": "2026-03-10 13:30",
+                       "attendees": ["everyone", "a"]}]
+    m["matches"] = [{"companies": ["a", "y"]}]
+    first = solve(folder(m, people))
+    assert {c for meeting in first.meetings for c in meeting.companies} == {"a", "b", "x", "y"}
+    people[0].update(withdrawn=True, withdrawn_reason="no funding")
+    gone = folder(m, people)
+    assert set(gone.companies) == {"b", "x", "y"} and set(gone.withdrawn) == {"a"}
+    assert [q.id for q in build_requests(gone)] == ["b--x"]
+    assert item_attendees(gone, gone.mission.programme[0]) == {"b", "x", "y"}
+    second = solve(gone, first)
+    assert all("a" not in meeting.companies for meeting in second.meetings)
+    kept = {meeting.id for meeting in first.meetings if "a" not in meeting.companies}
+    assert kept <= {meeting.id for meeting in second.meetings}
+    dropped = {c.meeting: c.reason for c in second.changes if c.change == "dropped"}
+    assert dropped == {meeting.id: "a withdrew (no funding)" for meeting in first.meetings
+                       if "a" in meeting.companies}
+    assert check_schedule(gone, second, first) == []
