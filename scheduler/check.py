@@ -3,8 +3,8 @@
 Never trusts the solver: the slot grid, availability and programme conflicts are
 computed here (and in check_times.py) from the mission models alone. Every
 check takes the loaded folder and a Schedule and returns Violations; meetings
-naming an unknown session or company are reported once, by meeting_shape, and
-skipped by the other rules.
+naming an unknown session or company, or a company that withdrew, are reported once,
+by meeting_shape, and skipped by the other rules.
 """
 
 from __future__ import annotations
