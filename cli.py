@@ -18,6 +18,47 @@ from scheduler.errors import InputError, MissionError, Problem
 FOLDER = click.Path(path_type=Path, file_okay=False)
 
 
+POSITIVE_SECONDS = click.FloatRange(min=0, min_open=True)
+CSV_SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
+
+
+def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    """--format as a tuple of formats; an unknown one is a usage error."""
+    from scheduler.export import parse_formats
+
+    try:
+        return parse_formats(value)
+    except MissionError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _alarm(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    """--alarm as minutes before each item (None for none); a bad duration is a usage error."""
+    from scheduler.export import parse_alarm
+
+    try:
+        return parse_alarm(value)
+    except MissionError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--alarm ")) from None
+
+
+def _separator(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """--csv-separator as one character (`tab` names a tab); another value is a usage error."""
+    if value not in CSV_SEPARATORS:
+        raise click.BadParameter(f"'{value}' is not a CSV separator; use ',', ';' or tab")
+    return CSV_SEPARATORS[value]
+
+
+def _preset(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """--preset of `generate`: a known preset name, else a usage error."""
+    from scheduler.generate import PRESETS
+
+    if value not in PRESETS:
+        raise click.BadParameter(f"unknown preset '{value}'; choose one of: "
+                                 f"{', '.join(PRESETS)}")
+    return value
+
+
 def _options(*options: Callable[[Callable], Callable]) -> Callable[[Callable], Callable]:
     """Apply several click options as one decorator (shared by commands)."""
     def apply(command: Callable) -> Callable:
@@ -28,22 +69,22 @@ def _options(*options: Callable[[Callable], Callable]) -> Callable[[Callable], C
 
 
 solve_options = _options(
-    click.option("--time-limit", type=float, default=30.0, show_default=True,
-                 help="Seconds the solver may spend."),
+    click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
+                 help="Seconds the solver may spend (more than 0)."),
     click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
-    click.option("--workers", type=int, default=1, show_default=True,
+    click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Solver threads (1 gives repeatable results)."),
     click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan)."),
 )
 export_options = _options(
     click.option("-o", "--out", type=FOLDER,
                  help="Output folder (default calendars/<mission-id>)."),
-    click.option("--format", "formats", default="ics", show_default=True,
+    click.option("--format", "formats", default="ics", show_default=True, callback=_formats,
                  help="Comma list of ics, html, pdf, csv, or all."),
-    click.option("--alarm", help="Reminder before each timed item, e.g. 10m or 1h "
-                 "(default none)."),
-    click.option("--csv-separator", default=",", show_default=True,
-                 help="CSV field separator: ',' or ';'."),
+    click.option("--alarm", callback=_alarm, help="Reminder before each timed item, e.g. "
+                 "10m or 1h (default none)."),
+    click.option("--csv-separator", default=",", show_default=True, callback=_separator,
+                 help="CSV field separator: ',', ';' or tab."),
     click.option("-v", "--verbose", is_flag=True,
                  help="List every file written and every calendar that changed (past 50, "
                  "a summary is printed)."),
@@ -105,6 +146,17 @@ def cli() -> None:
 
     A mission folder holds mission.yaml (programme, venues, partnering
     sessions) and companies/*.yaml (one profile per company).
+
+    \b
+    Exit status:
+      0    success
+      1    input errors (listed file:line:col), or no schedule.json yet
+      2    usage error: an unknown command or option, or a bad option value
+      3    a must-have or locked meeting cannot be placed (the reason is printed)
+      4    schedule.json is malformed or breaks a rule (mission check)
+      5    an output could not be written
+      70   internal error (a bug)
+      130  interrupted (Ctrl-C)
     """
 
 
@@ -126,9 +178,11 @@ def validate(folder: Path) -> None:
     if loaded.errors:
         sys.exit(1)
     if loaded.folder:
-        from scheduler.summary import describe_folder
+        from scheduler.summary import describe_folder, withdrawn_lines
 
         click.echo(describe_folder(loaded.folder))
+        for line in withdrawn_lines(loaded.folder):
+            click.echo(line)
 
 
 @cli.command()
@@ -221,7 +275,7 @@ def check(folder: Path, previous: Path | None) -> None:
 @cli.command()
 @click.argument("folder", type=FOLDER)
 @export_options
-def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
+def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | None,
            csv_separator: str, verbose: bool) -> None:
     """Write calendars (and agendas) from FOLDER/schedule.json.
 
@@ -232,12 +286,12 @@ def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
     byte-identical, changed ones get a higher SEQUENCE, dropped meetings stay
     as cancelled. It prints what changed for whom since the last export.
     """
-    from scheduler.export import ExportOptions, parse_alarm, parse_formats, report_lines
+    from scheduler.export import ExportOptions, report_lines
     from scheduler.export import export as run_export
     from scheduler.loader import load_mission
     from scheduler.schedule import read_schedule
 
-    options = ExportOptions(parse_formats(formats), parse_alarm(alarm), csv_separator)
+    options = ExportOptions(formats, alarm, csv_separator)
     mission, _ = load_mission(folder)
     plan = read_schedule(folder)
     out = out or Path("calendars") / mission.mission.id
@@ -251,8 +305,9 @@ def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
 @click.argument("folder", type=FOLDER)
 @export_options
 @solve_options
-def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_separator: str,
-         verbose: bool, time_limit: float, seed: int, workers: int, fresh: bool) -> None:
+def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | None,
+         csv_separator: str, verbose: bool, time_limit: float, seed: int, workers: int,
+         fresh: bool) -> None:
     """Validate, schedule and export in one go: the main job.
 
     \b
@@ -264,11 +319,11 @@ def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_se
     """
     import time
 
-    from scheduler.export import ExportOptions, parse_alarm, parse_formats, report_lines
+    from scheduler.export import ExportOptions, report_lines
     from scheduler.pipeline import plan_folder
     from scheduler.planning import SolveOptions, summary_lines
 
-    options = ExportOptions(parse_formats(formats), parse_alarm(alarm), csv_separator)
+    options = ExportOptions(formats, alarm, csv_separator)
     result = plan_folder(folder, SolveOptions(time_limit, seed, workers, fresh), options, out,
                          lambda line: click.echo(line, err=True), time.monotonic)
     for warning in result.warnings:
@@ -282,8 +337,8 @@ def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_se
         click.echo(line)
 
 @cli.command()
-@click.option("--preset", required=True, help="tiny, mission, brokerage, bio-europe or "
-              "bio-international.")
+@click.option("--preset", required=True, callback=_preset,
+              help="tiny, mission, brokerage, bio-europe or bio-international.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @click.option("-o", "--out", type=FOLDER, required=True, help="Folder to write (new or empty).")
 def generate(preset: str, seed: int, out: Path) -> None:
@@ -306,9 +361,10 @@ def generate(preset: str, seed: int, out: Path) -> None:
               help="Preset to run (repeatable); default mission, brokerage, bio-europe, "
               "bio-international.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
-@click.option("--time-limit", type=float, default=30.0, show_default=True,
-              help="Seconds the solver (and the monolithic baseline) may spend.")
-@click.option("--workers", type=int, default=1, show_default=True, help="Solver threads.")
+@click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
+              help="Seconds the solver (and the monolithic baseline) may spend (more than 0).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Solver threads.")
 @click.option("--cache", type=FOLDER, help="Keep generated folders here and reuse them.")
 @click.option("--skip", multiple=True, type=click.Choice(["solve", "export", "first-fit",
               "monolithic"]), help="Leave out a phase or a baseline (repeatable).")

@@ -177,7 +177,7 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
                ) -> dict[str, object]:
     """Generate, load, solve, export and measure one preset (in this process)."""
     from scheduler.loader import load_mission
-    from scheduler.requests import build_requests
+    from scheduler.requests import build_requests, requested_meetings
 
     tag, watch = f"[{name}]", Watch(clock)
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as scratch:
@@ -185,8 +185,8 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
         say(f"{tag} folder {path} ready in {watch.wall['generate']:.2f} s")
         folder, _ = watch.run("load", lambda: load_mission(path, path))
         requests = build_requests(folder)
-        say(f"{tag} load: {len(folder.companies)} companies, {len(requests)} requests "
-            f"in {watch.wall['load']:.2f} s")
+        say(f"{tag} load: {len(folder.companies)} companies, "
+            f"{requested_meetings(requests)} requested meetings in {watch.wall['load']:.2f} s")
         schedule, error = watch.run("solve", lambda: (None, None) if "solve" in options.skip
                                     else solve_phase(folder, options, tag))
         say(f"{tag} solve: " + (error or (f"{schedule.quality.placed} placed" if schedule
@@ -215,13 +215,15 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
 def result_record(name: str, folder: MissionFolder, requests: list, schedule: Schedule | None,
                   bound: int | None, seconds: dict[str, float]) -> dict[str, object]:
     """The JSON record of one preset, before baselines."""
+    from scheduler.requests import requested_meetings
+
     ours = figures(folder, schedule, bound) if schedule else {
         "placed": None, "bound": bound, "placed_of_bound": None, "weight_placed": None,
         "idle_slots": None, "holes": None, "fairness": None, "status": "failed",
         "violations": None}
     total = round(sum(seconds.values()), 3)
     return {"preset": name, "companies": len(folder.companies), "requests": len(requests),
-            "requested_meetings": sum(r.meetings for r in requests),
+            "requested_meetings": requested_meetings(requests),
             "weight_requested": sum(r.weight * r.meetings for r in requests),
             **ours, "seconds": {**seconds, "total": total}, "peak_rss_mb": 0.0,
             "baselines": {}}
@@ -274,8 +276,9 @@ def _fmt(value: object) -> str:
 def table_lines(result: dict[str, object]) -> list[str]:
     """A human-readable block for one preset: ours and the baselines side by side."""
     s = result["seconds"]
-    lines = [f"{result['preset']}: {result['companies']} companies, {result['requests']} "
-             f"requests ({result['requested_meetings']} meetings), bound {result['bound']}; "
+    lines = [f"{result['preset']}: {result['companies']} companies, "
+             f"{result['requested_meetings']} requested meetings ({result['requests']} pairs), "
+             f"bound {result['bound']}; "
              f"load {s['load']:.2f} s, solve {s['solve']:.2f} s, export {s['export']:.2f} s, "
              f"total {s['total']:.2f} s (CPU {sum(result['cpu_seconds'].values()):.2f} s), "
              f"peak {result['peak_rss_mb']:.0f} MiB"

@@ -3,8 +3,8 @@
 Never trusts the solver: the slot grid, availability and programme conflicts are
 computed here (and in check_times.py) from the mission models alone. Every
 check takes the loaded folder and a Schedule and returns Violations; meetings
-naming an unknown session or company are reported once, by meeting_shape, and
-skipped by the other rules.
+naming an unknown session or company, or a company that withdrew, are reported once,
+by meeting_shape, and skipped by the other rules.
 """
 
 from __future__ import annotations
@@ -95,7 +95,8 @@ def _shape(folder: MissionFolder, m: Meeting) -> list[str]:
     """What is wrong with one meeting's length, companies, session and delegates."""
     a, b = m.companies
     problems = [f"{a} meets itself"] if a == b else []
-    problems += [f"unknown company '{c}'" for c in dict.fromkeys(m.companies)
+    problems += [f"{folder.withdrawn[c].withdrawal} but still meets" if c in folder.withdrawn
+                 else f"unknown company '{c}'" for c in dict.fromkeys(m.companies)
                  if c not in folder.companies]
     session = _sessions(folder).get(m.session)
     if not _aware(m):
@@ -108,7 +109,7 @@ def _shape(folder: MissionFolder, m: Meeting) -> list[str]:
                         f"{session.meeting_minutes}")
     for d in m.delegates:
         company, _, person = d.partition("/")
-        known = folder.companies.get(company)
+        known = folder.companies.get(company) or folder.withdrawn.get(company)
         if company not in m.companies:
             problems.append(f"delegate '{d}' belongs to neither {a} nor {b}")
         elif known and person not in {x.id for x in known.delegates}:
@@ -384,7 +385,9 @@ def check_locked(folder: MissionFolder, schedule: Schedule,
         return []
     now = {m.id: m for m in schedule.meetings}
     out: list[Violation] = []
-    for old in (m for m in previous.meetings if m.locked):
+    # A withdrawal releases the company's locked meetings: they must go, not stay.
+    for old in (m for m in previous.meetings
+                if m.locked and not any(c in folder.withdrawn for c in m.companies)):
         new = now.get(old.id)
         if new is None:
             out.append(Violation("locked", old.id, "locked meeting was dropped"))

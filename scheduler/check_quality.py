@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from scheduler.check_times import slot_starts
 from scheduler.model import MissionFolder
-from scheduler.requests import build_requests, pair_id
+from scheduler.requests import build_requests, pair_id, requested_meetings
 from scheduler.schedule import Schedule
 
 FIGURES = ("requested", "placed", "weight_requested", "weight_placed", "idle_slots", "holes",
@@ -28,7 +28,7 @@ def quality_figures(folder: MissionFolder, schedule: Schedule) -> dict[str, int 
     weight = {r.id: r.weight for r in requests}
     idle, holes = idle_and_holes(folder, schedule)
     return {
-        "requested": sum(r.meetings for r in requests),
+        "requested": requested_meetings(requests),
         "placed": len(schedule.meetings),
         "weight_requested": sum(r.weight * r.meetings for r in requests),
         "weight_placed": sum(weight.get(pair_id(*m.companies), 0) for m in schedule.meetings),

@@ -203,6 +203,8 @@ def check_company(company: Company, src: Source, mission: Mission | None,
             out.error(src, at, f"'{company.id}' asks to meet itself")
         elif wish.company not in by_id:
             out.error(src, at, _unknown("company", wish.company, by_id))
+        elif by_id[wish.company].withdrawn or company.withdrawn:
+            continue  # out of the plan: the wish is kept, and ignored
         elif mission and not _share_a_session(company, by_id[wish.company], mission,
                                               {} if attending is None else attending):
             out.warn(src, at, f"'{company.id}' and '{wish.company}' share no partnering session, "
@@ -280,4 +282,5 @@ def cross_check(mission: Mission | None, src: Source | None,
     if mission is None:
         return None, out.problems
     fill_defaults(mission, by_id)
+    # References were checked against every company; MissionFolder sets the withdrawn apart.
     return MissionFolder(mission=mission, companies=by_id, files=files), out.problems

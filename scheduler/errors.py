@@ -56,6 +56,12 @@ class ScheduleError(MissionError):
     exit_code = 4
 
 
+class NoScheduleError(ScheduleError):
+    """There is no schedule.json yet: an input error (run `mission schedule` first)."""
+
+    exit_code = 1
+
+
 class ExportError(MissionError):
     """An output could not be written."""
 

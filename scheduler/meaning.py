@@ -47,6 +47,8 @@ def is_attendee(folder: MissionFolder, company: Company, who: str) -> bool:
 
 def attends_item(folder: MissionFolder, company: Company, item: ProgrammeItem) -> bool:
     """Whether a company is among a programme item's attendees."""
+    if company.withdrawn:
+        return False  # out of the plan: it attends nothing
     return any(is_attendee(folder, company, who) for who in item.attendees)
 
 

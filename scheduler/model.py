@@ -263,6 +263,16 @@ class Company(Model):
     max_meetings: int | None = Field(None, ge=0)
     parallel: bool = Field(False, description="Delegates may hold meetings at the same time.")
     wants_to_meet: list[Wish] = Field(default_factory=list)
+    withdrawn: bool = Field(
+        False, description="The company withdrew: it is out of the plan, references to it stay "
+        "valid, and its people receive calendars that cancel its meetings.")
+    withdrawn_reason: Text = Field("", description="Why it withdrew, shown in change lists.")
+
+    @property
+    def withdrawal(self) -> str:
+        """'x withdrew (reason)': how messages and change lists say it."""
+        return f"{self.id} withdrew" + (f" ({self.withdrawn_reason})" if self.withdrawn_reason
+                                        else "")
 
 
 class MissionFolder(BaseModel):
@@ -271,8 +281,17 @@ class MissionFolder(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     mission: Mission
-    companies: dict[str, Company]
+    companies: dict[str, Company] = Field(description="The companies taking part.")
+    withdrawn: dict[str, Company] = Field(
+        default_factory=dict, description="Companies that withdrew: known, but out of the plan.")
     files: dict[str, str] = Field(default_factory=dict, description="company id -> file")
+
+    @model_validator(mode="after")
+    def _set_withdrawn_apart(self) -> MissionFolder:
+        """Withdrawn companies never take part, however the folder was built."""
+        for company_id in [i for i, c in self.companies.items() if c.withdrawn]:
+            self.withdrawn[company_id] = self.companies.pop(company_id)
+        return self
 
     @cached_property
     def _sessions(self) -> dict[str, PartneringSession]:

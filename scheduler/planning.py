@@ -20,8 +20,8 @@ from scheduler.errors import InfeasibleError, ScheduleError
 from scheduler.loader import load_mission
 from scheduler.model import MissionFolder
 from scheduler.reasons import Explain, explainer
-from scheduler.replan import changes, still_possible
-from scheduler.requests import Request, build_requests, meeting_id
+from scheduler.replan import binding_locks, changes, still_possible
+from scheduler.requests import Request, build_requests, meeting_id, requested_meetings
 from scheduler.schedule import (
     SCHEDULE_FILE,
     Meeting,
@@ -70,14 +70,15 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
     """Solve a loaded mission into a checked Schedule (does not write it)."""
     requests = build_requests(folder)
     slots = build_slots(folder.mission)
-    locked = [m for m in previous.meetings if m.locked] if previous else []
+    locked = binding_locks(folder, previous)
     space = build_domain(folder, requests, slots)
     candidates = estimate(space)
     large_mission = candidates >= options.large_from
     # the steps after solving take seconds only on large missions: say them there
     say = progress if progress and large_mission else (lambda _line: None)
     if large_mission:
-        say(f"{candidates} candidate meetings, {len(requests)} requests: "
+        say(f"{candidates} candidate meetings, {requested_meetings(requests)} requested "
+            "meetings: "
             "too many for one CP-SAT model; building on bitsets")
         large = solve_large(space, locked, previous.meetings if previous else [], progress,
                             clock)
@@ -129,7 +130,8 @@ def solve_model(space: Space, keep: dict[int, Meeting], options: SolveOptions,
     bound = lp_bound(space)
     if progress:
         progress(f"model: {len(space.vars)} candidate meetings, {len(space.constraints)} "
-                 f"constraints, {len(space.requests)} requests; bound {bound}")
+                 f"constraints, {requested_meetings(space.requests)} requested meetings; "
+                 f"bound {bound}")
     settings = Settings(options.time_limit, options.seed, options.workers, progress, clock)
     outcome = solve(space, settings, hint, set(keep))
     if outcome.status == "unknown":
@@ -240,7 +242,7 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
     if not requests:
         status = "empty"
     return Quality(
-        requested=sum(q.meetings for q in requests), placed=len(meetings), bound=bound,
+        requested=requested_meetings(requests), placed=len(meetings), bound=bound,
         placed_of_bound=round(len(meetings) / bound, 4) if bound else 1.0,
         weight_requested=sum(q.weight * q.meetings for q in requests),
         weight_placed=sum(weight[m.request] for m in meetings),

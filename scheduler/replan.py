@@ -28,6 +28,15 @@ def still_possible(space: Space, previous: Schedule | None) -> dict[int, Meeting
     return out
 
 
+def binding_locks(folder: MissionFolder, previous: Schedule | None) -> list[Meeting]:
+    """The previous schedule's locked meetings that still bind: a withdrawal releases its
+    company's (they are dropped with the withdrawal as reason)."""
+    if previous is None:
+        return []
+    return [m for m in previous.meetings
+            if m.locked and not any(c in folder.withdrawn for c in m.companies)]
+
+
 def where(meeting: Meeting) -> str:
     """'2016-10-11 14:00 osaka-partnering, Table 3' for change lists."""
     place = f", {meeting.table}" if meeting.table else ""
@@ -37,6 +46,10 @@ def where(meeting: Meeting) -> str:
 def _drop_reason(folder: MissionFolder, meeting: Meeting, requests: dict[str, Request],
                  explain: Explain) -> str:
     """Why a previous meeting is gone."""
+    withdrew = [folder.withdrawn[c].withdrawal for c in meeting.companies
+                if c in folder.withdrawn]
+    if withdrew:
+        return "; ".join(withdrew)
     gone = [c for c in meeting.companies if c not in folder.companies]
     if gone:
         return f"{' and '.join(gone)} no longer take(s) part in the mission"

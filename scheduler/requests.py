@@ -68,6 +68,12 @@ def meeting_id(request_id: str, number: int) -> str:
     return request_id if number == 1 else f"{request_id}-{number}"
 
 
+def requested_meetings(requests: list[Request]) -> int:
+    """The requested meetings: what every count of "requested" means (a pair asking for
+    two meetings counts two, a wish and a match for the same pair count once)."""
+    return sum(q.meetings for q in requests)
+
+
 def build_requests(folder: MissionFolder) -> list[Request]:
     """Every request of a mission, in file order (first asker's file, then matches)."""
     found: dict[str, Request] = {}

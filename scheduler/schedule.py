@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scheduler.errors import ScheduleError
+from scheduler.errors import NoScheduleError, ScheduleError
 
 SCHEDULE_FILE = "schedule.json"
 FORMAT = 1
@@ -142,7 +142,7 @@ def read_schedule(folder: Path) -> Schedule:
     """Read DIR/schedule.json; a clear ScheduleError if it is missing or malformed."""
     path = folder / SCHEDULE_FILE if folder.is_dir() else folder
     if not path.is_file():
-        raise ScheduleError(f"{path}: no schedule yet; run `mission schedule {folder}` first")
+        raise NoScheduleError(f"{path}: no schedule yet; run `mission schedule {folder}` first")
     try:
         return Schedule.model_validate_json(path.read_bytes())
     except ValidationError as exc:

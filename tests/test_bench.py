@@ -60,7 +60,7 @@ def test_bench_table_names_every_figure(tmp_path: Path) -> None:
                                       "--skip", "first-fit", "--skip", "monolithic",
                                       "--cache", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "tiny: 10 companies, 14 requests" in result.stdout
+    assert "tiny: 10 companies, 14 requested meetings (14 pairs)" in result.stdout
     for word in ("placed", "of bound", "idle", "holes", "fairness", "peak"):
         assert word in result.stdout
     assert "first_fit" not in result.stdout

@@ -510,7 +510,7 @@ def test_mission_check_without_schedule(tmp_path):
     root = write_folder(tmp_path / "m", make_folder())
     (root / "schedule.json").unlink()
     result = CliRunner().invoke(cli, ["check", str(root)])
-    assert result.exit_code == 4 and "no schedule yet" in result.output
+    assert result.exit_code == 1 and "no schedule yet; run `mission schedule" in result.output
 
 
 def test_mission_check_other_mission(tmp_path):

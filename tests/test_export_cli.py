@@ -63,17 +63,35 @@ def test_default_output_folder_is_calendars_mission_id(tmp_path, monkeypatch):
     assert (tmp_path / "calendars" / "fixture-japan" / "organiser.ics").is_file()
 
 
+@pytest.mark.parametrize("command", ["export", "plan"])
 @pytest.mark.parametrize("args, message", [
+    (["--format", "docx"], "unknown format docx"),
     (["--format", "ics,docx"], "unknown format docx"),
-    (["--alarm", "soon"], "not a duration"),
+    (["--alarm", "soon"], "'soon' is not a duration"),
     (["--alarm", "0m"], "between 1 minute"),
+    (["--csv-separator", "x"], "'x' is not a CSV separator"),
+    (["--csv-separator", "tabs"], "'tabs' is not a CSV separator"),
 ])
-def test_bad_options_are_clear_errors(tmp_path, args, message):
-    """Bad options: exit status 5, one clear line, no traceback."""
-    result = CliRunner().invoke(cli, ["export", str(MISSION), "-o", str(tmp_path), *args])
-    assert result.exit_code == 5
-    assert message in result.output
+def test_bad_options_are_usage_errors(tmp_path, command, args, message):
+    """A bad option value is a usage error: exit status 2, the option named, nothing written."""
+    folder, out = tmp_path / "mission", tmp_path / "out"
+    shutil.copytree(MISSION, folder)  # `plan` writes schedule.json when it runs
+    before = (folder / "schedule.json").read_bytes()
+    result = CliRunner().invoke(cli, [command, str(folder), "-o", str(out), *args])
+    assert result.exit_code == 2, result.output
+    assert (folder / "schedule.json").read_bytes() == before
+    assert f"Invalid value for '{args[0]}'" in result.output and message in result.output
     assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_tab_names_a_tab_separator(tmp_path):
+    """`--csv-separator tab` writes tab-separated CSV."""
+    result = run("export", str(MISSION), "-o", str(tmp_path), "--format", "csv",
+                 "--csv-separator", "tab")
+    assert result.exit_code == 0, result.output
+    header = next(tmp_path.glob("*.csv")).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "\t" in header and "," not in header
 
 
 def test_missing_schedule_is_a_clear_error(tmp_path):
@@ -82,7 +100,8 @@ def test_missing_schedule_is_a_clear_error(tmp_path):
     shutil.copytree(MISSION, folder)
     (folder / "schedule.json").unlink()
     result = run("export", str(folder), "-o", str(tmp_path / "out"))
-    assert result.exit_code == 4 and "mission schedule" in result.output
+    assert result.exit_code == 1 and "run `mission schedule" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_state_of_another_mission_is_refused(tmp_path):

@@ -131,6 +131,6 @@ def test_cli_generate_writes_a_folder_that_validates(tmp_path: Path) -> None:
 
 def test_cli_generate_unknown_preset_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["generate", "--preset", "nope", "-o", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad option value is a usage error
     assert "unknown preset 'nope'" in result.output
     assert "Traceback" not in result.output

@@ -124,6 +124,12 @@ def check_mission(folder: MissionFolder, schedule: Schedule) -> None:
     if stale:
         raise ExportError(f"schedule.json has meetings in session(s) {', '.join(stale)} that "
                           "mission.yaml no longer has; run `mission schedule` again")
+    out = sorted({c for m in schedule.meetings for c in m.companies} - set(folder.companies))
+    if out:
+        why = [folder.withdrawn[c].withdrawal if c in folder.withdrawn else
+               f"{c} is no longer in the mission" for c in out]
+        raise ExportError(f"schedule.json has meetings of {', '.join(out)} ({'; '.join(why)}); "
+                          "run `mission schedule` again")
 
 
 def export(folder: MissionFolder, schedule: Schedule, out: Path,

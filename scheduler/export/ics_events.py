@@ -24,7 +24,7 @@ from scheduler.export.ics_text import (
     session_venue,
 )
 from scheduler.export.names import unique_slugs
-from scheduler.model import MissionFolder, PartneringSession, ProgrammeItem, Venue
+from scheduler.model import Company, MissionFolder, PartneringSession, ProgrammeItem, Venue
 from scheduler.schedule import Meeting
 
 UID_DOMAIN = "mission-scheduler"
@@ -96,23 +96,33 @@ def audiences(folder: MissionFolder) -> list[Audience]:
         out.append(Audience("cluster", f"clusters/{part}.ics", f"{mission.title}: {cluster}",
                             f"the {cluster} cluster manager", members,
                             whom=f"cluster {cluster}"))
-    company_parts = unique_slugs(folder.companies, "company")
-    for company_id in sorted(folder.companies):
-        company = folder.companies[company_id]
+    # Withdrawn companies keep their files (and file names): their people need the
+    # cancellations, so the index keeps their e-mail addresses.
+    every = {**folder.companies, **folder.withdrawn}
+    company_parts = unique_slugs(every, "company")
+    for company_id in sorted(every):
+        company = every[company_id]
         emails = ", ".join(d.email for d in company.delegates)
         out.append(Audience("company", f"companies/{company_parts[company_id]}.ics",
-                            f"{mission.title}: {company.name}", emails or company.name,
+                            f"{mission.title}: {company.name}",
+                            _withdrawn(company, emails or company.name),
                             frozenset({company_id}), whom=company.name))
-    for company_id in sorted(folder.companies):
-        company = folder.companies[company_id]
+    for company_id in sorted(every):
+        company = every[company_id]
         parts = unique_slugs([d.id for d in company.delegates], "person")
         for delegate in sorted(company.delegates, key=lambda d: d.id):
             out.append(Audience(
                 "person", f"people/{company_parts[company_id]}/{parts[delegate.id]}.ics",
-                f"{mission.title}: {delegate.name}", f"{delegate.name} <{delegate.email}>",
+                f"{mission.title}: {delegate.name}",
+                _withdrawn(company, f"{delegate.name} <{delegate.email}>"),
                 frozenset({company_id}), f"{company_id}/{delegate.id}",
                 f"{delegate.name} ({company.name})"))
     return out
+
+
+def _withdrawn(company: Company, send_to: str) -> str:
+    """Whom to send a calendar to, saying so when the company withdrew."""
+    return f"{send_to} (withdrew: the file cancels its items)" if company.withdrawn else send_to
 
 
 def make_uid(mission_id: str, kind: str, item_id: str) -> str:
