@@ -119,7 +119,7 @@ def test_virtual_meeting_is_shown_in_the_companys_zone_then_the_sessions(mission
     meeting = next(m for m in schedule.meetings if m.session == "video-partnering")
     row = meeting_row(folder, meeting, company)
     assert (row.day.isoformat(), row.when) == ("2016-10-12", "03:00–03:30 CEST")
-    assert row.also == "10:00–10:30 JST in Tokyo"
+    assert row.also == ("10:00–10:30 JST in Tokyo",)
 
 
 def test_only_web_links_are_clickable():

@@ -44,7 +44,7 @@ class Row:
     title: str
     sort: tuple = ()
     when: str = ""  # the time as shown, with its zone: '09:00–09:30 EDT' ('' all day)
-    also: str = ""  # the same time elsewhere: '15:00–15:30 CEST in Madrid'
+    also: tuple[str, ...] = ()  # the same time elsewhere: '15:00–15:30 CEST in Madrid'
     place: str = ""
     address: str = ""
     table: str = ""
@@ -200,7 +200,7 @@ def meeting_row(folder: MissionFolder, meeting: Meeting, company: Company) -> Ro
     return Row(
         day=start.date(), start=f"{start:%H:%M}", end=f"{end:%H:%M}", kind="meeting",
         title=session.title, sort=_sort(start, meeting.id), when=shown,
-        also=" · ".join(elsewhere), place=place, address=address, table=meeting.table or "",
+        also=tuple(elsewhere), place=place, address=address, table=meeting.table or "",
         video_link=meeting.video_link or "", partner=_partner(folder, meeting, other),
         attendees=delegate_names(folder, meeting, company.id),
         reason=meeting.reason, meeting_id=meeting.id,
