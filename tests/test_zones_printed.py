@@ -178,3 +178,18 @@ def test_schedule_change_list_labels_each_time():
         "2027-05-14 15:00 CEST follow-up"
     assert where(folder, meetings["bcn-bio--boston-bio"]) == \
         "2027-05-11 09:00 EDT boston-day, Table 1"
+
+
+def test_an_item_whose_zone_changes_is_listed_as_moved_with_both_zones(tmp_path):
+    """Same wall-clock time in another zone is another instant: people must hear it moved."""
+    folder = tmp_path / "mission"
+    shutil.copytree(MISSION, folder)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export", str(folder), "-o", str(tmp_path / "o")]).exit_code == 0
+    mission = folder / "mission.yaml"
+    mission.write_text(mission.read_text(encoding="utf-8").replace(
+        "timezone: Europe/Berlin}", "timezone: Europe/London}"), encoding="utf-8")
+    result = runner.invoke(cli, ["export", str(folder), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "moved Flight Frankfurt" in result.output
+    assert "(2016-10-27 13:00 CEST → 2016-10-27 13:00 BST)" in result.output
