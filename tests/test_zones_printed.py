@@ -12,7 +12,9 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +23,7 @@ from test_html import text_of
 from test_ics_support import MISSION, SCHEDULE_V2
 
 from cli import cli
+from scheduler.clock import span
 from scheduler.export import ExportOptions, export
 from scheduler.loader import load_mission
 from scheduler.replan import where
@@ -193,3 +196,12 @@ def test_an_item_whose_zone_changes_is_listed_as_moved_with_both_zones(tmp_path)
     assert result.exit_code == 0, result.output
     assert "moved Flight Frankfurt" in result.output
     assert "(2016-10-27 13:00 CEST → 2016-10-27 13:00 BST)" in result.output
+
+
+@pytest.mark.parametrize("zone, expected", [
+    ("America/Sao_Paulo", "10:00–10:30 UTC-03"), ("Asia/Kathmandu", "18:45–19:15 UTC+05:45"),
+    ("Asia/Kolkata", "18:30–19:00 IST"), ("Europe/London", "14:00–14:30 BST"),
+])
+def test_a_zone_without_a_letter_abbreviation_is_named_by_its_utc_offset(zone, expected):
+    start = datetime(2027, 5, 14, 13, 0, tzinfo=UTC).astimezone(ZoneInfo(zone))
+    assert span(start, start + timedelta(minutes=30)) == expected
