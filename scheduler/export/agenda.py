@@ -80,6 +80,11 @@ class Agenda:
         """The meeting rows, in order."""
         return [r for d in self.days for r in d.rows if r.partner is not None]
 
+    @property
+    def online(self) -> bool:
+        """Whether any of its meetings is virtual."""
+        return any(r.place == "Online" for r in self.meetings)
+
 
 def check_references(folder: MissionFolder, schedule: Schedule) -> None:
     """ExportError when schedule.json names sessions or companies the mission no longer has."""
