@@ -8,6 +8,8 @@ gone or elsewhere, and every new meeting, is recorded as a Change.
 
 from __future__ import annotations
 
+from scheduler.clock import stamp
+from scheduler.meaning import session_zone
 from scheduler.model import MissionFolder
 from scheduler.reasons import Explain, explainer
 from scheduler.requests import Request
@@ -37,10 +39,13 @@ def binding_locks(folder: MissionFolder, previous: Schedule | None) -> list[Meet
             if m.locked and not any(c in folder.withdrawn for c in m.companies)]
 
 
-def where(meeting: Meeting) -> str:
-    """'2016-10-11 14:00 osaka-partnering, Table 3' for change lists."""
+def where(folder: MissionFolder, meeting: Meeting) -> str:
+    """'2016-10-11 14:00 JST osaka-partnering, Table 3' for change lists: the start in its
+    session's zone (a session no longer in the mission: the offset the meeting was saved with)."""
     place = f", {meeting.table}" if meeting.table else ""
-    return f"{meeting.start:%Y-%m-%d %H:%M} {meeting.session}{place}"
+    session = next((s for s in folder.mission.partnering if s.id == meeting.session), None)
+    start = meeting.start.astimezone(session_zone(folder, session)) if session else meeting.start
+    return f"{stamp(start)} {meeting.session}{place}"
 
 
 def _drop_reason(folder: MissionFolder, meeting: Meeting, requests: dict[str, Request],
@@ -73,17 +78,18 @@ def changes(folder: MissionFolder, space: Space, previous: Schedule | None,
         after = new.get(mid)
         if after is None:
             out.append(Change(meeting=mid, change="dropped", companies=before.companies,
-                              before=where(before),
+                              before=where(folder, before),
                               reason=_drop_reason(folder, before, requests, explain)))
-        elif where(after) != where(before):
+        elif where(folder, after) != where(folder, before):
             same_slot = after.start == before.start and after.session == before.session
             reason = "table changed" if same_slot else (
                 "moved to make room" if meeting_var(space, before) is not None
                 else "its previous time is no longer possible")
             out.append(Change(meeting=mid, change="moved", companies=before.companies,
-                              before=where(before), after=where(after), reason=reason))
+                              before=where(folder, before), after=where(folder, after),
+                              reason=reason))
     for mid, after in sorted(new.items()):
         if mid not in old:
             out.append(Change(meeting=mid, change="added", companies=after.companies,
-                              after=where(after), reason="new or re-placed request"))
+                              after=where(folder, after), reason="new or re-placed request"))
     return out

@@ -113,13 +113,13 @@ def test_virtual_meeting_shows_the_video_link(out):
     assert "Online" in text_of(out / "agendas/genomix-bcn.html")
 
 
-def test_virtual_meeting_gives_the_companys_own_time(mission):
+def test_virtual_meeting_is_shown_in_the_companys_zone_then_the_sessions(mission):
     folder, schedule = mission
     company = folder.companies["genomix-bcn"].model_copy(update={"timezone": "Europe/Madrid"})
     meeting = next(m for m in schedule.meetings if m.session == "video-partnering")
     row = meeting_row(folder, meeting, company)
-    assert (row.start, row.end) == ("10:00", "10:30")
-    assert row.own_time == "Wed 12 Oct 03:00-03:30 Europe/Madrid"
+    assert (row.day.isoformat(), row.when) == ("2016-10-12", "03:00–03:30 CEST")
+    assert row.also == ("10:00–10:30 JST in Tokyo",)
 
 
 def test_only_web_links_are_clickable():

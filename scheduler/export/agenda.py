@@ -1,18 +1,21 @@
 """Agenda view-model: day-by-day rows for a company or a delegate, in local time.
 
 The HTML and PDF exporters both render these rows, so they are computed once here.
-Meeting times are shown in the session's zone; programme items in their venue's
-zone (or the mission's). Virtual meetings also say the company's own time when
-it joins from another zone.
+Every time carries its zone. What happens in person is shown in the local time of its
+venue, where the reader will be; a virtual meeting in the reader's own zone (the
+company's `timezone`, else the session's), followed by the session's and the partner's
+local times where they differ. A row's day is its date in the zone it is shown in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from scheduler import meaning
+from scheduler.clock import meeting_zones, span, spans
 from scheduler.errors import ExportError
 from scheduler.model import Company, Delegate, MissionFolder, PartneringSession, ProgrammeItem
 from scheduler.schedule import Meeting, Schedule
@@ -40,11 +43,12 @@ class Row:
     kind: str
     title: str
     sort: tuple = ()
+    when: str = ""  # the time as shown, with its zone: '09:00–09:30 EDT' ('' all day)
+    also: tuple[str, ...] = ()  # the same time elsewhere: '15:00–15:30 CEST in Madrid'
     place: str = ""
     address: str = ""
     table: str = ""
     video_link: str = ""
-    own_time: str = ""
     partner: Partner | None = None
     attendees: list[str] = field(default_factory=list)
     reason: str = ""
@@ -69,12 +73,17 @@ class Agenda:
     company: Company
     delegate: Delegate | None
     days: list[Day]
-    timezone: str
+    timezone: str  # the company's own zone, in which it reads virtual meetings ('' if none)
 
     @property
     def meetings(self) -> list[Row]:
         """The meeting rows, in order."""
         return [r for d in self.days for r in d.rows if r.partner is not None]
+
+    @property
+    def online(self) -> bool:
+        """Whether any of its meetings is virtual."""
+        return any(r.place == "Online" for r in self.meetings)
 
 
 def check_references(folder: MissionFolder, schedule: Schedule) -> None:
@@ -161,9 +170,14 @@ def programme_rows(folder: MissionFolder, item: ProgrammeItem) -> list[Row]:
     if item.all_day:
         return [Row(day=d, start="", end="", sort=(d, "", item.id or ""), **common)
                 for d in _item_days(item)]
-    end = f"{item.end:%H:%M}" if item.end else ""
-    return [Row(day=item.start.date(), start=f"{item.start:%H:%M}", end=end,
-                sort=(item.start.date(), f"{item.start:%H:%M}", item.id or ""), **common)]
+    start, end = meaning.item_span(folder, item)
+    return [Row(day=start.date(), start=f"{start:%H:%M}", end=f"{end:%H:%M}",
+                when=span(start, end), sort=_sort(start, item.id or ""), **common)]
+
+
+def _sort(start: datetime, key: str) -> tuple[date, str, str]:
+    """Rows' order: day as shown, then the instant (rows of one day may be in two zones)."""
+    return start.date(), start.astimezone(UTC).isoformat(), key
 
 
 def _partner(folder: MissionFolder, meeting: Meeting, other: str) -> Partner:
@@ -180,28 +194,19 @@ def _partner(folder: MissionFolder, meeting: Meeting, other: str) -> Partner:
     )
 
 
-def _own_time(folder: MissionFolder, company: Company, meeting: Meeting, zone: str) -> str:
-    """'09:00-09:30 Europe/Berlin' when a virtual meeting is joined from another zone."""
-    session = folder.session(meeting.session)
-    if not session.virtual or not company.timezone or company.timezone == zone:
-        return ""
-    start, end = local(meeting.start, company.timezone), local(meeting.end, company.timezone)
-    return f"{start:%a %d %b %H:%M}-{end:%H:%M} {company.timezone}"
-
-
 def meeting_row(folder: MissionFolder, meeting: Meeting, company: Company) -> Row:
-    """The agenda row of a meeting, seen from `company`."""
+    """The agenda row of a meeting, seen from `company`, in the zone it reads it in."""
     session = folder.session(meeting.session)
-    zone = session_zone(folder, session)
-    start, end = local(meeting.start, zone), local(meeting.end, zone)
+    zones = meeting_zones(folder, meeting, company)
+    start, end = meeting.start.astimezone(zones[0]), meeting.end.astimezone(zones[0])
+    shown, *elsewhere = spans(meeting.start, meeting.end, zones)
     other = next((c for c in meeting.companies if c != company.id), meeting.companies[-1])
     place, address = ("Online", "") if session.virtual else _where(folder, session.venue)
     return Row(
         day=start.date(), start=f"{start:%H:%M}", end=f"{end:%H:%M}", kind="meeting",
-        title=session.title, sort=(start.date(), f"{start:%H:%M}", meeting.id),
-        place=place, address=address, table=meeting.table or "",
-        video_link=meeting.video_link or "", own_time=_own_time(folder, company, meeting, zone),
-        partner=_partner(folder, meeting, other),
+        title=session.title, sort=_sort(start, meeting.id), when=shown,
+        also=tuple(elsewhere), place=place, address=address, table=meeting.table or "",
+        video_link=meeting.video_link or "", partner=_partner(folder, meeting, other),
         attendees=delegate_names(folder, meeting, company.id),
         reason=meeting.reason, meeting_id=meeting.id,
     )
@@ -234,7 +239,7 @@ def build_agenda(folder: MissionFolder, schedule: Schedule, company: Company,
     slug = agenda_slug(company.id, delegate.id if delegate else None)
     title = f"{delegate.name} ({company.name})" if delegate else company.name
     return Agenda(slug=slug, title=title, company=company, delegate=delegate, days=days,
-                  timezone=folder.mission.timezone)
+                  timezone=company.timezone or "")
 
 
 def all_agendas(folder: MissionFolder, schedule: Schedule) -> list[Agenda]:

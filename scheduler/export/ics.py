@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone
 from icalendar.timezone import TZP
 
+from scheduler.clock import stamp
 from scheduler.errors import ExportError
 from scheduler.export.files import Publisher
 from scheduler.export.ics_check import check_assembly, check_head, check_part, check_side
@@ -61,9 +62,9 @@ class IcsResult:
 
 
 def _start_text(event: Event) -> str:
-    """An event's start as a person reads it, in its own zone."""
+    """An event's start as a person reads it, in its own zone: '2016-10-11 14:00 JST'."""
     start = event.decoded("DTSTART")
-    return f"{start:%Y-%m-%d %H:%M}" if isinstance(start, datetime) else start.isoformat()
+    return stamp(start) if isinstance(start, datetime) else start.isoformat()
 
 
 def _stamped(event: Event | Lines, stamp: datetime, sequence: int) -> str:
@@ -199,7 +200,7 @@ def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
         sequence = prev.sequence + 1 if prev else 0
         items[uid] = renderer.item(key, sequence)
         kind = "added" if not prev else "restored" if prev.cancelled else \
-            "moved" if prev.start != done.start else "changed"
+            "moved" if prev.order != done.order else "changed"
         changes.append((kind, items[uid]) if kind != "moved" else (f"moved:{prev.start}",
                                                                     items[uid]))
     for uid in sorted(set(before) - set(fresh)):

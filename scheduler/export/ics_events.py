@@ -180,7 +180,7 @@ def meeting_event(folder: MissionFolder, meeting: Meeting, viewer: str | None,
     event.add("dtend", meeting.end.astimezone(zone))
     venue = None if session.virtual else session_venue(folder, session)
     _add_place(event, venue, meeting_location(folder, meeting))
-    event.add("description", meeting_description(folder, meeting, viewer, str(zone)))
+    event.add("description", meeting_description(folder, meeting, viewer))
     if meeting.video_link:
         event.add("url", meeting.video_link)
     event.add("categories", [category("Meeting")])

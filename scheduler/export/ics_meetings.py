@@ -18,6 +18,7 @@ from icalendar import Alarm, Event
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser.string import _escape_char
 
+from scheduler.clock import stamp
 from scheduler.export.ics_events import _add_place, category, make_uid, session_zone
 from scheduler.export.ics_lines import Lines, fold
 from scheduler.export.ics_text import (
@@ -102,7 +103,7 @@ class MeetingTexts:
         """The start as people read it (local) and as items are ordered (UTC)."""
         key = (zone.key, start)
         if key not in self.orders:
-            self.orders[key] = (f"{start.astimezone(zone):%Y-%m-%d %H:%M}",
+            self.orders[key] = (stamp(start.astimezone(zone)),
                                 start.astimezone(UTC).strftime("%Y%m%dT%H%M%S"))
         return self.orders[key]
 
@@ -122,7 +123,7 @@ class MeetingTexts:
             if meeting.video_link:
                 lines["URL"] = Lines(self.memo)._line("URL", meeting.video_link, None)
             lines.update(self.fixed)
-            words = meeting_words(self.folder, meeting, zone.key, self.profiles)
+            words = meeting_words(self.folder, meeting, self.profiles)
             full, bare = self._around(lines)
             self.shared[index] = _Shared(meeting, full, bare, words,
                                          *self._when(zone, meeting.start))

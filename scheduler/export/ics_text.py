@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from scheduler.clock import meeting_zones, place, spans, stamp
+from scheduler.meaning import item_span
 from scheduler.model import Company, MissionFolder, PartneringSession, ProgrammeItem, Venue
 from scheduler.schedule import Meeting
 
@@ -101,9 +101,15 @@ def _why(folder: MissionFolder, meeting: Meeting) -> str:
     return f"{meeting.reason} ({who})" if meeting.reason else who.capitalize()
 
 
-def _local(when: datetime, zone: str) -> str:
-    """'2016-10-31 14:00 (Asia/Tokyo)'."""
-    return f"{when.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
+def time_line(folder: MissionFolder, meeting: Meeting, viewer: Company | None) -> str:
+    """'Time: 2027-05-14 09:00–09:30 EDT · 15:00–15:30 CEST in Madrid': a virtual meeting's
+    time in the viewer's zone, then in the session's and the partner's where they differ;
+    for everyone else, in the session's zone first."""
+    zones = meeting_zones(folder, meeting, viewer)
+    first, *others = spans(meeting.start, meeting.end, zones)
+    day = f"{meeting.start.astimezone(zones[0]):%Y-%m-%d}"
+    where = "" if viewer else f" in {place(zones[0])}"
+    return "Time: " + " · ".join([f"{day} {first}{where}", *others])
 
 
 @dataclass(frozen=True)
@@ -112,10 +118,12 @@ class MeetingWords:
 
     who: dict[str, str]  # company id -> its 'Who' block: profile and delegates
     mine: dict[str, str]  # company id -> its 'With you' line
-    rest: str  # the Where, Time, Why and Session lines
+    where: str  # the Where line
+    when: dict[str | None, str]  # viewer (None: everyone else) -> its Time line; none in person
+    rest: str  # the Why and Session lines
 
 
-def meeting_words(folder: MissionFolder, meeting: Meeting, zone: str,
+def meeting_words(folder: MissionFolder, meeting: Meeting,
                   profiles: dict[str, list[str]] | None = None) -> MeetingWords:
     """The pieces of a meeting's description; `profiles` remembers companies' profile lines."""
     session = folder.session(meeting.session)
@@ -128,17 +136,18 @@ def meeting_words(folder: MissionFolder, meeting: Meeting, zone: str,
         names = delegate_names(folder, meeting, company_id)
         who[company_id] = "\n".join([*profiles[company_id], *(f"  - {n}" for n in names)])
         mine[company_id] = "With you: " + ", ".join(names) if names else "With you: your company"
-    lines = [f"Where: {meeting_location(folder, meeting)}"]
+    # In person, the calendar's own start and end (in the venue's zone) say it all; a virtual
+    # meeting is read from several zones, so its text gives each reader's.
+    when: dict[str | None, str] = {}
     if session.virtual:
-        lines.append(f"Time: {_local(meeting.start, zone)}")
-        for company_id in sorted(meeting.companies):
-            company = folder.companies.get(company_id)
-            if company and company.timezone and company.timezone != zone:
-                lines.append(f"  for {company.name}: {_local(meeting.start, company.timezone)}")
-    lines.append(f"Why: {_why(folder, meeting)}")
-    lines.append(f"Session: {session.title}" + (f", arranged by {session.host}"
-                                                if session.host else ""))
-    return MeetingWords(who, mine, "\n".join(lines))
+        when[None] = time_line(folder, meeting, None)
+        when.update({c: time_line(folder, meeting, folder.companies[c])
+                     for c in meeting.companies if c in folder.companies})
+    lines = [f"Why: {_why(folder, meeting)}",
+             f"Session: {session.title}" + (f", arranged by {session.host}"
+                                            if session.host else "")]
+    return MeetingWords(who, mine, f"Where: {meeting_location(folder, meeting)}", when,
+                        "\n".join(lines))
 
 
 def told(words: MeetingWords, meeting: Meeting, viewer: str | None) -> str:
@@ -147,14 +156,17 @@ def told(words: MeetingWords, meeting: Meeting, viewer: str | None) -> str:
     lines = ["Who:", *(words.who[c] for c in others)]
     if viewer in meeting.companies:
         lines.append(words.mine[viewer])
+    lines.append(words.where)
+    if words.when:
+        lines.append(words.when.get(viewer if viewer in meeting.companies else None,
+                                    words.when[None]))
     lines.append(words.rest)
     return "\n".join(lines)
 
 
-def meeting_description(folder: MissionFolder, meeting: Meeting, viewer: str | None,
-                        zone: str) -> str:
+def meeting_description(folder: MissionFolder, meeting: Meeting, viewer: str | None) -> str:
     """Who, where and why of a meeting, as a participant (viewer) or the organiser reads it."""
-    return told(meeting_words(folder, meeting, zone), meeting, viewer)
+    return told(meeting_words(folder, meeting), meeting, viewer)
 
 
 def item_description(folder: MissionFolder, item: ProgrammeItem) -> str:
@@ -162,9 +174,9 @@ def item_description(folder: MissionFolder, item: ProgrammeItem) -> str:
     venues = folder.mission.venues
     lines = [item.description.strip()] if item.description.strip() else []
     if item.kind == "transfer" and item.from_ and item.to:
-        start = f" at {item.start:%Y-%m-%d %H:%M} ({venues[item.from_].timezone})" \
-            if item.start else ""
-        end = f" at {item.end:%Y-%m-%d %H:%M} ({venues[item.to].timezone})" if item.end else ""
+        span = item_span(folder, item) if item.start and item.end else None
+        start = f" at {stamp(span[0])}" if span else ""
+        end = f" at {stamp(span[1])}" if span else ""
         lines.append(f"From: {venue_text(venues[item.from_])}{start}")
         lines.append(f"To: {venue_text(venues[item.to])}{end}")
     elif item.venue:

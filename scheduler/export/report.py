@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from scheduler.clock import abbreviation
 from scheduler.export.agenda import agenda_slug, company_name, delegate_names, local, session_zone
 from scheduler.meaning import video_rooms
 from scheduler.model import MissionFolder, PartneringSession
@@ -50,6 +52,7 @@ class Grid:
     place: str
     slots: list[str]
     tables: list[str]
+    abbreviation: str = ""  # of the zone on that day, e.g. 'CEST'
     cells: dict[tuple[str, str], list[Cell]] = field(default_factory=dict)
     heading: str = "Table"  # what the rows are: "Table", or "Video room" when virtual
 
@@ -67,6 +70,7 @@ class SignLine:
     end: str
     names: tuple[str, str]
     delegates: tuple[str, str]
+    zone: str = ""  # the abbreviation of the zone the times are in, e.g. 'JST'
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,10 @@ def _grid(folder: MissionFolder, session: PartneringSession, day: date,
     declared = (video_rooms(session) or []) if session.virtual else _declared_tables(session)
     used = sorted({label for label, _, _ in labelled} - set(declared))
     slots = sorted(set(session_slots(session, day)) | {start for _, start, _ in labelled})
-    grid = Grid(session, day, session_zone(folder, session), _place(folder, session),
-                slots, declared + used, heading="Video room" if session.virtual else "Table")
+    zone = session_zone(folder, session)
+    noon = datetime.combine(day, time(12), ZoneInfo(zone))  # a DST change falls at night
+    grid = Grid(session, day, zone, _place(folder, session), slots, declared + used,
+                abbreviation(noon), heading="Video room" if session.virtual else "Table")
     for label, start, meeting in labelled:
         grid.cells.setdefault((label, start), []).append(_cell(folder, meeting))
     return grid
@@ -187,7 +193,7 @@ def _sign_line(folder: MissionFolder, meeting: Meeting) -> SignLine:
     return SignLine(start.date(), f"{start:%H:%M}", f"{end:%H:%M}",
                     (company_name(folder, a), company_name(folder, b)),
                     (", ".join(delegate_names(folder, meeting, a)),
-                     ", ".join(delegate_names(folder, meeting, b))))
+                     ", ".join(delegate_names(folder, meeting, b))), abbreviation(start))
 
 
 def idle_slots(folder: MissionFolder, schedule: Schedule, company_id: str) -> int:
