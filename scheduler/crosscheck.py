@@ -7,13 +7,13 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from scheduler.errors import Problem
+from scheduler.meaning import SPECIAL_ATTENDEES
 from scheduler.model import Company, Mission, MissionFolder, PartneringSession
 from scheduler.types import slugify
 
 if TYPE_CHECKING:
     from scheduler.loader import Source
 
-SPECIAL_ATTENDEES = ("delegation", "hosts", "everyone")
 
 
 class Findings:

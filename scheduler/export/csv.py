@@ -19,8 +19,8 @@ from scheduler.export.agenda import (
     company_name,
     delegate_names,
     local,
-    session_zone,
 )
+from scheduler.meaning import session_zone
 from scheduler.model import MissionFolder
 from scheduler.schedule import Meeting, Schedule
 
@@ -41,7 +41,7 @@ def cell(value: str) -> str:
 def meeting_row(folder: MissionFolder, meeting: Meeting) -> list[str]:
     """One meeting as CSV cells, in COLUMNS order, times in the session's zone."""
     session = folder.session(meeting.session)
-    zone = session_zone(folder, session)
+    zone = session_zone(folder, session).key
     start, end = local(meeting.start, zone), local(meeting.end, zone)
     a, b = meeting.companies
     row = [

@@ -22,9 +22,9 @@ from scheduler.export.agenda import (
     all_agendas,
     check_references,
     company_name,
-    session_zone,
 )
 from scheduler.export.report import build_grids, build_signs, company_rows
+from scheduler.meaning import session_zone
 from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule, percent, write_atomic
 
@@ -98,7 +98,7 @@ def render(template: str, **context: object) -> str:
 def agenda_html(folder: MissionFolder, schedule: Schedule, agenda: Agenda) -> str:
     """One agenda as a self-contained HTML page."""
     zones = sorted({folder.mission.timezone} | {
-        session_zone(folder, s) for s in folder.mission.partnering})
+        session_zone(folder, s).key for s in folder.mission.partnering})
     return render("agenda.html.j2", agenda=agenda, zones=zones, **_common(folder, schedule))
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from scheduler.meaning import item_zones
 from scheduler.model import Company, MissionFolder, PartneringSession, ProgrammeItem, Venue
 from scheduler.schedule import Meeting
 
@@ -161,9 +162,9 @@ def item_description(folder: MissionFolder, item: ProgrammeItem) -> str:
     venues = folder.mission.venues
     lines = [item.description.strip()] if item.description.strip() else []
     if item.kind == "transfer" and item.from_ and item.to:
-        start = f" at {item.start:%Y-%m-%d %H:%M} ({venues[item.from_].timezone})" \
-            if item.start else ""
-        end = f" at {item.end:%Y-%m-%d %H:%M} ({venues[item.to].timezone})" if item.end else ""
+        start_zone, end_zone = item_zones(folder, item)
+        start = f" at {item.start:%Y-%m-%d %H:%M} ({start_zone.key})" if item.start else ""
+        end = f" at {item.end:%Y-%m-%d %H:%M} ({end_zone.key})" if item.end else ""
         lines.append(f"From: {venue_text(venues[item.from_])}{start}")
         lines.append(f"To: {venue_text(venues[item.to])}{end}")
     elif item.venue:
