@@ -13,11 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
-from scheduler.meaning import (
-    company_items,
-    localise,
-    slot_grid,
-)
+from scheduler.meaning import company_items, localise, slot_grid
 from scheduler.model import Company, MissionFolder, PartneringSession, ProgrammeItem
 from scheduler.schedule import Meeting
 
