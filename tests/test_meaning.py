@@ -9,10 +9,12 @@ import icalendar
 from test_solver_kit import company, folder, mission, solve
 
 from scheduler.check import check_schedule
+from scheduler.check_times import programme_clash
 from scheduler.export.agenda import build_agenda
 from scheduler.export.html import agenda_html
 from scheduler.export.ics import write_ics
 from scheduler.meaning import as_utc, item_attendees, item_block
+from scheduler.slots import availability, build_slots
 
 LUNCH = {"id": "hosts-lunch", "title": "Hosts' lunch", "kind": "meal", "venue": "mad",
          "start": "2026-03-10 09:00", "end": "2026-03-10 10:00", "attendees": ["hosts"]}
@@ -54,3 +56,24 @@ def test_an_investor_has_no_meeting_during_a_blocking_hosts_item(tmp_path: Path)
     rows = [(r.start, r.title) for d in agenda.days for r in d.rows]
     assert ("09:00", "Hosts' lunch") in rows
     assert "Hosts&#39; lunch" in agenda_html(f, schedule, agenda)
+
+
+def test_solver_and_checker_block_the_same_slots():
+    visit = {"id": "visit", "title": "Site visit", "kind": "visit", "venue": "mad",
+             "from": "tyo", "to": "mad", "start": "2026-03-10 17:00",
+             "end": "2026-03-10 09:20", "attendees": ["delegation"]}
+    fair = {"id": "fair", "title": "Fair", "kind": "fair", "venue": "tyo", "date": "2026-03-11",
+            "blocks_meetings": True, "attendees": ["everyone"]}
+    m = mission(programme=[LUNCH, visit, fair])
+    m["partnering"][0].update(dates=["2026-03-10", "2026-03-11"], windows=["08:00-11:00"])
+    m["partnering"][0].pop("date")
+    f = folder(m, [company("a"), company("vc", "investor"), company("h", "host")])
+    slots = build_slots(f.mission)
+    free = availability(f, slots)
+    for cid, c in f.companies.items():
+        checker = {s.index for s in slots if programme_clash(f, c, s.utc) is None}
+        assert set(free.slots(cid)) == checker, cid
+    # the visit starts 17:00 in Tokyo (09:00 in Madrid); the Tokyo fair day covers the
+    # second morning in Madrid; the hosts' lunch blocks 09:00-10:00 for vc and h
+    assert sorted(free.slots("a")) == [0, 1, 2, 4, 5, 6, 7, 8]
+    assert sorted(free.slots("vc")) == sorted(free.slots("h")) == [0, 1, 2, 6, 7, 8]
