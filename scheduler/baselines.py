@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from scheduler.meaning import video_rooms
+from scheduler.meaning import booth_owners, booth_tables, session_tables, video_rooms
 from scheduler.model import MissionFolder, PartneringSession
 from scheduler.requests import Request, build_requests, meeting_id
 from scheduler.schedule import Meeting, Quality, Schedule, Unplaced
@@ -45,7 +45,7 @@ class Grid:
         self.free = availability(folder, self.slots)
         self._owners = {s.id: self._booth_owners(s) for s in self.mission.partnering}
         self._people: dict[str, dict[int, tuple[str, ...]]] = {}
-        self._tables = {sid: [Pool("tables", tuple(s.tables or ()))]
+        self._tables = {sid: [Pool("tables", tuple(session_tables(s)))]
                         for sid, s in self.sessions.items()}
 
     def _conflicts(self) -> list[list[int]]:
@@ -57,13 +57,8 @@ class Grid:
         """Company id -> indexes of the session's booths it owns."""
         owners: dict[str, list[int]] = defaultdict(list)
         for b, booth in enumerate(session.booths):
-            for owner in booth.owners:
-                kind, _, name = owner.partition(":")
-                ids = ([c.id for c in self.folder.companies.values() if c.cluster == name]
-                       if kind == "cluster" else [owner])
-                for cid in ids:
-                    if b not in owners[cid]:
-                        owners[cid].append(b)
+            for cid in sorted(booth_owners(self.folder, booth)):
+                owners[cid].append(b)
         return owners
 
     def common(self, a: str, b: str) -> list[Slot]:
@@ -92,9 +87,7 @@ class Grid:
         out = []
         for i in booths:
             booth = session.booths[i]
-            names = ((booth.name,) if booth.tables == 1 else
-                     tuple(f"{booth.name} / Table {k}" for k in range(1, booth.tables + 1)))
-            out.append(Pool(f"booth:{booth.id}", names, booth.id))
+            out.append(Pool(f"booth:{booth.id}", tuple(booth_tables(booth)), booth.id))
         return out
 
     def generated(self) -> datetime:

@@ -17,24 +17,27 @@ from datetime import datetime, timedelta
 from scheduler.check_quality import quality_differences, quality_figures
 from scheduler.check_times import (
     Interval,
-    attends_item,
-    booth_owners,
-    booth_tables,
     by_company,
     describe_grid,
     free_delegates,
-    item_interval,
     meeting_delegates,
     overlapping_pairs,
     overlaps,
-    owned_booths,
-    session_zone,
     show_period,
     show_time,
     slot_starts,
     unavailable_clash,
 )
-from scheduler.meaning import video_rooms
+from scheduler.meaning import (
+    attends_item,
+    blocking_items,
+    booth_owners,
+    booth_tables,
+    owned_booths,
+    session_tables,
+    session_zone,
+    video_rooms,
+)
 from scheduler.model import Company, MissionFolder, PartneringSession
 from scheduler.requests import build_requests, pair_id
 from scheduler.schedule import Meeting, Schedule
@@ -188,12 +191,12 @@ def _availability(folder: MissionFolder, company: Company, m: Meeting) -> list[s
 def check_programme_conflict(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """No meeting of a company overlaps a programme item that blocks it."""
     out: list[Violation] = []
-    spans = [(item, item_interval(folder, item)) for item in folder.mission.programme]
+    spans = blocking_items(folder)
     for m in _known(folder, schedule):
         for c in dict.fromkeys(m.companies):
             company = folder.companies[c]
             for item, span in spans:
-                if span and overlaps(span, _span(m)) and attends_item(folder, company, item):
+                if overlaps(span, _span(m)) and attends_item(folder, company, item):
                     out.append(Violation("programme_conflict", m.id, f"{c} attends "
                                          f"'{item.title}' at {_when(folder, m)}"))
     return out
@@ -248,7 +251,7 @@ def check_table_capacity(folder: MissionFolder, schedule: Schedule) -> list[Viol
             if m.table in (video_rooms(session) or ()):
                 placed[(m.session, m.table)].append(m)
             continue
-        tables = [*(session.tables or []), *(t for b in session.booths for t in booth_tables(b))]
+        tables = [*session_tables(session), *(t for b in session.booths for t in booth_tables(b))]
         if m.table is None:
             out.append(Violation("table_capacity", m.id, f"has no table in {m.session}"))
         elif m.table not in tables:
@@ -295,10 +298,11 @@ def check_booth_ownership(folder: MissionFolder, schedule: Schedule) -> list[Vio
         booth = next((b for b in folder.session(session_id).booths if b.id == booth_id), None)
         for m in meetings if booth else []:
             active = [n for n in meetings if n.start <= m.start < n.end]
-            if len(active) > booth.tables and m is active[-1]:
+            tables = len(booth_tables(booth))
+            if len(active) > tables and m is active[-1]:
                 out.append(Violation("booth_ownership", m.id, f"booth {booth_id} has "
                                      f"{len(active)} meetings at {_when(folder, m)} but "
-                                     f"{booth.tables} table(s)"))
+                                     f"{tables} table(s)"))
     return out
 
 

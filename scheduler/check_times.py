@@ -1,7 +1,9 @@
-"""Times as the checker sees them: zones, the slot grid, unavailability, programme blocks.
+"""Times as the checker sees them: the slot grid, unavailability, programme blocks.
 
-Written from the mission models alone (never from the solver's slots), so the
-checker stays an independent second opinion. reasons.py uses it too.
+The input is read through scheduler.meaning, as everywhere; what is checked against
+it (overlaps, delegates free, grid membership) is computed here from the meetings'
+own times, never from the solver's slots, so the checker stays an independent
+second opinion about the schedule. reasons.py uses it too.
 """
 
 from __future__ import annotations
@@ -9,68 +11,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
-from functools import cache
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta, tzinfo
 
-from scheduler.model import Booth, Company, MissionFolder, PartneringSession, ProgrammeItem
+from scheduler.meaning import company_items, localise, slot_grid
+from scheduler.model import Company, MissionFolder, PartneringSession, ProgrammeItem
 from scheduler.schedule import Meeting
 
 Interval = tuple[datetime, datetime]
 
 
-@cache
-def zone(name: str) -> ZoneInfo:
-    """The ZoneInfo of an IANA name."""
-    return ZoneInfo(name)
-
-
-def session_zone(folder: MissionFolder, session: PartneringSession) -> ZoneInfo:
-    """A session's zone: its venue's, else its own (virtual), else the mission's."""
-    venue = folder.mission.venues.get(session.venue) if session.venue else None
-    return zone(venue.timezone if venue else session.timezone or folder.mission.timezone)
-
-
-def venue_zone(folder: MissionFolder, venue_id: str | None) -> ZoneInfo:
-    """A venue's zone, or the mission's when there is no (known) venue."""
-    venue = folder.mission.venues.get(venue_id) if venue_id else None
-    return zone(venue.timezone if venue else folder.mission.timezone)
-
-
-def company_zone(folder: MissionFolder, company: Company) -> ZoneInfo:
-    """The zone of a company's unavailable periods: its own, else the mission's."""
-    return zone(company.timezone or folder.mission.timezone)
-
-
-def at(day: date, clock: time, where: tzinfo) -> datetime:
-    """An aware datetime from a local day and wall-clock time."""
-    return datetime.combine(day, clock).replace(tzinfo=where)
-
-
 def slot_starts(folder: MissionFolder, session: PartneringSession) -> list[datetime]:
-    """Every slot start of a session, in order, aware in the session's zone."""
-    where = session_zone(folder, session)
-    length = timedelta(minutes=session.meeting_minutes)
-    step = length + timedelta(minutes=session.changeover_minutes)
-    starts = []
-    for day in session.days:
-        for first, last in sorted(session.windows):
-            start, stop = datetime.combine(day, first), datetime.combine(day, last)
-            while start + length <= stop:
-                starts.append(start.replace(tzinfo=where))
-                start += step
+    """Every slot start of a session (meaning.slot_grid), in time order."""
+    starts = [t.start for t in slot_grid(folder, session)]
     return sorted(starts, key=lambda s: (s.timestamp(), s.isoformat()))
 
 
 def overlaps(a: Interval, b: Interval) -> bool:
     """Whether two half-open intervals share an instant."""
     return a[0] < b[1] and b[0] < a[1]
-
-
-def localise(folder: MissionFolder, company: Company, period: Interval) -> Interval:
-    """A naive unavailable period of a company, made aware in the company's zone."""
-    where = company_zone(folder, company)
-    return period[0].replace(tzinfo=where), period[1].replace(tzinfo=where)
 
 
 def unavailable_clash(folder: MissionFolder, company: Company, when: Interval) -> Interval | None:
@@ -87,68 +45,11 @@ def free_delegates(folder: MissionFolder, company: Company, when: Interval) -> l
             if not any(overlaps(localise(folder, company, p), when) for p in d.unavailable)]
 
 
-def attends_item(folder: MissionFolder, company: Company, item: ProgrammeItem) -> bool:
-    """Whether a company is among a programme item's attendees."""
-    for who in item.attendees:
-        kind, _, name = who.partition(":")
-        if (who == "everyone" or who == company.id
-                or (who == "delegation" and company.side == "delegation")
-                or (who == "hosts" and company.side == "host")
-                or (kind == "cluster" and name and company.cluster == name)
-                or (kind == "group" and company.id in folder.mission.groups.get(name, []))):
-            return True
-    return False
-
-
-def item_interval(folder: MissionFolder, item: ProgrammeItem) -> Interval | None:
-    """The instants an item blocks, or None if it blocks no meetings."""
-    if not item.blocks:
-        return None
-    if item.start is not None and item.end is not None:
-        transfer = item.kind == "transfer"
-        start_zone = venue_zone(folder, item.from_ if transfer and item.from_ else item.venue)
-        end_zone = venue_zone(folder, item.to if transfer and item.to else item.venue)
-        return item.start.replace(tzinfo=start_zone), item.end.replace(tzinfo=end_zone)
-    if item.date is None:
-        return None
-    where = zone(folder.mission.timezone)
-    last = (item.until or item.date) + timedelta(days=1)
-    return at(item.date, time(), where), at(last, time(), where)
-
-
 def programme_clash(folder: MissionFolder, company: Company,
                     when: Interval) -> ProgrammeItem | None:
     """The first programme item that blocks the company during `when`, if any."""
-    for item in folder.mission.programme:
-        span = item_interval(folder, item)
-        if span and overlaps(span, when) and attends_item(folder, company, item):
-            return item
-    return None
-
-
-def booth_owners(folder: MissionFolder, booth: Booth) -> set[str]:
-    """Company ids owning a booth (cluster:X expands to the cluster's companies)."""
-    owners: set[str] = set()
-    for owner in booth.owners:
-        kind, _, name = owner.partition(":")
-        if kind == "cluster" and name:
-            owners |= {c.id for c in folder.companies.values() if c.cluster == name}
-        else:
-            owners.add(owner)
-    return owners
-
-
-def booth_tables(booth: Booth) -> list[str]:
-    """The table names of a booth: its name, or '<name> / Table k' when it has several."""
-    if booth.tables == 1:
-        return [booth.name]
-    return [f"{booth.name} / Table {k}" for k in range(1, booth.tables + 1)]
-
-
-def owned_booths(folder: MissionFolder, session: PartneringSession,
-                 companies: list[str]) -> list[Booth]:
-    """The session's booths owned by any of these companies."""
-    return [b for b in session.booths if booth_owners(folder, b) & set(companies)]
+    return next((item for item, block in company_items(folder, company)
+                 if overlaps(block, when)), None)
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,13 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from scheduler.errors import Problem
-from scheduler.meaning import unlimited_video, video_rooms
+from scheduler.meaning import SPECIAL_ATTENDEES, unlimited_video, video_rooms
 from scheduler.model import Company, Mission, MissionFolder, PartneringSession
 from scheduler.types import slugify
 
 if TYPE_CHECKING:
     from scheduler.loader import Source
 
-SPECIAL_ATTENDEES = ("delegation", "hosts", "everyone")
 
 
 class Findings:

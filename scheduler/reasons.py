@@ -17,16 +17,13 @@ from datetime import datetime, timedelta
 
 from scheduler.check_times import (
     Interval,
-    booth_tables,
     company_blocker,
     free_delegates,
     overlaps,
-    owned_booths,
-    session_zone,
     show_time,
     slot_starts,
 )
-from scheduler.meaning import video_rooms
+from scheduler.meaning import booth_tables, owned_booths, session_tables, session_zone, video_rooms
 from scheduler.model import Company, MissionFolder, PartneringSession
 from scheduler.requests import Request, build_requests, pair_id
 from scheduler.schedule import Meeting
@@ -273,7 +270,7 @@ def _usable_tables(folder: MissionFolder, session: PartneringSession,
     booths = owned_booths(folder, session, list(companies))
     if booths:
         return [t for booth in booths for t in booth_tables(booth)]
-    return list(session.tables or [])
+    return session_tables(session)
 
 
 def _tables_full(folder: MissionFolder, placed: Placed, slot: Slot,

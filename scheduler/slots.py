@@ -1,11 +1,10 @@
 """Partnering sessions -> ordered slots, and who is available in which slot.
 
-A slot is one meeting-length interval of a session (DESIGN.md section 2). Slot
-times are aware datetimes in the session's zone (the venue's, or the virtual
-session's own); comparisons between slots use UTC instants, so sessions in
-different zones, and days with a DST change, compare correctly. Wall-clock
-arithmetic inside a window follows the `slot_grid` rule: a slot starts at the
-window start, lasts meeting_minutes, the next starts changeover_minutes later.
+A slot is one meeting-length interval of a session (DESIGN.md section 2), as
+scheduler.meaning's slot grid defines it; slot times are aware datetimes in the
+session's zone. Comparisons between slots use UTC instants, so sessions in
+different zones, and days with a DST change, compare correctly. Who attends what
+and when it blocks are read through scheduler.meaning too.
 """
 
 from __future__ import annotations
@@ -13,19 +12,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, cached_property
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from scheduler.model import Company, Mission, MissionFolder, PartneringSession, ProgrammeItem
+from scheduler.meaning import (
+    as_utc,
+    company_items,
+    company_periods,
+    delegate_periods,
+    slot_grid,
+)
+from scheduler.meaning import zone as zone  # re-exported: planners stamp schedules with it
+from scheduler.model import Company, Mission, MissionFolder, PartneringSession
 
 Interval = tuple[datetime, datetime]  # UTC instants, half-open
-
-
-@cache
-def zone(name: str) -> ZoneInfo:
-    """The ZoneInfo of an IANA name (cached)."""
-    return ZoneInfo(name)
 
 
 @dataclass(frozen=True)
@@ -45,35 +46,15 @@ class Slot:
         return self.start.astimezone(UTC), self.end.astimezone(UTC)
 
 
-def session_zone(mission: Mission, session: PartneringSession) -> ZoneInfo:
-    """The zone of a session: its venue's, else its own (virtual), else the mission's."""
-    if session.venue and session.venue in mission.venues:
-        return zone(mission.venues[session.venue].timezone)
-    return zone(session.timezone or mission.timezone)
-
-
 def local(value: datetime, tz: ZoneInfo) -> datetime:
     """Attach a zone to a naive wall-clock time."""
     return value.replace(tzinfo=tz)
 
 
 def session_slots(mission: Mission, session: PartneringSession, first: int = 0) -> list[Slot]:
-    """The slots of one session, day by day, window by window (the `slot_grid` rule)."""
-    tz = session_zone(mission, session)
-    length = timedelta(minutes=session.meeting_minutes)
-    step = length + timedelta(minutes=session.changeover_minutes)
-    out: list[Slot] = []
-    for day in session.days:
-        position = 0
-        for window_start, window_end in sorted(session.windows):
-            start = datetime.combine(day, window_start)
-            end_of_window = datetime.combine(day, window_end)
-            while start + length <= end_of_window:
-                out.append(Slot(first + len(out), session.id, day, position,
-                                local(start, tz), local(start + length, tz)))
-                position += 1
-                start += step
-    return out
+    """The slots of one session (meaning.slot_grid), numbered from `first`."""
+    return [Slot(first + k, session.id, t.day, t.position, t.start, t.end)
+            for k, t in enumerate(slot_grid(mission, session))]
 
 
 def build_slots(mission: Mission) -> list[Slot]:
@@ -87,12 +68,6 @@ def build_slots(mission: Mission) -> list[Slot]:
 def overlaps(a: Interval, b: Interval) -> bool:
     """Whether two half-open intervals overlap."""
     return a[0] < b[1] and b[0] < a[1]
-
-
-def to_utc(start: datetime, end: datetime, tz: ZoneInfo, end_tz: ZoneInfo | None = None
-           ) -> Interval:
-    """A naive local period as a UTC interval."""
-    return local(start, tz).astimezone(UTC), local(end, end_tz or tz).astimezone(UTC)
 
 
 Span = tuple[int, int]  # a UTC interval as whole microseconds since the epoch, half-open
@@ -126,64 +101,20 @@ def blocked(spans: list[Span], blocks: Iterable[Interval]) -> set[int]:
     return set().union(*(overlapping(spans, span(b)) for b in blocks))
 
 
-def attends_item(company: Company, item: ProgrammeItem, mission: Mission) -> bool:
-    """Whether a company attends a programme item (the `programme_conflict` rule)."""
-    for who in item.attendees:
-        kind, _, name = who.partition(":")
-        if who == "everyone" or who == company.id:
-            return True
-        if (who == "delegation" and company.side == "delegation") or \
-                (who == "hosts" and company.side == "host"):
-            return True
-        if kind == "cluster" and name and company.cluster == name:
-            return True
-        if kind == "group" and name and company.id in mission.groups.get(name, []):
-            return True
-    return False
-
-
-def item_interval(item: ProgrammeItem, mission: Mission) -> Interval | None:
-    """The UTC interval an item blocks, or None if it blocks nothing."""
-    if not item.blocks:
-        return None
-    venues, mission_tz = mission.venues, zone(mission.timezone)
-
-    def tz_of(venue: str | None) -> ZoneInfo:
-        return zone(venues[venue].timezone) if venue and venue in venues else mission_tz
-
-    if item.all_day:
-        if item.date is None:
-            return None
-        first = datetime.combine(item.date, time())
-        last = datetime.combine(item.until or item.date, time()) + timedelta(days=1)
-        return to_utc(first, last, mission_tz)
-    if item.start is None or item.end is None:
-        return None
-    start_tz = tz_of(item.from_ or item.venue)
-    end_tz = tz_of(item.to or item.venue)
-    return to_utc(item.start, item.end, start_tz, end_tz)
-
-
 def programme_blocks(company: Company, mission: Mission) -> list[Interval]:
     """UTC intervals of the blocking programme items a company attends."""
-    out = []
-    for item in mission.programme:
-        interval = item_interval(item, mission)
-        if interval and attends_item(company, item, mission):
-            out.append(interval)
-    return out
+    return [as_utc(block) for _, block in company_items(mission, company)]
 
 
 def unavailable_blocks(company: Company, mission: Mission) -> list[Interval]:
     """UTC intervals of a company's own unavailable periods."""
-    tz = zone(company.timezone or mission.timezone)
-    return [to_utc(a, b, tz) for a, b in company.unavailable]
+    return [as_utc(p) for p in company_periods(mission, company)]
 
 
 def delegate_blocks(company: Company, mission: Mission) -> dict[str, list[Interval]]:
     """Delegate id -> UTC intervals that delegate is unavailable."""
-    tz = zone(company.timezone or mission.timezone)
-    return {d.id or "": [to_utc(a, b, tz) for a, b in d.unavailable] for d in company.delegates}
+    return {d: [as_utc(p) for p in periods]
+            for d, periods in delegate_periods(mission, company).items()}
 
 
 def company_blocks(company: Company, mission: Mission) -> list[Interval]:

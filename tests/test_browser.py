@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from scheduler.export import ExportOptions
-from scheduler.export.agenda import build_agenda, local, session_zone
+from scheduler.export.agenda import build_agenda, local
 from scheduler.export.html import write_html
 from scheduler.export.report import company_rows
 from scheduler.loader import load_mission
+from scheduler.meaning import session_zone
 from scheduler.schedule import SCHEDULE_FILE, Schedule, read_schedule
 
 FIXTURE = Path(__file__).parent / "fixtures_html"
@@ -199,6 +200,6 @@ def test_every_seed_report_and_agenda_in_chromium(browser, seed, tmp_path):
     text = agenda.text
     assert in_order(text, [part for r in rows for part in (f"{r.start}–{r.end}", r.partner.name)])
     for meeting in (m for m in schedule.meetings if company.id in m.companies):
-        zone = session_zone(folder, folder.session(meeting.session))
+        zone = session_zone(folder, folder.session(meeting.session)).key
         assert f"{local(meeting.start, zone):%H:%M}" in text
     assert_fits_a4(agenda)

@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from test_solver_kit import company, folder, mission
 
+from scheduler.meaning import as_utc, item_block, session_zone
 from scheduler.slots import (
     availability,
     build_slots,
     idle_and_holes,
-    item_interval,
-    session_zone,
     time_groups,
 )
 
@@ -56,7 +55,7 @@ def test_transfer_start_and_end_in_their_venues_zones():
     m = mission(programme=[{"title": "Flight", "kind": "transfer", "from": "tyo", "to": "mad",
                             "start": "2026-03-10 17:00", "end": "2026-03-10 09:20"}])
     f = folder(m, [])
-    start, end = item_interval(f.mission.programme[0], f.mission)
+    start, end = as_utc(item_block(f, f.mission.programme[0]))
     assert start == datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
     assert end == datetime(2026, 3, 10, 8, 20, tzinfo=UTC)
 

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from scheduler import meaning
 from scheduler.clock import meeting_zones, span, spans
 from scheduler.errors import ExportError
-from scheduler.model import Company, Delegate, MissionFolder, PartneringSession, ProgrammeItem
+from scheduler.meaning import attends_item
+from scheduler.model import Company, Delegate, MissionFolder, ProgrammeItem
 from scheduler.schedule import Meeting, Schedule
 
 
@@ -96,32 +97,9 @@ def check_references(folder: MissionFolder, schedule: Schedule) -> None:
                           "mission no longer has; run `mission schedule` again")
 
 
-def session_zone(folder: MissionFolder, session: PartneringSession) -> str:
-    """The IANA zone a session's wall-clock times are in."""
-    if session.venue and session.venue in folder.mission.venues:
-        return folder.mission.venues[session.venue].timezone
-    return session.timezone or folder.mission.timezone
-
-
 def local(moment: datetime, zone: str) -> datetime:
     """An aware instant as wall-clock time in `zone`."""
     return moment.astimezone(ZoneInfo(zone))
-
-
-def attends_item(folder: MissionFolder, company: Company, item: ProgrammeItem) -> bool:
-    """Whether a company is among a programme item's attendees."""
-    for who in item.attendees:
-        kind, _, name = who.partition(":")
-        if who == "everyone" or who == company.id:
-            return True
-        if (who == "delegation" and company.side == "delegation") or (
-                who == "hosts" and company.side != "delegation"):
-            return True
-        if kind == "cluster" and name == company.cluster:
-            return True
-        if kind == "group" and company.id in folder.mission.groups.get(name, []):
-            return True
-    return False
 
 
 def company_name(folder: MissionFolder, company_id: str) -> str:

@@ -23,8 +23,8 @@ from scheduler.export.agenda import (
     company_name,
     delegate_names,
     local,
-    session_zone,
 )
+from scheduler.meaning import session_zone
 from scheduler.model import MissionFolder
 from scheduler.schedule import Meeting, Schedule
 
@@ -61,7 +61,7 @@ def meeting_row(folder: MissionFolder, meeting: Meeting) -> list[str]:
     """One meeting as CSV cells, in COLUMNS order: date, start and end in the session's zone
     (named, with its UTC offset), then each company's own reading of the time."""
     session = folder.session(meeting.session)
-    zone = session_zone(folder, session)
+    zone = session_zone(folder, session).key
     start, end = local(meeting.start, zone), local(meeting.end, zone)
     a, b = meeting.companies
     row = [

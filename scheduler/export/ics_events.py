@@ -24,7 +24,8 @@ from scheduler.export.ics_text import (
     session_venue,
 )
 from scheduler.export.names import unique_slugs
-from scheduler.model import Company, MissionFolder, PartneringSession, ProgrammeItem, Venue
+from scheduler.meaning import item_attendees, item_span, session_zone
+from scheduler.model import Company, MissionFolder, ProgrammeItem, Venue
 from scheduler.schedule import Meeting
 
 UID_DOMAIN = "mission-scheduler"
@@ -60,27 +61,6 @@ class Audience:
         """The company whose side a meeting is told from, or None for a neutral account."""
         mine = [c for c in meeting.companies if c in self.companies]
         return mine[0] if len(mine) == 1 and self.kind != "organiser" else None
-
-
-def item_companies(folder: MissionFolder, item: ProgrammeItem) -> set[str]:
-    """Ids of the companies attending a programme item."""
-    companies = folder.companies.values()
-    out: set[str] = set()
-    for value in item.attendees:
-        kind, _, name = value.partition(":")
-        if value == "everyone":
-            out |= {c.id for c in companies}
-        elif value == "delegation":
-            out |= {c.id for c in companies if c.side == "delegation"}
-        elif value == "hosts":
-            out |= {c.id for c in companies if c.side != "delegation"}
-        elif kind == "cluster":
-            out |= {c.id for c in companies if c.cluster == name}
-        elif kind == "group":
-            out |= set(folder.mission.groups.get(name, [])) & set(folder.companies)
-        elif value in folder.companies:
-            out.add(value)
-    return out
 
 
 def audiences(folder: MissionFolder) -> list[Audience]:
@@ -130,12 +110,6 @@ def make_uid(mission_id: str, kind: str, item_id: str) -> str:
     return f"{mission_id}.{kind}.{item_id}@{UID_DOMAIN}"
 
 
-def session_zone(folder: MissionFolder, session: PartneringSession) -> str:
-    """The time zone a session's meetings are shown in."""
-    venue = session_venue(folder, session)
-    return venue.timezone if venue else (session.timezone or folder.mission.timezone)
-
-
 def _add_place(event: Event | Lines, venue: Venue | None, location: str) -> None:
     """LOCATION, and GEO plus Apple's structured location when the venue has coordinates."""
     if location:
@@ -171,7 +145,7 @@ def meeting_event(folder: MissionFolder, meeting: Meeting, viewer: str | None,
                   alarm: int | None, make: Callable[[], Event | Lines] = Event) -> Event | Lines:
     """A meeting as seen by a participant company (viewer) or neutrally."""
     session = folder.session(meeting.session)
-    zone = ZoneInfo(session_zone(folder, session))
+    zone = session_zone(folder, session)
     summary = meeting_summary(folder, meeting, viewer)
     event = make()
     event.add("uid", make_uid(folder.mission.id, "meeting", meeting.id))
@@ -194,13 +168,7 @@ def _item_times(folder: MissionFolder, item: ProgrammeItem) -> tuple[date, date]
     """DTSTART and DTEND of a programme item: dates, or datetimes in each end's zone."""
     if item.all_day:
         return item.date, (item.until or item.date) + timedelta(days=1)
-    venues, mission_zone = folder.mission.venues, folder.mission.timezone
-    first = item.from_ if item.kind == "transfer" and item.from_ else item.venue
-    last = item.to if item.kind == "transfer" and item.to else item.venue
-    start_zone = venues[first].timezone if first in venues else mission_zone
-    end_zone = venues[last].timezone if last in venues else mission_zone
-    return (item.start.replace(tzinfo=ZoneInfo(start_zone)),
-            item.end.replace(tzinfo=ZoneInfo(end_zone)))
+    return item_span(folder, item)
 
 
 def item_event(folder: MissionFolder, item: ProgrammeItem, alarm: int | None,
@@ -262,7 +230,7 @@ class Itineraries:
         """Index the meetings by company and each programme item's attendees once."""
         self.folder, self.meetings, self.alarm = folder, meetings, alarm
         self.by_company = meetings_by_company(meetings)
-        self.attended = [(item, item_companies(folder, item))
+        self.attended = [(item, item_attendees(folder, item))
                          for item in folder.mission.programme]
         self.events: dict[EventKey, Event | Lines] = {}
         self.memo: dict = {}  # content lines of non-text values, shared by every event

@@ -19,7 +19,7 @@ from icalendar.caselessdict import canonsort_keys
 from icalendar.parser.string import _escape_char
 
 from scheduler.clock import stamp
-from scheduler.export.ics_events import _add_place, category, make_uid, session_zone
+from scheduler.export.ics_events import _add_place, category, make_uid
 from scheduler.export.ics_lines import Lines, fold
 from scheduler.export.ics_text import (
     MeetingWords,
@@ -29,6 +29,7 @@ from scheduler.export.ics_text import (
     session_venue,
     told,
 )
+from scheduler.meaning import session_zone
 from scheduler.model import MissionFolder
 from scheduler.schedule import Meeting
 
@@ -88,7 +89,7 @@ class MeetingTexts:
             venue = None if session.virtual else session_venue(self.folder, session)
             place = Lines(self.memo)
             _add_place(place, venue, "")
-            self.sessions[session_id] = (ZoneInfo(session_zone(self.folder, session)),
+            self.sessions[session_id] = (session_zone(self.folder, session),
                                          {n: "".join(v) for n, v in place.lines.items()})
         return self.sessions[session_id]
 

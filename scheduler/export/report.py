@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from scheduler.clock import abbreviation
-from scheduler.export.agenda import agenda_slug, company_name, delegate_names, local, session_zone
-from scheduler.meaning import video_rooms
+from scheduler.export.agenda import agenda_slug, company_name, delegate_names, local
+from scheduler.meaning import session_tables, session_zone, video_rooms, wall_grid
 from scheduler.model import MissionFolder, PartneringSession
 from scheduler.schedule import Meeting, Schedule
 
@@ -85,25 +85,17 @@ class Sign:
 
 def session_slots(session: PartneringSession, day: date) -> list[str]:
     """Start times 'HH:MM' of a session's slots on one day."""
-    out = []
-    step = timedelta(minutes=session.meeting_minutes + session.changeover_minutes)
-    length = timedelta(minutes=session.meeting_minutes)
-    for first, last in session.windows:
-        start, stop = datetime.combine(day, first), datetime.combine(day, last)
-        while start + length <= stop:
-            out.append(f"{start:%H:%M}")
-            start += step
-    return out
+    return [f"{t.start:%H:%M}" for t in wall_grid(session) if t.day == day]
 
 
 def _local_start(folder: MissionFolder, meeting: Meeting) -> datetime:
     """A meeting's start in its session's zone."""
-    return local(meeting.start, session_zone(folder, folder.session(meeting.session)))
+    return local(meeting.start, session_zone(folder, folder.session(meeting.session)).key)
 
 
 def _declared_tables(session: PartneringSession) -> list[str]:
     """The tables and booths a session declares, in file order."""
-    return [*(session.tables or []), *(b.name for b in session.booths)]
+    return [*session_tables(session), *(b.name for b in session.booths)]
 
 
 def _place(folder: MissionFolder, session: PartneringSession) -> str:
@@ -148,7 +140,7 @@ def _grid(folder: MissionFolder, session: PartneringSession, day: date,
     declared = (video_rooms(session) or []) if session.virtual else _declared_tables(session)
     used = sorted({label for label, _, _ in labelled} - set(declared))
     slots = sorted(set(session_slots(session, day)) | {start for _, start, _ in labelled})
-    zone = session_zone(folder, session)
+    zone = session_zone(folder, session).key
     noon = datetime.combine(day, time(12), ZoneInfo(zone))  # a DST change falls at night
     grid = Grid(session, day, zone, _place(folder, session), slots, declared + used,
                 abbreviation(noon), heading="Video room" if session.virtual else "Table")
@@ -187,7 +179,7 @@ def _when(meeting: Meeting) -> tuple:
 
 def _sign_line(folder: MissionFolder, meeting: Meeting) -> SignLine:
     """A meeting as a line of a table sign."""
-    zone = session_zone(folder, folder.session(meeting.session))
+    zone = session_zone(folder, folder.session(meeting.session)).key
     start, end = local(meeting.start, zone), local(meeting.end, zone)
     a, b = meeting.companies
     return SignLine(start.date(), f"{start:%H:%M}", f"{end:%H:%M}",

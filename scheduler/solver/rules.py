@@ -10,15 +10,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from scheduler.meaning import unlimited_video
+from scheduler.meaning import (
+    as_utc,
+    attends_item,
+    blocking_items,
+    booth_tables,
+    owns_booth,
+    session_tables,
+    unlimited_video,
+)
 from scheduler.model import Company, Mission, PartneringSession
 from scheduler.schedule import Meeting
 from scheduler.slots import (
     Span,
-    attends_item,
     blocked,
     delegate_blocks,
-    item_interval,
     overlapping,
     slot_spans,
     span,
@@ -58,12 +64,12 @@ def add_session_attendance(space: Space) -> None:
 
 def add_programme_conflict(space: Space) -> None:
     """No meeting while a company attends a blocking programme item or travels."""
-    mission = space.folder.mission
+    folder = space.folder
     spans = slot_spans(space.slots)
-    items = [(item, overlapping(spans, span(interval))) for item in mission.programme
-             if (interval := item_interval(item, mission))]
-    for cid, company in space.folder.companies.items():
-        busy = [hit for item, hit in items if attends_item(company, item, mission)]
+    items = [(item, overlapping(spans, span(as_utc(block))))
+             for item, block in blocking_items(folder)]
+    for cid, company in folder.companies.items():
+        busy = [hit for item, hit in items if attends_item(folder, company, item)]
         space.allowed[cid] = space.allowed[cid].difference(*busy)
 
 
@@ -105,12 +111,6 @@ def _free_people(company: Company, mission: Mission, spans: list[Span], allowed:
     return people
 
 
-def owners_of(booth_owners: list[str], company: Company) -> bool:
-    """Whether a company is among a booth's owners (an id or cluster:<name>)."""
-    return company.id in booth_owners or (
-        company.cluster is not None and f"cluster:{company.cluster}" in booth_owners)
-
-
 def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> list[str]:
     """Where a pair may meet in a session (the `booth_ownership` rule picks booths); a
     virtual session's video rooms, if it names any, are its table pool."""
@@ -118,10 +118,10 @@ def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> li
         return [VIDEO] if unlimited_video(session) else [TABLES]
     companies = [space.folder.companies[c] for c in pair]
     booths = [f"booth:{b.id}" for b in session.booths
-              if any(owners_of(b.owners, c) for c in companies)]
+              if any(owns_booth(c, b) for c in companies)]
     if booths:
         return booths
-    return [TABLES] if session.tables else []
+    return [TABLES] if session_tables(session) else []
 
 
 def make_candidates(space: Space) -> None:
@@ -176,7 +176,7 @@ def add_table_capacity(space: Space) -> None:
     sessions = {s.id: s for s in space.folder.mission.partnering}
     for (slot, pool), vars_ in sorted(_pool_vars(space).items()):
         if pool == TABLES:
-            tables = sessions[space.slots[slot].session].tables or []
+            tables = session_tables(sessions[space.slots[slot].session])
             space.pack("table_capacity", f"{slot}/{pool}", vars_, len(tables))
 
 
@@ -187,7 +187,7 @@ def add_booth_ownership(space: Space) -> None:
         if pool.startswith("booth:"):
             session = sessions[space.slots[slot].session]
             booth = next(b for b in session.booths if f"booth:{b.id}" == pool)
-            space.pack("booth_ownership", f"{slot}/{pool}", vars_, booth.tables)
+            space.pack("booth_ownership", f"{slot}/{pool}", vars_, len(booth_tables(booth)))
 
 
 def add_company_cap(space: Space) -> None:

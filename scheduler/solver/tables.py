@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.meaning import booth_tables, session_tables
 from scheduler.solver.space import TABLES, VIDEO, Space
 
 MAX_CELLS = 40_000  # meetings x tables above which the greedy assignment is kept
@@ -33,11 +34,9 @@ def pool_tables(space: Space, session_id: str, pool: str) -> tuple[list[str], st
     """The table names of a pool and its booth id."""
     session = space.folder.session(session_id)
     if pool == TABLES:
-        return list(session.tables or []), None
+        return session_tables(session), None
     booth = next(b for b in session.booths if f"booth:{b.id}" == pool)
-    if booth.tables == 1:
-        return [booth.name], booth.id
-    return [f"{booth.name} / Table {k}" for k in range(1, booth.tables + 1)], booth.id
+    return booth_tables(booth), booth.id
 
 
 def assign_tables(space: Space, chosen: set[int], previous: dict[int, str],
