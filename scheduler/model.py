@@ -16,11 +16,15 @@ from scheduler.types import (
     Country,
     Day,
     Email,
+    Folded,
     Id,
+    Line,
     LocalDateTime,
     Period,
     Text,
     TimeZone,
+    Url,
+    Website,
     Window,
 )
 
@@ -42,10 +46,10 @@ class Model(BaseModel):
 class Venue(Model):
     """A named place with its time zone."""
 
-    name: Text
-    city: Text = ""
+    name: Line
+    city: Line = ""
     country: Country | None = None
-    address: Text = ""
+    address: Folded = ""
     timezone: TimeZone
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
@@ -54,16 +58,16 @@ class Venue(Model):
 class Contact(Model):
     """Who to call about the mission."""
 
-    name: Text
+    name: Line
     email: Email | None = None
-    phone: Text = ""
+    phone: Line = ""
 
 
 class ProgrammeItem(Model):
     """A fixed-time activity: timed (start/end) or all-day (date, optional until)."""
 
     id: Id | None = Field(None, description="Stable id; defaults to a slug of the title.")
-    title: Text
+    title: Folded
     kind: ItemKind = "other"
     date: Day | None = Field(None, description="All-day item: its (first) day.")
     until: Day | None = Field(None, description="All-day item: its last day, if several.")
@@ -72,7 +76,7 @@ class ProgrammeItem(Model):
     venue: Id | None = None
     from_: Id | None = Field(None, alias="from", description="Transfer: venue left.")
     to: Id | None = Field(None, description="Transfer: venue reached.")
-    attendees: list[Text] = Field(
+    attendees: list[Line] = Field(
         default_factory=lambda: ["delegation"],
         description="delegation, hosts, everyone, cluster:<name>, group:<id> or company ids.",
     )
@@ -102,7 +106,7 @@ def _tables(value: object) -> object:
 
 
 Tables = Annotated[
-    list[Text],
+    list[Line],
     BeforeValidator(_tables),
     WithJsonSchema({"oneOf": [{"type": "integer", "minimum": 0},
                               {"type": "array", "items": {"type": "string"}}]}),
@@ -113,8 +117,8 @@ class Booth(Model):
     """A stand where its owners hold their meetings (at one or several tables)."""
 
     id: Id
-    name: Text
-    owners: list[Text] = Field(description="Company ids or cluster:<name>.")
+    name: Line
+    owners: list[Line] = Field(description="Company ids or cluster:<name>.")
     tables: int = Field(1, ge=1, le=100)
 
 
@@ -122,10 +126,10 @@ class PartneringSession(Model):
     """A window of 1-on-1 meetings at a venue, or virtual."""
 
     id: Id
-    title: Text
+    title: Folded
     venue: Id | None = None
     virtual: bool = False
-    video_link: Text | None = Field(
+    video_link: Url | None = Field(
         None, description="Virtual sessions: link for every meeting; {meeting} is replaced."
     )
     timezone: TimeZone | None = Field(None, description="Virtual sessions without a venue.")
@@ -138,7 +142,7 @@ class PartneringSession(Model):
     booths: list[Booth] = Field(default_factory=list)
     max_meetings_per_company: int | None = Field(None, ge=0)
     max_meetings: int | None = Field(None, ge=0, description="Cap on the session's meetings.")
-    host: Text = Field("", description="The organisation that arranges the meetings.")
+    host: Line = Field("", description="The organisation that arranges the meetings.")
     description: Text = ""
 
     @property
@@ -153,7 +157,7 @@ class Match(Model):
     companies: list[Id] = Field(min_length=2, max_length=2)
     priority: Priority = "high"
     reason: Text = ""
-    by: Text = Field("", description="Who proposed it, e.g. the host organisation.")
+    by: Line = Field("", description="Who proposed it, e.g. the host organisation.")
     meetings: int = Field(1, ge=1, le=5)
 
 
@@ -161,8 +165,8 @@ class Mission(Model):
     """mission.yaml: the trip, its venues, programme and partnering sessions."""
 
     id: Id
-    title: Text
-    organisers: list[Text] = Field(min_length=1)
+    title: Folded
+    organisers: list[Line] = Field(min_length=1)
     timezone: TimeZone
     start: Day
     end: Day
@@ -182,19 +186,19 @@ class Delegate(Model):
     """A person of a company."""
 
     id: Id | None = Field(None, description="Defaults to a slug of the name.")
-    name: Text
+    name: Line
     email: Email
-    role: Text = ""
-    phone: Text = ""
+    role: Line = ""
+    phone: Line = ""
     unavailable: list[Period] = Field(default_factory=list)
 
 
 class Profile(Model):
     """What a company offers and seeks."""
 
-    sectors: list[Text] = Field(default_factory=list)
-    offers: list[Text] = Field(default_factory=list)
-    seeks: list[Text] = Field(default_factory=list)
+    sectors: list[Folded] = Field(default_factory=list)
+    offers: list[Folded] = Field(default_factory=list)
+    seeks: list[Folded] = Field(default_factory=list)
     description: Text = ""
 
 
@@ -211,12 +215,12 @@ class Company(Model):
     """companies/<id>.yaml: a participant organisation and its delegates."""
 
     id: Id
-    name: Text
+    name: Line
     side: Side
-    cluster: Text | None = None
+    cluster: Line | None = None
     country: Country
-    city: Text = ""
-    website: Text = ""
+    city: Line = ""
+    website: Website = ""
     timezone: TimeZone | None = Field(
         None, description="Where the company joins virtual sessions from; also the zone of "
         "its unavailable periods (default: the mission's)."
