@@ -268,4 +268,7 @@ def cross_check(mission: Mission | None, src: Source | None,
     if mission is None:
         return None, out.problems
     fill_defaults(mission, by_id)
-    return MissionFolder(mission=mission, companies=by_id, files=files), out.problems
+    result = MissionFolder(mission=mission, companies=by_id, files=files)
+    from scheduler.wallclock import check_wall_clocks  # DST gaps and overlaps, in each zone
+    own = {c.id: s for c, s in companies if by_id.get(c.id) is c}
+    return result, out.problems + check_wall_clocks(result, src, own)

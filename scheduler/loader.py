@@ -108,6 +108,9 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     msg = err["msg"].removeprefix("Value error, ")
     if kind in _FRIENDLY:
         msg = f"{_FRIENDLY[kind]}, got '{quoted(err.get('input'))}'"
+    elif kind == "too_long":
+        msg = (f"{err['ctx']['actual_length']} entries is more than the limit of "
+               f"{err['ctx']['max_length']}")
     elif kind == "literal_error":
         msg = f"'{quoted(err.get('input'))}' is not one of: {err['ctx']['expected']}"
     return loc, f"{name}: {msg}" if name else msg, False

@@ -26,11 +26,22 @@ from scheduler.types import (
     Url,
     Website,
     Window,
+    shown,
 )
 
 Priority = Literal["must", "high", "normal", "low"]
 PRIORITY_WEIGHT: dict[str, int] = {"must": 3, "high": 3, "normal": 2, "low": 1}
 Side = Literal["delegation", "host", "investor", "agency", "government", "academic"]
+# Limits on every count that sizes memory or solving time, far above any real event (the
+# largest partnering events run a few thousand tables over a handful of days).
+MAX_TABLES = 10_000  # per session
+MAX_BOOTHS = 10_000  # per session
+MAX_WINDOWS = 100  # per session
+MAX_SESSION_DAYS = 100
+MAX_PROGRAMME = 10_000
+MAX_DELEGATES = 1_000  # per company
+MAX_MEETINGS_PER_PAIR = 5
+
 ItemKind = Literal[
     "arrival", "departure", "workshop", "talk", "visit", "reception", "meal",
     "transfer", "fair", "meeting", "other",
@@ -98,11 +109,16 @@ class ProgrammeItem(Model):
 
 def _tables(value: object) -> object:
     """`tables: 20` names tables 'Table 1' .. 'Table 20'; a list names them itself."""
+    count = None
     if isinstance(value, str) and value.strip().isdigit():
-        return [f"Table {i}" for i in range(1, int(value) + 1)]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return [f"Table {i}" for i in range(1, value + 1)]
-    return value
+        count = int(value) if len(value.strip()) < 10 else MAX_TABLES + 1
+    elif isinstance(value, int) and not isinstance(value, bool):
+        count = value
+    size = count if count is not None else len(value) if isinstance(value, list) else 0
+    if size > MAX_TABLES:
+        written = shown(value) if count is not None else size
+        raise ValueError(f"{written} tables is more than the limit of {MAX_TABLES} per session")
+    return value if count is None else [f"Table {i}" for i in range(1, count + 1)]
 
 
 Tables = Annotated[
@@ -134,12 +150,12 @@ class PartneringSession(Model):
     )
     timezone: TimeZone | None = Field(None, description="Virtual sessions without a venue.")
     date: Day | None = None
-    dates: list[Day] | None = None
-    windows: list[Window] = Field(min_length=1)
+    dates: list[Day] | None = Field(None, max_length=MAX_SESSION_DAYS)
+    windows: list[Window] = Field(min_length=1, max_length=MAX_WINDOWS)
     meeting_minutes: int = Field(30, ge=5, le=480)
     changeover_minutes: int = Field(5, ge=0, le=120)
     tables: Tables | None = None
-    booths: list[Booth] = Field(default_factory=list)
+    booths: list[Booth] = Field(default_factory=list, max_length=MAX_BOOTHS)
     max_meetings_per_company: int | None = Field(None, ge=0)
     max_meetings: int | None = Field(None, ge=0, description="Cap on the session's meetings.")
     host: Line = Field("", description="The organisation that arranges the meetings.")
@@ -158,7 +174,7 @@ class Match(Model):
     priority: Priority = "high"
     reason: Text = ""
     by: Line = Field("", description="Who proposed it, e.g. the host organisation.")
-    meetings: int = Field(1, ge=1, le=5)
+    meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
 
 
 class Mission(Model):
@@ -177,7 +193,7 @@ class Mission(Model):
     )
     venues: dict[Id, Venue] = Field(default_factory=dict)
     groups: dict[Id, list[Id]] = Field(default_factory=dict)
-    programme: list[ProgrammeItem] = Field(default_factory=list)
+    programme: list[ProgrammeItem] = Field(default_factory=list, max_length=MAX_PROGRAMME)
     partnering: list[PartneringSession] = Field(default_factory=list)
     matches: list[Match] = Field(default_factory=list)
 
@@ -208,7 +224,7 @@ class Wish(Model):
     company: Id
     priority: Priority = "normal"
     reason: Text = ""
-    meetings: int = Field(1, ge=1, le=5)
+    meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
 
 
 class Company(Model):
@@ -225,7 +241,7 @@ class Company(Model):
         None, description="Where the company joins virtual sessions from; also the zone of "
         "its unavailable periods (default: the mission's)."
     )
-    delegates: list[Delegate] = Field(default_factory=list)
+    delegates: list[Delegate] = Field(default_factory=list, max_length=MAX_DELEGATES)
     profile: Profile = Field(default_factory=Profile)
     attends: list[Id] | None = Field(None, description="Partnering sessions; default: all.")
     unavailable: list[Period] = Field(default_factory=list)
