@@ -124,8 +124,9 @@ def _tables(value: object) -> object:
 Tables = Annotated[
     list[Line],
     BeforeValidator(_tables),
-    WithJsonSchema({"oneOf": [{"type": "integer", "minimum": 0},
-                              {"type": "array", "items": {"type": "string"}}]}),
+    WithJsonSchema({"oneOf": [{"type": "integer", "minimum": 0, "maximum": MAX_TABLES},
+                              {"type": "array", "items": {"type": "string"},
+                               "maxItems": MAX_TABLES}]}),
 ]
 
 
