@@ -127,5 +127,31 @@ def _check_window(out: _Report, src: Source | None, path: tuple, day: date,
                   window: tuple[time, time], tz: ZoneInfo) -> None:
     """Both ends of a session window on one of its days."""
     what = f"window {window[0]:%H:%M}-{window[1]:%H:%M} on {day}: "
-    for moment in window:
-        out.check(src, path, datetime.combine(day, moment), tz, what)
+    start, end = (datetime.combine(day, moment) for moment in window)
+    before = len(out.problems)
+    for moment in (start, end):
+        out.check(src, path, moment, tz, what)
+    if len(out.problems) > before or src is None:
+        return
+    # Both ends exist, but the clocks may change in between: slots are laid out on the
+    # wall clock, so a skipped hour would hold meetings at instants that never come
+    # (read as the hour after, on top of the real ones there).
+    lasts = end.replace(tzinfo=tz).astimezone(UTC) - start.replace(tzinfo=tz).astimezone(UTC)
+    if lasts < end - start:
+        jump = _jump(start, end, tz)
+        out.problems.append(src.problem(path, (
+            f"{what}the clocks jump from {jump[0]:%H:%M} to {jump[1]:%H:%M} during it "
+            f"(daylight saving); split it into {window[0]:%H:%M}-{jump[0]:%H:%M} and "
+            f"{jump[1]:%H:%M}-{window[1]:%H:%M}")))
+    elif lasts > end - start:
+        out.problems.append(src.problem(path, (
+            f"{what}the clocks go back during it (daylight saving); meetings are planned "
+            "in the first pass of the repeated hour only"), "warning"))
+
+
+def _jump(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The skipped wall-clock interval between two existing times of one night."""
+    current = start
+    while current < end and exists(current, tz):
+        current += _MINUTE
+    return current, _edge(current, tz, _MINUTE, True)

@@ -67,8 +67,8 @@ def problem(name: str) -> str | None:
     if kind == "rule":
         return f"'{name}' names a rule, not a place; use the city's zone, like {hint}"
     if kind == "machine":
-        return f"'{name}' is not a place (it depends on the computer); name the city's zone, " \
-            "like Europe/Madrid"
+        why = " (it depends on the computer)" if name != "Factory" else ""
+        return f"'{name}' is not a place{why}; name the city's zone, like Europe/Madrid"
     return None
 
 

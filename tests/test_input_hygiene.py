@@ -368,3 +368,18 @@ def test_fifo_and_symlinks_to_devices_or_outside_are_refused_unread(tmp_path):
         assert f"companies/{name}.yaml: error: is a link to {target}, outside the mission " \
             "folder; copy the file here instead" in lines, lines
     assert not any("outsider" in line or "inside.yaml" in line for line in lines), lines
+
+
+def test_window_spanning_a_clock_change_is_split_or_flagged(tmp_path):
+    spring = MISSION.replace('date: 2027-03-27\n    windows: ["14:00-15:05"]',
+                             'date: 2027-03-28\n    windows: ["01:00-04:00"]')
+    code, lines = validate(tmp_path, spring)
+    assert code == 1, lines
+    assert "mission.yaml:24:15: error: window 01:00-04:00 on 2027-03-28: the clocks jump from " \
+        "02:00 to 03:00 during it (daylight saving); split it into 01:00-02:00 and " \
+        "03:00-04:00" in lines, lines
+    autumn = spring.replace("2027-03-28", "2027-10-31")
+    code, lines = validate(tmp_path, autumn)
+    assert code == 0, lines
+    assert any(line.startswith("mission.yaml:24:15: warning: window 01:00-04:00 on 2027-10-31: "
+                               "the clocks go back during it") for line in lines), lines
