@@ -14,9 +14,9 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from scheduler.errors import InputError, Problem, rel
+from scheduler.errors import shown as quoted
 from scheduler.gcpause import gc_paused
 from scheduler.model import Company, Mission, MissionFolder
-from scheduler.types import shown as quoted
 from scheduler.yamlio import Located, YamlProblem
 from scheduler.yamlworker import Outcome, read_all, read_outcome
 
@@ -80,7 +80,8 @@ def _field_name(loc: tuple) -> str:
     """Dotted field path as a user reads it: delegates[0].email."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        part = part if isinstance(part, int) else quoted(part)  # keys are user input too
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
@@ -102,7 +103,7 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(loc[-1]), _keys_at(model, loc[:-1]), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return loc, f"unknown key '{loc[-1]}'{hint}", True
+        return loc, f"unknown key '{quoted(loc[-1])}'{hint}", True
     if kind == "missing":
         return loc[:-1], f"missing required key '{loc[-1]}'", False
     msg = err["msg"].removeprefix("Value error, ")

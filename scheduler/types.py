@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BeforeValidator, PlainValidator, WithJsonSchema
 
 from scheduler import zones
+from scheduler.errors import CONTROL as _CONTROL
+from scheduler.errors import shown
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _ID = re.compile(ID_PATTERN)
@@ -24,21 +26,8 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 _URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", re.IGNORECASE)
-# Control characters: C0 but tab, line feed and carriage return (line breaks are judged
-# per field), DEL and C1. They corrupt calendars, CSV and terminals.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Every line break a reader may honour: LF, CR, and Unicode's line and paragraph separators.
 _BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
-SHOWN_CHARS = 60  # longest value quoted whole in a message
-
-
-def shown(value: object) -> str:
-    """A value as quoted in a message: cut when long, control characters made visible."""
-    text = str(value)
-    if len(text) > SHOWN_CHARS:
-        text = f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
-    text = text.replace("\n", "\\n").replace("\r", "\\r")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def _text(value: object) -> str:

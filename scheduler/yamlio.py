@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from scheduler.errors import shown
+
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 64  # nested lists and mappings; real files need about 6 (and Python's stack ~300)
@@ -129,7 +131,7 @@ class _Builder:
                 raise YamlProblem("a key must be a plain word", *_pos(key_node))
             key = str(key_node.value)
             if key in result:
-                raise YamlProblem(f"duplicate key '{key}'", *_pos(key_node))
+                raise YamlProblem(f"duplicate key '{shown(key)}'", *_pos(key_node))
             if self.record:
                 self.keys[(*path, key)] = _pos(key_node)
                 result[key] = self.build(value_node, (*path, key), depth)
@@ -195,7 +197,7 @@ def _plain(root: yaml.Node) -> object:
                 raise YamlProblem("a key must be a plain word", *_pos(key_node))
             key = str(key_node.value)
             if key in result:
-                raise YamlProblem(f"duplicate key '{key}'", *_pos(key_node))
+                raise YamlProblem(f"duplicate key '{shown(key)}'", *_pos(key_node))
             result[key] = convert(value_node, depth + 1)
         return result
 

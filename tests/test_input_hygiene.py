@@ -383,3 +383,13 @@ def test_window_spanning_a_clock_change_is_split_or_flagged(tmp_path):
     assert code == 0, lines
     assert any(line.startswith("mission.yaml:24:15: warning: window 01:00-04:00 on 2027-10-31: "
                                "the clocks go back during it") for line in lines), lines
+
+
+def test_keys_reach_the_terminal_escaped_and_cut(tmp_path):
+    evil = BOSTON + '"\\e[2J\\e[31mred": 1\n"' + "k" * 1000 + '": 2\n'
+    code, lines = validate(tmp_path, boston=evil)
+    assert code == 1
+    assert not any("\x1b" in line for line in lines), lines
+    assert "companies/boston.yaml:9:1: error: unknown key '\\x1b[2J\\x1b[31mred'" in lines, lines
+    assert "companies/boston.yaml:10:1: error: unknown key '" + "k" * 60 \
+        + "... (1000 characters)'" in lines, lines
