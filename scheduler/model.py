@@ -10,7 +10,14 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from scheduler.types import (
     Country,
@@ -161,6 +168,15 @@ class PartneringSession(Model):
     max_meetings: int | None = Field(None, ge=0, description="Cap on the session's meetings.")
     host: Line = Field("", description="The organisation that arranges the meetings.")
     description: Text = ""
+
+    @model_validator(mode="after")
+    def _few_enough_tables(self) -> PartneringSession:
+        """Tables and booth tables together stay within the limit (they size the solver)."""
+        total = len(self.tables or []) + sum(booth.tables for booth in self.booths)
+        if total > MAX_TABLES:
+            raise ValueError(f"{total} tables, counting the booths' tables, is more than the "
+                             f"limit of {MAX_TABLES} per session")
+        return self
 
     @property
     def days(self) -> list[date]:

@@ -62,14 +62,16 @@ def one_line(value: object) -> object:
     text = _clean(value).rstrip("\r\n")
     if _BREAK.search(text):
         raise ValueError(f"'{shown(text)}' has a line break; write it on one line")
+    if "\t" in text:
+        raise ValueError(f"'{shown(text)}' has a tab; use a space")
     return text
 
 
 def folded(value: object) -> object:
-    """Text shown on one line (titles, addresses): line breaks become single spaces."""
+    """Text shown on one line (titles, addresses): line breaks and tabs become single spaces."""
     if not isinstance(value, str):
         return _as_text(value)
-    return re.sub(r"\s*" + _BREAK.pattern + r"\s*", " ", _clean(value).strip())
+    return re.sub(r"\s*[\t\n\r\x85\u2028\u2029]\s*", " ", _clean(value).strip())
 
 
 def check_url(value: object) -> str:

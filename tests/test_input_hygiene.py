@@ -247,6 +247,8 @@ def test_block_scalar_names_lose_their_final_newline_and_titles_are_folded(tmp_p
     (("name: Genomix Therapeutics S.L.", "name: |\n  Genomix\n  Therapeutics"), "2:7",
      "name: 'Genomix\\nTherapeutics' has a line break"),
     (("cluster: Biocat", 'cluster: "Bio\\rcat"'), "4:10", "cluster: 'Bio\\rcat' has a line break"),
+    (("cluster: Biocat", 'cluster: "Bio\\tcat"'), "4:10", "cluster: 'Bio\tcat' has a tab; use a "
+     "space"),
     (("name: Laura Puig", 'name: "Laura\\aPuig"'), "7:11", "delegates[0].name: contains the "
      "control character U+0007 at character 6; remove it"),
     (("name: Laura Puig", 'name: Laura Puig\n    role: "CEO\\e[31m"'), "8:11",
@@ -302,6 +304,10 @@ def test_tabs_and_line_breaks_stay_in_free_text(tmp_path):
     (("tables: 4", "booths: [" + ", ".join(
         f"{{id: b{i}, name: B, owners: [genomix-bcn]}}" for i in range(10001)) + "]"),
      "partnering[0].booths: 10001 entries is more than the limit of 10000"),
+    (("tables: 4", "tables: 9000\n    booths: [" + ", ".join(
+        f"{{id: b{i}, name: B, owners: [genomix-bcn], tables: 100}}" for i in range(11)) + "]"),
+     "partnering[0]: 10100 tables, counting the booths' tables, is more than the limit of "
+     "10000 per session"),
 ])
 def test_counts_above_the_limits_are_clear_errors(tmp_path, edit, says):
     started = time.perf_counter()
