@@ -54,6 +54,8 @@ def _offset(aware: datetime) -> str:
 
 def problem_with(naive: datetime, tz: ZoneInfo) -> tuple[str, str] | None:
     """(severity, message) for a wall-clock time in a zone, or None if it is unambiguous."""
+    if naive.replace(tzinfo=tz).utcoffset() == naive.replace(tzinfo=tz, fold=1).utcoffset():
+        return None  # away from a change both readings agree: the common, fast case
     shown = f"{naive:%Y-%m-%d %H:%M}"
     if not exists(naive, tz):
         before = _edge(naive, tz, -_MINUTE, True) + _MINUTE
