@@ -237,7 +237,7 @@ def parse_text(text: str) -> Located:
 def read_yaml(path: Path | str) -> Located:
     """Read a YAML file, refusing files that are too large, binary or not UTF-8."""
     # Non-blocking open and a check of what was opened: a FIFO or a device is never read.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     with open(fd, "rb", closefd=True) as stream:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
