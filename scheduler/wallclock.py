@@ -60,13 +60,13 @@ def problem_with(naive: datetime, tz: ZoneInfo) -> tuple[str, str] | None:
     if not exists(naive, tz):
         before = _edge(naive, tz, -_MINUTE, True) + _MINUTE
         after = _edge(naive, tz, _MINUTE, True)
-        return "error", (f"{shown} does not exist in {tz.key}: that night the clocks jump from "
-                         f"{before:%H:%M} to {after:%H:%M} (daylight saving); use a time outside "
+        return "error", (f"{shown} does not exist in {tz.key}: the clocks jump from "
+                         f"{before:%H:%M} to {after:%H:%M} that day; use a time outside "
                          f"{before:%H:%M}-{after:%H:%M}")
     if ambiguous(naive, tz):
         first = naive.replace(tzinfo=tz, fold=0)
         second = naive.replace(tzinfo=tz, fold=1)
-        return "warning", (f"{shown} happens twice in {tz.key} (the clocks go back that night); "
+        return "warning", (f"{shown} happens twice in {tz.key} (the clocks go back that day); "
                            f"the first one ({_offset(first)}) is taken, not the second "
                            f"({_offset(second)})")
     return None
@@ -142,17 +142,17 @@ def _check_window(out: _Report, src: Source | None, path: tuple, day: date,
     if lasts < end - start:
         jump = _jump(start, end, tz)
         out.problems.append(src.problem(path, (
-            f"{what}the clocks jump from {jump[0]:%H:%M} to {jump[1]:%H:%M} during it "
-            f"(daylight saving); split it into {window[0]:%H:%M}-{jump[0]:%H:%M} and "
+            f"{what}the clocks jump from {jump[0]:%H:%M} to {jump[1]:%H:%M} during it; "
+            f"split it into {window[0]:%H:%M}-{jump[0]:%H:%M} and "
             f"{jump[1]:%H:%M}-{window[1]:%H:%M}")))
     elif lasts > end - start:
         out.problems.append(src.problem(path, (
-            f"{what}the clocks go back during it (daylight saving); meetings are planned "
+            f"{what}the clocks go back during it; meetings are planned "
             "in the first pass of the repeated hour only"), "warning"))
 
 
 def _jump(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """The skipped wall-clock interval between two existing times of one night."""
+    """The skipped wall-clock interval between two existing times of one day."""
     current = start
     while current < end and exists(current, tz):
         current += _MINUTE

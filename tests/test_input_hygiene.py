@@ -169,9 +169,8 @@ def test_times_in_the_spring_gap_are_errors_located_where_written(tmp_path):
     genomix = GENOMIX + "unavailable: [\"2027-03-28 02:10-05:00\"]\n"
     code, lines = validate(tmp_path, mission, genomix=genomix)
     assert code == 1, lines
-    assert "mission.yaml:7:10: error: 2027-03-28 02:45 does not exist in Europe/Madrid: that " \
-        "night the clocks jump from 02:00 to 03:00 (daylight saving); use a time outside " \
-        "02:00-03:00" in lines, lines
+    assert "mission.yaml:7:10: error: 2027-03-28 02:45 does not exist in Europe/Madrid: the " \
+        "clocks jump from 02:00 to 03:00 that day; use a time outside 02:00-03:00" in lines, lines
     assert any(line.startswith("mission.yaml:17:12: error: 2027-03-28 02:30 does not exist in "
                                "Europe/Madrid") for line in lines), lines
     assert any(line.startswith("mission.yaml:25:15: error: window 01:00-02:05 on 2027-03-28: "
@@ -206,7 +205,7 @@ def test_times_in_the_autumn_overlap_are_warnings_naming_the_one_taken(tmp_path)
     code, lines = validate(tmp_path, mission)
     assert code == 0, lines
     assert "mission.yaml:16:12: warning: 2027-10-31 02:30 happens twice in Europe/Madrid (the " \
-        "clocks go back that night); the first one (UTC+02:00) is taken, not the second " \
+        "clocks go back that day); the first one (UTC+02:00) is taken, not the second " \
         "(UTC+01:00)" in lines, lines
 
 
@@ -382,7 +381,7 @@ def test_window_spanning_a_clock_change_is_split_or_flagged(tmp_path):
     code, lines = validate(tmp_path, spring)
     assert code == 1, lines
     assert "mission.yaml:24:15: error: window 01:00-04:00 on 2027-03-28: the clocks jump from " \
-        "02:00 to 03:00 during it (daylight saving); split it into 01:00-02:00 and " \
+        "02:00 to 03:00 during it; split it into 01:00-02:00 and " \
         "03:00-04:00" in lines, lines
     autumn = spring.replace("2027-03-28", "2027-10-31")
     code, lines = validate(tmp_path, autumn)
