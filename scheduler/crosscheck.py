@@ -10,6 +10,7 @@ from scheduler.errors import Problem
 from scheduler.meaning import SPECIAL_ATTENDEES, unlimited_video, video_rooms
 from scheduler.model import Company, Mission, MissionFolder, PartneringSession
 from scheduler.types import slugify
+from scheduler.wallclock import check_wall_clocks
 
 if TYPE_CHECKING:
     from scheduler.loader import Source
@@ -282,4 +283,6 @@ def cross_check(mission: Mission | None, src: Source | None,
         return None, out.problems
     fill_defaults(mission, by_id)
     # References were checked against every company; MissionFolder sets the withdrawn apart.
-    return MissionFolder(mission=mission, companies=by_id, files=files), out.problems
+    result = MissionFolder(mission=mission, companies=by_id, files=files)
+    own = {c.id: s for c, s in companies if by_id.get(c.id) is c}
+    return result, out.problems + check_wall_clocks(result, src, own)

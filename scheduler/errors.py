@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,3 +75,18 @@ def rel(path: Path, base: Path | None = None) -> str:
         return str(path.resolve().relative_to((base or Path.cwd()).resolve()))
     except ValueError:
         return str(path)
+
+
+# Control characters: C0 but tab, line feed and carriage return (line breaks are judged
+# per field), DEL and C1. They corrupt calendars, CSV and terminals.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SHOWN_CHARS = 60  # longest value quoted whole in a message
+
+
+def shown(value: object) -> str:
+    """A value as quoted in a message: cut when long, control characters made visible."""
+    text = str(value)
+    if len(text) > SHOWN_CHARS:
+        text = f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
+    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)

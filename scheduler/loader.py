@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import gc
 import os
+import stat
 import types
 import typing
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from scheduler.errors import InputError, Problem, rel
+from scheduler.errors import shown as quoted
 from scheduler.gcpause import gc_paused
 from scheduler.model import Company, Mission, MissionFolder
 from scheduler.yamlio import Located, YamlProblem
@@ -78,7 +80,8 @@ def _field_name(loc: tuple) -> str:
     """Dotted field path as a user reads it: delegates[0].email."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        part = part if isinstance(part, int) else quoted(part)  # keys are user input too
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
@@ -100,14 +103,17 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(loc[-1]), _keys_at(model, loc[:-1]), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return loc, f"unknown key '{loc[-1]}'{hint}", True
+        return loc, f"unknown key '{quoted(loc[-1])}'{hint}", True
     if kind == "missing":
         return loc[:-1], f"missing required key '{loc[-1]}'", False
     msg = err["msg"].removeprefix("Value error, ")
     if kind in _FRIENDLY:
-        msg = f"{_FRIENDLY[kind]}, got '{err.get('input')}'"
+        msg = f"{_FRIENDLY[kind]}, got '{quoted(err.get('input'))}'"
+    elif kind == "too_long":
+        msg = (f"{err['ctx']['actual_length']} entries is more than the limit of "
+               f"{err['ctx']['max_length']}")
     elif kind == "literal_error":
-        msg = f"'{err.get('input')}' is not one of: {err['ctx']['expected']}"
+        msg = f"'{quoted(err.get('input'))}' is not one of: {err['ctx']['expected']}"
     return loc, f"{name}: {msg}" if name else msg, False
 
 
@@ -147,14 +153,52 @@ def company_paths(folder: Path) -> list[tuple[str, str]]:
     `_x.yaml` files are templates; hidden files and folders are skipped. Plain strings,
     not Path objects: a BIO-International folder has tens of thousands of files.
     """
-    root = folder / COMPANIES_DIR
+    return scan_companies(folder)[0]
+
+
+def scan_companies(folder: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Company files to read (see company_paths), and (shown path, reason) of those refused:
+    anything but a regular file (a FIFO would hang the read, a device never ends) and
+    symlinks leading outside the mission folder."""
     found: list[tuple[str, str]] = []
-    for directory, subdirs, names in os.walk(root):
-        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-        inside = str(Path(directory).relative_to(folder))
-        found += [(os.path.join(directory, n), f"{inside}/{n}") for n in names
-                  if n.endswith((".yaml", ".yml")) and not n.startswith(("_", "."))]
-    return sorted(found)
+    refused: list[tuple[str, str]] = []
+    home = os.path.realpath(folder)
+    pending = [(str(folder / COMPANIES_DIR), COMPANIES_DIR)]
+    while pending:
+        directory, inside = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = f"{inside}/{entry.name}"
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, name))
+            elif entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("_"):
+                why = _refusal(entry, home)
+                if why:
+                    refused.append((name, why))
+                else:
+                    found.append((entry.path, name))
+    return sorted(found), sorted(refused)
+
+
+def _refusal(entry: os.DirEntry, home: str) -> str | None:
+    """Why a company file is not read, or None for a regular file inside the folder."""
+    if entry.is_file(follow_symlinks=False):
+        return None  # the common case: no system call beyond the directory listing
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if os.path.commonpath([home, target]) != home:
+            return f"is a link to {target}, outside the mission folder; copy the file here instead"
+    try:
+        if stat.S_ISREG(os.stat(entry.path).st_mode):
+            return None
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    return "is not a regular file (a device, FIFO or socket); company files must be plain files"
 
 
 def company_files(folder: Path) -> list[Path]:
@@ -207,7 +251,8 @@ def _load(folder: Path, base: Path) -> Loaded:
         problems += found
     companies: list[tuple[Company, Source]] = []
     sources = {"mission": source} if source else {}
-    paths = company_paths(folder)
+    paths, refused = scan_companies(folder)
+    problems += [Problem(_join(shown, name), 0, 0, "error", why) for name, why in refused]
     for (_, inside), outcome in zip(paths, read_all([p for p, _ in paths]), strict=True):
         company_source, found = as_source(outcome, _join(shown, inside))
         problems += found

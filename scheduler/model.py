@@ -25,17 +25,32 @@ from scheduler.types import (
     Country,
     Day,
     Email,
+    Folded,
     Id,
+    Line,
     LocalDateTime,
     Period,
     Text,
     TimeZone,
+    Url,
+    Website,
     Window,
+    shown,
 )
 
 Priority = Literal["must", "high", "normal", "low"]
 PRIORITY_WEIGHT: dict[str, int] = {"must": 3, "high": 3, "normal": 2, "low": 1}
 Side = Literal["delegation", "host", "investor", "agency", "government", "academic"]
+# Limits on every count that sizes memory or solving time, far above any real event (the
+# largest partnering events run a few thousand tables over a handful of days).
+MAX_TABLES = 10_000  # per session
+MAX_BOOTHS = 10_000  # per session
+MAX_WINDOWS = 100  # per session
+MAX_SESSION_DAYS = 100
+MAX_PROGRAMME = 10_000
+MAX_DELEGATES = 1_000  # per company
+MAX_MEETINGS_PER_PAIR = 5
+
 ItemKind = Literal[
     "arrival", "departure", "workshop", "talk", "visit", "reception", "meal",
     "transfer", "fair", "meeting", "other",
@@ -51,10 +66,10 @@ class Model(BaseModel):
 class Venue(Model):
     """A named place with its time zone."""
 
-    name: Text
-    city: Text = ""
+    name: Line
+    city: Line = ""
     country: Country | None = None
-    address: Text = ""
+    address: Folded = ""
     timezone: TimeZone
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
@@ -63,16 +78,16 @@ class Venue(Model):
 class Contact(Model):
     """Who to call about the mission."""
 
-    name: Text
+    name: Line
     email: Email | None = None
-    phone: Text = ""
+    phone: Line = ""
 
 
 class ProgrammeItem(Model):
     """A fixed-time activity: timed (start/end) or all-day (date, optional until)."""
 
     id: Id | None = Field(None, description="Stable id; defaults to a slug of the title.")
-    title: Text
+    title: Folded
     kind: ItemKind = "other"
     date: Day | None = Field(None, description="All-day item: its (first) day.")
     until: Day | None = Field(None, description="All-day item: its last day, if several.")
@@ -81,7 +96,7 @@ class ProgrammeItem(Model):
     venue: Id | None = None
     from_: Id | None = Field(None, alias="from", description="Transfer: venue left.")
     to: Id | None = Field(None, description="Transfer: venue reached.")
-    attendees: list[Text] = Field(
+    attendees: list[Line] = Field(
         default_factory=lambda: ["delegation"],
         description="delegation, hosts, everyone, cluster:<name>, group:<id> or company ids.",
     )
@@ -107,18 +122,24 @@ VIDEO_ROOM = "Video room"  # on a virtual session, 'Video room 1' ..
 
 def _tables(value: object, label: str = TABLE) -> object:
     """`tables: 20` names tables 'Table 1' .. 'Table 20'; a list names them itself."""
+    count = None
     if isinstance(value, str) and value.strip().isdigit():
-        return [f"{label} {i}" for i in range(1, int(value) + 1)]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return [f"{label} {i}" for i in range(1, value + 1)]
-    return value
+        count = int(value) if len(value.strip()) < 10 else MAX_TABLES + 1
+    elif isinstance(value, int) and not isinstance(value, bool):
+        count = value
+    size = count if count is not None else len(value) if isinstance(value, list) else 0
+    if size > MAX_TABLES:
+        written = shown(value) if count is not None else size
+        raise ValueError(f"{written} tables is more than the limit of {MAX_TABLES} per session")
+    return value if count is None else [f"{label} {i}" for i in range(1, count + 1)]
 
 
 Tables = Annotated[
-    list[Text],
+    list[Line],
     BeforeValidator(_tables),
-    WithJsonSchema({"oneOf": [{"type": "integer", "minimum": 0},
-                              {"type": "array", "items": {"type": "string"}}]}),
+    WithJsonSchema({"oneOf": [{"type": "integer", "minimum": 0, "maximum": MAX_TABLES},
+                              {"type": "array", "items": {"type": "string"},
+                               "maxItems": MAX_TABLES}]}),
 ]
 
 
@@ -126,8 +147,8 @@ class Booth(Model):
     """A stand where its owners hold their meetings (at one or several tables)."""
 
     id: Id
-    name: Text
-    owners: list[Text] = Field(description="Company ids or cluster:<name>.")
+    name: Line
+    owners: list[Line] = Field(description="Company ids or cluster:<name>.")
     tables: int = Field(1, ge=1, le=100)
 
 
@@ -146,26 +167,26 @@ class PartneringSession(Model):
     """A window of 1-on-1 meetings at a venue, or virtual."""
 
     id: Id
-    title: Text
+    title: Folded
     venue: Id | None = None
     virtual: bool = False
-    video_link: Text | None = Field(
+    video_link: Url | None = Field(
         None, description="Virtual sessions: link for every meeting; {meeting} is replaced."
     )
     timezone: TimeZone | None = Field(None, description="Virtual sessions without a venue.")
     date: Day | None = None
-    dates: list[Day] | None = None
-    windows: list[Window] = Field(min_length=1)
+    dates: list[Day] | None = Field(None, max_length=MAX_SESSION_DAYS)
+    windows: list[Window] = Field(min_length=1, max_length=MAX_WINDOWS)
     meeting_minutes: int = Field(30, ge=5, le=480)
     changeover_minutes: int = Field(5, ge=0, le=120)
     tables: Tables | None = Field(
         None, description="Tables, a count or a list of names. On a virtual session: video "
         "rooms ('Video room 1' ..), which cap its parallel meetings (default: any number)."
     )
-    booths: list[Booth] = Field(default_factory=list)
+    booths: list[Booth] = Field(default_factory=list, max_length=MAX_BOOTHS)
     max_meetings_per_company: int | None = Field(None, ge=0)
     max_meetings: int | None = Field(None, ge=0, description="Cap on the session's meetings.")
-    host: Text = Field("", description="The organisation that arranges the meetings.")
+    host: Line = Field("", description="The organisation that arranges the meetings.")
     description: Text = ""
 
     @model_validator(mode="before")
@@ -175,6 +196,14 @@ class PartneringSession(Model):
         if isinstance(data, dict) and "tables" in data and _true(data.get("virtual")):
             return {**data, "tables": _tables(data["tables"], VIDEO_ROOM)}
         return data
+    @model_validator(mode="after")
+    def _few_enough_tables(self) -> PartneringSession:
+        """Tables and booth tables together stay within the limit (they size the solver)."""
+        total = len(self.tables or []) + sum(booth.tables for booth in self.booths)
+        if total > MAX_TABLES:
+            raise ValueError(f"{total} tables, counting the booths' tables, is more than the "
+                             f"limit of {MAX_TABLES} per session")
+        return self
 
     @property
     def days(self) -> list[date]:
@@ -188,16 +217,16 @@ class Match(Model):
     companies: list[Id] = Field(min_length=2, max_length=2)
     priority: Priority = "high"
     reason: Text = ""
-    by: Text = Field("", description="Who proposed it, e.g. the host organisation.")
-    meetings: int = Field(1, ge=1, le=5)
+    by: Line = Field("", description="Who proposed it, e.g. the host organisation.")
+    meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
 
 
 class Mission(Model):
     """mission.yaml: the trip, its venues, programme and partnering sessions."""
 
     id: Id
-    title: Text
-    organisers: list[Text] = Field(min_length=1)
+    title: Folded
+    organisers: list[Line] = Field(min_length=1)
     timezone: TimeZone
     start: Day
     end: Day
@@ -208,7 +237,7 @@ class Mission(Model):
     )
     venues: dict[Id, Venue] = Field(default_factory=dict)
     groups: dict[Id, list[Id]] = Field(default_factory=dict)
-    programme: list[ProgrammeItem] = Field(default_factory=list)
+    programme: list[ProgrammeItem] = Field(default_factory=list, max_length=MAX_PROGRAMME)
     partnering: list[PartneringSession] = Field(default_factory=list)
     matches: list[Match] = Field(default_factory=list)
 
@@ -217,19 +246,19 @@ class Delegate(Model):
     """A person of a company."""
 
     id: Id | None = Field(None, description="Defaults to a slug of the name.")
-    name: Text
+    name: Line
     email: Email
-    role: Text = ""
-    phone: Text = ""
+    role: Line = ""
+    phone: Line = ""
     unavailable: list[Period] = Field(default_factory=list)
 
 
 class Profile(Model):
     """What a company offers and seeks."""
 
-    sectors: list[Text] = Field(default_factory=list)
-    offers: list[Text] = Field(default_factory=list)
-    seeks: list[Text] = Field(default_factory=list)
+    sectors: list[Folded] = Field(default_factory=list)
+    offers: list[Folded] = Field(default_factory=list)
+    seeks: list[Folded] = Field(default_factory=list)
     description: Text = ""
 
 
@@ -239,24 +268,24 @@ class Wish(Model):
     company: Id
     priority: Priority = "normal"
     reason: Text = ""
-    meetings: int = Field(1, ge=1, le=5)
+    meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
 
 
 class Company(Model):
     """companies/<id>.yaml: a participant organisation and its delegates."""
 
     id: Id
-    name: Text
+    name: Line
     side: Side
-    cluster: Text | None = None
+    cluster: Line | None = None
     country: Country
-    city: Text = ""
-    website: Text = ""
+    city: Line = ""
+    website: Website = ""
     timezone: TimeZone | None = Field(
         None, description="Where the company joins virtual sessions from; also the zone of "
         "its unavailable periods (default: the mission's)."
     )
-    delegates: list[Delegate] = Field(default_factory=list)
+    delegates: list[Delegate] = Field(default_factory=list, max_length=MAX_DELEGATES)
     profile: Profile = Field(default_factory=Profile)
     attends: list[Id] | None = Field(None, description="Partnering sessions; default: all.")
     unavailable: list[Period] = Field(default_factory=list)

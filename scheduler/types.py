@@ -11,9 +11,13 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BeforeValidator, PlainValidator, WithJsonSchema
+
+from scheduler import zones
+from scheduler.errors import CONTROL as _CONTROL
+from scheduler.errors import shown
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _ID = re.compile(ID_PATTERN)
@@ -21,6 +25,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", re.IGNORECASE)
+# Every line break a reader may honour: LF, CR, and Unicode's line and paragraph separators.
+_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
 
 
 def _text(value: object) -> str:
@@ -29,14 +36,63 @@ def _text(value: object) -> str:
         return str(value)
     if not isinstance(value, str):
         raise ValueError(f"expected a single value, got a {type(value).__name__}")
-    return value.strip()
+    return _clean(value).strip()
+
+
+def _clean(text: str) -> str:
+    """Text without control characters, or an error naming the first one."""
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found[0]):04X} at character "
+                         f"{found.start() + 1}; remove it")
+    return text
+
+
+def free_text(value: object) -> object:
+    """Free text (descriptions, reasons): line breaks allowed, control characters not."""
+    value = _as_text(value)
+    return _clean(value) if isinstance(value, str) else value
+
+
+def one_line(value: object) -> object:
+    """One-line text (names, roles, phones): the final newline of a YAML block scalar is
+    dropped; any other line break is an error."""
+    if not isinstance(value, str):
+        return _as_text(value)
+    text = _clean(value).rstrip("\r\n")
+    if _BREAK.search(text):
+        raise ValueError(f"'{shown(text)}' has a line break; write it on one line")
+    if "\t" in text:
+        raise ValueError(f"'{shown(text)}' has a tab; use a space")
+    return text
+
+
+def folded(value: object) -> object:
+    """Text shown on one line (titles, addresses): line breaks and tabs become single spaces."""
+    if not isinstance(value, str):
+        return _as_text(value)
+    return re.sub(r"\s*[\t\n\r\x85\u2028\u2029]\s*", " ", _clean(value).strip())
+
+
+def check_url(value: object) -> str:
+    """A web address: http or https only (no javascript:, file:, ...)."""
+    text = one_line(_text(value))
+    if not isinstance(text, str) or not _URL.fullmatch(text):
+        raise ValueError(f"'{shown(text)}' is not a web address; write it in full, like "
+                         "https://www.example.com (http and https only)")
+    return text
+
+
+def check_website(value: object) -> str:
+    """A company's website: a web address, or nothing."""
+    return "" if value is None or _text(value) == "" else check_url(value)
 
 
 def check_id(value: str) -> str:
     """An id: lowercase letters, digits and dashes."""
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise ValueError(
-            f"'{value}' is not a valid id: use lowercase letters, digits and dashes, "
+            f"'{shown(value)}' is not a valid id: use lowercase letters, digits and dashes, "
             "like 'genomix-bcn'"
         )
     return value
@@ -47,12 +103,12 @@ def parse_date(value: object) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     text = _text(value)
-    if not _DATE.match(text):
-        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, like 2016-10-11")
+    if not _DATE.fullmatch(text):
+        raise ValueError(f"'{shown(text)}' is not a date; write it as YYYY-MM-DD, like 2016-10-11")
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"'{text}' is an impossible date ({exc})") from None
+        raise ValueError(f"'{shown(text)}' is an impossible date ({exc})") from None
 
 
 def parse_time(value: object) -> time:
@@ -60,12 +116,12 @@ def parse_time(value: object) -> time:
     if isinstance(value, time):
         return value
     text = _text(value)
-    match = _TIME.match(text)
+    match = _TIME.fullmatch(text)
     if not match:
-        raise ValueError(f"'{text}' is not a time; write it as HH:MM, like 14:30")
+        raise ValueError(f"'{shown(text)}' is not a time; write it as HH:MM, like 14:30")
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
-        raise ValueError(f"'{text}' is an impossible time")
+        raise ValueError(f"'{shown(text)}' is an impossible time")
     return time(hour, minute)
 
 
@@ -74,10 +130,10 @@ def parse_datetime(value: object) -> datetime:
     if isinstance(value, datetime):
         return value
     text = _text(value)
-    match = _DT.match(text)
+    match = _DT.fullmatch(text)
     if not match:
         raise ValueError(
-            f"'{text}' is not a date and time; write it as \"YYYY-MM-DD HH:MM\", "
+            f"'{shown(text)}' is not a date and time; write it as \"YYYY-MM-DD HH:MM\", "
             'like "2016-10-11 14:00"'
         )
     return datetime.combine(parse_date(match[1]), parse_time(match[2]))
@@ -90,10 +146,10 @@ def parse_window(value: object) -> tuple[time, time]:
     text = _text(value)
     parts = [p.strip() for p in text.split("-")]
     if len(parts) != 2:
-        raise ValueError(f"'{text}' is not a time window; write it as \"HH:MM-HH:MM\"")
+        raise ValueError(f"'{shown(text)}' is not a time window; write it as \"HH:MM-HH:MM\"")
     start, end = parse_time(parts[0]), parse_time(parts[1])
     if end <= start:
-        raise ValueError(f"window '{text}' ends before it starts")
+        raise ValueError(f"window '{shown(text)}' ends before it starts")
     return start, end
 
 
@@ -102,61 +158,68 @@ def parse_period(value: object) -> tuple[datetime, datetime]:
     if isinstance(value, tuple):
         return value
     text = _text(value)
-    if _DATE.match(text):
+    if _DATE.fullmatch(text):
         day = datetime.combine(parse_date(text), time())
         return day, day + timedelta(days=1)
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$", text)
+    match = re.fullmatch(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$", text)
     if match:
         day = parse_date(match[1])
         start, end = parse_time(match[2]), parse_time(match[3])
         if end <= start:
-            raise ValueError(f"period '{text}' ends before it starts")
+            raise ValueError(f"period '{shown(text)}' ends before it starts")
         return datetime.combine(day, start), datetime.combine(day, end)
     parts = re.split(r"\s+-\s+|\s+to\s+", text)
     if len(parts) == 2:
         start_dt, end_dt = parse_datetime(parts[0]), parse_datetime(parts[1])
         if end_dt <= start_dt:
-            raise ValueError(f"period '{text}' ends before it starts")
+            raise ValueError(f"period '{shown(text)}' ends before it starts")
         return start_dt, end_dt
     raise ValueError(
-        f"'{text}' is not a period; write \"2016-10-11\" (whole day), "
+        f"'{shown(text)}' is not a period; write \"2016-10-11\" (whole day), "
         '"2016-10-11 16:00-16:30" or "2016-10-11 16:00 - 2016-10-12 12:00"'
     )
 
 
 @cache
-def _zones() -> frozenset[str]:
-    """Every IANA zone name tzdata knows."""
-    return frozenset(available_timezones())
+def _loadable(name: str) -> bool:
+    """Whether this computer's zone data (or the tzdata package) has a zone."""
+    try:
+        ZoneInfo(name)
+        return True
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
 
 
 def check_timezone(value: object) -> str:
-    """An IANA time-zone name such as Europe/Madrid; suggests the closest on a typo."""
+    """A region zone such as Europe/Madrid, or UTC; aliases, fixed offsets and typos are
+    refused with the name to use."""
     text = _text(value)
-    if text in _zones():
-        try:
-            ZoneInfo(text)
+    refused = zones.problem(text)
+    if refused:
+        raise ValueError(refused)
+    if text in zones.table():
+        if _loadable(text):
             return text
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    close = difflib.get_close_matches(text, sorted(_zones()), n=1, cutoff=0.6)
+        raise ValueError(f"time zone '{text}' is missing from this computer's zone data; "
+                         "install the tzdata package")
+    close = difflib.get_close_matches(text, zones.accepted(), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else " (use an IANA name like Asia/Tokyo)"
-    raise ValueError(f"unknown time zone '{text}'{hint}")
+    raise ValueError(f"unknown time zone '{shown(text)}'{hint}")
 
 
 def check_email(value: object) -> str:
     """An e-mail address."""
     text = _text(value)
-    if not _EMAIL.match(text):
-        raise ValueError(f"'{text}' is not an e-mail address")
+    if not _EMAIL.fullmatch(text):
+        raise ValueError(f"'{shown(text)}' is not an e-mail address")
     return text
 
 
 def check_country(value: object) -> str:
     """An ISO 3166-1 alpha-2 country code, kept as text (NO stays NO)."""
     text = _text(value)
-    if not re.match(r"^[A-Z]{2}$", text):
-        raise ValueError(f"'{text}' is not a two-letter country code like ES, DE or JP")
+    if not re.fullmatch(r"[A-Z]{2}", text):
+        raise ValueError(f"'{shown(text)}' is not a two-letter country code like ES, DE or JP")
     return text
 
 
@@ -174,7 +237,13 @@ _DT_SCHEMA = {
 
 Id = Annotated[str, BeforeValidator(_as_text), AfterValidator(check_id),
                WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
-Text = Annotated[str, BeforeValidator(_as_text)]
+Text = Annotated[str, BeforeValidator(free_text)]
+Line = Annotated[str, BeforeValidator(one_line)]
+Folded = Annotated[str, BeforeValidator(folded)]
+Url = Annotated[str, PlainValidator(check_url),
+                WithJsonSchema({"type": "string", "pattern": "^https?://"})]
+Website = Annotated[str, PlainValidator(check_website),
+                    WithJsonSchema({"type": "string", "pattern": "^(https?://.*)?$"})]
 Day = Annotated[date, PlainValidator(parse_date), WithJsonSchema(_DATE_SCHEMA)]
 LocalDateTime = Annotated[datetime, PlainValidator(parse_datetime), WithJsonSchema(_DT_SCHEMA)]
 Window = Annotated[

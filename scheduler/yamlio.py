@@ -9,13 +9,17 @@ No tag ever builds an object: any tag outside the core schema is an error.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from scheduler.errors import shown
+
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # nested lists and mappings; real files need about 6 (and Python's stack ~300)
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "map", "seq", "int", "float", "bool", "null")}
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -100,7 +104,7 @@ class _Builder:
         self.keys: dict[Path_, tuple[int, int]] = {}
         self.count = 0
 
-    def build(self, node: yaml.Node, path: Path_) -> object:
+    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> object:
         """Convert one node; with `record`, note where every path is."""
         self.count += 1
         if self.count > MAX_NODES:
@@ -109,15 +113,17 @@ class _Builder:
             raise YamlProblem(f"YAML tag '{node.tag}' is not allowed here", *_pos(node))
         if self.record:
             self.values[path] = _pos(node)
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        if depth >= MAX_DEPTH:
+            raise _too_deep(node)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if self.record:
-                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-            return [self.build(item, path) for item in node.value]
-        return _scalar(node)
+            return self._mapping(node, path, depth + 1)
+        if self.record:
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return [self.build(item, path, depth + 1) for item in node.value]
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, object]:
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, object]:
         """Convert a mapping; keys must be unique scalars."""
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
@@ -125,13 +131,18 @@ class _Builder:
                 raise YamlProblem("a key must be a plain word", *_pos(key_node))
             key = str(key_node.value)
             if key in result:
-                raise YamlProblem(f"duplicate key '{key}'", *_pos(key_node))
+                raise YamlProblem(f"duplicate key '{shown(key)}'", *_pos(key_node))
             if self.record:
                 self.keys[(*path, key)] = _pos(key_node)
-                result[key] = self.build(value_node, (*path, key))
+                result[key] = self.build(value_node, (*path, key), depth)
             else:
-                result[key] = self.build(value_node, path)
+                result[key] = self.build(value_node, path, depth)
         return result
+
+
+def _too_deep(node: yaml.Node) -> YamlProblem:
+    """The problem of a list or mapping nested too deeply."""
+    return YamlProblem(f"lists and mappings nested more than {MAX_DEPTH} levels deep", *_pos(node))
 
 
 def _scalar(node: yaml.ScalarNode) -> str | None:
@@ -162,7 +173,7 @@ def _plain(root: yaml.Node) -> object:
     """
     count = 0
 
-    def convert(node: yaml.Node) -> object:
+    def convert(node: yaml.Node, depth: int) -> object:
         nonlocal count
         count += 1
         if count > MAX_NODES:
@@ -176,19 +187,21 @@ def _plain(root: yaml.Node) -> object:
             if value in _NULLS and (tag == _NULL_TAG or node.style in (None, "")):
                 return None
             return value
+        if depth >= MAX_DEPTH:
+            raise _too_deep(node)
         if kind is yaml.SequenceNode:
-            return [convert(item) for item in node.value]
+            return [convert(item, depth + 1) for item in node.value]
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode:
                 raise YamlProblem("a key must be a plain word", *_pos(key_node))
             key = str(key_node.value)
             if key in result:
-                raise YamlProblem(f"duplicate key '{key}'", *_pos(key_node))
-            result[key] = convert(value_node)
+                raise YamlProblem(f"duplicate key '{shown(key)}'", *_pos(key_node))
+            result[key] = convert(value_node, depth + 1)
         return result
 
-    return convert(root)
+    return convert(root, 0)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, int, int]:
@@ -223,11 +236,19 @@ def parse_text(text: str) -> Located:
 
 def read_yaml(path: Path | str) -> Located:
     """Read a YAML file, refusing files that are too large, binary or not UTF-8."""
-    size = os.stat(path).st_size
-    if size > MAX_BYTES:
-        raise YamlProblem(f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1000} kB")
-    with open(path, "rb") as stream:
-        raw = stream.read()
+    # Non-blocking open and a check of what was opened: a FIFO or a device is never read.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb", closefd=True) as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem("not a regular file (a device, FIFO or socket); "
+                              "mission files must be plain files")
+        if info.st_size > MAX_BYTES:
+            raise YamlProblem(f"file is {info.st_size / 1e6:.1f} MB; "
+                              f"the limit is {MAX_BYTES // 1000} kB")
+        raw = stream.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(f"file is over {MAX_BYTES // 1000} kB, the limit")
     if b"\0" in raw:
         raise YamlProblem("this is a binary file, not YAML text")
     try:
