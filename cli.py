@@ -207,9 +207,8 @@ def check(folder: Path, previous: Path | None) -> None:
     from scheduler.check_report import check_report
     from scheduler.errors import ScheduleError
     from scheduler.loader import load_mission
-    from scheduler.schedule import read_schedule
-
     from scheduler.publish import staleness
+    from scheduler.schedule import read_schedule
 
     mission, _ = load_mission(folder)
     before = read_schedule(previous) if previous else None

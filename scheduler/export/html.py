@@ -15,7 +15,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from scheduler.errors import ExportError
 from scheduler.export import ExportOptions
 from scheduler.export.agenda import (
     Agenda,
@@ -24,9 +23,10 @@ from scheduler.export.agenda import (
     company_name,
     session_zone,
 )
+from scheduler.export.files import Publisher
 from scheduler.export.report import build_grids, build_signs, company_rows
 from scheduler.model import MissionFolder
-from scheduler.schedule import Schedule, percent, write_atomic
+from scheduler.schedule import Schedule, percent
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 AGENDAS = "agendas"
@@ -120,23 +120,14 @@ def signage_html(folder: MissionFolder, schedule: Schedule) -> str:
                   **_common(folder, schedule))
 
 
-def _write(path: Path, text: str) -> Path:
-    """Write one output file, turning OS errors into ExportError."""
-    try:
-        write_atomic(path, text)
-        path.chmod(0o644)  # readable like any document (the temporary file was private)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
-
-
 def write_html(folder: MissionFolder, schedule: Schedule, out: Path,
                options: ExportOptions) -> list[Path]:
-    """Write report.html, signage.html and agendas/<company>[--<delegate>].html under `out`."""
+    """Write report.html, signage.html, agendas/<company>.html and
+    agendas/<company>/<delegate>.html under `out`, never through a link leading out of it."""
     check_references(folder, schedule)
-    written = [_write(out / REPORT, report_html(folder, schedule, options)),
-               _write(out / SIGNAGE, signage_html(folder, schedule))]
-    for agenda in all_agendas(folder, schedule):
-        written.append(_write(out / AGENDAS / f"{agenda.slug}.html",
-                              agenda_html(folder, schedule, agenda)))
-    return written
+    publisher = Publisher(out)
+    pages = [(REPORT, report_html(folder, schedule, options)),
+             (SIGNAGE, signage_html(folder, schedule))]
+    pages += [(f"{AGENDAS}/{agenda.slug}.html", agenda_html(folder, schedule, agenda))
+              for agenda in all_agendas(folder, schedule)]
+    return [publisher.write(name, text.encode("utf-8")) for name, text in pages]
