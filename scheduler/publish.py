@@ -77,5 +77,5 @@ def ready_to_publish(path: Path, folder: MissionFolder, schedule: Schedule,
                       f"`mission check {path}` explains them")
     if stale or broken:
         raise ScheduleError("\n".join([f"{path / 'schedule.json'} cannot be published:",
-                                       *stale, *broken]))
+                                       *warnings, *stale, *broken]))
     return warnings
