@@ -1,4 +1,5 @@
-"""Calendar files put into OUT: never outside it, atomically, and only when their bytes change.
+"""Files put into OUT (calendars, agendas, signs, CSV): never outside it, atomically, and
+only when their bytes change.
 
 An export writes tens of thousands of files at a large event; a file whose bytes are
 already on disk is left alone (a re-export rewrites only what changed, and a web server
