@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -281,6 +283,24 @@ def test_temporary_files_of_a_killed_export_are_removed_by_the_next(folder, tmp_
     assert run("export", folder, "-o", out, "--format", "ics,html").exit_code == 0
     assert [p for p in litter if p.exists()] == []
     assert all(p.exists() for p in kept)
+
+
+def test_an_export_killed_before_a_rename_leaves_litter_the_next_export_removes(
+        folder, tmp_path):
+    """A real kill: a forked export dies by SIGKILL just before it renames its first file."""
+    out = tmp_path / "out"
+    child = os.fork()
+    if child == 0:  # the export that gets killed
+        os.replace = lambda *_args: os.kill(os.getpid(), signal.SIGKILL)
+        run("export", folder, "-o", out, "--format", "ics,html")
+        os._exit(0)  # never reached
+    _, status = os.waitpid(child, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    assert len([n for n in files_below(out) if n.endswith(".tmp")]) == 1
+    result = run("export", folder, "-o", out, "--format", "ics,html")
+    assert result.exit_code == 0, result.output
+    assert [n for n in files_below(out) if n.endswith(".tmp")] == []
+    assert "organiser.ics" in files_below(out)
 
 
 def test_schedule_keeps_the_mode_of_schedule_json_and_removes_its_litter(folder):
