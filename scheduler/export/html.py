@@ -126,8 +126,9 @@ def write_html(folder: MissionFolder, schedule: Schedule, out: Path,
     agendas/<company>/<delegate>.html under `out`, never through a link leading out of it."""
     check_references(folder, schedule)
     publisher = Publisher(out)
-    pages = [(REPORT, report_html(folder, schedule, options)),
-             (SIGNAGE, signage_html(folder, schedule))]
-    pages += [(f"{AGENDAS}/{agenda.slug}.html", agenda_html(folder, schedule, agenda))
-              for agenda in all_agendas(folder, schedule)]
-    return [publisher.write(name, text.encode("utf-8")) for name, text in pages]
+    written = [publisher.write(REPORT, report_html(folder, schedule, options).encode()),
+               publisher.write(SIGNAGE, signage_html(folder, schedule).encode())]
+    for agenda in all_agendas(folder, schedule):  # one page at a time: thousands at a fair
+        page = agenda_html(folder, schedule, agenda)
+        written.append(publisher.write(f"{AGENDAS}/{agenda.slug}.html", page.encode()))
+    return written
