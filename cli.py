@@ -256,17 +256,24 @@ def check(folder: Path, previous: Path | None) -> None:
     Prints each broken rule (rule: meeting: what is wrong), the quality
     figures recomputed from the meetings, and any figure that differs from
     the one in schedule.json. Exit status 0 when every rule holds, 4 when
-    one is broken. Nothing is written.
+    one is broken. Also says when mission.yaml or a company file changed
+    since the schedule was made (export refuses it then; this exit status
+    only counts broken rules). Nothing is written.
     """
     from scheduler.check_report import check_report
     from scheduler.errors import ScheduleError
     from scheduler.loader import load_mission
+    from scheduler.publish import staleness
     from scheduler.schedule import read_schedule
 
     mission, _ = load_mission(folder)
     before = read_schedule(previous) if previous else None
-    lines, broken = check_report(mission, read_schedule(folder), before)
+    plan = read_schedule(folder)
+    lines, broken = check_report(mission, plan, before)
     for line in lines:
+        click.echo(line)
+    stale, warnings = staleness(folder, plan)
+    for line in warnings + [f"stale: {line}" for line in stale]:
         click.echo(line)
     if broken:
         raise ScheduleError(f"{folder / 'schedule.json'} breaks {broken} rule(s)")
@@ -275,11 +282,17 @@ def check(folder: Path, previous: Path | None) -> None:
 @cli.command()
 @click.argument("folder", type=FOLDER)
 @export_options
+@click.option("--allow-stale", is_flag=True, help="Export a schedule made before mission.yaml "
+              "or a company file changed (a schedule breaking a rule is still refused).")
 def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | None,
-           csv_separator: str, verbose: bool) -> None:
+           csv_separator: str, verbose: bool, allow_stale: bool) -> None:
     """Write calendars (and agendas) from FOLDER/schedule.json.
 
     \b
+    First checks the schedule against every rule and against the inputs it
+    was made from: a broken rule, or a mission.yaml or company file changed
+    since `mission schedule` (unless --allow-stale), stops it with exit
+    status 4 and every reason listed, before anything is written.
     One .ics per delegate, per company, per cluster and one for the organiser,
     plus OUT/README.md saying whom to send each file to. Exporting again into
     the same folder updates the calendars in place: unchanged items stay
@@ -289,11 +302,14 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     from scheduler.export import ExportOptions, report_lines
     from scheduler.export import export as run_export
     from scheduler.loader import load_mission
+    from scheduler.publish import ready_to_publish
     from scheduler.schedule import read_schedule
 
     options = ExportOptions(formats, alarm, csv_separator)
     mission, _ = load_mission(folder)
     plan = read_schedule(folder)
+    for warning in ready_to_publish(folder, mission, plan, allow_stale):
+        click.echo(warning, err=True)
     out = out or Path("calendars") / mission.mission.id
     result = run_export(mission, plan, out, options, lambda line: click.echo(line, err=True))
     for line in report_lines(result, out, verbose):

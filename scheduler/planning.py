@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
+from scheduler.atomic import sweep
 from scheduler.check import check_schedule
 from scheduler.errors import InfeasibleError, ScheduleError
 from scheduler.loader import load_mission
 from scheduler.model import MissionFolder
+from scheduler.publish import fingerprint
 from scheduler.reasons import Explain, explainer
 from scheduler.replan import binding_locks, changes, still_possible
 from scheduler.requests import Request, build_requests, meeting_id, requested_meetings
@@ -264,16 +266,22 @@ def read_previous(path: Path, folder: MissionFolder, fresh: bool) -> Schedule | 
 def schedule_folder(path: Path, options: SolveOptions, progress: Progress | None = None,
                     clock: Callable[[], float] | None = None) -> Schedule:
     """Load a mission folder, (re-)plan it, check it and write schedule.json atomically."""
+    inputs = fingerprint(path)  # before loading: an edit during the run makes it stale
     folder, _warnings = load_mission(path)
-    return schedule_loaded(path, folder, options, progress, clock)
+    return schedule_loaded(path, folder, options, progress, clock, inputs)
 
 
 def schedule_loaded(path: Path, folder: MissionFolder, options: SolveOptions,
                     progress: Progress | None = None,
-                    clock: Callable[[], float] | None = None) -> Schedule:
-    """(Re-)plan an already loaded mission folder and write its schedule.json atomically."""
+                    clock: Callable[[], float] | None = None,
+                    inputs: dict[str, str] | None = None) -> Schedule:
+    """(Re-)plan an already loaded mission folder and write its schedule.json atomically,
+    with the fingerprint of the inputs it was loaded from (taken now when not given)."""
+    inputs = fingerprint(path) if inputs is None else inputs
     previous = read_previous(path, folder, options.fresh)
     schedule = make_schedule(folder, options, previous, progress, clock)
+    schedule = schedule.model_copy(update={"inputs": inputs})
+    sweep(path)
     write_schedule(schedule, path)
     return schedule
 

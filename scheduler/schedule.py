@@ -8,14 +8,13 @@ the same bytes.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from scheduler.atomic import write_atomic
 from scheduler.errors import NoScheduleError, ScheduleError
 
 SCHEDULE_FILE = "schedule.json"
@@ -99,6 +98,9 @@ class Schedule(Record):
     solver: dict[str, int | float | str] = Field(
         default_factory=dict, description="Options it was made with: seed, workers, time limit."
     )
+    inputs: dict[str, str] | None = Field(
+        None, description="sha256 of mission.yaml and of every company file it was made from, "
+        "by path relative to the mission folder (absent in files of older versions).")
 
 
 def percent(share: float, decimals: int = 1) -> str:
@@ -125,27 +127,45 @@ def write_schedule(schedule: Schedule, folder: Path) -> Path:
     return path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a text file so that readers see the old or the new content, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def read_schedule(folder: Path) -> Schedule:
     """Read DIR/schedule.json; a clear ScheduleError if it is missing or malformed."""
     path = folder / SCHEDULE_FILE if folder.is_dir() else folder
     if not path.is_file():
         raise NoScheduleError(f"{path}: no schedule yet; run `mission schedule {folder}` first")
+    data = path.read_bytes()
     try:
-        return Schedule.model_validate_json(path.read_bytes())
+        schedule = Schedule.model_validate_json(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[:5]
         lines = [f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in first]
         raise ScheduleError("\n".join(lines)) from None
+    naive = naive_times(schedule, data.decode("utf-8", "replace"))
+    if naive:
+        raise ScheduleError("\n".join(f"{path}:{where}" for where in naive))
+    return schedule
+
+
+def naive_times(schedule: Schedule, text: str) -> list[str]:
+    """'line:col: ...' for every time without a UTC offset: such a time means a different
+    instant on every machine, so it is refused rather than read in the local zone."""
+    found = []
+    if schedule.generated.utcoffset() is None:
+        found.append(f"{_line_col(text, 0, 'generated')}: generated has no UTC offset")
+    for meeting in schedule.meetings:
+        at = text.find(f'"id": {json.dumps(meeting.id, ensure_ascii=False)}')
+        for name in ("start", "end"):
+            moment: datetime = getattr(meeting, name)
+            if moment.utcoffset() is None:
+                found.append(f"{_line_col(text, max(at, 0), name)}: meeting '{meeting.id}': "
+                             f"{name} {moment.isoformat()} has no UTC offset; add the session "
+                             f"zone's, e.g. {moment.isoformat()}+09:00")
+    return found
+
+
+def _line_col(text: str, after: int, key: str) -> str:
+    """'line:col' of the first `"key":` at or after a position of a JSON text (else 0:0)."""
+    at = text.find(f'"{key}":', after)
+    if at < 0:
+        return "0:0"
+    line = text.count("\n", 0, at) + 1
+    return f"{line}:{at - (text.rfind(chr(10), 0, at) + 1) + 1}"

@@ -148,6 +148,19 @@ def test_agenda_loads_clean_shows_meetings_and_fits_a4(browser, fixture_out):
     assert_fits_a4(seen)
 
 
+def test_report_links_open_each_delegates_own_agenda(browser, fixture_out):
+    """Clicking a delegate's link in the report opens that person's agenda, in its
+    company's folder."""
+    seen = visit(browser, fixture_out / "report.html")
+    with seen.page.expect_navigation():
+        seen.page.locator("span", has_text="Jordi Serra").get_by_role("link", name="HTML").click()
+    assert seen.page.url == (fixture_out / "agendas/genomix-bcn/jordi-serra.html").as_uri()
+    text = " ".join(seen.page.inner_text("body").split())
+    assert "Jordi Serra" in text and "上海生物科技有限公司" in text
+    assert "関西バイオワークス株式会社" not in text  # Laura's meeting, not his
+    seen.page.close()
+
+
 def test_hostile_name_is_text_in_every_page(browser, fixture_out):
     for path in sorted(fixture_out.rglob("*.html")):
         seen = visit(browser, path)

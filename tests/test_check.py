@@ -488,7 +488,10 @@ def test_mission_check_valid(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "quality (recomputed): 2 of 5 requested meetings placed, 0 idle slot(s) in 0 hole(s), "
-        "fairness 0.00", "every rule holds for the 2 meeting(s)"]
+        "fairness 0.00", "every rule holds for the 2 meeting(s)",
+        "warning: schedule.json does not record the inputs it was made from (written by an "
+        "older version), so whether mission.yaml or a company file changed since cannot be "
+        "told; `mission schedule` records them"]
 
 
 def test_mission_check_reports_violations_and_stale_figures(tmp_path):
@@ -577,4 +580,4 @@ def test_meeting_shape_times_without_offset(tmp_path):
         f"meeting_shape: {GK}: start and end need a UTC offset, like 2016-10-11T14:00:00+09:00"]
     root = write_folder(tmp_path / "m", make_folder(), naive)
     result = CliRunner().invoke(cli, ["check", str(root)])
-    assert result.exit_code == 4 and "need a UTC offset" in result.output
+    assert result.exit_code == 4 and "start 2016-10-11T14:00:00 has no UTC offset" in result.output

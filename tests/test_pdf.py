@@ -57,8 +57,8 @@ def test_writes_an_agenda_per_company_and_delegate_and_the_signs(out):
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
     assert names == sorted([
         "signage.pdf", "agendas/biom-immuno.pdf", "agendas/evil-partners.pdf",
-        "agendas/genomix-bcn.pdf", "agendas/genomix-bcn--laura-puig.pdf",
-        "agendas/genomix-bcn--jordi-serra.pdf", "agendas/kansai-bioworks.pdf",
+        "agendas/genomix-bcn.pdf", "agendas/genomix-bcn/laura-puig.pdf",
+        "agendas/genomix-bcn/jordi-serra.pdf", "agendas/kansai-bioworks.pdf",
         "agendas/shanghai-bio.pdf"])
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scheduler.atomic import sweep
 from scheduler.errors import ExportError
 from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
@@ -143,6 +144,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create {out}: {exc.strerror}") from None
+    sweep(out, recursive=True)  # temporary files of a killed export
     rows: list[tuple[str, str, str]] = []
     say = progress if progress and len(schedule.meetings) >= SAY_FROM else None
     for fmt in options.formats:

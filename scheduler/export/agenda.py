@@ -201,8 +201,9 @@ def _involves(meeting: Meeting, company: Company, delegate: Delegate | None) -> 
 
 
 def agenda_slug(company_id: str, delegate_id: str | None = None) -> str:
-    """File name stem of an agenda: 'company' or 'company--delegate'."""
-    return f"{company_id}--{delegate_id}" if delegate_id else company_id
+    """File name stem of an agenda: 'company', or 'company/delegate' (a folder per company,
+    so no two ids can ever give the same name)."""
+    return f"{company_id}/{delegate_id}" if delegate_id else company_id
 
 
 def build_agenda(folder: MissionFolder, schedule: Schedule, company: Company,

@@ -24,6 +24,7 @@ from scheduler.export.agenda import (
     delegate_names,
     local,
 )
+from scheduler.export.files import Publisher
 from scheduler.meaning import session_zone
 from scheduler.model import MissionFolder
 from scheduler.schedule import Meeting, Schedule
@@ -92,13 +93,5 @@ def write_csv(folder: MissionFolder, schedule: Schedule, out: Path,
               options: ExportOptions) -> list[Path]:
     """Write `out`/meetings.csv (UTF-8 with BOM)."""
     check_references(folder, schedule)
-    path = out / MEETINGS_CSV
     text = meetings_csv(folder, schedule, options.csv_separator)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(text.encode("utf-8-sig"))
-        tmp.replace(path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return [path]
+    return [Publisher(out).write(MEETINGS_CSV, text.encode("utf-8-sig"))]

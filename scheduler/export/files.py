@@ -1,4 +1,5 @@
-"""Calendar files put into OUT: never outside it, atomically, and only when their bytes change.
+"""Files put into OUT (calendars, agendas, signs, CSV): never outside it, atomically, and
+only when their bytes change.
 
 An export writes tens of thousands of files at a large event; a file whose bytes are
 already on disk is left alone (a re-export rewrites only what changed, and a web server
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
+from scheduler.atomic import write_atomic
 from scheduler.errors import ExportError
 
 MODE = 0o644  # calendars are published: readable by a web server
@@ -51,10 +52,18 @@ class Publisher:
         self.folders.add(folder)
 
     def write(self, relative: str, data: bytes) -> Path:
-        """Put DATA at OUT/relative (mode 644) unless the file holds exactly these bytes."""
+        """Put DATA at OUT/relative (mode 644) unless the file holds exactly these bytes;
+        ExportError "cannot write PATH: reason" when the system refuses."""
         if os.path.isabs(relative) or ".." in relative.replace("\\", "/").split("/"):
             raise ExportError(f"refusing to write outside {self.out}: {relative}")
         path = os.path.join(self.out, relative)
+        try:
+            return self._write(path, relative, data)
+        except OSError as exc:
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+    def _write(self, path: str, relative: str, data: bytes) -> Path:
+        """Publisher.write, OS errors left to the caller."""
         self._folder(os.path.dirname(path), relative)
         try:
             found: os.stat_result | None = os.lstat(path)
@@ -65,7 +74,7 @@ class Publisher:
         if found is not None and stat.S_ISREG(found.st_mode) and same_bytes(path, found, data):
             self.kept += 1
         else:
-            write_bytes_atomic(path, data)
+            write_atomic(path, data, MODE)
             self.written += 1
         return Path(path)
 
@@ -83,26 +92,3 @@ def same_bytes(path: str, found: os.stat_result, data: bytes) -> bool:
         return True
     except OSError:
         return False  # unreadable: write it afresh
-
-
-def write_bytes_atomic(path: str, data: bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # left by a crashed export: take a fresh name
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fchmod(fd, MODE)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-

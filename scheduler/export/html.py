@@ -15,7 +15,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from scheduler.errors import ExportError
 from scheduler.export import ExportOptions
 from scheduler.export.agenda import (
     Agenda,
@@ -23,9 +22,10 @@ from scheduler.export.agenda import (
     check_references,
     company_name,
 )
+from scheduler.export.files import Publisher
 from scheduler.export.report import build_grids, build_signs, company_rows
 from scheduler.model import MissionFolder
-from scheduler.schedule import Schedule, percent, write_atomic
+from scheduler.schedule import Schedule, percent
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 AGENDAS = "agendas"
@@ -117,23 +117,15 @@ def signage_html(folder: MissionFolder, schedule: Schedule) -> str:
                   **_common(folder, schedule))
 
 
-def _write(path: Path, text: str) -> Path:
-    """Write one output file, turning OS errors into ExportError."""
-    try:
-        write_atomic(path, text)
-        path.chmod(0o644)  # readable like any document (the temporary file was private)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
-
-
 def write_html(folder: MissionFolder, schedule: Schedule, out: Path,
                options: ExportOptions) -> list[Path]:
-    """Write report.html, signage.html and agendas/<company>[--<delegate>].html under `out`."""
+    """Write report.html, signage.html, agendas/<company>.html and
+    agendas/<company>/<delegate>.html under `out`, never through a link leading out of it."""
     check_references(folder, schedule)
-    written = [_write(out / REPORT, report_html(folder, schedule, options)),
-               _write(out / SIGNAGE, signage_html(folder, schedule))]
-    for agenda in all_agendas(folder, schedule):
-        written.append(_write(out / AGENDAS / f"{agenda.slug}.html",
-                              agenda_html(folder, schedule, agenda)))
+    publisher = Publisher(out)
+    written = [publisher.write(REPORT, report_html(folder, schedule, options).encode()),
+               publisher.write(SIGNAGE, signage_html(folder, schedule).encode())]
+    for agenda in all_agendas(folder, schedule):  # one page at a time: thousands at a fair
+        page = agenda_html(folder, schedule, agenda)
+        written.append(publisher.write(f"{AGENDAS}/{agenda.slug}.html", page.encode()))
     return written

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -17,9 +18,10 @@ from pathlib import Path
 from scheduler.errors import ExportError
 from scheduler.export import ExportOptions
 from scheduler.export.agenda import all_agendas, check_references
+from scheduler.export.files import Publisher
 from scheduler.export.html import AGENDAS, agenda_html, signage_html
 from scheduler.model import MissionFolder
-from scheduler.schedule import Schedule
+from scheduler.schedule import Schedule, write_atomic
 
 SIGNAGE_PDF = "signage.pdf"
 MAX_WORKERS = 4
@@ -39,20 +41,18 @@ def _offline_fetcher() -> object:
     return Offline()
 
 
-def html_to_pdf(html: str, path: Path) -> Path:
-    """Render one self-contained HTML page to a PDF file (written atomically)."""
+def pdf_bytes(html: str) -> bytes:
+    """Render one self-contained HTML page to the bytes of a PDF."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
         raise ExportError(f"PDF export needs WeasyPrint and the pango libraries: {exc}") from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        weasyprint.HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return weasyprint.HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf()
+
+
+def html_to_pdf(html: str, path: Path) -> Path:
+    """Render one self-contained HTML page to a PDF file (written atomically)."""
+    write_atomic(path, pdf_bytes(html))
     return path
 
 
@@ -62,25 +62,36 @@ def workers(jobs: int) -> int:
     return max(1, min(MAX_WORKERS, cpus or 1, jobs // PER_WORKER))
 
 
-def render_all(jobs: list[tuple[str, Path]]) -> list[Path]:
-    """Render (html, path) pairs, in forked worker processes when there are many."""
-    count = workers(len(jobs))
-    if count == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [html_to_pdf(html, path) for html, path in jobs]
-    # fork, not spawn: spawn re-runs the caller's __main__ module. Each file is
-    # independent, so the bytes do not depend on the number of workers.
-    try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(html_to_pdf, *zip(*jobs, strict=True), chunksize=2))
-    except BrokenProcessPool:
-        return [html_to_pdf(html, path) for html, path in jobs]
+def render_all(pages: list[str]) -> Iterator[bytes]:
+    """PDF bytes of each HTML page in order, rendered in forked worker processes when there
+    are many; yielded one by one, so a large event's PDFs are never all in memory."""
+    count = workers(len(pages))
+    done = 0
+    if count > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # fork, not spawn: spawn re-runs the caller's __main__ module. Each file is
+        # independent, so the bytes do not depend on the number of workers.
+        try:
+            with ProcessPoolExecutor(count,
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                for data in pool.map(pdf_bytes, pages, chunksize=2):
+                    done += 1
+                    yield data
+        except BrokenProcessPool:
+            pass  # a worker died: render the rest here
+    for html in pages[done:]:
+        yield pdf_bytes(html)
 
 
 def write_pdf(folder: MissionFolder, schedule: Schedule, out: Path,
               options: ExportOptions) -> list[Path]:
-    """Write agendas/<company>[--<delegate>].pdf and signage.pdf under `out`."""
+    """Write agendas/<company>.pdf, agendas/<company>/<delegate>.pdf and signage.pdf under
+    `out`, never through a link leading out of it."""
     check_references(folder, schedule)
-    jobs = [(signage_html(folder, schedule), out / SIGNAGE_PDF)]
-    jobs += [(agenda_html(folder, schedule, agenda), out / AGENDAS / f"{agenda.slug}.pdf")
-             for agenda in all_agendas(folder, schedule)]
-    return render_all(jobs)
+    names = [SIGNAGE_PDF]
+    pages = [signage_html(folder, schedule)]
+    for agenda in all_agendas(folder, schedule):
+        names.append(f"{AGENDAS}/{agenda.slug}.pdf")
+        pages.append(agenda_html(folder, schedule, agenda))
+    publisher = Publisher(out)
+    return [publisher.write(name, data)
+            for name, data in zip(names, render_all(pages), strict=True)]
