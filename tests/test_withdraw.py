@@ -132,9 +132,10 @@ def test_export_of_a_schedule_made_before_the_withdrawal_is_refused(planned, tmp
     """Exporting without re-scheduling says why and what to run; nothing is written."""
     withdraw(planned, GONE)
     result = run("export", str(planned), "-o", str(tmp_path / "out"))
-    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert result.exit_code == 4 and "Traceback" not in result.output
     assert f"{GONE} withdrew (budget cut)" in result.stderr
-    assert "run `mission schedule` again" in result.stderr
+    assert f"run `mission schedule {planned}`" in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_withdrawal_releases_locked_meetings(planned):
