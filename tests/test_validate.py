@@ -69,14 +69,19 @@ delegates:
 """
 
 
+# Company files are named after their ids; tests name them by these short keys.
+FILE_NAMES = {"genomix": "genomix-bcn", "kansai": "kansai-bioworks"}
+
+
 def make_folder(root: Path, mission: str = MISSION, **companies: str) -> Path:
-    """A mission folder with mission.yaml and the given company files (name -> text)."""
+    """A mission folder with mission.yaml and the given company files (key -> text)."""
     (root / "companies").mkdir(parents=True, exist_ok=True)
     (root / "mission.yaml").write_text(mission, encoding="utf-8")
     files = {"genomix": GENOMIX, "kansai": KANSAI, **companies}
     for name, text in files.items():
         if text is not None:
-            (root / "companies" / f"{name}.yaml").write_text(text, encoding="utf-8")
+            path = root / "companies" / f"{FILE_NAMES.get(name, name)}.yaml"
+            path.write_text(text, encoding="utf-8")
     return root
 
 
@@ -106,21 +111,21 @@ def test_valid_folder_passes(tmp_path):
 def test_yaml_syntax_error_is_located(tmp_path):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace("attends: [osaka]", "attends: [osaka"))
     assert code == 1
-    assert "companies/genomix.yaml:10:14: error: YAML syntax: did not find expected ',' or ']' " \
+    assert "companies/genomix-bcn.yaml:10:14: error: YAML syntax: did not find expected ',' or ']' " \
         "(while parsing a flow sequence that began at line 9, column 10)" in lines, lines
 
 
 def test_unknown_key_suggests_closest(tmp_path):
     code, lines = validate(tmp_path, kansai=KANSAI.replace("country: JP", "countyr: JP"))
     assert code == 1
-    assert "companies/kansai.yaml:4:1: error: unknown key 'countyr'; did you mean 'country'?" \
+    assert "companies/kansai-bioworks.yaml:4:1: error: unknown key 'countyr'; did you mean 'country'?" \
         in lines
 
 
 def test_nested_unknown_key(tmp_path):
     text = GENOMIX.replace("    email: laura", "    emial: x\n    email: laura")
     code, lines = validate(tmp_path, genomix=text)
-    assert "companies/genomix.yaml:8:5: error: unknown key 'emial'; did you mean 'email'?" in lines
+    assert "companies/genomix-bcn.yaml:8:5: error: unknown key 'emial'; did you mean 'email'?" in lines
 
 
 def test_wrong_type(tmp_path):
@@ -186,13 +191,13 @@ def test_unknown_venue(tmp_path):
 
 def test_unknown_session(tmp_path):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace("[osaka]", "[osaka, kyoto]"))
-    assert "companies/genomix.yaml:9:18: error: unknown partnering session 'kyoto'" in lines
+    assert "companies/genomix-bcn.yaml:9:18: error: unknown partnering session 'kyoto'" in lines
 
 
 def test_unknown_company(tmp_path):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace("company: kansai-bioworks",
                                                              "company: kansai-bioworx"))
-    assert "companies/genomix.yaml:11:14: error: unknown company 'kansai-bioworx'; did you mean " \
+    assert "companies/genomix-bcn.yaml:11:14: error: unknown company 'kansai-bioworx'; did you mean " \
         "'kansai-bioworks'?" in lines
 
 
@@ -200,26 +205,26 @@ def test_duplicate_company_id(tmp_path):
     code, lines = validate(tmp_path, kansai2=KANSAI.replace("Haruto Sato", "Yui Tanaka"))
     assert code == 1
     assert "companies/kansai2.yaml:1:5: error: company id 'kansai-bioworks' is also used by " \
-        "companies/kansai.yaml" in lines
+        "companies/kansai-bioworks.yaml" in lines
 
 
 def test_company_meeting_itself(tmp_path):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace("company: kansai-bioworks",
                                                              "company: genomix-bcn"))
-    assert "companies/genomix.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
+    assert "companies/genomix-bcn.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
 
 
 def test_wish_without_common_session_is_a_warning(tmp_path):
     code, lines = validate(tmp_path, kansai=KANSAI + "attends: [yokohama]\n")
     assert code == 0
-    assert "companies/genomix.yaml:11:14: warning: 'genomix-bcn' and 'kansai-bioworks' share no " \
+    assert "companies/genomix-bcn.yaml:11:14: warning: 'genomix-bcn' and 'kansai-bioworks' share no " \
         "partnering session, so they cannot meet" in lines
 
 
 def test_bad_email(tmp_path):
     code, lines = validate(tmp_path, kansai=KANSAI.replace("haruto.sato@example.com",
                                                            "haruto.sato(at)example.com"))
-    assert "companies/kansai.yaml:7:12: error: delegates[0].email: 'haruto.sato(at)example.com' " \
+    assert "companies/kansai-bioworks.yaml:7:12: error: delegates[0].email: 'haruto.sato(at)example.com' " \
         "is not an e-mail address" in lines
 
 
@@ -227,7 +232,7 @@ def test_company_without_delegates(tmp_path):
     text = KANSAI.split("delegates:")[0] + "delegates: []\n"
     code, lines = validate(tmp_path, kansai=text)
     assert code == 1
-    assert "companies/kansai.yaml:5:12: error: company 'kansai-bioworks' has no delegates; list " \
+    assert "companies/kansai-bioworks.yaml:5:12: error: company 'kansai-bioworks' has no delegates; list " \
         "at least one person" in lines
 
 
@@ -242,7 +247,7 @@ def test_window_not_holding_whole_meetings_is_a_warning(tmp_path):
 def test_unavailability_outside_mission_is_a_warning(tmp_path):
     code, lines = validate(tmp_path, kansai=KANSAI + 'unavailable: ["2017-01-05"]\n')
     assert code == 0
-    assert "companies/kansai.yaml:8:15: warning: unavailable 2017-01-05 00:00 is outside the " \
+    assert "companies/kansai-bioworks.yaml:8:15: warning: unavailable 2017-01-05 00:00 is outside the " \
         "mission dates (2016-10-09 to 2016-10-14)" in lines
 
 
@@ -269,7 +274,7 @@ def test_python_tags_never_build_objects(tmp_path):
     text = KANSAI.replace("name: Kansai Bioworks", "name: !!python/object/apply:os.system [ls]")
     code, lines = validate(tmp_path, kansai=text)
     assert code == 1
-    assert "companies/kansai.yaml:2:7: error: YAML tag 'tag:yaml.org,2002:python/object/apply:" \
+    assert "companies/kansai-bioworks.yaml:2:7: error: YAML tag 'tag:yaml.org,2002:python/object/apply:" \
         "os.system' is not allowed here" in lines
 
 
@@ -284,7 +289,7 @@ def test_several_mistakes_in_several_files_all_reported(tmp_path):
     assert code == 1
     located = [line for line in lines if ": error: " in line]
     files = {line.split(":")[0] for line in located}
-    assert files == {"mission.yaml", "companies/genomix.yaml", "companies/kansai.yaml"}
+    assert files == {"mission.yaml", "companies/genomix-bcn.yaml", "companies/kansai-bioworks.yaml"}
     assert len(located) >= 6, lines
     assert lines[-1].startswith(f"{len(located)} error(s)")
 
@@ -333,4 +338,4 @@ def test_company_problems_reported_even_when_mission_yaml_is_broken(tmp_path):
     code, lines = validate(tmp_path, mission=mission, genomix=genomix)
     assert code == 1
     assert any(line.startswith("mission.yaml:") for line in lines)
-    assert "companies/genomix.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
+    assert "companies/genomix-bcn.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
