@@ -346,10 +346,10 @@ def cross_check(mission: Mission | None, src: Source | None,
         return None, out.problems
     fill_defaults(mission, by_id)
     folder = MissionFolder(mission=mission, companies=by_id, files=files)
-    if src and not src.partial and not any(
-            p.is_error and p.file == src.name for p in out.problems):
-        whole = {c.id: s for c, s in companies if not s.partial}
-        check_reachable(folder, whole, out)
+    wrong = {p.file for p in out.problems if p.is_error}
+    if src and not src.partial and src.name not in wrong:
+        sound = {c.id: s for c, s in companies if not s.partial and s.name not in wrong}
+        check_reachable(folder, sound, out)
     return folder, out.problems
 
 
@@ -357,8 +357,8 @@ def check_reachable(folder: MissionFolder, sources: dict[str, Source], out: Find
     """Warn about each company free in no slot of the sessions it attends.
 
     A slot counts when the company attends no blocking programme item then, is not
-    unavailable, and has a delegate who is not. Only companies whose file passed its schema
-    are checked: the rest are reported already.
+    unavailable, and has a delegate who is not. Only companies whose file has no error are
+    checked: the rest are reported already.
     """
     from scheduler.meaning import as_utc, attends_item, company_zone, item_block
     from scheduler.slots import Span, build_slots, span
