@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -299,11 +298,11 @@ def _register(companies: list[tuple[Company, Source]], out: Findings
             continue
         by_id[company.id] = company
         files[company.id] = csrc.name
-        base = csrc.name.rsplit("/", 1)[-1]  # plain strings: a large fair has 18,000 files
-        stem, suffix = os.path.splitext(base)
+        base = csrc.name.rpartition("/")[2]  # plain strings: a large fair has 18,000 files
+        stem, _, suffix = base.rpartition(".")
         if stem != company.id:
             out.error(csrc, ("id",), f"the file is named '{base}' but holds id '{company.id}'; "
-                      f"name a company file after its id: {company.id}{suffix}")
+                      f"name a company file after its id: {company.id}.{suffix}")
     return by_id, files
 
 
@@ -313,8 +312,8 @@ def _known(companies: list[tuple[Company, Source]], by_id: dict[str, Company]) -
         return ANY_NAME
     clusters = {c.cluster for c in by_id.values() if c.cluster}
     for _, csrc in companies:
-        written = csrc.located.data.get("cluster") if isinstance(csrc.located.data, dict) else None
-        if isinstance(written, str) and csrc.left_out("cluster"):
+        written = csrc.located.data.get("cluster") if csrc.left_out("cluster") else None
+        if isinstance(written, str):
             clusters.add(written.strip())
     return frozenset(by_id) | {f"cluster:{c}" for c in clusters}
 
@@ -366,23 +365,28 @@ def check_reachable(folder: MissionFolder, sources: dict[str, Source], out: Find
     by_session: dict[str, list[Span]] = {}
     for slot in build_slots(folder.mission):
         by_session.setdefault(slot.session, []).append(span(slot.utc))
-    items = [(item, span(as_utc(b))) for item in folder.mission.programme
-             if (b := item_block(folder, item))]
+    every = [s for spans in by_session.values() for s in spans]
+    # Only the blocking items that overlap some slot can take a slot away.
+    items = [(item, b) for item in folder.mission.programme
+             if (block := item_block(folder, item))
+             and not _free(b := span(as_utc(block)), every)]
     for cid, src in sources.items():
         company = folder.companies.get(cid)
         if company is None or company.attends == [] or company.max_meetings == 0:
             continue
         attended = folder.attends(company)
+        blocks = [b for item, b in items if attends_item(folder, company, item)]
+        if not any(by_session.get(session) for session in attended) or \
+                not (blocks or company.unavailable) and \
+                any(not d.unavailable for d in company.delegates):
+            continue  # most companies: a delegate free throughout, no block on the company
         spans = [s for session in attended for s in by_session.get(session, [])]
-        if not spans:
-            continue
         tz = company_zone(folder, company)
 
         def utc(period: tuple[datetime, datetime], tz=tz) -> Span:
             return span(as_utc((period[0].replace(tzinfo=tz), period[1].replace(tzinfo=tz))))
 
-        blocks = [utc(p) for p in company.unavailable]
-        blocks += [b for item, b in items if attends_item(folder, company, item)]
+        blocks += [utc(p) for p in company.unavailable]
         people = [[utc(p) for p in d.unavailable] for d in company.delegates]
         if not any(_free(s, blocks) and any(_free(s, own) for own in people) for s in spans):
             at = ("unavailable",) if company.unavailable else \
@@ -392,6 +396,6 @@ def check_reachable(folder: MissionFolder, sources: dict[str, Source], out: Find
                      "or none of its delegates is free")
 
 
-def _free(slot: tuple[int, int], blocks: list[tuple[int, int]]) -> bool:
-    """Whether a slot's span overlaps none of the blocks."""
-    return not any(a < slot[1] and slot[0] < b for a, b in blocks)
+def _free(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    """Whether a span overlaps none of the others."""
+    return not any(a < span[1] and span[0] < b for a, b in others)
