@@ -183,11 +183,13 @@ def check_matches(mission: Mission, src: Source, out: Findings, ids: set[str]) -
 def check_company(company: Company, src: Source, mission: Mission | None,
                   by_id: dict[str, Company], out: Findings,
                   attending: dict[str, set[str]] | None = None,
-                  unread_sessions: frozenset[str] = frozenset()) -> None:
+                  unread_sessions: frozenset[str] = frozenset(),
+                  unread_companies: frozenset[str] = frozenset()) -> None:
     """One company: delegates, wishes, and (with a valid mission) sessions and dates.
 
     `attending` caches each company's sessions across calls (cross_check passes one);
-    `unread_sessions` are the ids of sessions that failed their schema in mission.yaml.
+    `unread_sessions` are the ids of sessions that failed their schema in mission.yaml,
+    `unread_companies` the names of company files that could not be read at all.
     """
     if not company.delegates and not src.left_out("delegates"):
         out.error(src, ("delegates",) if "delegates" in src.located.data else (),
@@ -199,7 +201,7 @@ def check_company(company: Company, src: Source, mission: Mission | None,
             if names[delegate_id] > 1:
                 out.error(src, ("delegates", i),
                           "two delegates have the same id; give each an `id:`")
-    check_wishes(company, src, mission, by_id, out, attending, unread_sessions)
+    check_wishes(company, src, mission, by_id, out, attending, unread_sessions, unread_companies)
     check_no_meetings(company, src, out)
     if mission:
         check_company_dates(company, src, mission, out, unread_sessions)
@@ -207,7 +209,8 @@ def check_company(company: Company, src: Source, mission: Mission | None,
 
 def check_wishes(company: Company, src: Source, mission: Mission | None,
                  by_id: dict[str, Company], out: Findings,
-                 attending: dict[str, set[str]] | None, unread_sessions: frozenset[str]) -> None:
+                 attending: dict[str, set[str]] | None, unread_sessions: frozenset[str],
+                 unread_companies: frozenset[str] = frozenset()) -> None:
     """Wishes name another known company, once, that shares a session with this one."""
     first: dict[str, int] = {}
     for i, wish in enumerate(company.wants_to_meet):
@@ -222,7 +225,8 @@ def check_wishes(company: Company, src: Source, mission: Mission | None,
         if wish.company == company.id:
             out.error(src, at, f"'{company.id}' asks to meet itself")
         elif wish.company not in by_id:
-            out.error(src, at, _unknown("company", wish.company, by_id))
+            if wish.company not in unread_companies:
+                out.error(src, at, _unknown("company", wish.company, by_id))
         elif mission and not unread_sessions and company.attends != [] \
                 and not _share_a_session(company, by_id[wish.company], mission,
                                          {} if attending is None else attending):
@@ -306,41 +310,46 @@ def _register(companies: list[tuple[Company, Source]], out: Findings
     return by_id, files
 
 
-def _known(companies: list[tuple[Company, Source]], by_id: dict[str, Company]) -> frozenset[str]:
+def _known(companies: list[tuple[Company, Source]], by_id: dict[str, Company],
+           unread: frozenset[str]) -> frozenset[str]:
     """Company ids and 'cluster:<name>' of every company file (ANY_NAME when there is none)."""
-    if not companies:  # the folder's problem is reported once, not at every reference
+    if not companies and not unread:  # the folder's problem is reported once, not everywhere
         return ANY_NAME
     clusters = {c.cluster for c in by_id.values() if c.cluster}
     for _, csrc in companies:
         written = csrc.located.data.get("cluster") if csrc.left_out("cluster") else None
         if isinstance(written, str):
             clusters.add(written.strip())
-    return frozenset(by_id) | {f"cluster:{c}" for c in clusters}
+    return frozenset(by_id) | unread | {f"cluster:{c}" for c in clusters}
 
 
 def cross_check(mission: Mission | None, src: Source | None,
-                companies: list[tuple[Company, Source]]
+                companies: list[tuple[Company, Source]],
+                unread_companies: frozenset[str] = frozenset()
                 ) -> tuple[MissionFolder | None, list[Problem]]:
     """Run every check that spans fields or files, over every part that could be read.
 
     `mission` may hold only the parts of mission.yaml that passed their schema, and a company
     only its own such parts (their sources say which were left out); references to what was
-    left out are not reported again.
+    left out, or to `unread_companies` (names of company files that could not be read at
+    all), are not reported again.
     """
     out = Findings()
     by_id, files = _register(companies, out)
-    known = _known(companies, by_id)
+    known = _known(companies, by_id, unread_companies)
     unread_sessions: frozenset[str] = frozenset()
     if mission and src:
         unread_sessions = src.unread("partnering")
         check_mission_dates(mission, src, out)
         check_programme(mission, src, out, known)
         check_sessions(mission, src, out, known)
-        check_matches(mission, src, out, frozenset(by_id) if companies else ANY_NAME)
+        check_matches(mission, src, out, frozenset(by_id) | unread_companies
+                      if companies or unread_companies else ANY_NAME)
     attending: dict[str, set[str]] = {}
     for company, csrc in companies:
         if by_id.get(company.id) is company:
-            check_company(company, csrc, mission, by_id, out, attending, unread_sessions)
+            check_company(company, csrc, mission, by_id, out, attending, unread_sessions,
+                          unread_companies)
     if mission is None:
         return None, out.problems
     fill_defaults(mission, by_id)

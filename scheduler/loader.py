@@ -346,6 +346,7 @@ def _load(folder: Path, base: Path) -> Loaded:
         mission, found, mission_src = validate_parts(Mission, source, mission_stand_ins)
         problems += found
     companies: list[tuple[Company, Source]] = []
+    unread: set[str] = set()  # files that gave no company: references to them are not checked
     sources = {"mission": source} if source else {}
     paths = company_paths(folder)
     for (_, inside), outcome in zip(paths, read_all([p for p, _ in paths]), strict=True):
@@ -357,8 +358,10 @@ def _load(folder: Path, base: Path) -> Loaded:
             problems += found
             if company:
                 companies.append((company, checked))
+                continue
+        unread.add(Path(inside).stem)
     problems += _companies_folder(folder, shown, paths)
-    result, found = cross_check(mission, mission_src, companies)
+    result, found = cross_check(mission, mission_src, companies, frozenset(unread))
     sources.update({c.id: s for c, s in companies})
     if len(paths) >= FREEZE_FROM:
         gc.freeze()

@@ -529,3 +529,13 @@ def test_mission_without_company_files_is_an_error(tmp_path):
     assert problem_lines(lines) == [
         "companies: error: no company files in companies/; copy companies/_template.yaml to "
         "companies/<id>.yaml, one per company"]
+
+
+def test_company_file_that_cannot_be_read_is_not_reported_again_at_each_reference(tmp_path):
+    mission = MISSION.replace("    venue: senri\npartnering", "    venue: senri\n    attendees: "
+                              "[delegation, kansai-bioworks]\npartnering")
+    kansai = KANSAI.replace("side: host", "side: [host")
+    code, lines = validate(tmp_path, mission=mission, kansai=kansai)
+    assert code == 1
+    assert [line.split(": error: ")[0] for line in problem_lines(lines)] == [
+        "companies/kansai-bioworks.yaml:4:8"]
