@@ -188,11 +188,16 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[object, list
         what = model.__doc__.split(":")[0] if model.__doc__ else "this file"
         return None, [source.problem((), f"expected a mapping of keys at the top of {what}")]
     result, errors = _validate(model, data)
+    return result, _located(model, source, errors)
+
+
+def _located(model: type[BaseModel], source: Source, errors: list[dict]) -> list[Problem]:
+    """pydantic's errors as problems located in the file."""
     problems = []
     for err in errors:
         loc, message, key = _message(err, model)
         problems.append(source.problem(loc, message, key=key))
-    return result, problems
+    return problems
 
 
 def _is_part(model: type[BaseModel], name: object) -> bool:
@@ -223,11 +228,13 @@ def validate_parts(model: type[BaseModel], source: Source,
     check reads as the user's). Returns the model, the schema problems and the source that
     locates later problems in the file.
     """
-    result, problems = validate_model(model, source)
     data = source.located.data
-    if result is not None or not isinstance(data, dict):
+    if not isinstance(data, dict):
+        return (*validate_model(model, source), source)
+    result, errors = _validate(model, data)
+    problems = _located(model, source, errors)
+    if result is not None:
         return result, problems, source
-    _, errors = _validate(model, data)
     dropped = _left_out(model, data, errors)
     kept: dict[str, list[int]] = {}
     rest = dict(data)
@@ -353,13 +360,13 @@ def _load(folder: Path, base: Path) -> Loaded:
         company_source, found = as_source(outcome, _join(shown, inside))
         problems += found
         if company_source:
-            stand_ins = company_stand_ins(Path(inside).stem)
+            stand_ins = company_stand_ins(_stem(inside))
             company, found, checked = validate_parts(Company, company_source, stand_ins)
             problems += found
             if company:
                 companies.append((company, checked))
                 continue
-        unread.add(Path(inside).stem)
+        unread.add(_stem(inside))
     problems += _companies_folder(folder, shown, paths)
     result, found = cross_check(mission, mission_src, companies, frozenset(unread))
     sources.update({c.id: s for c, s in companies})
@@ -369,6 +376,11 @@ def _load(folder: Path, base: Path) -> Loaded:
     if any(p.is_error for p in problems):
         result = None
     return Loaded(result, sorted(problems), sources)
+
+
+def _stem(name: str) -> str:
+    """A file's name without folder and extension (plain strings: see company_paths)."""
+    return name.rpartition("/")[2].rpartition(".")[0]
 
 
 def _companies_folder(folder: Path, shown: str, paths: list) -> list[Problem]:
