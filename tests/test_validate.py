@@ -389,10 +389,13 @@ def test_references_to_parts_with_schema_errors_are_not_reported_again(tmp_path)
     mission = (MISSION.replace("    name: Senri Life Science Center\n    timezone: Asia/Tokyo",
                                "    name: Senri Life Science Center\n    timezone: Asia/Tokio")
                .replace("meeting_minutes: 30", "meeting_minutes: half an hour")
-               .replace('end: "2016-10-10 12:30"', 'end: "2016-10-10 08:30"'))
+               .replace('end: "2016-10-10 12:30"', 'end: "2016-10-10 08:30"')
+               .replace("start: 2016-10-09", "start: 2016-10-32"))
     code, lines = validate(tmp_path, mission=mission)
     assert code == 1
     assert problem_lines(lines) == [
+        "mission.yaml:5:8: error: start: '2016-10-32' is an impossible date (day is out of range "
+        "for month)",
         "mission.yaml:10:15: error: venues.senri.timezone: unknown time zone 'Asia/Tokio'; did "
         "you mean 'Asia/Tokyo'?",
         "mission.yaml:14:10: error: end 2016-10-10 08:30 is not after start",
@@ -402,9 +405,12 @@ def test_references_to_parts_with_schema_errors_are_not_reported_again(tmp_path)
 
 
 def test_company_with_schema_error_stays_known_and_its_valid_parts_are_checked(tmp_path):
+    from scheduler.loader import load
+
     kansai = KANSAI.replace("country: JP", "country: Japan") + \
         "wants_to_meet:\n  - company: kansai-bioworks\n"
     code, lines = validate(tmp_path, kansai=kansai)
+    assert load(tmp_path / "m").folder is None, "a folder is returned only without errors"
     assert code == 1
     assert problem_lines(lines) == [
         "companies/kansai-bioworks.yaml:4:10: error: country: 'Japan' is not a two-letter "
