@@ -18,6 +18,11 @@ class AnyName(frozenset):
     """Names that could not be read: every name counts as one of them."""
 
     def __contains__(self, item: object) -> bool:
+        """Every name is known."""
+        return True
+
+    def __bool__(self) -> bool:
+        """Not empty: it stands for names that exist but could not be read."""
         return True
 
 

@@ -402,6 +402,10 @@ def test_references_to_parts_with_schema_errors_are_not_reported_again(tmp_path)
         "mission.yaml:22:22: error: partnering[0].meeting_minutes: expected a whole number, got "
         "'half an hour'",
     ]
+    sessions_unread = MISSION[:MISSION.index("partnering:")] + "partnering: osaka\n"
+    code, lines = validate(tmp_path / "sessions", mission=sessions_unread)
+    assert problem_lines(lines) == [
+        "mission.yaml:16:13: error: partnering: expected a list, got 'osaka'"]
 
 
 def test_company_with_schema_error_stays_known_and_its_valid_parts_are_checked(tmp_path):
