@@ -8,11 +8,12 @@ import os
 import stat
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from scheduler.crosscheck import ANY_NAME, cross_check
 from scheduler.errors import InputError, Problem, rel
 from scheduler.errors import shown as quoted
 from scheduler.gcpause import gc_paused
@@ -36,10 +37,71 @@ class Source:
     name: str
     located: Located
 
+    def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
+        """Line and column of `path` in this file."""
+        return self.located.where(path, key=key)
+
     def problem(self, path: tuple, message: str, severity: str = "error", key: bool = False):
         """A problem at the position of `path` in this file."""
-        line, col = self.located.where(path, key=key)
+        line, col = self.where(path, key=key)
         return Problem(self.name, line, col, severity, message)
+
+    @property
+    def partial(self) -> bool:
+        """Whether some parts of the file failed their schema and are left out of its model."""
+        return False
+
+    def left_out(self, key: str) -> bool:
+        """Whether a top-level key failed its schema, in whole or in part."""
+        return False
+
+    def unread(self, part: str) -> frozenset[str]:
+        """Names of the entries of a part that failed their schema (none: the file validated)."""
+        return frozenset()
+
+
+WHOLE = None  # in PartSource.dropped: the field as a whole was left out
+
+
+@dataclass
+class PartSource(Source):
+    """A file whose model holds only the parts that passed their schema.
+
+    Their schema errors are already reported; the checks that span parts and files run on
+    what is left. Positions still point at the text as written: `kept` maps a list field to
+    the original positions of the items kept. `dropped` maps each field left out, in whole
+    (WHOLE) or in part, to its left-out positions or keys.
+    """
+
+    kept: dict[str, list[int]] = field(default_factory=dict)
+    dropped: dict[str, set] = field(default_factory=dict)
+
+    def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
+        """Line and column of `path`, whose list positions count the kept items only."""
+        if len(path) >= 2 and path[0] in self.kept and isinstance(path[1], int):
+            path = (path[0], self.kept[path[0]][path[1]], *path[2:])
+        return self.located.where(path, key=key)
+
+    @property
+    def partial(self) -> bool:
+        """Always: this file failed its schema somewhere."""
+        return True
+
+    def left_out(self, key: str) -> bool:
+        """Whether a top-level key failed its schema, in whole or in part."""
+        return key in self.dropped
+
+    def unread(self, part: str) -> frozenset[str]:
+        """Names (mapping keys, or items' `id`) of a part's left-out entries; ANY_NAME if unsure."""
+        left_out = self.dropped.get(part, set())
+        if WHOLE in left_out:
+            return ANY_NAME
+        raw = self.located.data.get(part) if isinstance(self.located.data, dict) else None
+        if isinstance(raw, dict):
+            return frozenset(left_out)
+        ids = [raw[i].get("id") if isinstance(raw, list) and isinstance(raw[i], dict) else None
+               for i in left_out]
+        return frozenset(ids) if all(isinstance(i, str) for i in ids) else ANY_NAME
 
 
 def _unwrap(annotation: object) -> object:
@@ -117,20 +179,107 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     return loc, f"{name}: {msg}" if name else msg, False
 
 
+def _validate(model: type[BaseModel], data: dict) -> tuple[BaseModel | None, list[dict]]:
+    """The model of some data, or pydantic's errors."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, exc.errors(include_url=False)
+
+
 def validate_model(model: type[BaseModel], source: Source) -> tuple[object, list[Problem]]:
     """Validate a file's data against a model; return the model or located problems."""
     data = source.located.data
     if not isinstance(data, dict):
         what = model.__doc__.split(":")[0] if model.__doc__ else "this file"
         return None, [source.problem((), f"expected a mapping of keys at the top of {what}")]
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc, message, key = _message(err, model)
-            problems.append(source.problem(loc, message, key=key))
-        return None, problems
+    result, errors = _validate(model, data)
+    return result, _located(model, source, errors)
+
+
+def _located(model: type[BaseModel], source: Source, errors: list[dict]) -> list[Problem]:
+    """pydantic's errors as problems located in the file."""
+    problems = []
+    for err in errors:
+        loc, message, key = _message(err, model)
+        problems.append(source.problem(loc, message, key=key))
+    return problems
+
+
+def _is_part(model: type[BaseModel], name: object) -> bool:
+    """Whether a top-level field of a model is a list or mapping of separately checked items."""
+    found = next((f for n, f in model.model_fields.items() if name in (n, f.alias)), None)
+    return found is not None and typing.get_origin(_unwrap(found.annotation)) in (list, dict)
+
+
+def _left_out(model: type[BaseModel], data: dict, errors: list[dict]) -> dict[str, set]:
+    """Per top-level key, what its schema errors leave out: items (positions, keys) or WHOLE."""
+    dropped: dict[str, set] = {}
+    for err in errors:
+        loc = err["loc"]
+        if not loc:
+            continue
+        name = loc[0]
+        inside = len(loc) >= 2 and _is_part(model, name) and isinstance(data.get(name), list | dict)
+        dropped.setdefault(name, set()).add(loc[1] if inside else WHOLE)
+    return dropped
+
+
+def validate_parts(model: type[BaseModel], source: Source,
+                   stand_ins: typing.Callable[[set[str]], dict[str, object]]
+                   ) -> tuple[BaseModel | None, list[Problem], Source]:
+    """Validate a file; on schema errors, also a model of the parts that passed (see PartSource).
+
+    `stand_ins` gives, for the top-level keys that failed, values to use instead (values no
+    check reads as the user's). Returns the model, the schema problems and the source that
+    locates later problems in the file.
+    """
+    data = source.located.data
+    if not isinstance(data, dict):
+        return (*validate_model(model, source), source)
+    result, errors = _validate(model, data)
+    problems = _located(model, source, errors)
+    if result is not None:
+        return result, problems, source
+    dropped = _left_out(model, data, errors)
+    kept: dict[str, list[int]] = {}
+    rest = dict(data)
+    for name, left_out in dropped.items():
+        value = rest.get(name)
+        if WHOLE in left_out:
+            rest.pop(name, None)
+        elif isinstance(value, list):
+            kept[name] = [i for i in range(len(value)) if i not in left_out]
+            rest[name] = [value[i] for i in kept[name]]
+        elif isinstance(value, dict):
+            rest[name] = {k: v for k, v in value.items() if k not in left_out}
+    rest.update(stand_ins(set(dropped)))
+    partial, _ = _validate(model, rest)
+    if partial is None:
+        return None, problems, source
+    return partial, problems, PartSource(source.name, source.located, kept, dropped)
+
+
+_MISSION_STAND_INS = {"id": "unread", "title": "unread", "organisers": ["unread"],
+                      "timezone": "Europe/London"}
+
+
+def mission_stand_ins(dropped: set[str]) -> dict[str, object]:
+    """Stand-ins for mission.yaml's failed required keys; unknown dates bound nothing.
+
+    With one date unreadable both are replaced: the other alone would make warnings about a
+    range the user never wrote.
+    """
+    stand_ins = {k: v for k, v in _MISSION_STAND_INS.items() if k in dropped}
+    if dropped & {"start", "end"}:
+        stand_ins |= {"start": "0001-01-01", "end": "9999-12-30"}
+    return stand_ins
+
+
+def company_stand_ins(stem: str) -> typing.Callable[[set[str]], dict[str, object]]:
+    """Stand-ins for a company file's failed required keys: its id is taken from its name."""
+    values = {"id": stem, "name": "unread", "side": "host", "country": "ZZ"}
+    return lambda dropped: {k: v for k, v in values.items() if k in dropped}
 
 
 def read_source(path: Path | str, name: str) -> tuple[Source | None, list[Problem]]:
@@ -233,8 +382,6 @@ def load(folder: Path, base: Path | None = None) -> Loaded:
 
 def _load(folder: Path, base: Path) -> Loaded:
     """Load and check a mission folder (see load)."""
-    from scheduler.crosscheck import cross_check
-
     mission_path = folder / MISSION_FILE
     if not folder.is_dir():
         return Loaded(None, [Problem(rel(folder, base), 0, 0, "error", "no such folder")], {})
@@ -245,11 +392,12 @@ def _load(folder: Path, base: Path) -> Loaded:
     shown = rel(folder, base)
     source, found = read_source(mission_path, _join(shown, MISSION_FILE))
     problems += found
-    mission = None
+    mission, mission_src = None, source
     if source:
-        mission, found = validate_model(Mission, source)
+        mission, found, mission_src = validate_parts(Mission, source, mission_stand_ins)
         problems += found
     companies: list[tuple[Company, Source]] = []
+    unread: set[str] = set()  # files that gave no company: references to them are not checked
     sources = {"mission": source} if source else {}
     paths, refused = scan_companies(folder)
     problems += [Problem(_join(shown, name), 0, 0, "error", why) for name, why in refused]
@@ -257,15 +405,40 @@ def _load(folder: Path, base: Path) -> Loaded:
         company_source, found = as_source(outcome, _join(shown, inside))
         problems += found
         if company_source:
-            company, found = validate_model(Company, company_source)
+            stand_ins = company_stand_ins(_stem(inside))
+            company, found, checked = validate_parts(Company, company_source, stand_ins)
             problems += found
             if company:
-                companies.append((company, company_source))
-    result, found = cross_check(mission, source, companies)
+                companies.append((company, checked))
+                continue
+        unread.add(_stem(inside))
+    problems += _companies_folder(folder, shown, paths)
+    result, found = cross_check(mission, mission_src, companies, frozenset(unread))
     sources.update({c.id: s for c, s in companies})
     if len(paths) >= FREEZE_FROM:
         gc.freeze()
-    return Loaded(result, sorted(problems + found), sources)
+    problems += found
+    if any(p.is_error for p in problems):
+        result = None
+    return Loaded(result, sorted(problems), sources)
+
+
+def _stem(name: str) -> str:
+    """A file's name without folder and extension (plain strings: see company_paths)."""
+    return name.rpartition("/")[2].rpartition(".")[0]
+
+
+def _companies_folder(folder: Path, shown: str, paths: list) -> list[Problem]:
+    """companies/ must be a folder holding at least one company file."""
+    where = _join(shown, COMPANIES_DIR)
+    if (folder / COMPANIES_DIR).exists() and not (folder / COMPANIES_DIR).is_dir():
+        return [Problem(where, 1, 1, "error", f"{COMPANIES_DIR} is a file; it must be a folder "
+                        f"of company files ({COMPANIES_DIR}/<id>.yaml)")]
+    if not paths:
+        return [Problem(where, 0, 0, "error", f"no company files in {COMPANIES_DIR}/; copy "
+                        f"{COMPANIES_DIR}/_template.yaml to {COMPANIES_DIR}/<id>.yaml, one "
+                        "per company")]
+    return []
 
 
 def load_mission(folder: Path, base: Path | None = None) -> tuple[MissionFolder, list[Problem]]:

@@ -91,6 +91,10 @@ def test_init_template_validates_and_matches_schema(tmp_path):
     assert not list(validator("company.schema.json").iter_errors(ruamel_data(template)))
     assert not list(validator("mission.schema.json").iter_errors(
         ruamel_data(tmp_path / "m" / "mission.yaml")))
+    errors = [p.message for p in load(tmp_path / "m").errors]
+    assert errors == ["no company files in companies/; copy companies/_template.yaml to "
+                      "companies/<id>.yaml, one per company"]
+    (tmp_path / "m" / "companies" / "your-company.yaml").write_text(template.read_text())
     assert not load(tmp_path / "m").errors
 
 

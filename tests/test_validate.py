@@ -70,14 +70,19 @@ delegates:
 """
 
 
+# Company files are named after their ids; tests name them by these short keys.
+FILE_NAMES = {"genomix": "genomix-bcn", "kansai": "kansai-bioworks"}
+
+
 def make_folder(root: Path, mission: str = MISSION, **companies: str) -> Path:
-    """A mission folder with mission.yaml and the given company files (name -> text)."""
+    """A mission folder with mission.yaml and the given company files (key -> text)."""
     (root / "companies").mkdir(parents=True, exist_ok=True)
     (root / "mission.yaml").write_text(mission, encoding="utf-8")
     files = {"genomix": GENOMIX, "kansai": KANSAI, **companies}
     for name, text in files.items():
         if text is not None:
-            (root / "companies" / f"{name}.yaml").write_text(text, encoding="utf-8")
+            path = root / "companies" / f"{FILE_NAMES.get(name, name)}.yaml"
+            path.write_text(text, encoding="utf-8")
     return root
 
 
@@ -107,21 +112,24 @@ def test_valid_folder_passes(tmp_path):
 def test_yaml_syntax_error_is_located(tmp_path):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace("attends: [osaka]", "attends: [osaka"))
     assert code == 1
-    assert "companies/genomix.yaml:10:14: error: YAML syntax: did not find expected ',' or ']' " \
+    assert "companies/genomix-bcn.yaml:10:14: " \
+        "error: YAML syntax: did not find expected ',' or ']' " \
         "(while parsing a flow sequence that began at line 9, column 10)" in lines, lines
 
 
 def test_unknown_key_suggests_closest(tmp_path):
     code, lines = validate(tmp_path, kansai=KANSAI.replace("country: JP", "countyr: JP"))
     assert code == 1
-    assert "companies/kansai.yaml:4:1: error: unknown key 'countyr'; did you mean 'country'?" \
+    assert "companies/kansai-bioworks.yaml:4:1: " \
+        "error: unknown key 'countyr'; did you mean 'country'?" \
         in lines
 
 
 def test_nested_unknown_key(tmp_path):
     text = GENOMIX.replace("    email: laura", "    emial: x\n    email: laura")
     code, lines = validate(tmp_path, genomix=text)
-    assert "companies/genomix.yaml:8:5: error: unknown key 'emial'; did you mean 'email'?" in lines
+    assert "companies/genomix-bcn.yaml:8:5: " \
+        "error: unknown key 'emial'; did you mean 'email'?" in lines
 
 
 def test_wrong_type(tmp_path):
@@ -187,13 +195,14 @@ def test_unknown_venue(tmp_path):
 
 def test_unknown_session(tmp_path):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace("[osaka]", "[osaka, kyoto]"))
-    assert "companies/genomix.yaml:9:18: error: unknown partnering session 'kyoto'" in lines
+    assert "companies/genomix-bcn.yaml:9:18: error: unknown partnering session 'kyoto'" in lines
 
 
 def test_unknown_company(tmp_path):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace("company: kansai-bioworks",
                                                              "company: kansai-bioworx"))
-    assert "companies/genomix.yaml:11:14: error: unknown company 'kansai-bioworx'; did you mean " \
+    assert "companies/genomix-bcn.yaml:11:14: " \
+        "error: unknown company 'kansai-bioworx'; did you mean " \
         "'kansai-bioworks'?" in lines
 
 
@@ -201,26 +210,28 @@ def test_duplicate_company_id(tmp_path):
     code, lines = validate(tmp_path, kansai2=KANSAI.replace("Haruto Sato", "Yui Tanaka"))
     assert code == 1
     assert "companies/kansai2.yaml:1:5: error: company id 'kansai-bioworks' is also used by " \
-        "companies/kansai.yaml" in lines
+        "companies/kansai-bioworks.yaml" in lines
 
 
 def test_company_meeting_itself(tmp_path):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace("company: kansai-bioworks",
                                                              "company: genomix-bcn"))
-    assert "companies/genomix.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
+    assert "companies/genomix-bcn.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
 
 
 def test_wish_without_common_session_is_a_warning(tmp_path):
     code, lines = validate(tmp_path, kansai=KANSAI + "attends: [yokohama]\n")
     assert code == 0
-    assert "companies/genomix.yaml:11:14: warning: 'genomix-bcn' and 'kansai-bioworks' share no " \
+    assert "companies/genomix-bcn.yaml:11:14: " \
+        "warning: 'genomix-bcn' and 'kansai-bioworks' share no " \
         "partnering session, so they cannot meet" in lines
 
 
 def test_bad_email(tmp_path):
     code, lines = validate(tmp_path, kansai=KANSAI.replace("haruto.sato@example.com",
                                                            "haruto.sato(at)example.com"))
-    assert "companies/kansai.yaml:7:12: error: delegates[0].email: 'haruto.sato(at)example.com' " \
+    assert "companies/kansai-bioworks.yaml:7:12: " \
+        "error: delegates[0].email: 'haruto.sato(at)example.com' " \
         "is not an e-mail address" in lines
 
 
@@ -228,7 +239,8 @@ def test_company_without_delegates(tmp_path):
     text = KANSAI.split("delegates:")[0] + "delegates: []\n"
     code, lines = validate(tmp_path, kansai=text)
     assert code == 1
-    assert "companies/kansai.yaml:5:12: error: company 'kansai-bioworks' has no delegates; list " \
+    assert "companies/kansai-bioworks.yaml:5:12: " \
+        "error: company 'kansai-bioworks' has no delegates; list " \
         "at least one person" in lines
 
 
@@ -272,7 +284,8 @@ def test_virtual_session_without_tables_is_a_note_not_a_warning(tmp_path):
 def test_unavailability_outside_mission_is_a_warning(tmp_path):
     code, lines = validate(tmp_path, kansai=KANSAI + 'unavailable: ["2017-01-05"]\n')
     assert code == 0
-    assert "companies/kansai.yaml:8:15: warning: unavailable 2017-01-05 00:00 is outside the " \
+    assert "companies/kansai-bioworks.yaml:8:15: " \
+        "warning: unavailable 2017-01-05 00:00 is outside the " \
         "mission dates (2016-10-09 to 2016-10-14)" in lines
 
 
@@ -299,7 +312,8 @@ def test_python_tags_never_build_objects(tmp_path):
     text = KANSAI.replace("name: Kansai Bioworks", "name: !!python/object/apply:os.system [ls]")
     code, lines = validate(tmp_path, kansai=text)
     assert code == 1
-    assert "companies/kansai.yaml:2:7: error: YAML tag 'tag:yaml.org,2002:python/object/apply:" \
+    assert "companies/kansai-bioworks.yaml:2:7: " \
+        "error: YAML tag 'tag:yaml.org,2002:python/object/apply:" \
         "os.system' is not allowed here" in lines
 
 
@@ -314,7 +328,7 @@ def test_several_mistakes_in_several_files_all_reported(tmp_path):
     assert code == 1
     located = [line for line in lines if ": error: " in line]
     files = {line.split(":")[0] for line in located}
-    assert files == {"mission.yaml", "companies/genomix.yaml", "companies/kansai.yaml"}
+    assert files == {"mission.yaml", "companies/genomix-bcn.yaml", "companies/kansai-bioworks.yaml"}
     assert len(located) >= 6, lines
     assert lines[-1].startswith(f"{len(located)} error(s)")
 
@@ -363,4 +377,205 @@ def test_company_problems_reported_even_when_mission_yaml_is_broken(tmp_path):
     code, lines = validate(tmp_path, mission=mission, genomix=genomix)
     assert code == 1
     assert any(line.startswith("mission.yaml:") for line in lines)
-    assert "companies/genomix.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
+    assert "companies/genomix-bcn.yaml:11:14: error: 'genomix-bcn' asks to meet itself" in lines
+
+
+def problem_lines(lines: list[str]) -> list[str]:
+    """The located problems of an output (not the summary or the description)."""
+    return [line for line in lines if ": error: " in line or ": warning: " in line]
+
+
+def test_one_schema_error_in_mission_yaml_hides_nothing(tmp_path):
+    mission = MISSION.replace("""programme:
+  - title: Workshop""", """programme:
+  - title: Welcome dinner
+    kind: dinner
+    start: "2016-10-09 19:00"
+    end: "2016-10-09 21:00"
+  - title: Cluster meeting
+    start: "2016-10-10 14:00"
+    end: "2016-10-10 13:00"
+    attendees: ["cluster:Biocta"]
+  - title: Workshop""").replace("    venue: senri\npartnering", "    venue: senry\npartnering")
+    mission = mission.replace('["14:00-15:05"]\n    meeting', '["14:00-15:20"]\n    meeting')
+    genomix = GENOMIX.replace("company: kansai-bioworks", "company: genomix-bcn")
+    code, lines = validate(tmp_path, mission=mission, genomix=genomix)
+    assert code == 1
+    assert problem_lines(lines) == [
+        "companies/genomix-bcn.yaml:11:14: error: 'genomix-bcn' asks to meet itself",
+        "mission.yaml:13:11: error: programme[0].kind: 'dinner' is not one of: 'arrival', "
+        "'departure', 'workshop', 'talk', 'visit', 'reception', 'meal', 'transfer', 'fair', "
+        "'meeting' or 'other'",
+        "mission.yaml:18:10: error: end 2016-10-10 13:00 is not after start",
+        "mission.yaml:19:17: error: unknown cluster 'Biocta'; did you mean 'Biocat'?",
+        "mission.yaml:23:12: error: unknown venue 'senry'; did you mean 'senri'?",
+        "mission.yaml:29:15: warning: window 14:00-15:20 does not hold a whole number of 30+5 "
+        "minute meetings (15 minutes left over)",
+    ]
+    assert lines[-1] == "5 error(s), 1 warning(s) in 3 file(s)"
+
+
+def test_references_to_parts_with_schema_errors_are_not_reported_again(tmp_path):
+    mission = (MISSION.replace("    name: Senri Life Science Center\n    timezone: Asia/Tokyo",
+                               "    name: Senri Life Science Center\n    timezone: Asia/Tokio")
+               .replace("meeting_minutes: 30", "meeting_minutes: half an hour")
+               .replace('end: "2016-10-10 12:30"', 'end: "2016-10-10 08:30"')
+               .replace("start: 2016-10-09", "start: 2016-10-32"))
+    code, lines = validate(tmp_path, mission=mission)
+    assert code == 1
+    assert problem_lines(lines) == [
+        "mission.yaml:5:8: error: start: '2016-10-32' is an impossible date (day is out of range "
+        "for month)",
+        "mission.yaml:10:15: error: venues.senri.timezone: unknown time zone 'Asia/Tokio'; did "
+        "you mean 'Asia/Tokyo'?",
+        "mission.yaml:14:10: error: end 2016-10-10 08:30 is not after start",
+        "mission.yaml:22:22: error: partnering[0].meeting_minutes: expected a whole number, got "
+        "'half an hour'",
+    ]
+    sessions_unread = MISSION[:MISSION.index("partnering:")] + "partnering: osaka\n"
+    code, lines = validate(tmp_path / "sessions", mission=sessions_unread)
+    assert problem_lines(lines) == [
+        "mission.yaml:16:13: error: partnering: expected a list, got 'osaka'"]
+
+
+def test_company_with_schema_error_stays_known_and_its_valid_parts_are_checked(tmp_path):
+    from scheduler.loader import load
+
+    kansai = KANSAI.replace("country: JP", "country: Japan") + \
+        "wants_to_meet:\n  - company: kansai-bioworks\n"
+    code, lines = validate(tmp_path, kansai=kansai)
+    assert load(tmp_path / "m").folder is None, "a folder is returned only without errors"
+    assert code == 1
+    assert problem_lines(lines) == [
+        "companies/kansai-bioworks.yaml:4:10: error: country: 'Japan' is not a two-letter "
+        "country code like ES, DE or JP",
+        "companies/kansai-bioworks.yaml:9:14: error: 'kansai-bioworks' asks to meet itself",
+    ]
+
+
+def test_positions_count_the_entries_left_out(tmp_path):
+    genomix = GENOMIX.replace("    priority: high", "    priority: urgent\n"
+                              "  - company: kansai-bioworx")
+    code, lines = validate(tmp_path, genomix=genomix)
+    assert problem_lines(lines) == [
+        "companies/genomix-bcn.yaml:12:15: error: wants_to_meet[0].priority: 'urgent' is not "
+        "one of: 'must', 'high', 'normal' or 'low'",
+        "companies/genomix-bcn.yaml:13:14: error: unknown company 'kansai-bioworx'; did you "
+        "mean 'kansai-bioworks'?",
+    ]
+
+
+def test_wish_listed_twice_is_a_warning_naming_both_lines(tmp_path):
+    code, lines = validate(tmp_path, genomix=GENOMIX + "  - company: kansai-bioworks\n")
+    assert code == 0
+    assert problem_lines(lines) == [
+        "companies/genomix-bcn.yaml:13:14: warning: 'kansai-bioworks' is listed twice in "
+        "wants_to_meet (lines 11 and 13); the wishes are merged into one request (ask for "
+        "several meetings with `meetings:`)"]
+
+
+def test_file_name_must_match_the_id(tmp_path):
+    folder = make_folder(tmp_path / "m", kansai=None)
+    (folder / "companies" / "kansai.yaml").write_text(KANSAI, encoding="utf-8")
+    (folder / "companies" / "_draft.yaml").write_text(KANSAI, encoding="utf-8")
+    code, lines = run_validate(folder)
+    assert code == 1
+    assert problem_lines(lines) == [
+        "companies/kansai.yaml:1:5: error: the file is named 'kansai.yaml' but holds id "
+        "'kansai-bioworks'; name a company file after its id: kansai-bioworks.yaml"]
+
+
+def test_max_meetings_zero_is_a_warning(tmp_path):
+    code, lines = validate(tmp_path, kansai=KANSAI + "max_meetings: 0\n")
+    assert code == 0
+    assert problem_lines(lines) == [
+        "companies/kansai-bioworks.yaml:8:15: warning: max_meetings is 0: 'kansai-bioworks' "
+        "will get no meetings (leave max_meetings out for no cap)"]
+
+
+def test_empty_attends_means_no_session_and_warns(tmp_path):
+    code, lines = validate(tmp_path, genomix=GENOMIX.replace("attends: [osaka]", "attends: []"),
+                           kansai=KANSAI + "wants_to_meet:\n  - company: genomix-bcn\n")
+    assert code == 0
+    assert problem_lines(lines) == [
+        "companies/genomix-bcn.yaml:9:10: warning: attends is empty: 'genomix-bcn' attends no "
+        "partnering session and will get no meetings (leave attends out to attend every "
+        "session)",
+        "companies/kansai-bioworks.yaml:9:14: warning: 'kansai-bioworks' and 'genomix-bcn' "
+        "share no partnering session, so they cannot meet"]
+    code, lines = validate(tmp_path / "omitted", genomix=GENOMIX.replace("attends: [osaka]\n", ""),
+                           kansai=KANSAI + "wants_to_meet:\n  - company: genomix-bcn\n")
+    assert (code, problem_lines(lines)) == (0, []), "omitted attends means every session"
+
+
+@pytest.mark.parametrize("busy", [
+    ("attends: [osaka]", 'attends: [osaka]\nunavailable: ["2016-10-11"]'),
+    ("laura.puig@example.com", 'laura.puig@example.com\n    unavailable: ["2016-10-11 '
+     '13:00-16:00"]'),
+])
+def test_company_free_in_no_slot_is_a_warning(tmp_path, busy):
+    genomix = GENOMIX.replace(*busy)
+    code, lines = validate(tmp_path, genomix=genomix)
+    assert code == 0
+    assert [line.split(": warning: ")[1] for line in problem_lines(lines)] == [
+        "'genomix-bcn' can meet in no slot: in every slot of the sessions it attends (osaka) it "
+        "is unavailable, at a programme item, or none of its delegates is free"]
+    assert problem_lines(lines)[0].startswith("companies/genomix-bcn.yaml:")
+    free_once = GENOMIX + 'unavailable: ["2016-10-11 14:00-14:35"]\n'
+    code, lines = validate(tmp_path / "free-once", genomix=free_once)
+    assert (code, problem_lines(lines)) == (0, []), "one free slot is enough"
+
+
+def test_company_held_by_programme_items_in_every_slot_is_a_warning(tmp_path):
+    mission = MISSION.replace("partnering:\n", """  - title: Lab tour
+    start: "2016-10-11 13:30"
+    end: "2016-10-11 14:40"
+    venue: senri
+    attendees: [genomix-bcn]
+  - title: Investor lunch
+    start: "2016-10-11 14:30"
+    end: "2016-10-11 16:00"
+    venue: senri
+    attendees: [hosts]
+partnering:
+""", 1)
+    code, lines = validate(tmp_path, mission=mission)
+    assert code == 0
+    assert problem_lines(lines) == [
+        "companies/genomix-bcn.yaml:9:10: warning: 'genomix-bcn' can meet in no slot: in every "
+        "slot of the sessions it attends (osaka) it is unavailable, at a programme item, or none "
+        "of its delegates is free"]
+
+
+def test_companies_being_a_file_is_an_error(tmp_path):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "mission.yaml").write_text(MISSION, encoding="utf-8")
+    (folder / "companies").write_text(KANSAI, encoding="utf-8")
+    code, lines = run_validate(folder)
+    assert code == 1
+    assert problem_lines(lines) == [
+        "companies:1:1: error: companies is a file; it must be a folder of company files "
+        "(companies/<id>.yaml)"]
+
+
+def test_mission_without_company_files_is_an_error(tmp_path):
+    mission = MISSION.replace("    venue: senri\npartnering",
+                              "    venue: senri\n    attendees: [cluster:Biocat]\npartnering")
+    folder = make_folder(tmp_path / "m", mission, genomix=None, kansai=None)
+    (folder / "companies" / "_template.yaml").write_text(KANSAI, encoding="utf-8")
+    code, lines = run_validate(folder)
+    assert code == 1
+    assert problem_lines(lines) == [
+        "companies: error: no company files in companies/; copy companies/_template.yaml to "
+        "companies/<id>.yaml, one per company"]
+
+
+def test_company_file_that_cannot_be_read_is_not_reported_again_at_each_reference(tmp_path):
+    mission = MISSION.replace("    venue: senri\npartnering", "    venue: senri\n    attendees: "
+                              "[delegation, kansai-bioworks]\npartnering")
+    kansai = KANSAI.replace("side: host", "side: [host")
+    code, lines = validate(tmp_path, mission=mission, kansai=kansai)
+    assert code == 1
+    assert [line.split(": error: ")[0] for line in problem_lines(lines)] == [
+        "companies/kansai-bioworks.yaml:4:8"]
