@@ -6,6 +6,7 @@ Every case drives the real CLI and expects file:line:col, exit 1 for errors, no 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
@@ -76,8 +77,10 @@ def make(root: Path, mission: str = MISSION, **companies: str) -> Path:
     (folder / "companies").mkdir(parents=True, exist_ok=True)
     (folder / "mission.yaml").write_text(mission, encoding="utf-8")
     for name, text in {"genomix": GENOMIX, "boston": BOSTON, **companies}.items():
-        if text is not None:
-            (folder / "companies" / f"{name}.yaml").write_text(text, encoding="utf-8")
+        if text is not None:  # a company file is named after its id, when it has one
+            found = re.search(r"^id: ([a-z0-9-]+)$", text, re.M)
+            file = found[1] if found else name
+            (folder / "companies" / f"{file}.yaml").write_text(text, encoding="utf-8")
     return folder
 
 
@@ -120,7 +123,7 @@ def with_line(text: str, anchor: str, line: str) -> str:
 def test_zone_aliases_and_fixed_offsets_are_refused(tmp_path, name, says):
     code, lines = validate(tmp_path, boston=BOSTON.replace("America/New_York", name))
     assert code == 1, lines
-    assert any(line.startswith("companies/boston.yaml:5:11: error: timezone: " + says)
+    assert any(line.startswith("companies/boston-bio.yaml:5:11: error: timezone: " + says)
                for line in lines), lines
 
 
@@ -140,7 +143,7 @@ def test_region_zones_and_utc_are_accepted(tmp_path):
     code, lines = validate(tmp_path, mission, boston=boston)
     assert code == 0, lines
     code, lines = validate(tmp_path, boston=BOSTON.replace("America/New_York", "Etc/UTC"))
-    assert "companies/boston.yaml:5:11: error: timezone: 'Etc/UTC' is UTC; write UTC " \
+    assert "companies/boston-bio.yaml:5:11: error: timezone: 'Etc/UTC' is UTC; write UTC " \
         "(or the city's zone, like Europe/London)" in lines, lines
 
 
@@ -177,7 +180,7 @@ def test_times_in_the_spring_gap_are_errors_located_where_written(tmp_path):
                                "2027-03-28 02:05 does not exist in Europe/Madrid")
                for line in lines), lines
     assert not any("on 2027-03-27" in line for line in lines), lines
-    assert any(line.startswith("companies/genomix.yaml:11:15: error: unavailable from "
+    assert any(line.startswith("companies/genomix-bcn.yaml:11:15: error: unavailable from "
                                "2027-03-28 02:10 does not exist") for line in lines), lines
 
 
@@ -193,7 +196,7 @@ def test_gap_is_read_in_the_zone_of_each_place(tmp_path):
     assert code == 1, lines
     assert any(line.startswith("mission.yaml:16:12: error: 2027-03-14 02:30 does not exist in "
                                "America/New_York") for line in lines), lines
-    assert any(line.startswith("companies/boston.yaml:9:15: error: unavailable from "
+    assert any(line.startswith("companies/boston-bio.yaml:9:15: error: unavailable from "
                                "2027-03-14 02:15 does not exist in America/New_York")
                for line in lines), lines
     assert not any("genomix" in line and "error" in line for line in lines), lines
@@ -219,7 +222,7 @@ def test_id_with_a_trailing_newline_is_refused(tmp_path):
     assert code == 1, lines
     assert any(line.startswith("companies/twin.yaml:1:5: error: id: 'genomix-bcn\\n' is not a "
                                "valid id") for line in lines), lines
-    assert any(line.startswith("companies/boston.yaml:9:11: error: attends[0]: 'bcn\\n' is not a "
+    assert any(line.startswith("companies/boston-bio.yaml:9:11: error: attends[0]: 'bcn\\n' is not a "
                                "valid id") for line in lines), lines
 
 
@@ -260,7 +263,7 @@ def test_block_scalar_names_lose_their_final_newline_and_titles_are_folded(tmp_p
 def test_line_breaks_control_characters_and_bad_urls_are_refused(tmp_path, edit, where, says):
     code, lines = validate(tmp_path, genomix=GENOMIX.replace(*edit))
     assert code == 1, lines
-    assert any(line.startswith(f"companies/genomix.yaml:{where}: error: {says}")
+    assert any(line.startswith(f"companies/genomix-bcn.yaml:{where}: error: {says}")
                for line in lines), lines
 
 
@@ -325,7 +328,7 @@ def test_programme_and_delegates_have_limits(tmp_path):
     assert code == 1
     assert any(line.startswith("mission.yaml:15:3: error: programme: 10002 entries is more than "
                                "the limit of 10000") for line in lines), lines
-    assert any(line.startswith("companies/genomix.yaml:7:3: error: delegates: 1002 entries is "
+    assert any(line.startswith("companies/genomix-bcn.yaml:7:3: error: delegates: 1002 entries is "
                                "more than the limit of 1000") for line in lines), lines
 
 
@@ -361,7 +364,7 @@ def test_fifo_and_symlinks_to_devices_or_outside_are_refused_unread(tmp_path):
     outside.write_text(BOSTON.replace("boston-bio", "outsider"), encoding="utf-8")
     (companies / "outside.yaml").symlink_to(outside)
     (folder / "shared.yaml").write_text(BOSTON.replace("boston-bio", "shared"), encoding="utf-8")
-    (companies / "inside.yaml").symlink_to(folder / "shared.yaml")  # inside the folder: fine
+    (companies / "shared.yaml").symlink_to(folder / "shared.yaml")  # inside the folder: fine
     started = time.perf_counter()
     code, lines = run(folder)
     assert time.perf_counter() - started < 30
@@ -372,7 +375,7 @@ def test_fifo_and_symlinks_to_devices_or_outside_are_refused_unread(tmp_path):
                          ("outside", str(outside.resolve()))]:
         assert f"companies/{name}.yaml: error: is a link to {target}, outside the mission " \
             "folder; copy the file here instead" in lines, lines
-    assert not any("outsider" in line or "inside.yaml" in line for line in lines), lines
+    assert not any("outsider" in line or "companies/shared.yaml" in line for line in lines), lines
 
 
 def test_window_spanning_a_clock_change_is_split_or_flagged(tmp_path):
@@ -395,6 +398,6 @@ def test_keys_reach_the_terminal_escaped_and_cut(tmp_path):
     code, lines = validate(tmp_path, boston=evil)
     assert code == 1
     assert not any("\x1b" in line for line in lines), lines
-    assert "companies/boston.yaml:9:1: error: unknown key '\\x1b[2J\\x1b[31mred'" in lines, lines
-    assert "companies/boston.yaml:10:1: error: unknown key '" + "k" * 60 \
+    assert "companies/boston-bio.yaml:9:1: error: unknown key '\\x1b[2J\\x1b[31mred'" in lines, lines
+    assert "companies/boston-bio.yaml:10:1: error: unknown key '" + "k" * 60 \
         + "... (1000 characters)'" in lines, lines
