@@ -154,7 +154,9 @@ def build_meetings(space: Space, chosen: set[int], keep: dict[int, Meeting],
     for r, vars_ in sorted(per_request.items()):
         request = space.requests[r]
         ids = _ids(request, vars_, keep)
-        out += [_meeting(space, v, ids[v], seats[v], people[v]) for v in vars_]
+        out += [_meeting(space, v, ids[v], seats[v], people[v],
+                         locked=v in keep and keep[v].locked and keep[v].id == ids[v])
+                for v in vars_]
     return sorted(out, key=lambda m: (m.start, m.session, m.table or "", m.id))
 
 
@@ -170,9 +172,9 @@ def _ids(request: Request, vars_: list[int], keep: dict[int, Meeting]) -> dict[i
     return ids
 
 
-def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[str]]
-             ) -> Meeting:
-    """One Meeting record."""
+def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[str]],
+             locked: bool = False) -> Meeting:
+    """One Meeting record (a locked meeting kept in place stays locked)."""
     var = space.vars[v]
     request, slot = space.requests[var.request], space.slots[var.slot]
     session = space.folder.session(slot.session)
@@ -188,7 +190,7 @@ def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[
         session=slot.session, start=slot.start, end=slot.end, table=seat.table,
         booth=seat.booth, video_link=link, kind="g2b" if g2b else "b2b",
         priority=request.priority, mutual=request.mutual, asked_by=list(request.asked_by),
-        reason=request.reason)
+        reason=request.reason, locked=locked)
 
 
 def placed_counts(meetings: list[Meeting]) -> dict[str, int]:

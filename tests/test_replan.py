@@ -74,3 +74,17 @@ def test_delegate_arriving_a_day_late_moves_only_their_meetings():
     untouched = {k: v for k, v in place(first).items() if k not in changed}
     assert {k: place(second)[k] for k in untouched} == untouched
     assert all("a" in c.companies for c in second.changes)
+
+
+def test_a_locked_meeting_stays_locked_after_a_replan():
+    """Re-planning keeps a locked meeting in place and keeps it locked for the next re-plan."""
+    f = folder(two_days(), people())
+    first = solve(f)
+    target = first.meetings[0].id
+    locked = first.model_copy(update={"meetings": [
+        m.model_copy(update={"locked": m.id == target}) for m in first.meetings]})
+    second = solve(f, locked)
+    assert [m.id for m in second.meetings if m.locked] == [target]
+    assert place(second)[target] == place(first)[target]
+    third = solve(f, second)
+    assert [m.id for m in third.meetings if m.locked] == [target]
