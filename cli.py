@@ -275,7 +275,7 @@ def plan(folder: Path, out: Path | None, formats: str, alarm: str | None, csv_se
     for line in summary_lines(result.schedule):
         click.echo(line)
     click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
-               f"see {result.out / 'README.md'} for whom to send each to")
+               f"see {result.exported.index} for whom to send each to")
     for line in report_lines(result.exported, result.out, verbose, files=verbose):
         click.echo(line)
 
