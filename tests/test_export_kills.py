@@ -1,11 +1,11 @@
 """Kill -9 at random moments: every file stays old or new, and no SEQUENCE is reused.
 
-A generated mission (the `mission` preset) is scheduled, a re-plan after three
-companies became unavailable is killed at random moments, then exports of either
-schedule into one folder are killed at 40 random moments (seeded), some followed by a
-complete export. After every step each file is the old or the new version, and every
-calendar item whose content changed carries a SEQUENCE above every SEQUENCE it was
-published with before.
+A generated mission (the `mission` preset) is scheduled, a re-plan after a programme
+item moved and three companies became unavailable is killed at random moments, then
+exports of either schedule into one folder are killed at 40 random moments (seeded),
+some followed by a complete export. After every step each file is the old or the new
+version, and every calendar item whose content changed carries a SEQUENCE above every
+SEQUENCE it was published with before.
 """
 
 from __future__ import annotations
@@ -65,8 +65,14 @@ def restore(folder: Path, files: dict[str, bytes]) -> None:
         (folder / name).write_bytes(data)
 
 
-def make_unavailable(folder: Path, count: int) -> None:
-    """Make the companies of the first COUNT non-must meetings unavailable at their time."""
+def change_mission(folder: Path, count: int) -> None:
+    """Move the welcome reception (an item of every calendar) half an hour later, and make
+    the companies of the first COUNT non-must meetings unavailable at their time."""
+    path = folder / "mission.yaml"
+    text = path.read_text()
+    assert '"2026-10-06 19:00", end: "2026-10-06 21:00"' in text
+    path.write_text(text.replace('"2026-10-06 19:00", end: "2026-10-06 21:00"',
+                                 '"2026-10-06 19:30", end: "2026-10-06 21:30"'))
     meetings = json.loads((folder / "schedule.json").read_text())["meetings"]
     done: set[str] = set()
     for meeting in meetings:
@@ -85,6 +91,16 @@ def make_unavailable(folder: Path, count: int) -> None:
             text += f"unavailable: [{busy}]\n"
         path.write_text(text)
     assert len(done) == count
+
+
+def write_window(folder: Path, out: Path, scratch: Path) -> tuple[float, float]:
+    """Seconds after its start between which an export of FOLDER over OUT writes files."""
+    shutil.copytree(out, scratch)
+    started = time.time()
+    assert mission("export", str(folder), "-o", str(scratch)).wait() == 0
+    times = [p.stat().st_mtime - started for p in scratch.rglob("*")
+             if p.is_file() and p.stat().st_mtime > started]
+    return min(times), max(times)
 
 
 class Ledger:
@@ -114,8 +130,8 @@ class Ledger:
 
 @pytest.fixture(scope="module")
 def missions(tmp_path_factory) -> tuple[Path, Path]:
-    """The preset mission scheduled (one), and re-planned after three companies became
-    unavailable (two), that re-plan killed at random moments first."""
+    """The preset mission scheduled (one), and re-planned after a programme item moved and
+    three companies became unavailable (two), that re-plan killed at random moments first."""
     base = tmp_path_factory.mktemp("kills")
     one, two = base / "one", base / "two"
     subprocess.run([sys.executable, "-m", "cli", "generate", "--preset", "mission", "-o",
@@ -125,7 +141,7 @@ def missions(tmp_path_factory) -> tuple[Path, Path]:
                    cwd=ROOT, check=True, capture_output=True)
     whole = time.monotonic() - started
     shutil.copytree(one, two)
-    make_unavailable(two, 3)
+    change_mission(two, 3)
     rng = random.Random(7)
     for _ in range(SCHEDULE_KILLS):
         before = (two / "schedule.json").read_bytes()
@@ -143,17 +159,18 @@ def test_killed_exports_never_reuse_a_sequence(missions, tmp_path):
     """40 kills at random moments, some followed by a whole export of either schedule."""
     loaded = {path: (load_mission(path)[0], read_schedule(path)) for path in missions}
     out, reference = tmp_path / "out", tmp_path / "reference"
-    started = time.monotonic()
-    process = mission("export", str(missions[0]), "-o", str(out))
-    assert process.wait() == 0
-    whole = time.monotonic() - started  # how long an export takes, start-up included
+    assert mission("export", str(missions[0]), "-o", str(out)).wait() == 0
+    # Half the kills at any moment of a run, half while it writes (a few tens of ms).
+    first, last = write_window(missions[1], out, tmp_path / "scratch")
     ledger, rng, mixed = Ledger(), random.Random(13), 0
     made: dict[tuple, dict[str, bytes]] = {}  # (folder, files before) -> files after
     assert ledger.observe(snapshot(out)) == []
     for trial in range(KILLS):
         folder = rng.choice(missions)
         before = snapshot(out)
-        killed(["export", str(folder), "-o", str(out)], rng.uniform(0.3, 1.1) * whole)
+        moment = rng.uniform(0.2, 1.1) * last if trial % 2 else \
+            rng.uniform(first - 0.05, last + 0.02)
+        killed(["export", str(folder), "-o", str(out)], moment)
         after = snapshot(out)
         key = (folder, tuple(sorted(before.items())))
         if key not in made:  # what the export would have left, had it finished
