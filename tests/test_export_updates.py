@@ -213,3 +213,17 @@ def test_line_breaks_in_names_never_break_an_index_row():
     lines = text.splitlines()
     assert lines[0] == "# Two lines  : calendars and agendas"
     assert lines[-1] == "| [a b.ics](a%20b.ics) | Name \\| x \\|  &lt;i&gt; | me you |"
+
+
+def test_both_index_names_taken_stops_before_writing_anything(tmp_path):
+    """README.md and mission-index.md both the user's: exit 5, nothing written."""
+    folder = tmp_path / "mission"
+    shutil.copytree(MISSION, folder)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "README.md").write_text("mine\n")
+    (out / "mission-index.md").write_text("mine too\n")
+    result = CliRunner().invoke(cli, ["export", str(folder), "-o", str(out)])
+    assert result.exit_code == 5, result.output
+    assert "mission-index.md" in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "mission-index.md"]

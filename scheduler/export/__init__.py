@@ -172,9 +172,10 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
         rows = _earlier_calendars(old, out) + rows
     final = ExportState(state.mission, state.files, outputs=dict(state.outputs))
     for path in result.paths:
-        found = file_digest(path)
-        if found:
-            remember(final.outputs, _relative(path, out), found)
+        if path.suffix != ".ics":  # the calendars' digests are recorded as they are made
+            found = file_digest(path)
+            if found:
+                remember(final.outputs, _relative(path, out), found)
     text = index_text(folder, rows)
     remember(final.outputs, index, hashlib.sha256(text.encode("utf-8")).hexdigest())
     produced = {_relative(path, out) for path in result.paths} | {index}

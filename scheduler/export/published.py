@@ -145,13 +145,17 @@ def rebuild(out: Path, mission: str, zone: str, why: str, damaged: bool) -> Expo
 def raise_to_published(state: ExportState, out: Path, zone: str) -> int:
     """Take, for each item of each file, the published version when its SEQUENCE is higher.
 
-    Returns how many items were taken from the files. Files are scanned for UID and
-    SEQUENCE alone; only items found higher are parsed.
+    Returns how many items were taken from the files. A file whose bytes the state
+    records as written is skipped; others are scanned for UID and SEQUENCE alone, and only
+    items found higher are parsed.
     """
     reader, taken = Reader(zone), 0
     for name in calendar_files(out):
         try:
-            text = (out / name).read_bytes().decode("utf-8")
+            data = (out / name).read_bytes()
+            if hashlib.sha256(data).hexdigest() in state.outputs.get(name, ()):
+                continue
+            text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         known = state.files.get(name)
