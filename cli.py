@@ -225,7 +225,8 @@ def export(folder: Path, out: Path | None, formats: str, alarm: str | None,
 
     \b
     One .ics per delegate, per company, per cluster and one for the organiser,
-    plus OUT/README.md saying whom to send each file to. Exporting again into
+    plus OUT/README.md saying whom to send each file to (OUT/mission-index.md
+    when a README.md of your own is there: it is left alone). Exporting again into
     the same folder updates the calendars in place: unchanged items stay
     byte-identical, changed ones get a higher SEQUENCE, dropped meetings stay
     as cancelled. It prints what changed for whom since the last export.

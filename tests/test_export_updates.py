@@ -7,10 +7,12 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from test_ics_support import MISSION, SCHEDULE_V2, export_fixture
 
 from cli import cli
+from scheduler.errors import ExportError
 from scheduler.export import ExportOptions, export, report_lines
 from scheduler.export.state import STATE_FILE, read_state
 from scheduler.loader import load_mission
@@ -227,3 +229,37 @@ def test_both_index_names_taken_stops_before_writing_anything(tmp_path):
     assert result.exit_code == 5, result.output
     assert "mission-index.md" in result.output and "Traceback" not in result.output
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "mission-index.md"]
+
+
+def test_without_a_state_another_missions_calendars_are_not_taken_over(tmp_path):
+    """No state, but calendars of another mission in OUT: refused, nothing cancelled."""
+    export_fixture(tmp_path)
+    (tmp_path / STATE_FILE).unlink()
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*.ics")}
+    seed = ROOT / "seeds" / "stockholm-nlsdays"
+    folder, _ = load_mission(seed)
+    with pytest.raises(ExportError, match="another mission"):
+        export(folder, read_schedule(seed), tmp_path, ExportOptions())
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.ics")} == before
+
+
+def test_an_empty_calendar_of_someone_gone_is_removed(tmp_path):
+    """A calendar the tool wrote with nothing in it, whose person left: removed, and said;
+    people who left with meetings keep theirs, cancelled."""
+    import hashlib
+
+    from scheduler.export.state import FileState, write_state
+
+    export_fixture(tmp_path)
+    ghost = tmp_path / "people" / "gone" / "nobody.ics"
+    ghost.parent.mkdir()
+    ghost.write_bytes((tmp_path / "organiser.ics").read_bytes().split(b"BEGIN:VEVENT")[0] +
+                      b"END:VCALENDAR\r\n")
+    state = read_state(tmp_path, "fixture-japan")
+    state.files["people/gone/nobody.ics"] = FileState("Nobody")
+    state.outputs["people/gone/nobody.ics"] = [hashlib.sha256(ghost.read_bytes()).hexdigest()]
+    write_state(tmp_path, state)
+    result = export_fixture(tmp_path)
+    assert result.removed == [ghost] and not ghost.parent.exists()
+    assert "people/gone/nobody.ics" not in read_state(tmp_path, "fixture-japan").files
+    assert f"removed {ghost} (no longer produced)" in report_lines(result, tmp_path)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from icalendar import Event
 
+from scheduler.errors import ExportError
 from scheduler.export.ics_events import sort_key
 from scheduler.export.state import (
     STATE_FILE,
@@ -134,8 +135,13 @@ def rebuild(out: Path, mission: str, zone: str, why: str, damaged: bool) -> Expo
     reader, files = Reader(zone), {}
     for name in calendar_files(out):
         state = reader.file(out / name)
-        if state is not None:
-            files[name] = state
+        if state is None:
+            continue
+        foreign = next((uid for uid in state.items if not uid.startswith(f"{mission}.")), None)
+        if foreign is not None:
+            raise ExportError(f"{out / name} holds calendar items of another mission "
+                              f"({foreign}), not '{mission}'; choose another folder with -o")
+        files[name] = state
     note = f"{why}; rebuilt it from the {len(files)} calendar file(s) published there" \
         if files else f"{why}; no calendar was published there: starting afresh" \
         if damaged else ""

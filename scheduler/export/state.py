@@ -98,7 +98,7 @@ def read_state(out: Path, mission: str) -> ExportState:
             raise ValueError(f"unknown format {data.get('format')!r}")
         files = _files_v2(data) if data["format"] == 2 else _files(data)
         outputs = _outputs(data) if data["format"] == FORMAT else {}
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError, UnicodeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         raise DamagedState(f"{path} cannot be read ({str(exc)[:200]})") from None
     return ExportState(mission, files, data["format"], outputs)
 
