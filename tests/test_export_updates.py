@@ -113,7 +113,7 @@ def test_a_readme_the_user_wrote_is_left_alone(tmp_path):
         assert (tmp_path / "README.md").read_bytes() == mine
         assert result.index == tmp_path / "mission-index.md"
         assert "people/genomix-bcn/laura-puig.ics" in result.index.read_text()
-        assert any("README.md was not written by mission" in n for n in result.notes)
+        assert any("README.md is not a file mission wrote" in n for n in result.notes)
     (tmp_path / "README.md").unlink()  # gone: the index takes its usual name again
     result = export_fixture(tmp_path, SCHEDULE_V2)
     assert result.index == tmp_path / "README.md"

@@ -13,11 +13,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from scheduler.errors import ExportError
 from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
+
+if TYPE_CHECKING:
+    from scheduler.export.state import ExportState
 
 FORMATS = ("ics", "html", "pdf", "csv")
 INDEX = "README.md"  # unless a README.md the tool did not write is there (see owned.py)
@@ -188,7 +192,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     return result
 
 
-def _earlier_calendars(state, out: Path) -> list[tuple[str, str, str]]:
+def _earlier_calendars(state: ExportState, out: Path) -> list[tuple[str, str, str]]:
     """Index rows for the calendars an earlier export left in OUT, so the index keeps them."""
     return [(name, f.title, "(from the last calendar export)")
             for name, f in sorted(state.files.items()) if (out / name).is_file()]

@@ -341,8 +341,9 @@ def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     was about to be published, so a SEQUENCE never goes out twice with other content.
     """
     with gc_paused():
-        return _write_ics(folder, schedule, out, alarm_minutes,
-                          old or load_state(out, folder.mission.id, folder.mission.timezone))
+        if old is None:
+            old = load_state(out, folder.mission.id, folder.mission.timezone)
+        return _write_ics(folder, schedule, out, alarm_minutes, old)
 
 
 def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,

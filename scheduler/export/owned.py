@@ -57,8 +57,8 @@ def index_name(out: Path, state: ExportState) -> tuple[str, str]:
     for name in (INDEX, OTHER_INDEX):
         if not os.path.lexists(out / name) or is_ours(out, name, state):
             return name, note
-        note = (f"{out / INDEX} was not written by mission: left alone; the index of the "
-                f"files is {out / OTHER_INDEX}")
+        note = (f"{out / INDEX} is not a file mission wrote (or it was edited since): left "
+                f"alone; the index of the files is {out / OTHER_INDEX}")
     raise ExportError(f"{out / INDEX} and {out / OTHER_INDEX} were not written by mission "
                       "and are left alone; move one of them away or export with another -o")
 
