@@ -130,17 +130,22 @@ def test_a_readme_edited_after_the_export_is_the_users(tmp_path):
 
 
 def test_an_export_of_the_previous_version_is_recognised(tmp_path):
-    """A folder exported by the previous version (state format 3, its own README.md):
-    its README.md is updated in place, nothing is taken for the user's."""
-    seed = ROOT / "seeds" / "stockholm-nlsdays"
-    committed = ROOT / "calendars" / seed.name
-    shutil.copytree(committed, tmp_path / "out")
-    assert b'"format": 3' in (committed / STATE_FILE).read_bytes()[:20]
-    folder, _ = load_mission(seed)
-    result = export(folder, read_schedule(seed), tmp_path / "out", ExportOptions())
-    assert result.index == tmp_path / "out" / "README.md" and not result.notes
-    assert not (tmp_path / "out" / "mission-index.md").exists()
-    assert read_state(tmp_path / "out", folder.mission.id).format == 4
+    """A folder exported by the previous version (state format 3, its own README.md with
+    names unescaped): its README.md is updated in place, nothing is taken for the user's."""
+    import json
+
+    export_fixture(tmp_path)
+    data = json.loads((tmp_path / STATE_FILE).read_text())
+    del data["outputs"]
+    (tmp_path / STATE_FILE).write_text(json.dumps({**data, "format": 3}))
+    index = tmp_path / "README.md"
+    index.write_text(index.read_text().replace("&lt;", "<").replace("&gt;", ">"))
+    assert read_state(tmp_path, "fixture-japan").format == 3
+    result = export_fixture(tmp_path)
+    assert result.index == index and not result.notes
+    assert "&lt;laura.puig@example.com&gt;" in index.read_text()
+    assert not (tmp_path / "mission-index.md").exists()
+    assert read_state(tmp_path, "fixture-japan").format == 4
 
 
 def without_company(company: str):
