@@ -160,17 +160,21 @@ def test_killed_exports_never_reuse_a_sequence(missions, tmp_path):
     loaded = {path: (load_mission(path)[0], read_schedule(path)) for path in missions}
     out, reference = tmp_path / "out", tmp_path / "reference"
     assert mission("export", str(missions[0]), "-o", str(out)).wait() == 0
-    # Half the kills at any moment of a run, half while it writes (a few tens of ms).
+    # Half the kills at any moment of a run; half aimed at the moment it writes (a few tens
+    # of ms), the aim moved later after a kill before any write and earlier after a run
+    # that finished, since the machine's load shifts that moment.
     first, last = write_window(missions[1], out, tmp_path / "scratch")
-    ledger, rng, mixed = Ledger(), random.Random(13), 0
+    aim, spread = (first + last) / 2, (last - first) / 2 + 0.03
+    ledger, rng, mixed, previous = Ledger(), random.Random(13), 0, missions[0]
     made: dict[tuple, dict[str, bytes]] = {}  # (folder, files before) -> files after
     assert ledger.observe(snapshot(out)) == []
     for trial in range(KILLS):
-        folder = rng.choice(missions)
+        aimed = trial % 2 == 0
+        folder = missions[previous == missions[0]] if aimed else rng.choice(missions)
+        moment = rng.uniform(aim - spread, aim + spread) if aimed else \
+            rng.uniform(0.2, 1.1) * last
         before = snapshot(out)
-        moment = rng.uniform(0.2, 1.1) * last if trial % 2 else \
-            rng.uniform(first - 0.05, last + 0.02)
-        killed(["export", str(folder), "-o", str(out)], moment)
+        stopped = killed(["export", str(folder), "-o", str(out)], max(moment, 0.01))
         after = snapshot(out)
         key = (folder, tuple(sorted(before.items())))
         if key not in made:  # what the export would have left, had it finished
@@ -181,12 +185,19 @@ def test_killed_exports_never_reuse_a_sequence(missions, tmp_path):
         for name in sorted((set(before) | set(after)) - {STATE_FILE}):
             assert after.get(name) in (before.get(name), new.get(name)), (trial, name)
         json.loads(after[STATE_FILE])
-        changed = {n for n in after if after[n] != before.get(n) and n != STATE_FILE}
-        mixed += bool(changed) and any(after.get(n) != new.get(n) for n in new
-                                       if n != STATE_FILE)
+        changed = any(after[n] != before.get(n) for n in after if n != STATE_FILE)
+        done = all(after.get(n) == new.get(n) for n in new if n != STATE_FILE)
+        if changed and not done:
+            mixed += 1
+        elif aimed and stopped and not done:
+            aim += spread / 2
+        elif aimed and (done and changed or not stopped):
+            aim -= spread / 2
         assert ledger.observe(after) == [], trial
+        previous = folder
         if rng.random() < 0.3:  # a later export that runs to the end
-            export(*loaded[rng.choice(missions)], out, ExportOptions())
+            previous = rng.choice(missions)
+            export(*loaded[previous], out, ExportOptions())
             assert ledger.observe(snapshot(out)) == [], trial
     for folder in (*missions, missions[0]):  # and any later exports after the last kill
         export(*loaded[folder], out, ExportOptions())
