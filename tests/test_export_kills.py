@@ -118,7 +118,7 @@ class Ledger:
             if not name.endswith(".ics"):
                 continue
             for block in ITEM.findall(data.decode("utf-8")):
-                uid = re.search(r"\r\nUID:(.*?)\r\n(?! )", block, re.S)[1]
+                uid = re.search(r"\r\nUID:(.*?)\r\n(?! )", block, re.S)[1].replace("\r\n ", "")
                 sequence = int(re.search(r"\r\nSEQUENCE:(\d+)\r\n", block)[1])
                 content = re.sub(r"\r\n(DTSTAMP|SEQUENCE):[^\r]*(?=\r\n)", "", block)
                 seen = self.seen.setdefault((name, uid), set())
