@@ -206,8 +206,9 @@ def _relative(path: Path, out: Path) -> str:
         return str(path)
 
 
-_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_[]|#"} |
-                          {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+# Markdown's own characters escaped with a backslash; < and > as entities, which every
+# Markdown reads as text (an escaped & is not needed: an entity in a name stays text).
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_[]|#"} | {"<": "&lt;", ">": "&gt;"})
 
 
 def _cell(text: str) -> str:

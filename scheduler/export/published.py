@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -49,9 +50,17 @@ def calendar_files(out: Path) -> list[str]:
         for name in sorted(files):
             if name.endswith(".ics") and not name.startswith("."):
                 path = os.path.join(root, name)
-                if os.path.isfile(path) and _ours(path):
+                if _regular(path) and _ours(path):  # a link is not a file the tool wrote
                     found.append(Path(path).relative_to(out).as_posix())
     return found
+
+
+def _regular(path: str) -> bool:
+    """Whether a path is a regular file itself (not a link to one)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _ours(path: str) -> bool:
