@@ -24,7 +24,7 @@ from scheduler.export.ics_check import check_assembly, check_head, check_part, c
 from scheduler.export.ics_events import Audience, EventKey, Itineraries, audiences, sort_key
 from scheduler.export.ics_lines import Lines, fold, serialise
 from scheduler.export.ics_meetings import EventText, MeetingTexts
-from scheduler.export.published import PRODID, load_state
+from scheduler.export.published import PRODID, bare_digest, load_state
 from scheduler.export.state import FORMAT, ExportState, FileState, ItemState, remember, write_state
 from scheduler.gcpause import gc_paused
 from scheduler.model import MissionFolder
@@ -74,11 +74,6 @@ def _stamped(event: Event | Lines, stamp: datetime, sequence: int) -> str:
     return serialise(event)
 
 
-def _without(text: str, name: str) -> str:
-    """The text without the first (unfolded, short) content line of a property."""
-    return re.sub(rf"\r\n{name}:[^\r]*\r\n", "\r\n", text, count=1)
-
-
 @dataclass
 class Rendered:
     """One distinct event serialised once: its digest, and its text at any SEQUENCE.
@@ -100,9 +95,7 @@ class Rendered:
         summary, start = str(event["SUMMARY"]), _start_text(event)
         order = sort_key(event.decoded("DTSTART"), zone)
         text0 = _stamped(event, stamp, 0)
-        bare = _without(_without(text0, "DTSTAMP"), "SEQUENCE")
-        return cls(hashlib.sha256(bare.encode("utf-8")).hexdigest(), summary, start, order,
-                   text0)
+        return cls(bare_digest(text0), summary, start, order, text0)
 
     @classmethod
     def from_text(cls, done: EventText) -> Rendered:
