@@ -294,7 +294,8 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     since `mission schedule` (unless --allow-stale), stops it with exit
     status 4 and every reason listed, before anything is written.
     One .ics per delegate, per company, per cluster and one for the organiser,
-    plus OUT/README.md saying whom to send each file to. Exporting again into
+    plus OUT/README.md saying whom to send each file to (OUT/mission-index.md
+    when a README.md of your own is there: it is left alone). Exporting again into
     the same folder updates the calendars in place: unchanged items stay
     byte-identical, changed ones get a higher SEQUENCE, dropped meetings stay
     as cancelled. It prints what changed for whom since the last export.
@@ -348,7 +349,7 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
     for line in summary_lines(result.schedule):
         click.echo(line)
     click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
-               f"see {result.out / 'README.md'} for whom to send each to")
+               f"see {result.exported.index} for whom to send each to")
     for line in report_lines(result.exported, result.out, verbose, files=verbose):
         click.echo(line)
 

@@ -39,7 +39,7 @@ def test_export_writes_every_calendar_and_an_index(tmp_path):
     assert len(written) == 16
     index = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "| [people/genomix-bcn/laura-puig.ics](people/genomix-bcn/laura-puig.ics) |" in index
-    assert "Laura Puig <laura.puig@example.com>" in index
+    assert "Laura Puig &lt;laura.puig@example.com&gt;" in index  # shows as <...>
     assert "first export" in result.output
 
 

@@ -7,19 +7,25 @@ module of its own (ics, html, pdf, csv), imported only when asked for.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from scheduler.atomic import sweep
 from scheduler.errors import ExportError
 from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
 
+if TYPE_CHECKING:
+    from scheduler.export.state import ExportState
+
 FORMATS = ("ics", "html", "pdf", "csv")
-INDEX = "README.md"
+INDEX = "README.md"  # unless a README.md the tool did not write is there (see owned.py)
 MAX_LISTED = 50  # files or changed calendars printed one by one, unless --verbose
 SAY_FROM = 2000  # meetings from which a format takes seconds: progress says it
 
@@ -40,6 +46,9 @@ class ExportResult:
     paths: list[Path] = field(default_factory=list)
     changes: list = field(default_factory=list)  # ics.ItemChange
     first: bool | None = None  # None when no calendars were exported
+    removed: list[Path] = field(default_factory=list)  # files it wrote before, no longer made
+    notes: list[str] = field(default_factory=list)  # e.g. the state rebuilt from the files
+    index: Path | None = None  # the index written (OUT/README.md unless that is the user's)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -86,12 +95,13 @@ def report_lines(result: ExportResult, out: Path, verbose: bool = False,
     """What the export commands print: each file written (or, past MAX_LISTED, how many
     and where the index is) and what changed for whom (past MAX_LISTED calendars, the
     first ones and how many more); verbose lists everything."""
-    lines = []
+    lines = [f"note: {note}" for note in result.notes]
     if files and (verbose or len(result.paths) <= MAX_LISTED):
-        lines = [f"wrote {path}" for path in result.paths]
+        lines += [f"wrote {path}" for path in result.paths]
     elif files:
-        lines = [f"wrote {len(result.paths)} files to {out}; see {out / INDEX} for whom to "
-                 "send each to"]
+        lines += [f"wrote {len(result.paths)} files to {out}; see {result.index or out / INDEX} "
+                  "for whom to send each to"]
+    lines += [f"removed {path} (no longer produced)" for path in result.removed]
     changes = describe_changes(result)
     if not verbose and len(changes) > MAX_LISTED:
         more = len(changes) - MAX_LISTED
@@ -138,6 +148,10 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
            ) -> ExportResult:
     """Write every requested format into OUT and an index of the files; say each format
     to progress when the schedule is large enough for it to take seconds."""
+    from scheduler.export.owned import file_digest, index_name, remove_stale
+    from scheduler.export.published import load_state
+    from scheduler.export.state import FORMAT, ExportState, remember, write_state
+
     check_mission(folder, schedule)
     result = ExportResult()
     try:
@@ -145,7 +159,11 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     except OSError as exc:
         raise ExportError(f"cannot create {out}: {exc.strerror}") from None
     sweep(out, recursive=True)  # temporary files of a killed export
-    rows: list[tuple[str, str, str]] = []
+    old = load_state(out, folder.mission.id, folder.mission.timezone)
+    index, foreign = index_name(out, old)  # before anything is written
+    result.notes += [note for note in (old.note, foreign) if note]
+    # The state as it is on disk once the calendars are written (they write it first).
+    state, rows = old, []
     say = progress if progress and len(schedule.meetings) >= SAY_FROM else None
     for fmt in options.formats:
         if say:
@@ -153,7 +171,8 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
         if fmt == "ics":
             from scheduler.export.ics import write_ics
 
-            ics = write_ics(folder, schedule, out, options.alarm_minutes)
+            ics = write_ics(folder, schedule, out, options.alarm_minutes, old)
+            state = ics.state
             result.paths += ics.paths
             result.changes, result.first = ics.changes, ics.first
             rows += [(a.name, a.title, f"{a.send_to} ({n} items)") for a, n in ics.audiences]
@@ -162,16 +181,27 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
             result.paths += written
             rows += [(_relative(p, out), fmt.upper(), "") for p in written]
     if "ics" not in options.formats:
-        rows = _earlier_calendars(folder, out) + rows
-    result.paths.append(write_index(folder, out, rows))
+        rows = _earlier_calendars(old, out) + rows
+    final = ExportState(state.mission, state.files, outputs=dict(state.outputs))
+    for path in result.paths:
+        if path.suffix != ".ics":  # the calendars' digests are recorded as they are made
+            found = file_digest(path)
+            if found:
+                remember(final.outputs, _relative(path, out), found)
+    text = index_text(folder, rows)
+    remember(final.outputs, index, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    produced = {_relative(path, out) for path in result.paths} | {index}
+    result.removed, notes = remove_stale(out, final, produced, options.formats)
+    result.notes += notes
+    if not (state.format == FORMAT and final.same_as(state)):  # the index is recorded first:
+        write_state(out, final)  # killed before it is written, the old one is still known
+    result.index = write_index(out / index, text)
+    result.paths.append(result.index)
     return result
 
 
-def _earlier_calendars(folder: MissionFolder, out: Path) -> list[tuple[str, str, str]]:
+def _earlier_calendars(state: ExportState, out: Path) -> list[tuple[str, str, str]]:
     """Index rows for the calendars an earlier export left in OUT, so the index keeps them."""
-    from scheduler.export.state import read_state
-
-    state = read_state(out, folder.mission.id)
     return [(name, f.title, "(from the last calendar export)")
             for name, f in sorted(state.files.items()) if (out / name).is_file()]
 
@@ -184,24 +214,39 @@ def _relative(path: Path, out: Path) -> str:
         return str(path)
 
 
+# Markdown's own characters escaped with a backslash; < and > as entities, which every
+# Markdown reads as text (an escaped & is not needed: an entity in a name stays text).
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_[]|#"} | {"<": "&lt;", ">": "&gt;"})
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text taken from names, shown as written in Markdown and never read as markup or HTML:
+    line breaks and other control characters become spaces."""
+    return "".join(c if c.isprintable() else " " for c in text).translate(_MARKDOWN)
 
 
-def write_index(folder: MissionFolder, out: Path, rows: list[tuple[str, str, str]]) -> Path:
-    """OUT/README.md: every file written, whom it is for, whom to send it to."""
+def _link(name: str) -> str:
+    """A file name relative to OUT as a Markdown link target."""
+    return quote(name, safe="/")
+
+
+def index_text(folder: MissionFolder, rows: list[tuple[str, str, str]]) -> str:
+    """The index: every file written, whom it is for, whom to send it to."""
     mission = folder.mission
-    lines = [f"# {mission.title}: calendars and agendas", "",
+    lines = [f"# {_cell(mission.title)}: calendars and agendas", "",
              "Send each person their own calendar file (`people/`); companies and cluster "
              "managers get theirs; the organiser file holds everything.",
              "Calendar apps take a file as a first import; later updates reach people "
              "through a subscription (webcal/https) or CalDAV, where the same UIDs and "
              "raised SEQUENCE numbers update events in place.", "",
              "| File | For | Send to |", "|---|---|---|"]
-    lines += [f"| [{_cell(name)}]({name.replace(' ', '%20')}) | {_cell(title)} | {_cell(to)} |"
+    lines += [f"| [{_cell(name)}]({_link(name)}) | {_cell(title)} | {_cell(to)} |"
               for name, title, to in rows]
-    path = out / INDEX
-    write_atomic(path, "\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def write_index(path: Path, text: str) -> Path:
+    """Write the index (OUT/README.md, or the other name when README.md is the user's)."""
+    write_atomic(path, text)
     path.chmod(0o644)
     return path

@@ -25,12 +25,12 @@ from scheduler.export.ics_check import check_assembly, check_head, check_part, c
 from scheduler.export.ics_events import Audience, EventKey, Itineraries, audiences, sort_key
 from scheduler.export.ics_lines import Lines, fold, serialise
 from scheduler.export.ics_meetings import EventText, MeetingTexts
-from scheduler.export.state import ExportState, FileState, ItemState, read_state, write_state
+from scheduler.export.published import PRODID, bare_digest, load_state
+from scheduler.export.state import FORMAT, ExportState, FileState, ItemState, remember, write_state
 from scheduler.gcpause import gc_paused
 from scheduler.model import MissionFolder
 from scheduler.schedule import Schedule
 
-PRODID = "-//mission-scheduler//Mission itineraries//EN"
 _TZID = re.compile(r";TZID=([^;:\r\n]+)")
 _UID = re.compile(r"^UID:(.*)$", re.M)
 
@@ -59,6 +59,7 @@ class IcsResult:
     paths: list[Path]
     changes: list[ItemChange]
     first: bool
+    state: ExportState  # as written: every item, and the digest of every calendar file
 
 
 def _start_text(event: Event) -> str:
@@ -72,11 +73,6 @@ def _stamped(event: Event | Lines, stamp: datetime, sequence: int) -> str:
     event.add("dtstamp", stamp)
     event.add("sequence", sequence)
     return serialise(event)
-
-
-def _without(text: str, name: str) -> str:
-    """The text without the first (unfolded, short) content line of a property."""
-    return re.sub(rf"\r\n{name}:[^\r]*\r\n", "\r\n", text, count=1)
 
 
 @dataclass
@@ -100,9 +96,7 @@ class Rendered:
         summary, start = str(event["SUMMARY"]), _start_text(event)
         order = sort_key(event.decoded("DTSTART"), zone)
         text0 = _stamped(event, stamp, 0)
-        bare = _without(_without(text0, "DTSTAMP"), "SEQUENCE")
-        return cls(hashlib.sha256(bare.encode("utf-8")).hexdigest(), summary, start, order,
-                   text0)
+        return cls(bare_digest(text0), summary, start, order, text0)
 
     @classmethod
     def from_text(cls, done: EventText) -> Rendered:
@@ -304,8 +298,10 @@ class Assembler:
         self.zones = {tzid: text.encode("utf-8") for tzid, text in zones.items()}
         self.zone_problems = {tzid: check_part(text)[1] for tzid, text in zones.items()}
 
-    def file(self, title: str, items: list[ItemState]) -> tuple[bytes, list[str]]:
-        """A file's bytes (zones, then items by start and UID) and every problem it has."""
+    def file(self, title: str, items: list[ItemState], check: bool = True
+             ) -> tuple[bytes, list[str]]:
+        """A file's bytes (zones, then items by start and UID) and every problem it has
+        (none looked for unless asked)."""
         facts = [self.fact(item.text) for item in items]
         used = set().union(*(fact[1] for fact in facts))
         present = sorted(tzid for tzid in used if tzid in self.zones)
@@ -313,6 +309,8 @@ class Assembler:
         head = calendar_head(title, self.memo)
         data = b"".join([head.encode("utf-8"), *(self.zones[tzid] for tzid in present),
                          *(facts[i][4] for i in order), b"END:VCALENDAR\r\n"])
+        if not check:
+            return data, []
         problems = check_head(head) + [p for tzid in present for p in self.zone_problems[tzid]]
         problems += [p for fact in facts for p in fact[3]]
         problems += check_assembly([fact[2] for fact in facts if fact[2]], used, set(present))
@@ -329,20 +327,26 @@ def _change(audience: Audience, kind: str, item: ItemState) -> ItemChange:
 
 
 def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
-              alarm_minutes: int | None = None) -> IcsResult:
-    """Write every itinerary into OUT, check each file, and remember what was written."""
+              alarm_minutes: int | None = None, old: ExportState | None = None) -> IcsResult:
+    """Write every itinerary into OUT, check each file, and remember what was written.
+
+    OLD is the state of the last export (read from OUT when not given). The new state is
+    written before any calendar: killed in between, the next export compares with what
+    was about to be published, so a SEQUENCE never goes out twice with other content.
+    """
     with gc_paused():
-        return _write_ics(folder, schedule, out, alarm_minutes)
+        if old is None:
+            old = load_state(out, folder.mission.id, folder.mission.timezone)
+        return _write_ics(folder, schedule, out, alarm_minutes, old)
 
 
 def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
-               alarm_minutes: int | None) -> IcsResult:
+               alarm_minutes: int | None, old: ExportState) -> IcsResult:
     """write_ics, with the garbage collector paused."""
-    old = read_state(out, folder.mission.id)
     stamp = schedule.generated.astimezone(ZoneInfo("UTC"))
     built = Itineraries(folder, schedule.meetings, alarm_minutes)
     renderer = Renderer(built, stamp, folder.mission.timezone)
-    new = ExportState(folder.mission.id)
+    new = ExportState(folder.mission.id, outputs=dict(old.outputs))
     changes: list[ItemChange] = []
     written: list[tuple[Audience, FileState]] = []
     for audience in audiences(folder):
@@ -356,6 +360,8 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
         gone = Audience("gone", name, title, "(no longer in the mission)", frozenset(),
                         whom=f"{title} (no longer in the mission)")
         state, found = merge_file({}, old.files[name], gone.title, renderer)
+        if not state.items:  # nothing to cancel: the file is no longer produced
+            continue
         new.files[name] = state
         written.append((gone, state))
         changes += [_change(gone, kind, item) for kind, item in found]
@@ -365,18 +371,21 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     tzids = {tzid for text in {renderer.sources.get(i.text, i.text) for i in distinct}
              for tzid in _TZID.findall(text)}
     assembler.use_zones(zone_texts(tzids, *date_range(folder, distinct)))
-    publisher = Publisher(out)
-    paths = [_write_checked(publisher, audience.name,
-                            *assembler.file(state.title, list(state.items.values())))
-             for audience, state in written]
-    if not (old.format == new.format and new.same_as(old)):  # else it would write the same
+    for audience, state in written:  # every file checked before anything is written
+        data, problems = assembler.file(state.title, list(state.items.values()))
+        if problems:
+            raise ExportError(f"{audience.name}: " + "; ".join(problems[:5]))
+        remember(new.outputs, audience.name, digest(data))
+    if not (old.format == FORMAT and new.same_as(old)):  # else it would write the same
         write_state(out, new)
+    publisher = Publisher(out)
+    paths = [publisher.write(audience.name,  # CRLF line ends, as RFC 5545 asks
+                             assembler.file(state.title, list(state.items.values()), False)[0])
+             for audience, state in written]
     counts = [(a, sum(not i.cancelled for i in s.items.values())) for a, s in written]
-    return IcsResult(counts, paths, changes, old.empty)
+    return IcsResult(counts, paths, changes, old.empty, new)
 
 
-def _write_checked(publisher: Publisher, name: str, data: bytes, problems: list[str]) -> Path:
-    """Write a calendar that passed our own checks; ExportError with the first problems."""
-    if problems:
-        raise ExportError(f"{name}: " + "; ".join(problems[:5]))
-    return publisher.write(name, data)  # CRLF line ends, as RFC 5545 asks
+def digest(data: bytes) -> str:
+    """The digest of a file's bytes, as the state records it."""
+    return hashlib.sha256(data).hexdigest()

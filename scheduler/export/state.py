@@ -5,10 +5,13 @@ content (without DTSTAMP and SEQUENCE), and the exact VEVENT text. A later
 export keeps unchanged items byte-identical, raises SEQUENCE on changed ones,
 and re-emits dropped ones as STATUS:CANCELLED with a raised SEQUENCE.
 
-Format 3 keeps each distinct item once (most items are listed in several files:
+Format 4 keeps each distinct item once (most items are listed in several files:
 the organiser's, a cluster's, a company's, its people's) and each file as its
 title and the numbers of its items; it is read and written in about a second at
-BIO-International scale. Format 2 (every item of every file) is still read.
+BIO-International scale. It also lists every file the tool wrote into OUT (calendars,
+agendas, CSV, the index) with the digests of its last two versions, so that the tool
+never overwrites or removes a file it did not write. Formats 3 (the same without the
+files) and 2 (every item of every file) are still read.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from scheduler.errors import ExportError
 from scheduler.schedule import write_atomic
 
 STATE_FILE = ".export-state.json"
-FORMAT = 3  # 2 (every item of every file, texts by digest) is still read
+FORMAT = 4  # 3 (no list of files) and 2 (every item of every file) are still read
+READ = (2, 3, FORMAT)
+KEEP_DIGESTS = 2  # a file's last two versions: a kill between two writes leaves either
 
 
 @dataclass
@@ -52,10 +57,15 @@ class ExportState:
     mission: str
     files: dict[str, FileState] = field(default_factory=dict)
     format: int = field(default=FORMAT, compare=False)  # of the file it was read from
+    # Every file the tool wrote into OUT (relative path) -> digests of its last versions.
+    outputs: dict[str, list[str]] = field(default_factory=dict)
+    note: str = field(default="", compare=False)  # how it was read, when not plainly
 
     def same_as(self, other: ExportState) -> bool:
-        """Whether this state lists the very items of another (state_json writes both alike)."""
-        if self.mission != other.mission or self.files.keys() != other.files.keys():
+        """Whether this state lists the very items and files of another (state_json writes
+        both alike)."""
+        if self.mission != other.mission or self.files.keys() != other.files.keys() or \
+                self.outputs != other.outputs:
             return False
         for name, mine in self.files.items():
             theirs = other.files[name]
@@ -72,22 +82,37 @@ class ExportState:
 
 
 def read_state(out: Path, mission: str) -> ExportState:
-    """The state of the last export into OUT, or an empty one."""
+    """The state of the last export into OUT (an empty one of format 0 when there is none);
+    DamagedState when it cannot be read."""
     path = out / STATE_FILE
     if not path.is_file():
         return ExportState(mission, format=0)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"a JSON {type(data).__name__}, not an object")
         if data.get("mission") != mission:
             raise ExportError(f"{out} holds calendars of mission '{data.get('mission')}', "
                               f"not '{mission}'; choose another folder with -o")
-        if data.get("format") not in (2, FORMAT):
+        if data.get("format") not in READ:
             raise ValueError(f"unknown format {data.get('format')!r}")
-        files = _files(data) if data["format"] == FORMAT else _files_v2(data)
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise ExportError(f"{path} is damaged ({exc}); delete it to start afresh "
-                          "(calendar apps will then see every item as new)") from None
-    return ExportState(mission, files, data["format"])
+        files = _files_v2(data) if data["format"] == 2 else _files(data)
+        outputs = _outputs(data) if data["format"] == FORMAT else {}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise DamagedState(f"{path} cannot be read ({str(exc)[:200]})") from None
+    return ExportState(mission, files, data["format"], outputs)
+
+
+class DamagedState(ExportError):
+    """The state file exists but cannot be read; the published files can stand in for it."""
+
+
+def _outputs(data: dict) -> dict[str, list[str]]:
+    """The files written by the tool, each with the digests of its last versions."""
+    outputs = data["outputs"]
+    if not isinstance(outputs, dict):
+        raise ValueError("outputs is not an object")
+    return {str(name): [str(d) for d in digests] for name, digests in outputs.items()}
 
 
 COLUMNS = ("uid", "sequence", "digest", "summary", "start", "order", "cancelled", "text")
@@ -161,8 +186,17 @@ def state_json(state: ExportState) -> str:
     files = ",\n".join([f'  "name": {_column(names)}', f'  "title": {_column(titles)}',
                         f'  "items": {_column(listed, False)}'])
     mission = json.dumps(state.mission, ensure_ascii=False)
+    outputs = ",\n".join(f"  {json.dumps(name, ensure_ascii=False)}: {json.dumps(digests)}"
+                         for name, digests in sorted(state.outputs.items()))
     return (f'{{"format": {FORMAT},\n "mission": {mission},\n "items": {{\n{items}\n }},\n'
-            f' "files": {{\n{files}\n }}\n}}\n')
+            f' "files": {{\n{files}\n }},\n "outputs": {{\n{outputs}\n }}\n}}\n')
+
+
+def remember(outputs: dict[str, list[str]], name: str, digest: str) -> None:
+    """Record a file's new digest after its earlier ones (the last KEEP_DIGESTS kept)."""
+    digests = outputs.get(name, [])
+    if not digests or digests[-1] != digest:
+        outputs[name] = [*[d for d in digests if d != digest], digest][-KEEP_DIGESTS:]
 
 
 def write_state(out: Path, state: ExportState) -> Path:

@@ -1,0 +1,100 @@
+"""Which files in OUT the tool wrote, and what to do with those it no longer produces.
+
+The state lists every file an export wrote with the digests of its last versions. A
+file is the tool's own only while its bytes are one of those versions: a file the
+user put there, or edited since, is never overwritten or removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from scheduler.errors import ExportError
+from scheduler.export.state import ExportState
+
+INDEX = "README.md"
+OTHER_INDEX = "mission-index.md"  # where the index goes when README.md is the user's own
+INDEX_START = "Send each person their own calendar file"  # a line of every index written
+FORMAT_OF = {".ics": "ics", ".html": "html", ".pdf": "pdf", ".csv": "csv"}
+
+
+def file_digest(path: Path) -> str | None:
+    """The digest of a regular file's bytes (None for a link, a folder or an unreadable one)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def is_ours(out: Path, name: str, state: ExportState) -> bool:
+    """Whether OUT/name holds bytes the tool wrote there (by the state, or for an index
+    written before the state listed files, by its content)."""
+    path = out / name
+    found = file_digest(path)
+    if found is None:
+        return False
+    if name in state.outputs:
+        return found in state.outputs[name]
+    if name not in (INDEX, OTHER_INDEX):
+        return False
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return len(lines) > 2 and lines[0].startswith("# ") and \
+        lines[0].endswith(": calendars and agendas") and lines[2].startswith(INDEX_START)
+
+
+def index_name(out: Path, state: ExportState) -> tuple[str, str]:
+    """Where the index goes: README.md unless a README.md the tool did not write is there
+    (then it is left alone, and the note says so). ExportError if both names are taken."""
+    note = ""
+    for name in (INDEX, OTHER_INDEX):
+        if not os.path.lexists(out / name) or is_ours(out, name, state):
+            return name, note
+        note = (f"{out / INDEX} is not a file mission wrote (or it was edited since): left "
+                f"alone; the index of the files is {out / OTHER_INDEX}")
+    raise ExportError(f"{out / INDEX} and {out / OTHER_INDEX} were not written by mission "
+                      "and are left alone; move one of them away or export with another -o")
+
+
+def remove_stale(out: Path, state: ExportState, produced: set[str], formats: tuple[str, ...]
+                 ) -> tuple[list[Path], list[str]]:
+    """Remove the files of the exported formats (and an old index) that this export no
+    longer produces, when their bytes are still what the tool wrote; forget them in the
+    state. Returns the files removed and notes about those left alone."""
+    removed, notes = [], []
+    for name in sorted(set(state.outputs) - produced):
+        suffix = os.path.splitext(name)[1]
+        if suffix != ".md" and FORMAT_OF.get(suffix) not in formats:
+            continue  # a format not exported this time: its files stay as they are
+        path = out / name
+        if os.path.lexists(path):
+            if not is_ours(out, name, state):
+                notes.append(f"{path} is no longer produced but was changed since mission "
+                             "wrote it: left alone")
+                del state.outputs[name]
+                continue
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise ExportError(f"cannot remove {path}: {exc.strerror or exc}") from None
+            removed.append(path)
+            _prune(path.parent, out)
+        del state.outputs[name]
+    return removed, notes
+
+
+def _prune(folder: Path, out: Path) -> None:
+    """Remove folders below OUT left empty by a removal."""
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (or not ours to remove)
+        folder = folder.parent
