@@ -222,7 +222,8 @@ def test_id_with_a_trailing_newline_is_refused(tmp_path):
     assert code == 1, lines
     assert any(line.startswith("companies/twin.yaml:1:5: error: id: 'genomix-bcn\\n' is not a "
                                "valid id") for line in lines), lines
-    assert any(line.startswith("companies/boston-bio.yaml:9:11: error: attends[0]: 'bcn\\n' is not a "
+    assert any(line.startswith("companies/boston-bio.yaml:9:11: error: attends[0]: "
+                               "'bcn\\n' is not a "
                                "valid id") for line in lines), lines
 
 
@@ -398,6 +399,7 @@ def test_keys_reach_the_terminal_escaped_and_cut(tmp_path):
     code, lines = validate(tmp_path, boston=evil)
     assert code == 1
     assert not any("\x1b" in line for line in lines), lines
-    assert "companies/boston-bio.yaml:9:1: error: unknown key '\\x1b[2J\\x1b[31mred'" in lines, lines
+    assert "companies/boston-bio.yaml:9:1: error: unknown key '\\x1b[2J\\x1b[31mred'" \
+        in lines, lines
     assert "companies/boston-bio.yaml:10:1: error: unknown key '" + "k" * 60 \
         + "... (1000 characters)'" in lines, lines

@@ -18,11 +18,17 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone
 from icalendar.timezone import TZP
 
-from scheduler.clock import stamp
 from scheduler.errors import ExportError
 from scheduler.export.files import Publisher
 from scheduler.export.ics_check import check_assembly, check_head, check_part, check_side
-from scheduler.export.ics_events import Audience, EventKey, Itineraries, audiences, sort_key
+from scheduler.export.ics_events import (
+    Audience,
+    EventKey,
+    Itineraries,
+    audiences,
+    sort_key,
+    start_text,
+)
 from scheduler.export.ics_lines import Lines, fold, serialise
 from scheduler.export.ics_meetings import EventText, MeetingTexts
 from scheduler.export.published import PRODID, bare_digest, load_state
@@ -64,8 +70,7 @@ class IcsResult:
 
 def _start_text(event: Event) -> str:
     """An event's start as a person reads it, in its own zone: '2016-10-11 14:00 JST'."""
-    start = event.decoded("DTSTART")
-    return stamp(start) if isinstance(start, datetime) else start.isoformat()
+    return start_text(event.decoded("DTSTART"))
 
 
 def _stamped(event: Event | Lines, stamp: datetime, sequence: int) -> str:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Event
 
+from scheduler.clock import stamp
 from scheduler.export.ics_lines import Lines
 from scheduler.export.ics_text import (
     item_description,
@@ -191,6 +192,11 @@ def item_event(folder: MissionFolder, item: ProgrammeItem, alarm: int | None,
     if not item.all_day:
         _add_alarm(event, alarm, item.title)
     return event
+
+
+def start_text(start: date | datetime) -> str:
+    """An item's start as a person reads it, in its own zone: '2016-10-11 14:00 JST'."""
+    return stamp(start) if isinstance(start, datetime) else start.isoformat()
 
 
 def sort_key(start: date | datetime, mission_zone: str) -> str:

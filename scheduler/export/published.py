@@ -12,13 +12,12 @@ import hashlib
 import os
 import re
 import stat
-from datetime import datetime
 from pathlib import Path
 
 from icalendar import Event
 
 from scheduler.errors import ExportError
-from scheduler.export.ics_events import sort_key
+from scheduler.export.ics_events import sort_key, start_text
 from scheduler.export.state import (
     STATE_FILE,
     DamagedState,
@@ -94,7 +93,7 @@ class Reader:
                 start = event.decoded("DTSTART")
             except (ValueError, KeyError, IndexError):
                 return None
-            shown = f"{start:%Y-%m-%d %H:%M}" if isinstance(start, datetime) else start.isoformat()
+            shown = start_text(start)
             cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
             summary = str(event.get("SUMMARY", ""))
             if cancelled:
