@@ -136,7 +136,7 @@ def test_changes_say_what_changed_for_whom(exported, tmp_path):
     lines = describe_changes(export_fixture(out, SCHEDULE_V2))
     text = "\n".join(lines)
     assert "Jürgen Groß (Munich NeuroScience GmbH): moved Meeting with" in text
-    assert "(2016-10-31 14:35 → 2016-10-31 16:00)" in text
+    assert "(2016-10-31 14:35 JST → 2016-10-31 16:00 JST)" in text
     assert "Jordi Ferrer i Solà (Genomix Therapeutics S.L.): cancelled Meeting with" in text
     assert not any(line.startswith(("Laura Puig", "Chiara Bianchi")) for line in lines)
 
