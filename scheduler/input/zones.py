@@ -150,7 +150,7 @@ def generate(folders: list[Path]) -> str:
     lines = [
         "# IANA time-zone names and how `mission` treats them (scheduler/input/zones.py).",
         "# Generated, do not edit: python -m scheduler.input.zones /usr/share/zoneinfo "
-        "<tzdata package>/zoneinfo > scheduler/zones.txt",
+        "<tzdata package>/zoneinfo > scheduler/input/zones.txt",
         f"# Sources: tzdata {', '.join(versions)}. Accepted (zone): names in zone.tab or "
         "zone1970.tab, and UTC.",
         "# name<TAB>kind<TAB>hint; kind: zone, alias (hint: use this), fixed (hint: offset "
