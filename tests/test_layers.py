@@ -2,8 +2,9 @@
 
 cli -> tooling -> plan -> (load | solver | check | export) -> meaning -> input -> base.
 The graph is read from the source with `ast` (nothing is imported) and holds every import:
-at module level, inside functions, and under TYPE_CHECKING (a type-only import still ties
-the two modules together for a reader and for the type checker).
+at module level, inside functions, under TYPE_CHECKING (a type-only import still ties the
+two modules together for a reader and for the type checker), and `importlib.import_module`
+calls (an f-string "package.{name}" counts as importing every module of that package).
 """
 
 from __future__ import annotations
@@ -59,6 +60,22 @@ def _base(module: str, path: Path, node: ast.ImportFrom) -> str:
     return ".".join(package + ([node.module] if node.module else []))
 
 
+def _dynamic(call: ast.Call, modules: dict[str, Path]) -> list[str]:
+    """Modules an `importlib.import_module(...)` call may import: a named one, or for
+    f"package.{name}" every module directly in that package."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name != "import_module" or not call.args:
+        return []
+    arg = call.args[0]
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return [arg.value]
+    if isinstance(arg, ast.JoinedStr) and arg.values and isinstance(arg.values[0], ast.Constant):
+        prefix = str(arg.values[0].value)
+        return [m for m in modules if m.startswith(prefix) and "." not in m[len(prefix):]]
+    return []
+
+
 def imports_of(module: str, path: Path, modules: dict[str, Path]) -> list[Edge]:
     """Every project module that `module` imports, anywhere in its source, with the line."""
     edges: list[Edge] = []
@@ -71,6 +88,8 @@ def imports_of(module: str, path: Path, modules: dict[str, Path]) -> list[Edge]:
             # `from package import module` imports the submodule; otherwise the base itself.
             names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
                      for alias in node.names]
+        elif isinstance(node, ast.Call):
+            names = _dynamic(node, modules)
         for name in names:
             target = _target(name, modules)
             if target is not None and target != module:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from scheduler.atomic import sweep
 from scheduler.errors import ExportError
+from scheduler.export.options import ExportOptions
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
 
@@ -28,15 +29,6 @@ FORMATS = ("ics", "html", "pdf", "csv")
 INDEX = "README.md"  # unless a README.md the tool did not write is there (see owned.py)
 MAX_LISTED = 50  # files or changed calendars printed one by one, unless --verbose
 SAY_FROM = 2000  # meetings from which a format takes seconds: progress says it
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    """How to export: which formats, reminders, CSV separator."""
-
-    formats: tuple[str, ...] = ("ics",)
-    alarm_minutes: int | None = None
-    csv_separator: str = ","
 
 
 @dataclass

@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 
 from scheduler.errors import ExportError
-from scheduler.export import ExportOptions
 from scheduler.export.agenda import (
     check_references,
     company_name,
@@ -24,6 +23,7 @@ from scheduler.export.agenda import (
     local,
 )
 from scheduler.export.files import Publisher
+from scheduler.export.options import ExportOptions
 from scheduler.input.model import MissionFolder
 from scheduler.meaning import session_zone
 from scheduler.meaning.clock import reading_zone, span

@@ -15,7 +15,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from scheduler.export import ExportOptions
 from scheduler.export.agenda import (
     Agenda,
     all_agendas,
@@ -23,6 +22,7 @@ from scheduler.export.agenda import (
     company_name,
 )
 from scheduler.export.files import Publisher
+from scheduler.export.options import ExportOptions
 from scheduler.export.report import build_grids, build_signs, company_rows
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule, percent
