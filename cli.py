@@ -51,7 +51,7 @@ def _separator(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 def _preset(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """--preset of `generate`: a known preset name, else a usage error."""
-    from scheduler.generate import PRESETS
+    from scheduler.tooling.generate import PRESETS
 
     if value not in PRESETS:
         raise click.BadParameter(f"unknown preset '{value}'; choose one of: "
@@ -170,7 +170,7 @@ def validate(folder: Path) -> None:
     then a summary line. Exit status 0 when there are no errors (warnings
     and notes are fine), 1 when there are. Nothing is written.
     """
-    from scheduler.loader import company_files, load
+    from scheduler.load.loader import company_files, load
 
     loaded = load(folder)
     files = len(company_files(folder)) + 1 if folder.is_dir() else 0
@@ -178,7 +178,7 @@ def validate(folder: Path) -> None:
     if loaded.errors:
         sys.exit(1)
     if loaded.folder:
-        from scheduler.summary import describe_folder, withdrawn_lines
+        from scheduler.plan.summary import describe_folder, withdrawn_lines
 
         click.echo(describe_folder(loaded.folder))
         for line in withdrawn_lines(loaded.folder):
@@ -197,7 +197,7 @@ def init(folder: Path, mission_id: str | None, force: bool) -> None:
     Schemas that let editors (VS Code with the YAML extension, for example)
     check the files while they are typed.
     """
-    from scheduler.templates import init_folder
+    from scheduler.input.templates import init_folder
 
     for path in init_folder(folder, mission_id, force):
         click.echo(f"wrote {path}")
@@ -214,7 +214,7 @@ def schema(out: Path) -> None:
     Point an editor at them with a first line like
     `# yaml-language-server: $schema=../schemas/company.schema.json`.
     """
-    from scheduler.templates import write_schemas
+    from scheduler.input.templates import write_schemas
 
     for path in write_schemas(out):
         click.echo(f"wrote {path}")
@@ -235,7 +235,7 @@ def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bo
     """
     import time
 
-    from scheduler.planning import SolveOptions, schedule_folder, summary_lines
+    from scheduler.plan.planning import SolveOptions, schedule_folder, summary_lines
 
     options = SolveOptions(time_limit, seed, workers, fresh)
     result = schedule_folder(folder, options, lambda line: click.echo(line, err=True),
@@ -260,10 +260,10 @@ def check(folder: Path, previous: Path | None) -> None:
     since the schedule was made (export refuses it then; this exit status
     only counts broken rules). Nothing is written.
     """
-    from scheduler.check_report import check_report
+    from scheduler.check.report import check_report
     from scheduler.errors import ScheduleError
-    from scheduler.loader import load_mission
-    from scheduler.publish import staleness
+    from scheduler.load.loader import load_mission
+    from scheduler.plan.publish import staleness
     from scheduler.schedule import read_schedule
 
     mission, _ = load_mission(folder)
@@ -302,8 +302,8 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     """
     from scheduler.export import ExportOptions, report_lines
     from scheduler.export import export as run_export
-    from scheduler.loader import load_mission
-    from scheduler.publish import ready_to_publish
+    from scheduler.load.loader import load_mission
+    from scheduler.plan.publish import ready_to_publish
     from scheduler.schedule import read_schedule
 
     options = ExportOptions(formats, alarm, csv_separator)
@@ -337,8 +337,8 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
     import time
 
     from scheduler.export import ExportOptions, report_lines
-    from scheduler.pipeline import plan_folder
-    from scheduler.planning import SolveOptions, summary_lines
+    from scheduler.plan.pipeline import plan_folder
+    from scheduler.plan.planning import SolveOptions, summary_lines
 
     options = ExportOptions(formats, alarm, csv_separator)
     result = plan_folder(folder, SolveOptions(time_limit, seed, workers, fresh), options, out,
@@ -367,7 +367,7 @@ def generate(preset: str, seed: int, out: Path) -> None:
       bio-europe 3,500/18,000/3, bio-international 18,300/47,000/4.
     The same preset and seed give the same files, byte for byte.
     """
-    from scheduler.generate import generate as write_mission
+    from scheduler.tooling.generate import generate as write_mission
 
     count = write_mission(preset, seed, out)
     click.echo(f"wrote {count} files to {out}; next: `mission validate {out}`")
@@ -399,8 +399,8 @@ def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
     total, and peak memory; the same figures for first-fit and (tiny,
     mission, brokerage) one monolithic CP-SAT model. Progress goes to stderr.
     """
-    from scheduler.bench import DEFAULT_PRESETS, BenchOptions, table_lines, to_json
-    from scheduler.bench import bench as run_bench
+    from scheduler.tooling.bench import DEFAULT_PRESETS, BenchOptions, table_lines, to_json
+    from scheduler.tooling.bench import bench as run_bench
 
     options = BenchOptions(seed, time_limit, workers, cache, frozenset(skip), repeat)
     for result in run_bench(list(presets or DEFAULT_PRESETS), options):

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from scheduler.model import Company, Mission, MissionFolder
-from scheduler.requests import pair_id
+from scheduler.input.model import Company, Mission, MissionFolder
+from scheduler.meaning.requests import pair_id
 from scheduler.schedule import Meeting, Quality, Schedule, write_schedule
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -11,14 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from scheduler.baselines import Grid, first_fit, ranked
-from scheduler.bench import BenchOptions, Watch, bench, cpu_seconds
-from scheduler.check import check_schedule
+from scheduler.check.rules import check_schedule
 from scheduler.errors import MissionError
-from scheduler.generate import generate
-from scheduler.loader import load_mission
-from scheduler.requests import build_requests
-from scheduler.solver.monolithic import solve_monolithic
+from scheduler.load.loader import load_mission
+from scheduler.meaning.requests import build_requests
+from scheduler.tooling.baselines import Grid, first_fit, ranked
+from scheduler.tooling.bench import BenchOptions, Watch, bench, cpu_seconds
+from scheduler.tooling.generate import generate
+from scheduler.tooling.monolithic import solve_monolithic
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_MISSIONS = sorted(p.name for p in SEEDS.iterdir() if (p / "mission.yaml").is_file())

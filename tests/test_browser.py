@@ -18,7 +18,7 @@ from scheduler.export import ExportOptions
 from scheduler.export.agenda import build_agenda, local
 from scheduler.export.html import write_html
 from scheduler.export.report import company_rows
-from scheduler.loader import load_mission
+from scheduler.load.loader import load_mission
 from scheduler.meaning import session_zone
 from scheduler.schedule import SCHEDULE_FILE, Schedule, read_schedule
 
@@ -175,7 +175,7 @@ def _seed_schedule(seed: Path, tmp_path: Path):
     folder, _ = load_mission(seed)
     if (seed / SCHEDULE_FILE).is_file():
         return folder, read_schedule(seed)
-    from scheduler.planning import SolveOptions, make_schedule
+    from scheduler.plan.planning import SolveOptions, make_schedule
 
     try:
         return folder, make_schedule(folder, SolveOptions(time_limit=1.0, workers=1))

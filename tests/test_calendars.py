@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.export import ExportOptions, export
-from scheduler.loader import load_mission
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 ROOT = Path(__file__).resolve().parent.parent

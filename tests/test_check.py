@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import cli
-from scheduler.check import RULES, check_schedule, quality_figures
-from scheduler.model import Booth, Match
+from scheduler.check.rules import RULES, check_schedule, quality_figures
+from scheduler.input.model import Booth, Match
 from scheduler.schedule import to_json
 
 GK, GO = "genomix--kansai", "genomix--osaka-pharma"

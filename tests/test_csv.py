@@ -11,7 +11,7 @@ import pytest
 from scheduler.errors import ExportError
 from scheduler.export import ExportOptions
 from scheduler.export.csv import COLUMNS, cell, write_csv
-from scheduler.loader import load_mission
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 FIXTURE = Path(__file__).parent / "fixtures_html"

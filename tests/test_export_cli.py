@@ -20,9 +20,9 @@ from scheduler.export import (
     parse_formats,
     report_lines,
 )
-from scheduler.export.ics import ItemChange
+from scheduler.export.ics.writer import ItemChange
 from scheduler.export.names import inside, slug, unique_slugs
-from scheduler.loader import load_mission
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 

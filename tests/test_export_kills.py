@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from scheduler.export import ExportOptions, export
-from scheduler.export.state import STATE_FILE
-from scheduler.loader import load_mission
+from scheduler.export.ics.state import STATE_FILE
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,8 +14,8 @@ from test_ics_support import MISSION, SCHEDULE_V2, export_fixture
 from cli import cli
 from scheduler.errors import ExportError
 from scheduler.export import ExportOptions, export, report_lines
-from scheduler.export.state import STATE_FILE, read_state
-from scheduler.loader import load_mission
+from scheduler.export.ics.state import STATE_FILE, read_state
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def rises(before: dict, after: dict) -> list[str]:
 
 def test_the_published_files_rebuild_the_state_exactly(tmp_path):
     """Read back from the .ics files: the same items, SEQUENCE numbers and digests."""
-    from scheduler.export.published import rebuild
+    from scheduler.export.ics.published import rebuild
 
     export_fixture(tmp_path)
     export_fixture(tmp_path, SCHEDULE_V2)  # raised SEQUENCE numbers and cancellations
@@ -254,7 +254,7 @@ def test_an_empty_calendar_of_someone_gone_is_removed(tmp_path):
     people who left with meetings keep theirs, cancelled."""
     import hashlib
 
-    from scheduler.export.state import FileState, write_state
+    from scheduler.export.ics.state import FileState, write_state
 
     export_fixture(tmp_path)
     ghost = tmp_path / "people" / "gone" / "nobody.ics"

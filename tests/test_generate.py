@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from cli import cli
 from scheduler.errors import MissionError
-from scheduler.generate import PRESETS, generate
-from scheduler.loader import load
-from scheduler.requests import build_requests
+from scheduler.load.loader import load
+from scheduler.meaning.requests import build_requests
+from scheduler.tooling.generate import PRESETS, generate
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -13,7 +13,7 @@ from scheduler.export import ExportOptions
 from scheduler.export.agenda import build_agenda, meeting_row
 from scheduler.export.html import is_web, longdate, write_html
 from scheduler.export.report import build_grids, company_rows, session_slots
-from scheduler.loader import load_mission
+from scheduler.load.loader import load_mission
 from scheduler.schedule import Quality, Schedule, read_schedule
 
 FIXTURE = Path(__file__).parent / "fixtures_html"
@@ -233,8 +233,8 @@ def test_slots_and_dates_are_what_a_reader_expects(mission):
 
 
 def test_fixture_schedule_is_one_the_checker_accepts(mission):
-    from scheduler.check import check_schedule
-    from scheduler.check_quality import quality_differences
+    from scheduler.check.quality import quality_differences
+    from scheduler.check.rules import check_schedule
 
     folder, schedule = mission
     assert check_schedule(folder, schedule) == []
@@ -292,7 +292,7 @@ def test_export_command_writes_the_printable_files(tmp_path):
 def test_report_grid_names_the_video_rooms_of_a_virtual_session(tmp_path):
     from test_solver_kit import DAY, company, folder, mission, solve
 
-    from scheduler.export.ics_text import meeting_location
+    from scheduler.export.ics.text import meeting_location
 
     session = {"id": "v1", "title": "Video calls", "virtual": True, "timezone": "Asia/Tokyo",
                "video_link": "https://meet.example/{meeting}", "date": DAY,

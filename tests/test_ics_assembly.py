@@ -19,11 +19,11 @@ from test_ics_check import BROKEN
 from test_ics_support import export_fixture, raw
 
 from scheduler.export import ExportOptions, describe_changes, export
-from scheduler.export.ics import Rendered
-from scheduler.export.ics_check import check_calendar, check_pieces
-from scheduler.export.ics_lines import fold, serialise
-from scheduler.export.state import STATE_FILE
-from scheduler.loader import load_mission
+from scheduler.export.ics.check import check_calendar, check_pieces
+from scheduler.export.ics.lines import fold, serialise
+from scheduler.export.ics.state import STATE_FILE
+from scheduler.export.ics.writer import Rendered
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,8 +110,8 @@ def test_events_written_as_lines_are_what_icalendar_writes(seed):
 
     from icalendar import Event
 
-    from scheduler.export.ics_events import item_event, meeting_event
-    from scheduler.export.ics_lines import Lines
+    from scheduler.export.ics.events import item_event, meeting_event
+    from scheduler.export.ics.lines import Lines
 
     folder, _ = load_mission(seed)
     memo: dict = {}

@@ -6,7 +6,7 @@ import pytest
 from icalendar import Calendar
 from test_ics_support import export_fixture, raw
 
-from scheduler.export.ics_check import check_calendar
+from scheduler.export.ics.check import check_calendar
 
 
 @pytest.fixture(scope="module")

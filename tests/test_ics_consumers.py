@@ -25,7 +25,7 @@ from test_ics_support import (
     raw,
 )
 
-from scheduler.export.ics_check import check_calendar
+from scheduler.export.ics.check import check_calendar
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from test_ics_support import MISSION, SCHEDULE_V2, events, export_fixture, instant, raw
 
-from scheduler.export.ics_events import make_uid
-from scheduler.loader import load_mission
-from scheduler.model import MissionFolder
+from scheduler.export.ics.events import make_uid
+from scheduler.input.model import MissionFolder
+from scheduler.load.loader import load_mission
 from scheduler.schedule import Schedule, read_schedule
 
 

@@ -22,13 +22,13 @@ from test_ics_support import MISSION, SCHEDULE_V2, export_fixture, raw
 
 from scheduler.export import describe_changes
 from scheduler.export.files import Publisher
-from scheduler.export.ics import PRODID, Rendered, calendar_head
-from scheduler.export.ics_check import _CONTENT, _lines, check_lines, check_part, check_side
-from scheduler.export.ics_events import meeting_event
-from scheduler.export.ics_lines import serialise
-from scheduler.export.ics_meetings import MeetingTexts
-from scheduler.export.state import STATE_FILE, read_state, state_json
-from scheduler.loader import load_mission
+from scheduler.export.ics.check import _CONTENT, _lines, check_lines, check_part, check_side
+from scheduler.export.ics.events import meeting_event
+from scheduler.export.ics.lines import serialise
+from scheduler.export.ics.meetings import MeetingTexts
+from scheduler.export.ics.state import STATE_FILE, read_state, state_json
+from scheduler.export.ics.writer import PRODID, Rendered, calendar_head
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,8 +211,8 @@ def test_unchanged_files_are_left_alone_and_changed_ones_replaced(tmp_path):
 
 def test_serialise_still_matches_for_items_written_by_icalendar():
     """Programme items keep the Lines path: a guard that serialise is still in use there."""
-    from scheduler.export.ics_events import item_event
-    from scheduler.export.ics_lines import Lines
+    from scheduler.export.ics.events import item_event
+    from scheduler.export.ics.lines import Lines
 
     folder, _ = load_mission(MISSION)
     for item in folder.mission.programme:

@@ -163,7 +163,7 @@ def test_a_company_that_leaves_keeps_its_files_with_everything_cancelled(tmp_pat
     import shutil
 
     from scheduler.export import ExportOptions, export
-    from scheduler.loader import load_mission
+    from scheduler.load.loader import load_mission
     from scheduler.schedule import Schedule
 
     out = tmp_path / "out"

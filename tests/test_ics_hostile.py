@@ -7,7 +7,7 @@ from pathlib import Path
 from icalendar import Calendar
 
 from scheduler.export import ExportOptions, export
-from scheduler.loader import load_mission
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 FIXTURE = Path(__file__).parent / "fixtures_html"

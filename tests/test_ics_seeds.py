@@ -28,9 +28,9 @@ from test_ics_support import (
 )
 
 from scheduler.export import ExportOptions, export
-from scheduler.export.ics_check import check_calendar
-from scheduler.loader import load_mission
-from scheduler.model import MissionFolder
+from scheduler.export.ics.check import check_calendar
+from scheduler.input.model import MissionFolder
+from scheduler.load.loader import load_mission
 from scheduler.schedule import SCHEDULE_FILE, Schedule, read_schedule
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -42,7 +42,7 @@ def seed_schedule(folder: MissionFolder, path: Path) -> Schedule:
     """The seed's schedule.json, or one solved now (never written into the seed)."""
     if (path / SCHEDULE_FILE).is_file():
         return read_schedule(path)
-    from scheduler.planning import SolveOptions, make_schedule
+    from scheduler.plan.planning import SolveOptions, make_schedule
 
     return make_schedule(folder, SolveOptions(time_limit=5.0, seed=0, workers=1))
 

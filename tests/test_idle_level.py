@@ -8,17 +8,18 @@ from pathlib import Path
 
 from test_solver_kit import DAY, company, folder, mission, solve
 
-from scheduler.check import check_schedule
-from scheduler.loader import load_mission
-from scheduler.planning import SolveOptions, make_schedule
-from scheduler.requests import build_requests
-from scheduler.slots import build_slots
+from scheduler.check.rules import check_schedule
+from scheduler.load.loader import load_mission
+from scheduler.meaning.requests import build_requests
+from scheduler.meaning.slots import build_slots
+from scheduler.plan.planning import SolveOptions, make_schedule
 from scheduler.solver.bound import fairness_relaxation, forced_meetings, priority_relaxation
+from scheduler.solver.build import build_space
 from scheduler.solver.cpsat import Lexicographic, Settings, most_meetings
 from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.idle import floor_of
 from scheduler.solver.polish import idle_of, polish
-from scheduler.solver.space import Space, build_space
+from scheduler.solver.space import Space
 
 JAPAN = Path(__file__).parent.parent / "seeds" / "bioxclusters-japan-2016"
 

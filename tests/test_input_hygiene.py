@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from scheduler.loader import load
+from scheduler.load.loader import load
 
 # Spring forward in Madrid: 2027-03-28 02:00 -> 03:00; back: 2027-10-31 03:00 -> 02:00.
 MISSION = """\
@@ -148,7 +148,7 @@ def test_region_zones_and_utc_are_accepted(tmp_path):
 
 
 def test_every_zone_name_is_classified_and_every_accepted_zone_loads():
-    from scheduler import zones
+    from scheduler.input import zones
 
     table = zones.table()
     assert {"Europe/Madrid", "America/New_York", "Asia/Kolkata", "UTC"} <= set(zones.accepted())

@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from test_solver_kit import company, folder, hhmm, mission, own_check, solve
 from test_solver_properties import small_missions
 
-from scheduler.baselines import first_fit
 from scheduler.errors import InfeasibleError
-from scheduler.planning import SolveOptions, make_schedule, summary_lines
-from scheduler.requests import build_requests
+from scheduler.meaning.requests import build_requests
+from scheduler.meaning.slots import build_slots
+from scheduler.plan.planning import SolveOptions, make_schedule, summary_lines
 from scheduler.schedule import Unplaced
-from scheduler.slots import build_slots
 from scheduler.solver.bound import capacity_bound, flow_bound, lp_bound, space_pairs
-from scheduler.solver.space import build_space
+from scheduler.solver.build import build_space
+from scheduler.tooling.baselines import first_fit
 
 
 def hosts(*ids: str, **extra: object) -> list[dict]:

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from test_solver_kit import company, folder, mission
 
-from scheduler import yamlio, yamlworker
-from scheduler.generate import generate
-from scheduler.loader import company_paths, load
-from scheduler.slots import build_slots, company_availability
+from scheduler.input import yamlio, yamlworker
+from scheduler.load.loader import company_paths, load
+from scheduler.meaning.slots import build_slots, company_availability
 from scheduler.solver import rules
 from scheduler.solver.space import Space
+from scheduler.tooling.generate import generate
 
 SEEDS = sorted(p for p in (Path(__file__).parent.parent / "seeds").iterdir()
                if (p / "mission.yaml").is_file())

@@ -8,13 +8,13 @@ from pathlib import Path
 import icalendar
 from test_solver_kit import company, folder, mission, solve
 
-from scheduler.check import check_schedule
-from scheduler.check_times import programme_clash
+from scheduler.check.rules import check_schedule
+from scheduler.check.times import programme_clash
 from scheduler.export.agenda import build_agenda
 from scheduler.export.html import agenda_html
-from scheduler.export.ics import write_ics
+from scheduler.export.ics.writer import write_ics
 from scheduler.meaning import as_utc, item_attendees, item_block
-from scheduler.slots import availability, build_slots
+from scheduler.meaning.slots import availability, build_slots
 
 LUNCH = {"id": "hosts-lunch", "title": "Hosts' lunch", "kind": "meal", "venue": "mad",
          "start": "2026-03-10 09:00", "end": "2026-03-10 10:00", "attendees": ["hosts"]}

@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from scheduler.check import check_schedule
-from scheduler.export.ics import write_ics
-from scheduler.loader import load_mission
-from scheduler.planning import SolveOptions, make_schedule
+from scheduler.check.rules import check_schedule
+from scheduler.export.ics.writer import write_ics
+from scheduler.load.loader import load_mission
+from scheduler.plan.planning import SolveOptions, make_schedule
 from scheduler.schedule import Meeting, Schedule, read_schedule, write_schedule
 
 MISSIONS = 200

@@ -12,7 +12,7 @@ from scheduler.export import ExportOptions
 from scheduler.export.agenda import build_agenda
 from scheduler.export.html import agenda_html
 from scheduler.export.pdf import _offline_fetcher, html_to_pdf, write_pdf
-from scheduler.loader import load_mission
+from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
 FIXTURE = Path(__file__).parent / "fixtures_html"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from test_solver_kit import company, folder, mission
 
 from cli import cli
-from scheduler.planning import SolveOptions, make_schedule
+from scheduler.plan.planning import SolveOptions, make_schedule
 from scheduler.schedule import read_schedule
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from check_kit import make_folder, meet, online
 
-from scheduler.loader import load_mission
-from scheduler.model import Booth, MissionFolder
-from scheduler.reasons import explain_unplaced
-from scheduler.requests import build_requests
+from scheduler.check.reasons import explain_unplaced
+from scheduler.input.model import Booth, MissionFolder
+from scheduler.load.loader import load_mission
+from scheduler.meaning.requests import build_requests
 from scheduler.schedule import read_schedule
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from test_solver_kit import company, folder, mission, solve
 
-from scheduler.check import check_schedule
+from scheduler.check.rules import check_schedule
 
 
 def two_days() -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from test_replan import people, place, two_days
 from test_solver_kit import folder, solve
 
-from scheduler.check import check_schedule
+from scheduler.check.rules import check_schedule
 
 LATE = {"unavailable": ["2026-03-10"]}
 

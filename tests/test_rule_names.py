@@ -5,8 +5,8 @@ from __future__ import annotations
 import inspect
 import re
 
-from scheduler import check
-from scheduler.hard_rules import HARD_RULES
+from scheduler.check import rules as check
+from scheduler.meaning.hard_rules import HARD_RULES
 from scheduler.solver import rules
 
 

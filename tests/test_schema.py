@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from cli import cli
-from scheduler.loader import company_files, load
-from scheduler.templates import SCHEMAS, init_folder, schema_text
-from scheduler.yamlio import read_yaml
+from scheduler.input.templates import SCHEMAS, init_folder, schema_text
+from scheduler.input.yamlio import read_yaml
+from scheduler.load.loader import company_files, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(p for p in (ROOT / "seeds").iterdir() if (p / "mission.yaml").is_file())

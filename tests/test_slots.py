@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from test_solver_kit import company, folder, mission
 
 from scheduler.meaning import as_utc, item_block, session_zone
-from scheduler.slots import (
+from scheduler.meaning.slots import (
     availability,
     build_slots,
     idle_and_holes,

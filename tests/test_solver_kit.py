@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from scheduler.crosscheck import fill_defaults
-from scheduler.model import Company, Mission, MissionFolder
-from scheduler.planning import SolveOptions, make_schedule
+from scheduler.input.model import Company, Mission, MissionFolder
+from scheduler.load.references import fill_defaults
+from scheduler.plan.planning import SolveOptions, make_schedule
 from scheduler.schedule import Schedule
 
 DAY = "2026-03-10"

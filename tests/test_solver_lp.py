@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.generate import generate
-from scheduler.loader import load_mission
-from scheduler.planning import SolveOptions, make_schedule
-from scheduler.requests import build_requests
-from scheduler.slots import build_slots
+from scheduler.load.loader import load_mission
+from scheduler.meaning.requests import build_requests
+from scheduler.meaning.slots import build_slots
+from scheduler.plan.planning import SolveOptions, make_schedule
 from scheduler.solver.bound import fairness_relaxation, lp_bound, priority_relaxation
+from scheduler.solver.build import build_space
 from scheduler.solver.cpsat import Lexicographic, Settings
 from scheduler.solver.greedy import greedy
-from scheduler.solver.space import build_space
+from scheduler.tooling.generate import generate
 
 
 @pytest.fixture(scope="module")

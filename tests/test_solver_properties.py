@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_solver_kit import company, folder, mission, own_check, solve
 
-from scheduler.check import check_schedule
+from scheduler.check.rules import check_schedule
 from scheduler.errors import InfeasibleError
-from scheduler.requests import build_requests
-from scheduler.slots import build_slots
+from scheduler.meaning.requests import build_requests
+from scheduler.meaning.slots import build_slots
 from scheduler.solver.bound import capacity_bound
-from scheduler.solver.space import build_space
+from scheduler.solver.build import build_space
 
 PRIORITIES = ["low", "normal", "high", "must"]
 

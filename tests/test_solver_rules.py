@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from test_solver_kit import DAY, company, folder, hhmm, mission, own_check, solve
 
-from scheduler.baselines import first_fit
-from scheduler.check import check_programme_conflict, check_schedule
+from scheduler.check.rules import check_programme_conflict, check_schedule
 from scheduler.errors import InfeasibleError
 from scheduler.schedule import Schedule
+from scheduler.tooling.baselines import first_fit
 
 
 def hosts(*ids: str) -> list[dict]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.check import check_schedule
-from scheduler.loader import load_mission
-from scheduler.planning import SolveOptions, make_schedule
+from scheduler.check.rules import check_schedule
+from scheduler.load.loader import load_mission
+from scheduler.plan.planning import SolveOptions, make_schedule
 
 SEEDS = sorted(p.parent for p in (Path(__file__).parent.parent / "seeds").glob("*/mission.yaml"))
 

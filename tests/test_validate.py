@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from scheduler.loader import load
+from scheduler.load.loader import load
 
 MISSION = """\
 id: test-mission
@@ -290,7 +290,7 @@ def test_unavailability_outside_mission_is_a_warning(tmp_path):
 
 
 def test_yaml_1_2_keeps_what_was_written(tmp_path):
-    from scheduler.loader import load
+    from scheduler.load.loader import load
 
     folder = make_folder(tmp_path / "m", kansai=KANSAI.replace("country: JP", "country: NO")
                          .replace("name: Kansai Bioworks", "name: 0123"))
@@ -439,7 +439,7 @@ def test_references_to_parts_with_schema_errors_are_not_reported_again(tmp_path)
 
 
 def test_company_with_schema_error_stays_known_and_its_valid_parts_are_checked(tmp_path):
-    from scheduler.loader import load
+    from scheduler.load.loader import load
 
     kansai = KANSAI.replace("country: JP", "country: Japan") + \
         "wants_to_meet:\n  - company: kansai-bioworks\n"

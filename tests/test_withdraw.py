@@ -13,11 +13,11 @@ from icalendar import Calendar
 from test_solver_kit import company, folder, mission, solve
 
 from cli import cli
-from scheduler.check import check_schedule
-from scheduler.export.ics_events import make_uid
-from scheduler.loader import load_mission
+from scheduler.check.rules import check_schedule
+from scheduler.export.ics.events import make_uid
+from scheduler.load.loader import load_mission
 from scheduler.meaning import item_attendees
-from scheduler.requests import build_requests
+from scheduler.meaning.requests import build_requests
 from scheduler.schedule import read_schedule
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "santiago-chongqing-2023"

@@ -23,10 +23,10 @@ from test_html import text_of
 from test_ics_support import MISSION, SCHEDULE_V2
 
 from cli import cli
-from scheduler.clock import span
 from scheduler.export import ExportOptions, export
-from scheduler.loader import load_mission
-from scheduler.replan import where
+from scheduler.load.loader import load_mission
+from scheduler.meaning.clock import span
+from scheduler.plan.replan import where
 from scheduler.schedule import read_schedule
 
 FIXTURE = Path(__file__).parent / "fixtures_zones"

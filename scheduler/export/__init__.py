@@ -18,25 +18,17 @@ from urllib.parse import quote
 
 from scheduler.atomic import sweep
 from scheduler.errors import ExportError
-from scheduler.model import MissionFolder
+from scheduler.export.options import ExportOptions
+from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
 
 if TYPE_CHECKING:
-    from scheduler.export.state import ExportState
+    from scheduler.export.ics.state import ExportState
 
 FORMATS = ("ics", "html", "pdf", "csv")
 INDEX = "README.md"  # unless a README.md the tool did not write is there (see owned.py)
 MAX_LISTED = 50  # files or changed calendars printed one by one, unless --verbose
 SAY_FROM = 2000  # meetings from which a format takes seconds: progress says it
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    """How to export: which formats, reminders, CSV separator."""
-
-    formats: tuple[str, ...] = ("ics",)
-    alarm_minutes: int | None = None
-    csv_separator: str = ","
 
 
 @dataclass
@@ -148,9 +140,9 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
            ) -> ExportResult:
     """Write every requested format into OUT and an index of the files; say each format
     to progress when the schedule is large enough for it to take seconds."""
+    from scheduler.export.ics.published import load_state
+    from scheduler.export.ics.state import FORMAT, ExportState, remember, write_state
     from scheduler.export.owned import file_digest, index_name, remove_stale
-    from scheduler.export.published import load_state
-    from scheduler.export.state import FORMAT, ExportState, remember, write_state
 
     check_mission(folder, schedule)
     result = ExportResult()
@@ -169,7 +161,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
         if say:
             say(f"writing {fmt} files for {len(folder.companies)} companies into {out}")
         if fmt == "ics":
-            from scheduler.export.ics import write_ics
+            from scheduler.export.ics.writer import write_ics
 
             ics = write_ics(folder, schedule, out, options.alarm_minutes, old)
             state = ics.state

@@ -15,10 +15,10 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from scheduler import meaning
-from scheduler.clock import meeting_zones, span, spans
 from scheduler.errors import ExportError
+from scheduler.input.model import Company, Delegate, MissionFolder, ProgrammeItem
 from scheduler.meaning import attends_item
-from scheduler.model import Company, Delegate, MissionFolder, ProgrammeItem
+from scheduler.meaning.clock import meeting_zones, span, spans
 from scheduler.schedule import Meeting, Schedule
 
 

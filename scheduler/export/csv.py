@@ -15,9 +15,7 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from scheduler.clock import reading_zone, span
 from scheduler.errors import ExportError
-from scheduler.export import ExportOptions
 from scheduler.export.agenda import (
     check_references,
     company_name,
@@ -25,8 +23,10 @@ from scheduler.export.agenda import (
     local,
 )
 from scheduler.export.files import Publisher
+from scheduler.export.options import ExportOptions
+from scheduler.input.model import MissionFolder
 from scheduler.meaning import session_zone
-from scheduler.model import MissionFolder
+from scheduler.meaning.clock import reading_zone, span
 from scheduler.schedule import Meeting, Schedule
 
 MEETINGS_CSV = "meetings.csv"

@@ -1,6 +1,6 @@
 """Printable HTML: agendas per company and delegate, the organiser's report, table signs.
 
-One Jinja2 template set (scheduler/templates/*.html.j2) with autoescape on, and one
+One Jinja2 template set (scheduler/export/templates/*.html.j2) with autoescape on, and one
 print stylesheet inlined into every page: the files open offline, by e-mail, and
 fetch nothing. Output depends only on the mission and the schedule.
 """
@@ -15,7 +15,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from scheduler.export import ExportOptions
 from scheduler.export.agenda import (
     Agenda,
     all_agendas,
@@ -23,11 +22,12 @@ from scheduler.export.agenda import (
     company_name,
 )
 from scheduler.export.files import Publisher
+from scheduler.export.options import ExportOptions
 from scheduler.export.report import build_grids, build_signs, company_rows
-from scheduler.model import MissionFolder
+from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule, percent
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 AGENDAS = "agendas"
 REPORT = "report.html"
 SIGNAGE = "signage.html"

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from scheduler.errors import ExportError
-from scheduler.export.state import ExportState
+from scheduler.export.ics.state import ExportState
 
 INDEX = "README.md"
 OTHER_INDEX = "mission-index.md"  # where the index goes when README.md is the user's own

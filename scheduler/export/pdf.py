@@ -16,11 +16,11 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from scheduler.errors import ExportError
-from scheduler.export import ExportOptions
 from scheduler.export.agenda import all_agendas, check_references
 from scheduler.export.files import Publisher
 from scheduler.export.html import AGENDAS, agenda_html, signage_html
-from scheduler.model import MissionFolder
+from scheduler.export.options import ExportOptions
+from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
 
 SIGNAGE_PDF = "signage.pdf"

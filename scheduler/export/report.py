@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from scheduler.clock import abbreviation
 from scheduler.export.agenda import agenda_slug, company_name, delegate_names, local
+from scheduler.input.model import MissionFolder, PartneringSession
 from scheduler.meaning import session_tables, session_zone, video_rooms, wall_grid
-from scheduler.model import MissionFolder, PartneringSession
+from scheduler.meaning.clock import abbreviation
 from scheduler.schedule import Meeting, Schedule
 
 

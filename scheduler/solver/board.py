@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from scheduler.meaning import unlimited_video
-from scheduler.slots import time_groups
+from scheduler.meaning.slots import time_groups
 from scheduler.solver.rules import pools
 from scheduler.solver.space import TABLES, VIDEO, Space, Var
 

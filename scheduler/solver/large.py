@@ -39,9 +39,10 @@ from scheduler.errors import InfeasibleError
 from scheduler.schedule import Meeting
 from scheduler.solver.board import Board, Key, bits, lowest, place_first_fit, union
 from scheduler.solver.bound import flow_bound
+from scheduler.solver.build import complete_space
 from scheduler.solver.greedy import request_order
 from scheduler.solver.rules import meeting_candidate
-from scheduler.solver.space import VIDEO, Space, Var, complete_space
+from scheduler.solver.space import VIDEO, Space, Var
 
 LARGE_CANDIDATES = 200_000  # from this many candidate meetings, the bitset construction
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from scheduler.input.model import Company, Mission, PartneringSession
 from scheduler.meaning import (
     as_utc,
     attends_item,
@@ -19,9 +20,7 @@ from scheduler.meaning import (
     session_tables,
     unlimited_video,
 )
-from scheduler.model import Company, Mission, PartneringSession
-from scheduler.schedule import Meeting
-from scheduler.slots import (
+from scheduler.meaning.slots import (
     Span,
     blocked,
     delegate_blocks,
@@ -31,6 +30,7 @@ from scheduler.slots import (
     time_groups,
     unavailable_blocks,
 )
+from scheduler.schedule import Meeting
 from scheduler.solver.space import TABLES, VIDEO, Space, Var
 from scheduler.solver.tables import pool_tables
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scheduler.model import MissionFolder
-from scheduler.requests import Request
+from scheduler.input.model import MissionFolder
+from scheduler.meaning.requests import Request
+from scheduler.meaning.slots import Slot
 from scheduler.schedule import Meeting
-from scheduler.slots import Slot
 
 TABLES = "tables"
 VIDEO = "video"
@@ -88,32 +88,3 @@ class Space:
                 out.setdefault(company, []).append(i)
         return out
 
-
-def build_space(folder: MissionFolder, requests: list[Request], slots: list[Slot],
-                locked: list[Meeting] | None = None) -> Space:
-    """Candidates and constraints for every hard rule (scheduler.solver.rules)."""
-    from scheduler.solver import rules
-
-    space = build_domain(folder, requests, slots)
-    rules.make_candidates(space)
-    return complete_space(space, locked)
-
-
-def build_domain(folder: MissionFolder, requests: list[Request], slots: list[Slot]) -> Space:
-    """A space with the domain rules applied (who is free when), no candidates yet."""
-    from scheduler.solver import rules
-
-    space = Space(folder, requests, slots)
-    for add in rules.DOMAIN_RULES:
-        add(space)
-    return space
-
-
-def complete_space(space: Space, locked: list[Meeting] | None = None) -> Space:
-    """Add the packing constraints over the space's candidates, and the locked meetings."""
-    from scheduler.solver import rules
-
-    for add in rules.PACKING_RULES:
-        add(space)
-    rules.add_locked(space, locked or [])
-    return space

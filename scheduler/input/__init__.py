@@ -1,0 +1,1 @@
+"""Reading the input files: field types, models, YAML with positions, zones, templates."""

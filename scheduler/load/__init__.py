@@ -1,0 +1,1 @@
+"""Loading a mission folder: files to models, every problem located, references across files."""

@@ -1,0 +1,416 @@
+"""Checks that span fields and files: references, dates, duplicates, reachability."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+from scheduler.errors import Problem
+from scheduler.input.model import Company, Mission, MissionFolder, PartneringSession
+from scheduler.input.types import slugify
+from scheduler.load.source import ANY_NAME, AnyName, Source
+from scheduler.load.wallclock import check_wall_clocks
+from scheduler.meaning import SPECIAL_ATTENDEES, unlimited_video, video_rooms
+
+
+class Findings:
+    """Collects problems against the files they belong to."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, source: Source, path: tuple, message: str, key: bool = False) -> None:
+        """Record an error at a path of a file."""
+        self.problems.append(source.problem(path, message, key=key))
+
+    def warn(self, source: Source, path: tuple, message: str) -> None:
+        """Record a warning at a path of a file."""
+        self.problems.append(source.problem(path, message, "warning"))
+
+    def note(self, source: Source, path: tuple, message: str) -> None:
+        """Record a note (how something will be read; not a problem) at a path of a file."""
+        self.problems.append(source.problem(path, message, "note"))
+
+
+def _in_mission(mission: Mission, day: date) -> bool:
+    """Whether a day falls within the mission's dates."""
+    return mission.start <= day <= mission.end
+
+
+def check_mission_dates(mission: Mission, src: Source, out: Findings) -> None:
+    """The mission ends on or after its start."""
+    if mission.end < mission.start:
+        out.error(src, ("end",), f"end {mission.end} is before start {mission.start}")
+
+
+def check_programme(mission: Mission, src: Source, out: Findings, known: set[str]) -> None:
+    """Programme items: timed or all-day, in order, at known venues, for known attendees."""
+    ids = Counter(item.id or slugify(item.title) for item in mission.programme)
+    for i, item in enumerate(mission.programme):
+        at = ("programme", i)
+        if item.start is None and item.date is None:
+            out.error(src, at, f"'{item.title}' needs either start and end, or a date")
+        if item.start is not None and item.end is None:
+            out.error(src, at, f"'{item.title}' has a start but no end")
+        if item.start is not None and item.date is not None:
+            out.error(src, (*at, "date"), "give either date (all-day) or start/end, not both")
+        if item.start and item.end and item.end <= item.start:
+            out.error(src, (*at, "end"), f"end {item.end:%Y-%m-%d %H:%M} is not after start")
+        if item.date and item.until and item.until < item.date:
+            out.error(src, (*at, "until"), f"until {item.until} is before date {item.date}")
+        first = item.date or (item.start.date() if item.start else None)
+        if first and not _in_mission(mission, first):
+            out.warn(src, at, f"'{item.title}' is outside the mission dates")
+        for key in ("venue", "from_", "to"):
+            ref = getattr(item, key)
+            if ref and ref not in mission.venues and ref not in src.unread("venues"):
+                out.error(src, (*at, key.rstrip("_")), _unknown("venue", ref, mission.venues))
+        if item.kind == "transfer" and not (item.from_ and item.to):
+            out.error(src, at, f"transfer '{item.title}' needs from and to venues")
+        check_attendees(item.attendees, mission, src, (*at, "attendees"), out, known)
+        if ids[item.id or slugify(item.title)] > 1:
+            out.error(src, at, f"two programme items have the id '{item.id or slugify(item.title)}'"
+                      "; give each an `id:` of its own")
+
+
+def check_attendees(values: list[str], mission: Mission, src: Source, at: tuple,
+                    out: Findings, known: set[str]) -> None:
+    """Attendee entries name the delegation, hosts, everyone, a cluster, a group or a company."""
+    clusters = known_clusters(known)
+    for j, value in enumerate(values):
+        kind, _, name = value.partition(":")
+        if value in SPECIAL_ATTENDEES:
+            continue
+        if kind == "cluster" and name:
+            if name not in clusters:
+                out.error(src, (*at, j), _unknown("cluster", name, clusters))
+        elif kind == "group" and name:
+            if name not in mission.groups and name not in src.unread("groups"):
+                out.error(src, (*at, j), _unknown("group", name, mission.groups))
+        elif value not in known:
+            out.error(src, (*at, j), _unknown("company", value, {k for k in known if ":" not in k}))
+
+
+def known_clusters(known: set[str]) -> set[str]:
+    """Cluster names, which `known` carries as 'cluster:<name>' entries."""
+    if isinstance(known, AnyName):
+        return known
+    return {k.split(":", 1)[1] for k in known if k.startswith("cluster:")}
+
+
+def _unknown(what: str, name: str, choices: object) -> str:
+    """'unknown venue x; did you mean y?'."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(choices), n=1)
+    return f"unknown {what} '{name}'" + (f"; did you mean '{close[0]}'?" if close else "")
+
+
+def leftover_minutes(session: PartneringSession, window: tuple[time, time]) -> int:
+    """Minutes of a window left over after its whole meetings."""
+    length = (datetime.combine(date.min, window[1]) - datetime.combine(date.min, window[0]))
+    minutes = int(length / timedelta(minutes=1))
+    step = session.meeting_minutes + session.changeover_minutes
+    return (minutes + session.changeover_minutes) % step if minutes >= session.meeting_minutes \
+        else minutes
+
+
+def check_session(mission: Mission, i: int, src: Source, out: Findings, known: set[str]) -> None:
+    """A partnering session: days, venue or virtual zone, tables, windows."""
+    session, at = mission.partnering[i], ("partnering", i)
+    if not session.days:
+        out.error(src, at, f"session '{session.id}' needs a date (or dates)")
+    for day in session.days:
+        if not _in_mission(mission, day):
+            out.warn(src, at, f"session '{session.id}' on {day} is outside the mission dates")
+    if session.venue and session.venue not in mission.venues \
+            and session.venue not in src.unread("venues"):
+        out.error(src, (*at, "venue"), _unknown("venue", session.venue, mission.venues))
+    if not session.virtual and not session.venue:
+        out.error(src, at, f"session '{session.id}' needs a venue (or `virtual: true`)")
+    if session.virtual and not (session.venue or session.timezone):
+        out.error(src, at, f"virtual session '{session.id}' needs a timezone (or a venue)")
+    if not session.virtual and not session.tables and not session.booths:
+        out.error(src, at, f"session '{session.id}' needs tables or booths for its meetings")
+    if unlimited_video(session):
+        out.note(src, (*at, "virtual"), f"virtual session '{session.id}' has no `tables`: any "
+                 "number of video meetings may run at once (give `tables: 4` or a list of "
+                 "video rooms to cap them)")
+    if video_rooms(session) == []:
+        out.error(src, (*at, "tables"), f"virtual session '{session.id}' has no video rooms, "
+                  "so no meeting can take place; leave out `tables` for any number")
+    if session.tables and len(set(session.tables)) != len(session.tables):
+        out.error(src, (*at, "tables"), "two tables have the same name")
+    ordered = sorted(session.windows)
+    for j, (a, b) in enumerate(zip(ordered, ordered[1:], strict=False)):
+        if b[0] < a[1]:
+            out.error(src, (*at, "windows", j + 1), "windows overlap")
+    for j, window in enumerate(session.windows):
+        left = leftover_minutes(session, window)
+        if left:
+            out.warn(src, (*at, "windows", j), f"window {window[0]:%H:%M}-{window[1]:%H:%M} "
+                     f"does not hold a whole number of {session.meeting_minutes}+"
+                     f"{session.changeover_minutes} minute meetings ({left} minutes left over)")
+    for j, booth in enumerate(session.booths):
+        check_attendees(booth.owners, mission, src, (*at, "booths", j, "owners"), out, known)
+
+
+def check_sessions(mission: Mission, src: Source, out: Findings, known: set[str]) -> None:
+    """Every session, and unique session ids."""
+    seen: set[str] = set()
+    for i, session in enumerate(mission.partnering):
+        if session.id in seen:
+            out.error(src, ("partnering", i, "id"), f"two sessions have the id '{session.id}'")
+        seen.add(session.id)
+        check_session(mission, i, src, out, known)
+
+
+def check_matches(mission: Mission, src: Source, out: Findings, ids: set[str]) -> None:
+    """Organiser-set matches and groups name known companies."""
+    for i, match in enumerate(mission.matches):
+        for j, company in enumerate(match.companies):
+            if company not in ids:
+                out.error(src, ("matches", i, "companies", j), _unknown("company", company, ids))
+        if match.companies[0] == match.companies[1]:
+            out.error(src, ("matches", i), f"a match pairs '{match.companies[0]}' with itself")
+    for name, members in mission.groups.items():
+        for j, company in enumerate(members):
+            if company not in ids:
+                out.error(src, ("groups", name, j), _unknown("company", company, ids))
+
+
+def check_company(company: Company, src: Source, mission: Mission | None,
+                  by_id: dict[str, Company], out: Findings,
+                  attending: dict[str, set[str]] | None = None,
+                  unread_sessions: frozenset[str] = frozenset(),
+                  unread_companies: frozenset[str] = frozenset()) -> None:
+    """One company: delegates, wishes, and (with a valid mission) sessions and dates.
+
+    `attending` caches each company's sessions across calls (cross_check passes one);
+    `unread_sessions` are the ids of sessions that failed their schema in mission.yaml,
+    `unread_companies` the names of company files that could not be read at all.
+    """
+    if not company.delegates and not src.left_out("delegates"):
+        out.error(src, ("delegates",) if "delegates" in src.located.data else (),
+                  f"company '{company.id}' has no delegates; list at least one person")
+    ids = [d.id or slugify(d.name) for d in company.delegates]
+    if len(set(ids)) < len(ids):
+        names = Counter(ids)
+        for i, delegate_id in enumerate(ids):
+            if names[delegate_id] > 1:
+                out.error(src, ("delegates", i),
+                          "two delegates have the same id; give each an `id:`")
+    check_wishes(company, src, mission, by_id, out, attending, unread_sessions, unread_companies)
+    check_no_meetings(company, src, out)
+    if mission:
+        check_company_dates(company, src, mission, out, unread_sessions)
+
+
+def check_wishes(company: Company, src: Source, mission: Mission | None,
+                 by_id: dict[str, Company], out: Findings,
+                 attending: dict[str, set[str]] | None, unread_sessions: frozenset[str],
+                 unread_companies: frozenset[str] = frozenset()) -> None:
+    """Wishes name another known company, once, that shares a session with this one."""
+    first: dict[str, int] = {}
+    for i, wish in enumerate(company.wants_to_meet):
+        at = ("wants_to_meet", i, "company")
+        if wish.company in first:
+            line = src.where(("wants_to_meet", first[wish.company], "company"))[0]
+            out.warn(src, at, f"'{wish.company}' is listed twice in wants_to_meet (lines {line} "
+                     f"and {src.where(at)[0]}); the wishes are merged into one request (ask for "
+                     "several meetings with `meetings:`)")
+            continue
+        first[wish.company] = i
+        if wish.company == company.id:
+            out.error(src, at, f"'{company.id}' asks to meet itself")
+        elif wish.company not in by_id:
+            if wish.company not in unread_companies:
+                out.error(src, at, _unknown("company", wish.company, by_id))
+        elif by_id[wish.company].withdrawn or company.withdrawn:
+            continue  # out of the plan: the wish is kept, and ignored
+        elif mission and not unread_sessions and company.attends != [] \
+                and not _share_a_session(company, by_id[wish.company], mission,
+                                         {} if attending is None else attending):
+            out.warn(src, at, f"'{company.id}' and '{wish.company}' share no partnering session, "
+                     "so they cannot meet")
+
+
+def check_no_meetings(company: Company, src: Source, out: Findings) -> None:
+    """`max_meetings: 0` and `attends: []` are legal, but the company will get no meeting."""
+    if company.max_meetings == 0:
+        out.warn(src, ("max_meetings",), f"max_meetings is 0: '{company.id}' will get no "
+                 "meetings (leave max_meetings out for no cap)")
+    if company.attends == []:
+        out.warn(src, ("attends",), f"attends is empty: '{company.id}' attends no partnering "
+                 "session and will get no meetings (leave attends out to attend every session)")
+
+
+def check_company_dates(company: Company, src: Source, mission: Mission, out: Findings,
+                        unread_sessions: frozenset[str] = frozenset()) -> None:
+    """A company's sessions exist and its unavailable periods touch the mission."""
+    for i, delegate in enumerate(company.delegates):
+        check_periods(delegate.unavailable, mission, src, ("delegates", i, "unavailable"), out)
+    sessions = {s.id for s in mission.partnering} if company.attends else set()
+    for i, session in enumerate(company.attends or []):
+        if session not in sessions and session not in unread_sessions:
+            out.error(src, ("attends", i), _unknown("partnering session", session, sessions))
+    check_periods(company.unavailable, mission, src, ("unavailable",), out)
+
+
+def _share_a_session(a: Company, b: Company, mission: Mission,
+                     attending: dict[str, set[str]]) -> bool:
+    """Whether two companies attend a common session (cached per company)."""
+    for company in (a, b):
+        if company.id not in attending:
+            every = {s.id for s in mission.partnering}
+            chosen = every if company.attends is None else set(company.attends)
+            attending[company.id] = chosen & every
+    return not attending[a.id].isdisjoint(attending[b.id])
+
+
+def check_periods(periods: list, mission: Mission, src: Source, at: tuple, out: Findings) -> None:
+    """Unavailable periods should touch the mission's dates."""
+    if not periods:
+        return
+    first = datetime.combine(mission.start, time())
+    last = datetime.combine(mission.end, time()) + timedelta(days=1)
+    for i, (start, end) in enumerate(periods):
+        if end <= first or start >= last:
+            out.warn(src, (*at, i), f"unavailable {start:%Y-%m-%d %H:%M} is outside the mission "
+                     f"dates ({mission.start} to {mission.end})")
+
+
+def fill_defaults(mission: Mission, companies: dict[str, Company]) -> None:
+    """Give programme items and delegates their derived ids."""
+    for item in mission.programme:
+        item.id = item.id or slugify(item.title)
+    for company in companies.values():
+        for delegate in company.delegates:
+            delegate.id = delegate.id or slugify(delegate.name)
+
+
+def _register(companies: list[tuple[Company, Source]], out: Findings
+              ) -> tuple[dict[str, Company], dict[str, str]]:
+    """Companies by id and their files; a second file with an id is an error."""
+    by_id: dict[str, Company] = {}
+    files: dict[str, str] = {}
+    for company, csrc in companies:
+        guessed = csrc.left_out("id")  # id unreadable: known by file name
+        if company.id in by_id:
+            if not guessed:
+                other = files[company.id]
+                out.error(csrc, ("id",), f"company id '{company.id}' is also used by {other}")
+            continue
+        by_id[company.id] = company
+        files[company.id] = csrc.name
+        base = csrc.name.rpartition("/")[2]  # plain strings: a large fair has 18,000 files
+        stem, _, suffix = base.rpartition(".")
+        if stem != company.id:
+            out.error(csrc, ("id",), f"the file is named '{base}' but holds id '{company.id}'; "
+                      f"name a company file after its id: {company.id}.{suffix}")
+    return by_id, files
+
+
+def _known(companies: list[tuple[Company, Source]], by_id: dict[str, Company],
+           unread: frozenset[str]) -> frozenset[str]:
+    """Company ids and 'cluster:<name>' of every company file (ANY_NAME when there is none)."""
+    if not companies and not unread:  # the folder's problem is reported once, not everywhere
+        return ANY_NAME
+    clusters = {c.cluster for c in by_id.values() if c.cluster}
+    for _, csrc in companies:
+        written = csrc.located.data.get("cluster") if csrc.left_out("cluster") else None
+        if isinstance(written, str):
+            clusters.add(written.strip())
+    return frozenset(by_id) | unread | {f"cluster:{c}" for c in clusters}
+
+
+def cross_check(mission: Mission | None, src: Source | None,
+                companies: list[tuple[Company, Source]],
+                unread_companies: frozenset[str] = frozenset()
+                ) -> tuple[MissionFolder | None, list[Problem]]:
+    """Run every check that spans fields or files, over every part that could be read.
+
+    `mission` may hold only the parts of mission.yaml that passed their schema, and a company
+    only its own such parts (their sources say which were left out); references to what was
+    left out, or to `unread_companies` (names of company files that could not be read at
+    all), are not reported again.
+    """
+    out = Findings()
+    by_id, files = _register(companies, out)
+    known = _known(companies, by_id, unread_companies)
+    unread_sessions: frozenset[str] = frozenset()
+    if mission and src:
+        unread_sessions = src.unread("partnering")
+        check_mission_dates(mission, src, out)
+        check_programme(mission, src, out, known)
+        check_sessions(mission, src, out, known)
+        check_matches(mission, src, out, frozenset(by_id) | unread_companies
+                      if companies or unread_companies else ANY_NAME)
+    attending: dict[str, set[str]] = {}
+    for company, csrc in companies:
+        if by_id.get(company.id) is company:
+            check_company(company, csrc, mission, by_id, out, attending, unread_sessions,
+                          unread_companies)
+    if mission is None:
+        return None, out.problems
+    fill_defaults(mission, by_id)
+    # References were checked against every company; MissionFolder sets the withdrawn apart.
+    folder = MissionFolder(mission=mission, companies=by_id, files=files)
+    wrong = {p.file for p in out.problems if p.is_error}
+    if src and not src.partial and src.name not in wrong:
+        sound = {c.id: s for c, s in companies if not s.partial and s.name not in wrong}
+        check_reachable(folder, sound, out)
+    if src is None or src.left_out("timezone"):
+        return folder, out.problems  # wall clocks need the zones they are read in
+    own = {c.id: s for c, s in companies
+           if by_id.get(c.id) is c and not s.left_out("timezone")}
+    return folder, out.problems + check_wall_clocks(folder, src, own)
+
+
+def check_reachable(folder: MissionFolder, sources: dict[str, Source], out: Findings) -> None:
+    """Warn about each company free in no slot of the sessions it attends.
+
+    A slot counts when the company attends no blocking programme item then, is not
+    unavailable, and has a delegate who is not. Only companies whose file has no error are
+    checked: the rest are reported already.
+    """
+    from scheduler.meaning import as_utc, attends_item, company_zone, item_block
+    from scheduler.meaning.slots import Span, build_slots, span
+
+    by_session: dict[str, list[Span]] = {}
+    for slot in build_slots(folder.mission):
+        by_session.setdefault(slot.session, []).append(span(slot.utc))
+    every = [s for spans in by_session.values() for s in spans]
+    # Only the blocking items that overlap some slot can take a slot away.
+    items = [(item, b) for item in folder.mission.programme
+             if (block := item_block(folder, item))
+             and not _free(b := span(as_utc(block)), every)]
+    for cid, src in sources.items():
+        company = folder.companies.get(cid)
+        if company is None or company.attends == [] or company.max_meetings == 0:
+            continue
+        attended = folder.attends(company)
+        blocks = [b for item, b in items if attends_item(folder, company, item)]
+        if not any(by_session.get(session) for session in attended) or \
+                not (blocks or company.unavailable) and \
+                any(not d.unavailable for d in company.delegates):
+            continue  # most companies: a delegate free throughout, no block on the company
+        spans = [s for session in attended for s in by_session.get(session, [])]
+        tz = company_zone(folder, company)
+
+        def utc(period: tuple[datetime, datetime], tz=tz) -> Span:
+            return span(as_utc((period[0].replace(tzinfo=tz), period[1].replace(tzinfo=tz))))
+
+        blocks += [utc(p) for p in company.unavailable]
+        people = [[utc(p) for p in d.unavailable] for d in company.delegates]
+        if not any(_free(s, blocks) and any(_free(s, own) for own in people) for s in spans):
+            at = ("unavailable",) if company.unavailable else \
+                ("attends",) if company.attends is not None else ()
+            out.warn(src, at, f"'{cid}' can meet in no slot: in every slot of the sessions it "
+                     f"attends ({', '.join(attended)}) it is unavailable, at a programme item, "
+                     "or none of its delegates is free")
+
+
+def _free(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    """Whether a span overlaps none of the others."""
+    return not any(a < span[1] and span[0] < b for a, b in others)

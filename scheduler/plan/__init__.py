@@ -1,0 +1,1 @@
+"""Orchestration below the CLI: solve, re-plan, check, export, publish."""

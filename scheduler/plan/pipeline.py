@@ -1,0 +1,40 @@
+"""`mission plan`: validate, schedule and export in one go, loading the folder once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.errors import Problem
+from scheduler.export import ExportOptions, ExportResult, export
+from scheduler.load.loader import load_mission
+from scheduler.plan.planning import SolveOptions, schedule_loaded
+from scheduler.plan.publish import fingerprint
+from scheduler.schedule import Schedule
+
+
+@dataclass
+class PlanResult:
+    """What `mission plan` produced."""
+
+    warnings: list[Problem]
+    schedule: Schedule
+    exported: ExportResult
+    out: Path
+
+
+def plan_folder(path: Path, solve: SolveOptions, options: ExportOptions, out: Path | None,
+                progress: Callable[[str], None] | None = None,
+                clock: Callable[[], float] | None = None) -> PlanResult:
+    """Validate (raising InputError), schedule (writing schedule.json) and export.
+
+    The export step needs no check of its own: scheduling refuses (exit 4, nothing
+    written) a schedule that breaks any rule, and the schedule is made from the inputs
+    just loaded, so it cannot be stale.
+    """
+    inputs = fingerprint(path)  # before loading: an edit during the run makes it stale
+    folder, warnings = load_mission(path)
+    schedule = schedule_loaded(path, folder, solve, progress, clock, inputs)
+    out = out or Path("calendars") / folder.mission.id
+    return PlanResult(warnings, schedule, export(folder, schedule, out, options, progress), out)

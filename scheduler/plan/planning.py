@@ -1,0 +1,313 @@
+"""Orchestration of `mission schedule`: load, solve, check, write.
+
+make_schedule builds the search space (scheduler.solver.rules), a greedy start, the
+LP bound, runs the lexicographic CP-SAT (scheduler.solver.cpsat), seats meetings at
+tables (level 5, scheduler.solver.tables), then turns the result into a Schedule
+with reasons for every unplaced request, quality figures and re-planning changes,
+and checks it independently (scheduler.check.rules) before anyone sees it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+
+from scheduler.atomic import sweep
+from scheduler.check.reasons import Explain, explainer
+from scheduler.check.rules import check_schedule
+from scheduler.errors import InfeasibleError, ScheduleError
+from scheduler.input.model import MissionFolder
+from scheduler.load.loader import load_mission
+from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
+from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
+from scheduler.plan.publish import fingerprint
+from scheduler.plan.replan import binding_locks, changes, still_possible
+from scheduler.schedule import (
+    SCHEDULE_FILE,
+    Meeting,
+    Quality,
+    Schedule,
+    Unplaced,
+    percent,
+    read_schedule,
+    write_schedule,
+)
+from scheduler.solver.bound import lp_bound
+from scheduler.solver.build import build_domain, complete_space
+from scheduler.solver.cpsat import Outcome, Settings, solve
+from scheduler.solver.greedy import greedy
+from scheduler.solver.large import LARGE_CANDIDATES, estimate, solve_large
+from scheduler.solver.rules import make_candidates
+from scheduler.solver.space import Space
+from scheduler.solver.tables import Seat, assign_delegates, assign_tables
+
+Progress = Callable[[str], None]
+MAX_UNPLACED_SHOWN = 40  # unplaced requests listed in the terminal summary; all are in the file
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Solver options from the command line."""
+
+    time_limit: float = 30.0
+    seed: int = 0
+    workers: int = 1
+    fresh: bool = False
+    large_from: int = LARGE_CANDIDATES  # candidate meetings from which bitsets replace CP-SAT
+
+
+def generated_at(folder: MissionFolder) -> datetime:
+    """mission.updated (mission zone), else the mission's first day at 00:00."""
+    mission = folder.mission
+    tz = zone(mission.timezone)
+    return local(mission.updated or datetime.combine(mission.start, time()), tz)
+
+
+def make_schedule(folder: MissionFolder, options: SolveOptions,
+                  previous: Schedule | None = None,
+                  progress: Progress | None = None,
+                  clock: Callable[[], float] | None = None) -> Schedule:
+    """Solve a loaded mission into a checked Schedule (does not write it)."""
+    requests = build_requests(folder)
+    slots = build_slots(folder.mission)
+    locked = binding_locks(folder, previous)
+    space = build_domain(folder, requests, slots)
+    candidates = estimate(space)
+    large_mission = candidates >= options.large_from
+    # the steps after solving take seconds only on large missions: say them there
+    say = progress if progress and large_mission else (lambda _line: None)
+    if large_mission:
+        say(f"{candidates} candidate meetings, {requested_meetings(requests)} requested "
+            "meetings: "
+            "too many for one CP-SAT model; building on bitsets")
+        large = solve_large(space, locked, previous.meetings if previous else [], progress,
+                            clock)
+        space, bound = large.space, large.bound
+        raise_problems(space)
+        keep = still_possible(space, previous)
+        outcome = Outcome(large.chosen, "interrupted" if large.interrupted else "feasible",
+                          gap=1 - len(large.chosen) / bound if bound else 0.0)
+    else:
+        make_candidates(space)
+        raise_problems(complete_space(space, locked))
+        keep = still_possible(space, previous)
+        outcome, bound = solve_model(space, keep, options, progress, clock)
+    if outcome.status == "infeasible":
+        raise InfeasibleError("the locked meetings conflict with each other or with a rule; "
+                              "unlock some in schedule.json or run with --fresh")
+    say(f"seating {len(outcome.chosen)} meetings at tables")
+    meetings = build_meetings(space, outcome.chosen, keep, options.seed,
+                              optimise=outcome.status != "interrupted")
+    say("explaining every request not placed in full")
+    explain = explainer(folder, meetings, requests)
+    missing_musts(requests, meetings, explain)
+    schedule = Schedule(
+        mission=folder.mission.id, generated=generated_at(folder), meetings=meetings,
+        unplaced=unplaced(requests, meetings, explain),
+        quality=quality(space, meetings, bound, outcome),
+        changes=changes(folder, space, previous, meetings, explain),
+        solver={"seed": options.seed, "workers": options.workers,
+                "time_limit": options.time_limit})
+    say(f"checking {len(meetings)} meetings against every rule")
+    violations = check_schedule(folder, schedule, previous)
+    if violations:
+        raise ScheduleError("the solver produced an invalid schedule (a bug):\n" +
+                            "\n".join(str(v) for v in violations))
+    return schedule
+
+
+def raise_problems(space: Space) -> None:
+    """Stop with every locked meeting that can no longer take place."""
+    if space.problems:
+        raise InfeasibleError("\n".join(space.problems))
+
+
+def solve_model(space: Space, keep: dict[int, Meeting], options: SolveOptions,
+                progress: Progress | None, clock: Callable[[], float] | None
+                ) -> tuple[Outcome, int]:
+    """The lexicographic CP-SAT solve of a full candidate space, and the bound."""
+    hint = greedy(space, set(keep))
+    bound = lp_bound(space)
+    if progress:
+        progress(f"model: {len(space.vars)} candidate meetings, {len(space.constraints)} "
+                 f"constraints, {requested_meetings(space.requests)} requested meetings; "
+                 f"bound {bound}")
+    settings = Settings(options.time_limit, options.seed, options.workers, progress, clock)
+    outcome = solve(space, settings, hint, set(keep))
+    if outcome.status == "unknown":
+        outcome.chosen = hint
+    return outcome, bound
+
+
+def build_meetings(space: Space, chosen: set[int], keep: dict[int, Meeting],
+                   seed: int, optimise: bool = True) -> list[Meeting]:
+    """Meetings of the chosen candidates, with stable ids, tables and delegates."""
+    seats = assign_tables(space, chosen, {v: m.table for v, m in keep.items() if m.table},
+                          seed, optimise)
+    people = assign_delegates(space, chosen)
+    per_request: dict[int, list[int]] = defaultdict(list)
+    for v in sorted(chosen, key=lambda v: (space.slots[space.vars[v].slot].utc, v)):
+        per_request[space.vars[v].request].append(v)
+    out = []
+    for r, vars_ in sorted(per_request.items()):
+        request = space.requests[r]
+        ids = _ids(request, vars_, keep)
+        out += [_meeting(space, v, ids[v], seats[v], people[v],
+                         locked=v in keep and keep[v].locked and keep[v].id == ids[v])
+                for v in vars_]
+    return sorted(out, key=lambda m: (m.start, m.session, m.table or "", m.id))
+
+
+def _ids(request: Request, vars_: list[int], keep: dict[int, Meeting]) -> dict[int, str]:
+    """Meeting ids: kept meetings keep theirs, the others take the lowest free numbers."""
+    ids = {v: keep[v].id for v in vars_ if v in keep and keep[v].request == request.id}
+    taken = set(ids.values())
+    numbers = (meeting_id(request.id, n) for n in range(1, len(vars_) * 2 + 2))
+    free = [i for i in numbers if i not in taken]
+    for v in vars_:
+        if v not in ids:
+            ids[v] = free.pop(0)
+    return ids
+
+
+def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[str]],
+             locked: bool = False) -> Meeting:
+    """One Meeting record (a locked meeting kept in place stays locked)."""
+    var = space.vars[v]
+    request, slot = space.requests[var.request], space.slots[var.slot]
+    session = space.folder.session(slot.session)
+    companies = space.folder.companies
+    link = None
+    if session.virtual:
+        link = (session.video_link or "link to be sent by the organiser").replace(
+            "{meeting}", mid)
+    g2b = any(companies[c].side == "government" for c in request.companies)
+    return Meeting(
+        id=mid, request=request.id, companies=list(request.companies),
+        delegates=[f"{c}/{d}" for c in request.companies for d in people[c]],
+        session=slot.session, start=slot.start, end=slot.end, table=seat.table,
+        booth=seat.booth, video_link=link, kind="g2b" if g2b else "b2b",
+        priority=request.priority, mutual=request.mutual, asked_by=list(request.asked_by),
+        reason=request.reason, locked=locked)
+
+
+def placed_counts(meetings: list[Meeting]) -> dict[str, int]:
+    """Request id -> meetings placed."""
+    out: dict[str, int] = defaultdict(int)
+    for m in meetings:
+        out[m.request] += 1
+    return out
+
+
+def missing_musts(requests: list[Request], meetings: list[Meeting], explain: Explain) -> None:
+    """Raise InfeasibleError naming every must-have request with no meeting."""
+    placed = placed_counts(meetings)
+    lines = [f"must-have meeting {' and '.join(q.companies)} cannot be placed: {explain(q)}"
+             for q in requests if q.must and not placed[q.id]]
+    if lines:
+        raise InfeasibleError("\n".join(lines))
+
+
+def unplaced(requests: list[Request], meetings: list[Meeting], explain: Explain
+             ) -> list[Unplaced]:
+    """Requests with fewer meetings than asked, each with a reason."""
+    placed = placed_counts(meetings)
+    return [Unplaced(request=q.id, companies=list(q.companies), priority=q.priority,
+                     meetings=q.meetings - placed[q.id], reason=explain(q))
+            for q in requests if placed[q.id] < q.meetings]
+
+
+def fairness(folder: MissionFolder, requests: list[Request], meetings: list[Meeting]) -> float:
+    """Smallest placed/requested share over delegation companies that asked for meetings."""
+    asked: dict[str, int] = defaultdict(int)
+    got: dict[str, int] = defaultdict(int)
+    for q in requests:
+        for c in q.companies:
+            asked[c] += q.meetings
+    for m in meetings:
+        for c in m.companies:
+            got[c] += 1
+    shares = [got[c] / n for c, n in asked.items()
+              if n and folder.companies[c].side == "delegation"]
+    return round(min(shares), 4) if shares else 1.0
+
+
+def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome) -> Quality:
+    """The quality figures of DESIGN.md section 5."""
+    requests = space.requests
+    weight = {q.id: q.weight for q in requests}
+    idle, holes = idle_and_holes(
+        ((c, m.session, m.start) for m in meetings for c in m.companies), space.slots)
+    bound = max(bound, len(meetings))
+    status = outcome.status if outcome.status in ("optimal", "feasible", "interrupted") \
+        else "feasible"
+    if not requests:
+        status = "empty"
+    return Quality(
+        requested=requested_meetings(requests), placed=len(meetings), bound=bound,
+        placed_of_bound=round(len(meetings) / bound, 4) if bound else 1.0,
+        weight_requested=sum(q.weight * q.meetings for q in requests),
+        weight_placed=sum(weight[m.request] for m in meetings),
+        idle_slots=idle, holes=holes, fairness=fairness(space.folder, requests, meetings),
+        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0)
+
+
+def read_previous(path: Path, folder: MissionFolder, fresh: bool) -> Schedule | None:
+    """The schedule to re-plan from, unless --fresh or there is none."""
+    if fresh or not (path / SCHEDULE_FILE).is_file():
+        return None
+    previous = read_schedule(path)
+    if previous.mission != folder.mission.id:
+        raise ScheduleError(f"{path / SCHEDULE_FILE} belongs to mission '{previous.mission}', "
+                            f"not '{folder.mission.id}'; run with --fresh to replace it")
+    return previous
+
+
+def schedule_folder(path: Path, options: SolveOptions, progress: Progress | None = None,
+                    clock: Callable[[], float] | None = None) -> Schedule:
+    """Load a mission folder, (re-)plan it, check it and write schedule.json atomically."""
+    inputs = fingerprint(path)  # before loading: an edit during the run makes it stale
+    folder, _warnings = load_mission(path)
+    return schedule_loaded(path, folder, options, progress, clock, inputs)
+
+
+def schedule_loaded(path: Path, folder: MissionFolder, options: SolveOptions,
+                    progress: Progress | None = None,
+                    clock: Callable[[], float] | None = None,
+                    inputs: dict[str, str] | None = None) -> Schedule:
+    """(Re-)plan an already loaded mission folder and write its schedule.json atomically,
+    with the fingerprint of the inputs it was loaded from (taken now when not given)."""
+    inputs = fingerprint(path) if inputs is None else inputs
+    previous = read_previous(path, folder, options.fresh)
+    schedule = make_schedule(folder, options, previous, progress, clock)
+    schedule = schedule.model_copy(update={"inputs": inputs})
+    sweep(path)
+    write_schedule(schedule, path)
+    return schedule
+
+
+def summary_lines(schedule: Schedule) -> list[str]:
+    """The terminal summary of a schedule: figures, changes and unplaced requests."""
+    q = schedule.quality
+    share = percent(q.placed / q.bound if q.bound else 1.0)
+    lines = [f"placed {q.placed} of {q.requested} requested meetings (bound {q.bound}, "
+             f"{share} of bound); weight {q.weight_placed} of {q.weight_requested}",
+             f"idle slots {q.idle_slots}, holes {q.holes}, fairness {q.fairness:.2f}, "
+             f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")]
+    for change in schedule.changes:
+        span = " -> ".join(x for x in (change.before, change.after) if x)
+        lines.append(f"{change.change}: {change.meeting} ({span}): {change.reason}")
+    if schedule.unplaced:
+        lines.append(f"{len(schedule.unplaced)} request(s) not (fully) placed:")
+    rank = {"must": 0, "high": 1, "normal": 2, "low": 3}
+    shown = sorted(schedule.unplaced, key=lambda u: rank.get(u.priority, 4))
+    for item in shown[:MAX_UNPLACED_SHOWN]:
+        lines.append(f"  {' and '.join(item.companies)} [{item.priority}]: {item.reason}")
+    more = len(schedule.unplaced) - MAX_UNPLACED_SHOWN
+    if more > 0:
+        lines.append(f"  ... and {more} more, each with its reason: see \"unplaced\" in "
+                     "schedule.json, or the organiser report (mission export --format html)")
+    return lines

@@ -1,0 +1,1 @@
+"""Tools off the product path: the mission generator, the benchmark and its baselines."""
