@@ -389,9 +389,15 @@ def test_window_spanning_a_clock_change_is_split_or_flagged(tmp_path):
         "03:00-04:00" in lines, lines
     autumn = spring.replace("2027-03-28", "2027-10-31")
     code, lines = validate(tmp_path, autumn)
-    assert code == 0, lines
-    assert any(line.startswith("mission.yaml:24:15: warning: window 01:00-04:00 on 2027-10-31: "
-                               "the clocks go back during it") for line in lines), lines
+    assert code == 1, lines  # a slot across the repeated hour would not last its length
+    assert "mission.yaml:24:15: error: window 01:00-04:00 on 2027-10-31: the clocks go back " \
+        "during it, so 02:00-03:00 happens twice and a meeting across it would not last its " \
+        "length; use 01:00-02:00 and 03:00-04:00 instead" in lines, lines
+    repeated = spring.replace("2027-03-28", "2027-10-31").replace("01:00-04:00", "02:00-03:05")
+    code, lines = validate(tmp_path, repeated)  # starts inside the repeated hour
+    assert code == 1, lines
+    assert any(line.startswith("mission.yaml:24:15: error: window 02:00-03:05 on 2027-10-31: ")
+               and line.endswith("use 03:00-03:05 instead") for line in lines), lines
 
 
 def test_keys_reach_the_terminal_escaped_and_cut(tmp_path):
@@ -403,3 +409,22 @@ def test_keys_reach_the_terminal_escaped_and_cut(tmp_path):
         in lines, lines
     assert "companies/boston-bio.yaml:10:1: error: unknown key '" + "k" * 60 \
         + "... (1000 characters)'" in lines, lines
+
+
+def test_unavailable_times_without_a_zone_on_a_mission_in_two_zones_warn(tmp_path):
+    """A company without `timezone` whose sessions are in several zones is told in which zone
+    its unavailable times are read; with a `timezone`, or one zone only, nothing is said."""
+    two = MISSION + ("  - id: bos\n    title: Boston partnering\n    venue: boston\n"
+                     "    date: 2027-03-29\n    windows: [\"14:00-15:05\"]\n    tables: 4\n")
+    busy = GENOMIX + 'unavailable: ["2027-03-27 14:00-14:30"]\n'
+    code, lines = validate(tmp_path / "two", two, genomix=busy)
+    assert code == 0, lines
+    assert any("warning: 'genomix-bcn' has no `timezone`, so its unavailable times are read "
+               "in the mission's zone (Europe/Madrid), but it meets in sessions in "
+               "America/New_York and Europe/Madrid; add `timezone:`" in line
+               for line in lines), lines
+    said = busy.replace("country: ES\n", "country: ES\ntimezone: Europe/Madrid\n")
+    code, lines = validate(tmp_path / "said", two, genomix=said)
+    assert not any("has no `timezone`" in line for line in lines), lines
+    code, lines = validate(tmp_path / "one", genomix=busy)
+    assert not any("has no `timezone`" in line for line in lines), lines

@@ -3,7 +3,10 @@
 A time inside the spring gap (02:30 on the night clocks jump from 02:00 to 03:00) does
 not exist: it is an error, since any reading of it is a guess. A time in the autumn
 overlap happens twice: it is a warning naming the one taken, the earlier (fold=0),
-which is how every other part of the program reads it.
+which is how every other part of the program reads it. A session window during which the
+clocks change is an error: its slots are laid out on the clock, so they would not last
+their length. Unavailable times are read in the company's zone: written without one on a
+mission in several zones, they are likely meant in another, which is a warning.
 """
 
 from __future__ import annotations
@@ -122,7 +125,25 @@ def check_wall_clocks(folder: MissionFolder, src: Source | None,
             if not _whole_days(period):
                 out.check(csrc, path, period[0], tz, "unavailable from ")
                 out.check(csrc, path, period[1], tz, "unavailable until ")
+        if periods and csrc is not None and company.timezone is None:
+            out.problems += _zone_unsaid(folder, company_id, csrc, periods[0][0])
     return out.problems
+
+
+def _zone_unsaid(folder: MissionFolder, company_id: str, src: Source, path: tuple
+                 ) -> list[Problem]:
+    """A warning when a company without `timezone` meets in sessions of several zones: its
+    unavailable times are read in the mission's zone, which it may not have meant."""
+    company, mission = folder.companies[company_id], folder.mission
+    zones = sorted({session_zone(folder, folder.session(s)).key for s in folder.attends(company)})
+    if all(name == mission.timezone for name in zones):
+        return []
+    other = next(name for name in zones if name != mission.timezone)
+    return [src.problem(path, (
+        f"'{company_id}' has no `timezone`, so its unavailable times are read in the "
+        f"mission's zone ({mission.timezone}), but it meets in sessions in "
+        f"{' and '.join(zones)}; add `timezone:` to say where they are meant "
+        f"(for example `timezone: {other}`)"), "warning")]
 
 
 def _check_window(out: _Report, src: Source | None, path: tuple, day: date,
@@ -133,11 +154,11 @@ def _check_window(out: _Report, src: Source | None, path: tuple, day: date,
     before = len(out.problems)
     for moment in (start, end):
         out.check(src, path, moment, tz, what)
-    if len(out.problems) > before or src is None:
+    if any(p.is_error for p in out.problems[before:]) or src is None:
         return
     # Both ends exist, but the clocks may change in between: slots are laid out on the
-    # wall clock, so a skipped hour would hold meetings at instants that never come
-    # (read as the hour after, on top of the real ones there).
+    # wall clock, so a skipped hour would hold meetings at instants that never come, and a
+    # repeated hour would give a slot that starts in the first pass and ends in the second.
     lasts = end.replace(tzinfo=tz).astimezone(UTC) - start.replace(tzinfo=tz).astimezone(UTC)
     if lasts < end - start:
         jump = _jump(start, end, tz)
@@ -146,9 +167,23 @@ def _check_window(out: _Report, src: Source | None, path: tuple, day: date,
             f"split it into {window[0]:%H:%M}-{jump[0]:%H:%M} and "
             f"{jump[1]:%H:%M}-{window[1]:%H:%M}")))
     elif lasts > end - start:
+        first, last = _repeated(start, end, tz)
+        parts = [f"{a:%H:%M}-{b:%H:%M}" for a, b in ((start, first), (last, end)) if a < b]
         out.problems.append(src.problem(path, (
-            f"{what}the clocks go back during it; meetings are planned "
-            "in the first pass of the repeated hour only"), "warning"))
+            f"{what}the clocks go back during it, so {first:%H:%M}-{last:%H:%M} happens "
+            f"twice and a meeting across it would not last its length; use "
+            f"{' and '.join(parts) or 'another time'} instead")))
+
+
+def _repeated(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The wall-clock interval that happens twice, between two times of one day."""
+    current = start
+    while current < end and not ambiguous(current, tz):
+        current += _MINUTE
+    first = current
+    while current < end and ambiguous(current, tz):
+        current += _MINUTE
+    return first, current
 
 
 def _jump(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
