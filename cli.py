@@ -7,6 +7,7 @@ prints. Errors become exit codes in one place (MissionGroup.invoke).
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -201,8 +202,9 @@ def init(folder: Path, mission_id: str | None, force: bool) -> None:
 
     for path in init_folder(folder, mission_id, force):
         click.echo(f"wrote {path}")
-    click.echo(f"Next: edit {folder / 'mission.yaml'}, collect company files, then "
-               f"`mission validate {folder}`.")
+    click.echo(f"Next: edit {shlex.quote(str(folder / 'mission.yaml'))}, copy "
+               "companies/_template.yaml to companies/<id>.yaml for each company (and set its "
+               f"`id:`), then `mission validate {shlex.quote(str(folder))}`.")
 
 
 @cli.command()

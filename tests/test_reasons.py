@@ -183,3 +183,12 @@ def test_unavailability_in_a_company_zone_names_that_zone():
     clash = [q for q in build_requests(folder) if "aalst" in q.id and q.id in unplaced]
     assert clash, "the seed has the Brussels/Beijing availability clash"
     assert "(Europe/Brussels time)" in explain_unplaced(folder, schedule.meetings, clash[0])
+
+
+def test_a_company_that_accepts_no_meetings_says_so():
+    """max_meetings: 0 is not 'full with higher-priority meetings': it accepts none."""
+    from test_solver_kit import company, folder, mission, solve
+
+    f = folder(mission(), [company("a", wants=["x"], max_meetings=0), company("x", "host")])
+    result = solve(f)
+    assert [u.reason for u in result.unplaced] == ["a accepts no meetings (max_meetings: 0)"]

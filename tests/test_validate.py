@@ -482,7 +482,8 @@ def test_file_name_must_match_the_id(tmp_path):
     assert code == 1
     assert problem_lines(lines) == [
         "companies/kansai.yaml:1:5: error: the file is named 'kansai.yaml' but holds id "
-        "'kansai-bioworks'; name a company file after its id: kansai-bioworks.yaml"]
+        "'kansai-bioworks'; make them match: set `id: kansai` (if that is its id) or rename "
+        "the file to kansai-bioworks.yaml"]
 
 
 def test_max_meetings_zero_is_a_warning(tmp_path):

@@ -198,6 +198,8 @@ def cap_reason(folder: MissionFolder, placed: Placed, request: Request,
     """A company full over the mission, or every free slot's session full (company or all)."""
     for c in request.companies:
         cap = folder.companies[c].max_meetings
+        if cap == 0:
+            return f"{c} accepts no meetings (max_meetings: 0)"
         if cap is not None and placed.count(c) >= cap:
             return f"{c} is full ({placed.count(c)} of {cap}) {_who_fills(placed, request, c)}"
     sessions = dict.fromkeys(s.session.id for s in free)

@@ -307,7 +307,8 @@ def _register(companies: list[tuple[Company, Source]], out: Findings
         stem, _, suffix = base.rpartition(".")
         if stem != company.id:
             out.error(csrc, ("id",), f"the file is named '{base}' but holds id '{company.id}'; "
-                      f"name a company file after its id: {company.id}.{suffix}")
+                      f"make them match: set `id: {stem}` (if that is its id) or rename "
+                      f"the file to {company.id}.{suffix}")
     return by_id, files
 
 

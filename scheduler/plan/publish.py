@@ -66,12 +66,13 @@ def ready_to_publish(path: Path, folder: MissionFolder, schedule: Schedule,
     """Warnings to print before an export; ScheduleError listing every reason not to export
     (inputs changed since the schedule was made, unless allowed; any broken rule)."""
     stale, warnings = staleness(path, schedule)
-    if allow_stale:
-        warnings += [f"warning: {line} (exporting it anyway: --allow-stale)" for line in stale]
-        stale = []
-    else:
-        stale = [f"{line}, or export it as it is with --allow-stale" for line in stale]
     broken = [str(v) for v in check_schedule(folder, schedule)]
+    if allow_stale:
+        anyway = "" if broken else "exporting it anyway: "
+        warnings += [f"warning: {line} ({anyway}--allow-stale)" for line in stale]
+        stale = []
+    elif not broken:  # --allow-stale cannot help a schedule that breaks a rule
+        stale = [f"{line}, or export it as it is with --allow-stale" for line in stale]
     if broken:
         broken.append(f"{len(broken)} broken rule(s): nothing was exported; "
                       f"`mission check {path}` explains them")

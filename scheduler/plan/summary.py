@@ -11,8 +11,10 @@ def describe_folder(folder: MissionFolder) -> str:
     companies = folder.companies.values()
     delegation = sum(c.side == "delegation" for c in companies)
     requested = requested_meetings(build_requests(folder))
-    return (f"{folder.mission.id}: {len(folder.companies)} companies ({delegation} in the "
-            f"delegation), {len(folder.mission.partnering)} partnering session(s), "
+    count = len(folder.companies)
+    return (f"{folder.mission.id}: {count} compan{'y' if count == 1 else 'ies'} "
+            f"({delegation} in the delegation), {len(folder.mission.partnering)} partnering "
+            "session(s), "
             f"{len(folder.mission.programme)} programme item(s), {requested} requested "
             "meeting(s)")
 
