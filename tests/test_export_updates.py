@@ -171,7 +171,9 @@ def test_agendas_no_longer_produced_are_removed_calendars_with_cancellations_kep
     agendas[1].write_text(agendas[1].read_text() + "<!-- my notes -->")
     calendars = sorted(p for p in tmp_path.rglob("*.ics") if "genomix-bcn" in str(p))
     dropped, schedule = without_company("genomix-bcn")
-    export(dropped, schedule, tmp_path, ExportOptions(formats=("ics",)))  # html not asked
+    partial = export(dropped, schedule, tmp_path, ExportOptions(formats=("ics",)))
+    assert any("the csv, html files of an earlier export" in n and "--format csv,html,ics" in n
+               for n in partial.notes), partial.notes  # html not asked: said, not rewritten
     assert all(p.exists() for p in agendas)
     result = export(dropped, schedule, tmp_path, both)
     assert not agendas[0].exists() and agendas[1].exists()  # the edited one is left alone

@@ -68,11 +68,13 @@ def remove_stale(out: Path, state: ExportState, produced: set[str], formats: tup
     """Remove the files of the exported formats (and an old index) that this export no
     longer produces, when their bytes are still what the tool wrote; forget them in the
     state. Returns the files removed and notes about those left alone."""
-    removed, notes = [], []
+    removed, notes, untouched = [], [], set()
     for name in sorted(set(state.outputs) - produced):
         suffix = os.path.splitext(name)[1]
         if suffix != ".md" and FORMAT_OF.get(suffix) not in formats:
-            continue  # a format not exported this time: its files stay as they are
+            if os.path.lexists(out / name):  # a format not exported this time: left as it is
+                untouched.add(FORMAT_OF.get(suffix) or suffix)
+            continue
         path = out / name
         if os.path.lexists(path):
             if not is_ours(out, name, state):
@@ -87,6 +89,11 @@ def remove_stale(out: Path, state: ExportState, produced: set[str], formats: tup
             removed.append(path)
             _prune(path.parent, out)
         del state.outputs[name]
+    if untouched:
+        kinds = ",".join(sorted(untouched))
+        notes.append(f"the {kinds.replace(',', ', ')} files of an earlier export in {out} "
+                     f"were not rewritten and may show an older schedule; export with "
+                     f"--format {','.join(sorted(set(formats) | untouched))} to update them")
     return removed, notes
 
 
