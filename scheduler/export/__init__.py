@@ -167,7 +167,8 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
             state = ics.state
             result.paths += ics.paths
             result.changes, result.first = ics.changes, ics.first
-            rows += [(a.name, a.title, f"{a.send_to} ({n} items)") for a, n in ics.audiences]
+            rows += [(a.name, a.title, f"{a.send_to} ({_items(n, cancelled)})")
+                     for a, n, cancelled in ics.audiences]
         else:
             written = _writer(fmt)(folder, schedule, out, options)
             result.paths += written
@@ -190,6 +191,11 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     result.index = write_index(out / index, text)
     result.paths.append(result.index)
     return result
+
+
+def _items(active: int, cancelled: int) -> str:
+    """'5 items', or '2 items, 3 cancelled' for a calendar that cancels some."""
+    return f"{active} items" + (f", {cancelled} cancelled" if cancelled else "")
 
 
 def _earlier_calendars(state: ExportState, out: Path) -> list[tuple[str, str, str]]:

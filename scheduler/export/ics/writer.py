@@ -68,7 +68,7 @@ class ItemChange:
 class IcsResult:
     """The calendars written, and what changed for whom."""
 
-    audiences: list[tuple[Audience, int]]
+    audiences: list[tuple[Audience, int, int]]  # each calendar, its items and cancellations
     paths: list[Path]
     changes: list[ItemChange]
     first: bool
@@ -394,7 +394,8 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     paths = [publisher.write(audience.name,  # CRLF line ends, as RFC 5545 asks
                              assembler.file(state.title, list(state.items.values()), False)[0])
              for audience, state in written]
-    counts = [(a, sum(not i.cancelled for i in s.items.values())) for a, s in written]
+    counts = [(a, sum(not i.cancelled for i in s.items.values()),
+               sum(i.cancelled for i in s.items.values())) for a, s in written]
     return IcsResult(counts, paths, changes, old.empty, new)
 
 
