@@ -7,9 +7,9 @@ checker (`check_<rule>`, scheduler/check/rules.py). CASES holds one small missio
 where the rule binds, and the tests run it through each implementation:
 
 - solvers: the schedule keeps the rule (the checker finds nothing, and the rule's own fact
-  holds), and the same mission without the rule's constraint (`relaxed`) gets a schedule
-  with more meetings that the rule's check flags on the real mission: the rule is what
-  keeps those meetings out;
+  holds), and the same mission without the rule's constraint (`relaxed`; for `locked`, the
+  previous schedule with nothing locked) gets a schedule with more meetings that the
+  rule's check flags on the real mission: the rule is what keeps those meetings out;
 - checker: a hand-written schedule keeping the rule passes every check, and a hand-edited
   one breaking it is flagged by that rule's check and by no other.
 
@@ -145,15 +145,17 @@ def booths(owned: bool) -> MissionFolder:
 
 
 def lockable() -> MissionFolder:
-    """Two slots, one table: a and b want x; b is away at 09:20."""
+    """Two slots, one table (there were two): a wants x, b wants y (high) and is away at 09:20."""
     return folder(two_slots(), [company("a", wants=["x"]),
-                                company("b", wants=["x"], unavailable=[f"{DAY} 09:20-09:40"]),
-                                *hosts("x")])
+                                company("b", wants=[("y", "high")],
+                                        unavailable=[f"{DAY} 09:20-09:40"]),
+                                *hosts("x", "y")])
 
 
 def locked_at_nine(f: MissionFolder) -> Schedule:
-    """A previous schedule whose a--x is locked at 09:00 (where b--x alone could go)."""
-    return hand(meet(f, "a", "x", locked=True))
+    """The previous schedule, from when there were two tables: b--y and a--x at 09:00,
+    a--x locked. Unlocked, a--x would move to 09:20 to make room for b--y."""
+    return hand(meet(f, "b", "y", table="Table 2"), meet(f, "a", "x", locked=True))
 
 
 def per_session(cap: int | None) -> MissionFolder:
@@ -172,7 +174,8 @@ CASES: dict[str, Case] = {
         kept=lambda f: [meet(f, "a", "y")],
         broken=lambda f: [meet(f, "a", "y"), meet(f, "a", "x", at="09:20", table="Table 2",
                                                   delegates=["a/p1"])],
-        large="no free slot for a company without delegates, so no option (Board.free)"),
+        large="no free slot for a company without delegates, so no option (Board.free); in "
+              "both engines availability keeps it too: no delegate of x is ever free"),
     "slot_grid": Case(
         binding=lambda: graded(changeover_minutes=10),
         relaxed=lambda: graded(),
@@ -252,15 +255,16 @@ CASES: dict[str, Case] = {
         fact=lambda s: [m.id for m in s.meetings] == ["a--x"],
         kept=lambda f: [meet(f, "a", "x")],
         broken=lambda f: [meet(f, "a", "x"), meet(f, "a", "x", at="09:20", number=2)],
-        large="only requests have options (by construction); resource ('req', request)"),
+        large="by construction: only requests have options, and a request is placed only while "
+              "short of its meetings (Builder.short); resources ('req', r), ('req-slot', r, s)"),
     "locked": Case(
         binding=lockable,
-        relaxed=lockable,  # solved without the previous schedule: nothing is locked
+        relaxed=lockable,  # with the previous schedule unlocked
         previous=locked_at_nine,
         fact=lambda s: [(m.id, f"{m.start:%H:%M}", m.table) for m in s.meetings]
         == [("a--x", "09:00", "Table 1")],
         kept=lambda f: [meet(f, "a", "x")],
-        broken=lambda f: [meet(f, "a", "x", at="09:20")],
+        broken=lambda f: [meet(f, "b", "y"), meet(f, "a", "x", at="09:20")],
         large="by construction: locked meetings are placed first and frozen (Builder.construct)"),
 }
 
@@ -268,6 +272,14 @@ CASES: dict[str, Case] = {
 def test_every_rule_has_its_cases():
     assert set(CASES) == set(HARD_RULES), "each hard rule needs a Case in CASES"
     assert set(RULES) | {"locked"} == set(HARD_RULES)
+
+
+def unlocked(previous: Schedule | None) -> Schedule | None:
+    """The previous schedule with no meeting locked."""
+    if previous is None:
+        return None
+    return previous.model_copy(update={"meetings": [
+        m.model_copy(update={"locked": False}) for m in previous.meetings]})
 
 
 def rule_check(rule: str, f: MissionFolder, s: Schedule, previous: Schedule | None):
@@ -285,7 +297,7 @@ def test_solver_keeps_the_rule_that_holds_meetings_back(rule, engine):
     kept = solve(f, previous, time_limit=TIME_LIMIT, **ENGINES[engine])
     assert check_schedule(f, kept, previous) == []
     assert case.fact(kept), [(m.id, f"{m.start:%H:%M}", m.table) for m in kept.meetings]
-    free = solve(case.relaxed(), time_limit=TIME_LIMIT, **ENGINES[engine])
+    free = solve(case.relaxed(), unlocked(previous), time_limit=TIME_LIMIT, **ENGINES[engine])
     assert len(free.meetings) > len(kept.meetings), "the rule does not bind here"
     assert rule_check(rule, f, free, previous), "only this rule keeps the extra meetings out"
     assert not case.fact(free)
