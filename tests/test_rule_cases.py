@@ -30,6 +30,7 @@ from test_solver_kit import DAY, company, folder, mission, solve
 
 from scheduler.check.rules import RULES, Violation, check_locked, check_schedule
 from scheduler.input.model import MissionFolder
+from scheduler.meaning import session_zone
 from scheduler.meaning.hard_rules import HARD_RULES
 from scheduler.meaning.requests import pair_id
 from scheduler.schedule import Meeting, Quality, Schedule
@@ -47,9 +48,9 @@ def hosts(*ids: str, **extra: object) -> list[dict]:
 def meet(f: MissionFolder, a: str, b: str, at: str = "09:00", table: str | None = "Table 1",
          delegates: list[str] | None = None, number: int = 1, session: str = "s1",
          **extra: object) -> Meeting:
-    """A hand-written meeting (Madrid time), with every delegate of both companies."""
+    """A hand-written meeting at `at` in its session's zone, with every delegate of both."""
     found = f.session(session)
-    start = datetime.fromisoformat(f"{found.date} {at}").replace(tzinfo=MADRID)
+    start = datetime.fromisoformat(f"{found.date} {at}").replace(tzinfo=session_zone(f, found))
     rid = pair_id(a, b)
     people = delegates if delegates is not None else [
         f"{c}/{d.id}" for c in (a, b) for d in f.companies[c].delegates]
@@ -111,28 +112,34 @@ def two_sessions(**attends: object) -> MissionFolder:
     return folder(m, [company("a", wants=["x", "y"], **attends), *hosts("x", "y")])
 
 
-def graded(**session: object) -> MissionFolder:
-    """The default 09:00-10:00 session (changes in `session`); a wants x, y and z."""
+# a virtual session at the hour of s1's 09:00 slot in Madrid (17:00 in Tokyo)
+TOKYO_CALLS = {"id": "s2", "title": "Calls", "virtual": True, "timezone": "Asia/Tokyo",
+               "date": DAY, "windows": ["17:00-17:20"], "meeting_minutes": 20,
+               "changeover_minutes": 0, "video_link": "https://v.example/{meeting}"}
+
+
+def same_hour(**a: object) -> MissionFolder:
+    """s1 (one slot, one table) and Tokyo calls at the same hour; a (two delegates, keys `a`)
+    wants x and y."""
+    m = one_slot(tables=1)
+    m["partnering"].append(TOKYO_CALLS)
+    return folder(m, [company("a", wants=["x", "y"], delegates=2, **a), *hosts("x", "y")])
+
+
+def three_wishes(m: dict, **a: object) -> MissionFolder:
+    """Mission m where a (with keys `a`) wants to meet hosts x, y and z."""
+    return folder(m, [company("a", wants=["x", "y", "z"], **a), *hosts("x", "y", "z")])
+
+
+def grid(**session: object) -> dict:
+    """mission.yaml whose 09:00-10:00 session s1 has these keys changed."""
     m = mission()
     m["partnering"][0].update(session)
-    return folder(m, [company("a", wants=["x", "y", "z"]), *hosts("x", "y", "z")])
-
-
-def unavailable(period: list[str] | None) -> MissionFolder:
-    """graded(), with a unavailable in `period`."""
-    extra = {"unavailable": period} if period else {}
-    return folder(mission(), [company("a", wants=["x", "y", "z"], **extra),
-                              *hosts("x", "y", "z")])
+    return m
 
 
 WORKSHOP = {"title": "Workshop", "start": f"{DAY} 09:00", "end": f"{DAY} 09:40",
             "venue": "mad", "attendees": ["a"]}
-
-
-def busy(programme: list[dict]) -> MissionFolder:
-    """graded(), with a programme."""
-    return folder(mission(programme=programme), [company("a", wants=["x", "y", "z"]),
-                                                 *hosts("x", "y", "z")])
 
 
 def booths(owned: bool) -> MissionFolder:
@@ -177,8 +184,8 @@ CASES: dict[str, Case] = {
         large="no free slot for a company without delegates, so no option (Board.free); in "
               "both engines availability keeps it too: no delegate of x is ever free"),
     "slot_grid": Case(
-        binding=lambda: graded(changeover_minutes=10),
-        relaxed=lambda: graded(),
+        binding=lambda: three_wishes(grid(changeover_minutes=10)),
+        relaxed=lambda: three_wishes(grid()),
         fact=lambda s: set(starts(s)) <= {"09:00", "09:30"},
         kept=lambda f: [meet(f, "a", "x"), meet(f, "a", "y", at="09:30")],
         broken=lambda f: [meet(f, "a", "x"), meet(f, "a", "y", at="09:35")],
@@ -191,28 +198,28 @@ CASES: dict[str, Case] = {
         broken=lambda f: [meet(f, "a", "x", session="s2")],
         large="a company's free slots are those of its sessions (Board.free)"),
     "availability": Case(
-        binding=lambda: unavailable([f"{DAY} 09:00-09:40"]),
-        relaxed=lambda: unavailable(None),
+        binding=lambda: three_wishes(mission(), unavailable=[f"{DAY} 09:00-09:40"]),
+        relaxed=lambda: three_wishes(mission()),
         fact=lambda s: starts(s, "a") == ["09:40"],
         kept=lambda f: [meet(f, "a", "x", at="09:40")],
         broken=lambda f: [meet(f, "a", "x", at="09:20")],
         large="a company's free slots leave out its unavailable periods (Board.free)"),
     "programme_conflict": Case(
-        binding=lambda: busy([WORKSHOP]),
-        relaxed=lambda: busy([]),
+        binding=lambda: three_wishes(mission(programme=[WORKSHOP])),
+        relaxed=lambda: three_wishes(mission()),
         fact=lambda s: starts(s, "a") == ["09:40"],
         kept=lambda f: [meet(f, "a", "x", at="09:40")],
         broken=lambda f: [meet(f, "a", "x", at="09:00")],
         large="a company's free slots leave out the items it attends (Board.free)"),
     "one_meeting_at_a_time": Case(
-        binding=lambda: folder(one_slot(), [company("a", wants=["x", "y"], delegates=2),
-                                            *hosts("x", "y")]),
-        relaxed=lambda: folder(one_slot(), [company("a", wants=["x", "y"], delegates=2,
-                                                    parallel=True), *hosts("x", "y")]),
+        binding=same_hour,
+        relaxed=lambda: same_hour(parallel=True),
         fact=lambda s: not any(overlap(m, n) for i, m in enumerate(s.meetings)
                                for n in s.meetings[i + 1:] if set(m.companies) & set(n.companies)),
         kept=lambda f: [meet(f, "a", "x")],
-        broken=lambda f: [meet(f, "a", "x"), meet(f, "a", "y", table="Table 2")],
+        broken=lambda f: [meet(f, "a", "x"), meet(f, "a", "y", at="17:00", session="s2",
+                                                  table=None,
+                                                  video_link="https://v.example/a--y")],
         large="resources ('cs', company, slot) and ('group', company, overlapping slots)"),
     "table_capacity": Case(
         binding=lambda: folder(one_slot(tables=1), [company("a", wants=["x"]),
