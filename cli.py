@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from scheduler.errors import InputError, MissionError, Problem
+from scheduler.tooling.phases import SKIPPABLE
 
 FOLDER = click.Path(path_type=Path, file_okay=False)
 
@@ -383,8 +384,8 @@ def generate(preset: str, seed: int, out: Path) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Solver threads.")
 @click.option("--cache", type=FOLDER, help="Keep generated folders here and reuse them.")
-@click.option("--skip", multiple=True, type=click.Choice(["solve", "export", "first-fit",
-              "monolithic"]), help="Leave out a phase or a baseline (repeatable).")
+@click.option("--skip", multiple=True, type=click.Choice(SKIPPABLE),
+              help="Leave out a phase or a baseline (repeatable).")
 @click.option("--repeat", type=click.IntRange(1, 99), default=1, show_default=True,
               help="Run each preset this many times and report the median seconds "
               "(this machine may be shared; baselines run once).")

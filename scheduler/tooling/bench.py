@@ -31,7 +31,6 @@ from scheduler.tooling.generate import PRESETS, generate
 
 DEFAULT_PRESETS = ("mission", "brokerage", "bio-europe", "bio-international")
 MONOLITHIC = ("tiny", "mission", "brokerage")
-SKIPPABLE = ("solve", "export", "first-fit", "monolithic")
 Clock = Callable[[], float]
 
 
@@ -43,7 +42,7 @@ class BenchOptions:
     time_limit: float = 30.0
     workers: int = 1
     cache: Path | None = None
-    skip: frozenset[str] = frozenset()  # any of SKIPPABLE
+    skip: frozenset[str] = frozenset()  # any of phases.SKIPPABLE
     repeat: int = 1  # runs per preset; seconds are their medians
 
 
