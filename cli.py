@@ -263,11 +263,13 @@ def check(folder: Path, previous: Path | None) -> None:
     """
     from scheduler.check.report import check_report
     from scheduler.errors import ScheduleError
+    from scheduler.gcpause import freeze_if_large
     from scheduler.load.loader import load_mission
     from scheduler.plan.publish import staleness
     from scheduler.schedule import read_schedule
 
     mission, _ = load_mission(folder)
+    freeze_if_large(len(mission.companies))
     before = read_schedule(previous) if previous else None
     plan = read_schedule(folder)
     lines, broken = check_report(mission, plan, before)
@@ -303,12 +305,14 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     """
     from scheduler.export import ExportOptions, report_lines
     from scheduler.export import export as run_export
+    from scheduler.gcpause import freeze_if_large
     from scheduler.load.loader import load_mission
     from scheduler.plan.publish import ready_to_publish
     from scheduler.schedule import read_schedule
 
     options = ExportOptions(formats, alarm, csv_separator)
     mission, _ = load_mission(folder)
+    freeze_if_large(len(mission.companies))
     plan = read_schedule(folder)
     for warning in ready_to_publish(folder, mission, plan, allow_stale):
         click.echo(warning, err=True)

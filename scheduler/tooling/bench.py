@@ -25,6 +25,7 @@ from pathlib import Path
 from statistics import median
 
 from scheduler.errors import MissionError
+from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule
 from scheduler.tooling.generate import PRESETS, generate
@@ -183,6 +184,7 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
         path = watch.run("generate", lambda: mission_folder(name, options, Path(scratch)))
         say(f"{tag} folder {path} ready in {watch.wall['generate']:.2f} s")
         folder, _ = watch.run("load", lambda: load_mission(path, path))
+        freeze_if_large(len(folder.companies))  # as the commands do after loading
         requests = build_requests(folder)
         say(f"{tag} load: {len(folder.companies)} companies, "
             f"{requested_meetings(requests)} requested meetings in {watch.wall['load']:.2f} s")
