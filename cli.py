@@ -8,88 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from scheduler.cli_options import (
+    FOLDER,
+    POSITIVE_SECONDS,
+    export_options,
+    preset_name,
+    solve_options,
+)
 from scheduler.errors import InputError, MissionError, Problem
 from scheduler.tooling.phases import SKIPPABLE
-
-FOLDER = click.Path(path_type=Path, file_okay=False)
-
-
-POSITIVE_SECONDS = click.FloatRange(min=0, min_open=True)
-CSV_SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
-
-
-def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
-    """--format as a tuple of formats; an unknown one is a usage error."""
-    from scheduler.export import parse_formats
-
-    try:
-        return parse_formats(value)
-    except MissionError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _alarm(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
-    """--alarm as minutes before each item (None for none); a bad duration is a usage error."""
-    from scheduler.export import parse_alarm
-
-    try:
-        return parse_alarm(value)
-    except MissionError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--alarm ")) from None
-
-
-def _separator(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """--csv-separator as one character (`tab` names a tab); another value is a usage error."""
-    if value not in CSV_SEPARATORS:
-        raise click.BadParameter(f"'{value}' is not a CSV separator; use ',', ';' or tab")
-    return CSV_SEPARATORS[value]
-
-
-def _preset(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """--preset of `generate`: a known preset name, else a usage error."""
-    from scheduler.tooling.generate import PRESETS
-
-    if value not in PRESETS:
-        raise click.BadParameter(f"unknown preset '{value}'; choose one of: "
-                                 f"{', '.join(PRESETS)}")
-    return value
-
-
-def _options(*options: Callable[[Callable], Callable]) -> Callable[[Callable], Callable]:
-    """Apply several click options as one decorator (shared by commands)."""
-    def apply(command: Callable) -> Callable:
-        for option in reversed(options):
-            command = option(command)
-        return command
-    return apply
-
-
-solve_options = _options(
-    click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
-                 help="Seconds the solver may spend (more than 0)."),
-    click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
-    click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-                 help="Solver threads (1 gives repeatable results)."),
-    click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan)."),
-)
-export_options = _options(
-    click.option("-o", "--out", type=FOLDER,
-                 help="Output folder (default calendars/<mission-id>)."),
-    click.option("--format", "formats", default="ics", show_default=True, callback=_formats,
-                 help="Comma list of ics, html, pdf, csv, or all."),
-    click.option("--alarm", callback=_alarm, help="Reminder before each timed item, e.g. "
-                 "10m or 1h (default none)."),
-    click.option("--csv-separator", default=",", show_default=True, callback=_separator,
-                 help="CSV field separator: ',', ';' or tab."),
-    click.option("-v", "--verbose", is_flag=True,
-                 help="List every file written and every calendar that changed (past 50, "
-                 "a summary is printed)."),
-)
 
 
 def print_problems(problems: list[Problem], files: int | None = None) -> None:
@@ -359,7 +290,7 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
         click.echo(line)
 
 @cli.command()
-@click.option("--preset", required=True, callback=_preset,
+@click.option("--preset", required=True, callback=preset_name,
               help="tiny, mission, brokerage, bio-europe or bio-international.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @click.option("-o", "--out", type=FOLDER, required=True, help="Folder to write (new or empty).")
