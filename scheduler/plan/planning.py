@@ -237,7 +237,7 @@ def fairness(folder: MissionFolder, requests: list[Request], meetings: list[Meet
 
 
 def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome) -> Quality:
-    """The quality figures of DESIGN.md section 5."""
+    """A solved schedule's quality figures: placed against the bound, weight, idle, fairness."""
     requests = space.requests
     weight = {q.id: q.weight for q in requests}
     idle, holes = idle_and_holes(
