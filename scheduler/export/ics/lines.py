@@ -13,7 +13,7 @@ import re
 
 from icalendar import Alarm, Component, Event
 from icalendar.caselessdict import canonsort_keys
-from icalendar.parser.string import _escape_char
+from icalendar.parser.string import _escape_char  # vText's escaping; no public name
 from icalendar.prop import vText
 
 # An ASCII piece: 74 characters, or 73 when the 74th would start an escape; taken only
