@@ -9,87 +9,19 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from scheduler.cli_options import (
+    FOLDER,
+    POSITIVE_SECONDS,
+    export_options,
+    preset_name,
+    solve_options,
+)
 from scheduler.errors import InputError, MissionError, Problem
-
-FOLDER = click.Path(path_type=Path, file_okay=False)
-
-
-POSITIVE_SECONDS = click.FloatRange(min=0, min_open=True)
-CSV_SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
-
-
-def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
-    """--format as a tuple of formats; an unknown one is a usage error."""
-    from scheduler.export import parse_formats
-
-    try:
-        return parse_formats(value)
-    except MissionError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _alarm(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
-    """--alarm as minutes before each item (None for none); a bad duration is a usage error."""
-    from scheduler.export import parse_alarm
-
-    try:
-        return parse_alarm(value)
-    except MissionError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--alarm ")) from None
-
-
-def _separator(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """--csv-separator as one character (`tab` names a tab); another value is a usage error."""
-    if value not in CSV_SEPARATORS:
-        raise click.BadParameter(f"'{value}' is not a CSV separator; use ',', ';' or tab")
-    return CSV_SEPARATORS[value]
-
-
-def _preset(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """--preset of `generate`: a known preset name, else a usage error."""
-    from scheduler.tooling.generate import PRESETS
-
-    if value not in PRESETS:
-        raise click.BadParameter(f"unknown preset '{value}'; choose one of: "
-                                 f"{', '.join(PRESETS)}")
-    return value
-
-
-def _options(*options: Callable[[Callable], Callable]) -> Callable[[Callable], Callable]:
-    """Apply several click options as one decorator (shared by commands)."""
-    def apply(command: Callable) -> Callable:
-        for option in reversed(options):
-            command = option(command)
-        return command
-    return apply
-
-
-solve_options = _options(
-    click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
-                 help="Seconds the solver may spend (more than 0)."),
-    click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
-    click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-                 help="Solver threads (1 gives repeatable results)."),
-    click.option("--fresh", is_flag=True, help="Ignore the existing schedule.json (no re-plan)."),
-)
-export_options = _options(
-    click.option("-o", "--out", type=FOLDER,
-                 help="Output folder (default calendars/<mission-id>)."),
-    click.option("--format", "formats", default="ics", show_default=True, callback=_formats,
-                 help="Comma list of ics, html, pdf, csv, or all."),
-    click.option("--alarm", callback=_alarm, help="Reminder before each timed item, e.g. "
-                 "10m or 1h (default none)."),
-    click.option("--csv-separator", default=",", show_default=True, callback=_separator,
-                 help="CSV field separator: ',', ';' or tab."),
-    click.option("-v", "--verbose", is_flag=True,
-                 help="List every file written and every calendar that changed (past 50, "
-                 "a summary is printed)."),
-)
+from scheduler.tooling.phases import SKIPPABLE
 
 
 def print_problems(problems: list[Problem], files: int | None = None) -> None:
@@ -264,11 +196,13 @@ def check(folder: Path, previous: Path | None) -> None:
     """
     from scheduler.check.report import check_report
     from scheduler.errors import ScheduleError
+    from scheduler.gcpause import freeze_if_large
     from scheduler.load.loader import load_mission
     from scheduler.plan.publish import staleness
     from scheduler.schedule import read_schedule
 
     mission, _ = load_mission(folder)
+    freeze_if_large(len(mission.companies))
     before = read_schedule(previous) if previous else None
     plan = read_schedule(folder)
     lines, broken = check_report(mission, plan, before)
@@ -304,12 +238,14 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     """
     from scheduler.export import ExportOptions, report_lines
     from scheduler.export import export as run_export
+    from scheduler.gcpause import freeze_if_large
     from scheduler.load.loader import load_mission
     from scheduler.plan.publish import ready_to_publish
     from scheduler.schedule import read_schedule
 
     options = ExportOptions(formats, alarm, csv_separator)
     mission, _ = load_mission(folder)
+    freeze_if_large(len(mission.companies))
     plan = read_schedule(folder)
     for warning in ready_to_publish(folder, mission, plan, allow_stale):
         click.echo(warning, err=True)
@@ -356,7 +292,7 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
         click.echo(line)
 
 @cli.command()
-@click.option("--preset", required=True, callback=_preset,
+@click.option("--preset", required=True, callback=preset_name,
               help="tiny, mission, brokerage, bio-europe or bio-international.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @click.option("-o", "--out", type=FOLDER, required=True, help="Folder to write (new or empty).")
@@ -385,8 +321,8 @@ def generate(preset: str, seed: int, out: Path) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Solver threads.")
 @click.option("--cache", type=FOLDER, help="Keep generated folders here and reuse them.")
-@click.option("--skip", multiple=True, type=click.Choice(["solve", "export", "first-fit",
-              "monolithic"]), help="Leave out a phase or a baseline (repeatable).")
+@click.option("--skip", multiple=True, type=click.Choice(SKIPPABLE),
+              help="Leave out a phase or a baseline (repeatable).")
 @click.option("--repeat", type=click.IntRange(1, 99), default=1, show_default=True,
               help="Run each preset this many times and report the median seconds "
               "(this machine may be shared; baselines run once).")

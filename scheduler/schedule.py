@@ -1,6 +1,6 @@
 """The Schedule: placed meetings, unplaced requests with reasons, quality figures.
 
-schedule.json is the file other tools read (DESIGN.md section 7). It holds no
+schedule.json is the file other tools read (the README describes it). It holds no
 run-dependent data (no wall-clock timings), so the same input and options give
 the same bytes.
 """
@@ -59,7 +59,7 @@ class Unplaced(Record):
 
 
 class Quality(Record):
-    """Quality figures (DESIGN.md section 5), the same everywhere."""
+    """Quality figures (the levels of docs/design.md, "The scheduling model"), used everywhere."""
 
     requested: int = Field(description="Meetings requested.")
     placed: int

@@ -1,5 +1,5 @@
-"""The idle level (DESIGN.md section 5, objective 4): CP-SAT's window formulation and
-tight neighbourhoods, and the polish moves (single meetings and swaps)."""
+"""The idle level (level 4 in docs/design.md, "The scheduling model"): CP-SAT's window
+formulation and tight neighbourhoods, and the polish moves (single meetings and swaps)."""
 
 from __future__ import annotations
 
@@ -149,7 +149,7 @@ def test_japan_seed_idle_level_and_determinism():
     assert first.model_dump_json() == again.model_dump_json()
     assert first.quality.placed == first.quality.bound
     # the Osaka day closes its last gap only when a request trades places with an
-    # unplaced one of the same weight (a day re-solve); was idle 1, "feasible"
+    # unplaced one of the same weight, which only a day re-solve finds
     assert (first.quality.idle_slots, first.quality.status) == (0, "optimal")
 
 

@@ -1,6 +1,7 @@
 """The packages form layers, and imports point one way only: down, never sideways or in a cycle.
 
-cli -> tooling -> plan -> (load | solver | check | export) -> meaning -> input -> base.
+cli -> cli_options -> tooling -> plan -> (load | solver | check | export) -> meaning -> input
+-> base.
 The graph is read from the source with `ast` (nothing is imported) and holds every import:
 at module level, inside functions, under TYPE_CHECKING (a type-only import still ties the
 two modules together for a reader and for the type checker), and `importlib.import_module`
@@ -24,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scheduler.load", "scheduler.solver", "scheduler.check", "scheduler.export"),
     ("scheduler.plan",),
     ("scheduler.tooling",),
+    ("scheduler.cli_options",),
     ("cli",),
 )
 

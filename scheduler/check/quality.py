@@ -1,4 +1,4 @@
-"""Quality figures of a schedule, recomputed independently (DESIGN.md section 5).
+"""Quality figures of a schedule, recomputed independently of the solver.
 
 placed / requested meetings (and their priority weights); idle slots (for each
 company and session day, the slots between its first and last meeting in which

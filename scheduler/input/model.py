@@ -6,7 +6,7 @@ company availability), parsed by the field types in scheduler.input.types.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -335,8 +335,3 @@ class MissionFolder(BaseModel):
         """Ids of the sessions a company attends."""
         every = [s.id for s in self.mission.partnering]
         return every if company.attends is None else [s for s in every if s in company.attends]
-
-
-def local_dt(value: datetime) -> str:
-    """Format a naive local datetime as the user writes it."""
-    return value.strftime("%Y-%m-%d %H:%M")

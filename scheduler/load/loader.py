@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 import stat
 import types
@@ -24,11 +23,6 @@ from scheduler.load.source import WHOLE, PartSource, Source
 
 MISSION_FILE = "mission.yaml"
 COMPANIES_DIR = "companies"
-# From this many company files on, what loading built is frozen out of the cyclic garbage
-# collector's sight (gc.freeze): it lives as long as the run, holds no cycles, and at
-# BIO-International scale (about two million objects) every full collection would walk
-# it again, half a second each, a few times in every later phase.
-FREEZE_FROM = 2000
 
 
 def _unwrap(annotation: object) -> object:
@@ -342,8 +336,6 @@ def _load(folder: Path, base: Path) -> Loaded:
     problems += _companies_folder(folder, shown, paths)
     result, found = cross_check(mission, mission_src, companies, frozenset(unread))
     sources.update({c.id: s for c, s in companies})
-    if len(paths) >= FREEZE_FROM:
-        gc.freeze()
     problems += found
     if any(p.is_error for p in problems):
         result = None

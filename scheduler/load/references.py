@@ -8,33 +8,11 @@ from datetime import date, datetime, time, timedelta
 from scheduler.errors import Problem
 from scheduler.input.model import Company, Mission, MissionFolder, PartneringSession
 from scheduler.input.types import slugify
+from scheduler.load.company_checks import check_company
+from scheduler.load.findings import Findings, in_mission, unknown
 from scheduler.load.source import ANY_NAME, AnyName, Source
 from scheduler.load.wallclock import check_wall_clocks
 from scheduler.meaning import SPECIAL_ATTENDEES, unlimited_video, video_rooms
-
-
-class Findings:
-    """Collects problems against the files they belong to."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(self, source: Source, path: tuple, message: str, key: bool = False) -> None:
-        """Record an error at a path of a file."""
-        self.problems.append(source.problem(path, message, key=key))
-
-    def warn(self, source: Source, path: tuple, message: str) -> None:
-        """Record a warning at a path of a file."""
-        self.problems.append(source.problem(path, message, "warning"))
-
-    def note(self, source: Source, path: tuple, message: str) -> None:
-        """Record a note (how something will be read; not a problem) at a path of a file."""
-        self.problems.append(source.problem(path, message, "note"))
-
-
-def _in_mission(mission: Mission, day: date) -> bool:
-    """Whether a day falls within the mission's dates."""
-    return mission.start <= day <= mission.end
 
 
 def check_mission_dates(mission: Mission, src: Source, out: Findings) -> None:
@@ -59,12 +37,12 @@ def check_programme(mission: Mission, src: Source, out: Findings, known: set[str
         if item.date and item.until and item.until < item.date:
             out.error(src, (*at, "until"), f"until {item.until} is before date {item.date}")
         first = item.date or (item.start.date() if item.start else None)
-        if first and not _in_mission(mission, first):
+        if first and not in_mission(mission, first):
             out.warn(src, at, f"'{item.title}' is outside the mission dates")
         for key in ("venue", "from_", "to"):
             ref = getattr(item, key)
             if ref and ref not in mission.venues and ref not in src.unread("venues"):
-                out.error(src, (*at, key.rstrip("_")), _unknown("venue", ref, mission.venues))
+                out.error(src, (*at, key.rstrip("_")), unknown("venue", ref, mission.venues))
         if item.kind == "transfer" and not (item.from_ and item.to):
             out.error(src, at, f"transfer '{item.title}' needs from and to venues")
         check_attendees(item.attendees, mission, src, (*at, "attendees"), out, known)
@@ -83,12 +61,12 @@ def check_attendees(values: list[str], mission: Mission, src: Source, at: tuple,
             continue
         if kind == "cluster" and name:
             if name not in clusters:
-                out.error(src, (*at, j), _unknown("cluster", name, clusters))
+                out.error(src, (*at, j), unknown("cluster", name, clusters))
         elif kind == "group" and name:
             if name not in mission.groups and name not in src.unread("groups"):
-                out.error(src, (*at, j), _unknown("group", name, mission.groups))
+                out.error(src, (*at, j), unknown("group", name, mission.groups))
         elif value not in known:
-            out.error(src, (*at, j), _unknown("company", value, {k for k in known if ":" not in k}))
+            out.error(src, (*at, j), unknown("company", value, {k for k in known if ":" not in k}))
 
 
 def known_clusters(known: set[str]) -> set[str]:
@@ -96,14 +74,6 @@ def known_clusters(known: set[str]) -> set[str]:
     if isinstance(known, AnyName):
         return known
     return {k.split(":", 1)[1] for k in known if k.startswith("cluster:")}
-
-
-def _unknown(what: str, name: str, choices: object) -> str:
-    """'unknown venue x; did you mean y?'."""
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(choices), n=1)
-    return f"unknown {what} '{name}'" + (f"; did you mean '{close[0]}'?" if close else "")
 
 
 def leftover_minutes(session: PartneringSession, window: tuple[time, time]) -> int:
@@ -121,11 +91,11 @@ def check_session(mission: Mission, i: int, src: Source, out: Findings, known: s
     if not session.days:
         out.error(src, at, f"session '{session.id}' needs a date (or dates)")
     for day in session.days:
-        if not _in_mission(mission, day):
+        if not in_mission(mission, day):
             out.warn(src, at, f"session '{session.id}' on {day} is outside the mission dates")
     if session.venue and session.venue not in mission.venues \
             and session.venue not in src.unread("venues"):
-        out.error(src, (*at, "venue"), _unknown("venue", session.venue, mission.venues))
+        out.error(src, (*at, "venue"), unknown("venue", session.venue, mission.venues))
     if not session.virtual and not session.venue:
         out.error(src, at, f"session '{session.id}' needs a venue (or `virtual: true`)")
     if session.virtual and not (session.venue or session.timezone):
@@ -170,114 +140,13 @@ def check_matches(mission: Mission, src: Source, out: Findings, ids: set[str]) -
     for i, match in enumerate(mission.matches):
         for j, company in enumerate(match.companies):
             if company not in ids:
-                out.error(src, ("matches", i, "companies", j), _unknown("company", company, ids))
+                out.error(src, ("matches", i, "companies", j), unknown("company", company, ids))
         if match.companies[0] == match.companies[1]:
             out.error(src, ("matches", i), f"a match pairs '{match.companies[0]}' with itself")
     for name, members in mission.groups.items():
         for j, company in enumerate(members):
             if company not in ids:
-                out.error(src, ("groups", name, j), _unknown("company", company, ids))
-
-
-def check_company(company: Company, src: Source, mission: Mission | None,
-                  by_id: dict[str, Company], out: Findings,
-                  attending: dict[str, set[str]] | None = None,
-                  unread_sessions: frozenset[str] = frozenset(),
-                  unread_companies: frozenset[str] = frozenset()) -> None:
-    """One company: delegates, wishes, and (with a valid mission) sessions and dates.
-
-    `attending` caches each company's sessions across calls (cross_check passes one);
-    `unread_sessions` are the ids of sessions that failed their schema in mission.yaml,
-    `unread_companies` the names of company files that could not be read at all.
-    """
-    if not company.delegates and not src.left_out("delegates"):
-        out.error(src, ("delegates",) if "delegates" in src.located.data else (),
-                  f"company '{company.id}' has no delegates; list at least one person")
-    ids = [d.id or slugify(d.name) for d in company.delegates]
-    if len(set(ids)) < len(ids):
-        names = Counter(ids)
-        for i, delegate_id in enumerate(ids):
-            if names[delegate_id] > 1:
-                out.error(src, ("delegates", i),
-                          "two delegates have the same id; give each an `id:`")
-    check_wishes(company, src, mission, by_id, out, attending, unread_sessions, unread_companies)
-    check_no_meetings(company, src, out)
-    if mission:
-        check_company_dates(company, src, mission, out, unread_sessions)
-
-
-def check_wishes(company: Company, src: Source, mission: Mission | None,
-                 by_id: dict[str, Company], out: Findings,
-                 attending: dict[str, set[str]] | None, unread_sessions: frozenset[str],
-                 unread_companies: frozenset[str] = frozenset()) -> None:
-    """Wishes name another known company, once, that shares a session with this one."""
-    first: dict[str, int] = {}
-    for i, wish in enumerate(company.wants_to_meet):
-        at = ("wants_to_meet", i, "company")
-        if wish.company in first:
-            line = src.where(("wants_to_meet", first[wish.company], "company"))[0]
-            out.warn(src, at, f"'{wish.company}' is listed twice in wants_to_meet (lines {line} "
-                     f"and {src.where(at)[0]}); the wishes are merged into one request (ask for "
-                     "several meetings with `meetings:`)")
-            continue
-        first[wish.company] = i
-        if wish.company == company.id:
-            out.error(src, at, f"'{company.id}' asks to meet itself")
-        elif wish.company not in by_id:
-            if wish.company not in unread_companies:
-                out.error(src, at, _unknown("company", wish.company, by_id))
-        elif by_id[wish.company].withdrawn or company.withdrawn:
-            continue  # out of the plan: the wish is kept, and ignored
-        elif mission and not unread_sessions and company.attends != [] \
-                and not _share_a_session(company, by_id[wish.company], mission,
-                                         {} if attending is None else attending):
-            out.warn(src, at, f"'{company.id}' and '{wish.company}' share no partnering session, "
-                     "so they cannot meet")
-
-
-def check_no_meetings(company: Company, src: Source, out: Findings) -> None:
-    """`max_meetings: 0` and `attends: []` are legal, but the company will get no meeting."""
-    if company.max_meetings == 0:
-        out.warn(src, ("max_meetings",), f"max_meetings is 0: '{company.id}' will get no "
-                 "meetings (leave max_meetings out for no cap)")
-    if company.attends == []:
-        out.warn(src, ("attends",), f"attends is empty: '{company.id}' attends no partnering "
-                 "session and will get no meetings (leave attends out to attend every session)")
-
-
-def check_company_dates(company: Company, src: Source, mission: Mission, out: Findings,
-                        unread_sessions: frozenset[str] = frozenset()) -> None:
-    """A company's sessions exist and its unavailable periods touch the mission."""
-    for i, delegate in enumerate(company.delegates):
-        check_periods(delegate.unavailable, mission, src, ("delegates", i, "unavailable"), out)
-    sessions = {s.id for s in mission.partnering} if company.attends else set()
-    for i, session in enumerate(company.attends or []):
-        if session not in sessions and session not in unread_sessions:
-            out.error(src, ("attends", i), _unknown("partnering session", session, sessions))
-    check_periods(company.unavailable, mission, src, ("unavailable",), out)
-
-
-def _share_a_session(a: Company, b: Company, mission: Mission,
-                     attending: dict[str, set[str]]) -> bool:
-    """Whether two companies attend a common session (cached per company)."""
-    for company in (a, b):
-        if company.id not in attending:
-            every = {s.id for s in mission.partnering}
-            chosen = every if company.attends is None else set(company.attends)
-            attending[company.id] = chosen & every
-    return not attending[a.id].isdisjoint(attending[b.id])
-
-
-def check_periods(periods: list, mission: Mission, src: Source, at: tuple, out: Findings) -> None:
-    """Unavailable periods should touch the mission's dates."""
-    if not periods:
-        return
-    first = datetime.combine(mission.start, time())
-    last = datetime.combine(mission.end, time()) + timedelta(days=1)
-    for i, (start, end) in enumerate(periods):
-        if end <= first or start >= last:
-            out.warn(src, (*at, i), f"unavailable {start:%Y-%m-%d %H:%M} is outside the mission "
-                     f"dates ({mission.start} to {mission.end})")
+                out.error(src, ("groups", name, j), unknown("company", company, ids))
 
 
 def fill_defaults(mission: Mission, companies: dict[str, Company]) -> None:

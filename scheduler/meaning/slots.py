@@ -1,6 +1,6 @@
 """Partnering sessions -> ordered slots, and who is available in which slot.
 
-A slot is one meeting-length interval of a session (DESIGN.md section 2), as
+A slot is one meeting-length interval of a session, as
 scheduler.meaning's slot grid defines it; slot times are aware datetimes in the
 session's zone. Comparisons between slots use UTC instants, so sessions in
 different zones, and days with a DST change, compare correctly. Who attends what
@@ -181,7 +181,7 @@ def time_groups(slots: list[Slot]) -> list[list[int]]:
 
 def idle_and_holes(meetings: Iterable[tuple[str, str, datetime]], slots: list[Slot]
                    ) -> tuple[int, int]:
-    """Idle slots and holes over (company, session, start) triples (DESIGN.md section 5)."""
+    """Idle slots and holes (runs of idle slots) over (company, session, start) triples."""
     position = {(s.session, s.start.astimezone(UTC)): (s.day, s.position) for s in slots}
     busy: dict[tuple[str, str, date], set[int]] = defaultdict(set)
     for company, session, start in meetings:

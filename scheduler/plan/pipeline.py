@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scheduler.errors import Problem
 from scheduler.export import ExportOptions, ExportResult, export
+from scheduler.gcpause import freeze_if_large
 from scheduler.load.loader import load_mission
 from scheduler.plan.planning import SolveOptions, schedule_loaded
 from scheduler.plan.publish import fingerprint
@@ -35,6 +36,7 @@ def plan_folder(path: Path, solve: SolveOptions, options: ExportOptions, out: Pa
     """
     inputs = fingerprint(path)  # before loading: an edit during the run makes it stale
     folder, warnings = load_mission(path)
+    freeze_if_large(len(folder.companies))  # the command owns the process: it may freeze
     schedule = schedule_loaded(path, folder, solve, progress, clock, inputs)
     out = out or Path("calendars") / folder.mission.id
     return PlanResult(warnings, schedule, export(folder, schedule, out, options, progress), out)

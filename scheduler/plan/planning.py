@@ -19,6 +19,7 @@ from scheduler.atomic import sweep
 from scheduler.check.reasons import Explain, explainer
 from scheduler.check.rules import check_schedule
 from scheduler.errors import InfeasibleError, ScheduleError
+from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
 from scheduler.load.loader import load_mission
 from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
@@ -236,7 +237,7 @@ def fairness(folder: MissionFolder, requests: list[Request], meetings: list[Meet
 
 
 def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome) -> Quality:
-    """The quality figures of DESIGN.md section 5."""
+    """A solved schedule's quality figures: placed against the bound, weight, idle, fairness."""
     requests = space.requests
     weight = {q.id: q.weight for q in requests}
     idle, holes = idle_and_holes(
@@ -271,6 +272,7 @@ def schedule_folder(path: Path, options: SolveOptions, progress: Progress | None
     """Load a mission folder, (re-)plan it, check it and write schedule.json atomically."""
     inputs = fingerprint(path)  # before loading: an edit during the run makes it stale
     folder, _warnings = load_mission(path)
+    freeze_if_large(len(folder.companies))  # the command owns the process: it may freeze
     return schedule_loaded(path, folder, options, progress, clock, inputs)
 
 

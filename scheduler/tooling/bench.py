@@ -25,13 +25,13 @@ from pathlib import Path
 from statistics import median
 
 from scheduler.errors import MissionError
+from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule
 from scheduler.tooling.generate import PRESETS, generate
 
 DEFAULT_PRESETS = ("mission", "brokerage", "bio-europe", "bio-international")
 MONOLITHIC = ("tiny", "mission", "brokerage")
-SKIPPABLE = ("solve", "export", "first-fit", "monolithic")
 Clock = Callable[[], float]
 
 
@@ -43,7 +43,7 @@ class BenchOptions:
     time_limit: float = 30.0
     workers: int = 1
     cache: Path | None = None
-    skip: frozenset[str] = frozenset()  # any of SKIPPABLE
+    skip: frozenset[str] = frozenset()  # any of phases.SKIPPABLE
     repeat: int = 1  # runs per preset; seconds are their medians
 
 
@@ -184,6 +184,7 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
         path = watch.run("generate", lambda: mission_folder(name, options, Path(scratch)))
         say(f"{tag} folder {path} ready in {watch.wall['generate']:.2f} s")
         folder, _ = watch.run("load", lambda: load_mission(path, path))
+        freeze_if_large(len(folder.companies))  # as the commands do after loading
         requests = build_requests(folder)
         say(f"{tag} load: {len(folder.companies)} companies, "
             f"{requested_meetings(requests)} requested meetings in {watch.wall['load']:.2f} s")

@@ -111,7 +111,7 @@ def make_uid(mission_id: str, kind: str, item_id: str) -> str:
     return f"{mission_id}.{kind}.{item_id}@{UID_DOMAIN}"
 
 
-def _add_place(event: Event | Lines, venue: Venue | None, location: str) -> None:
+def add_place(event: Event | Lines, venue: Venue | None, location: str) -> None:
     """LOCATION, and GEO plus Apple's structured location when the venue has coordinates."""
     if location:
         event.add("location", location)
@@ -154,7 +154,7 @@ def meeting_event(folder: MissionFolder, meeting: Meeting, viewer: str | None,
     event.add("dtstart", meeting.start.astimezone(zone))
     event.add("dtend", meeting.end.astimezone(zone))
     venue = None if session.virtual else session_venue(folder, session)
-    _add_place(event, venue, meeting_location(folder, meeting))
+    add_place(event, venue, meeting_location(folder, meeting))
     event.add("description", meeting_description(folder, meeting, viewer))
     if meeting.video_link:
         event.add("url", meeting.video_link)
@@ -182,7 +182,7 @@ def item_event(folder: MissionFolder, item: ProgrammeItem, alarm: int | None,
     event.add("dtstart", start)
     event.add("dtend", end)
     venue = folder.mission.venues.get(item.venue) if item.venue else None
-    _add_place(event, venue, item_location(folder, item))
+    add_place(event, venue, item_location(folder, item))
     description = item_description(folder, item)
     if description:
         event.add("description", description)

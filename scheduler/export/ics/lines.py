@@ -13,7 +13,7 @@ import re
 
 from icalendar import Alarm, Component, Event
 from icalendar.caselessdict import canonsort_keys
-from icalendar.parser.string import _escape_char
+from icalendar.parser.string import _escape_char  # vText's escaping; no public name
 from icalendar.prop import vText
 
 # An ASCII piece: 74 characters, or 73 when the 74th would start an escape; taken only
@@ -42,6 +42,11 @@ def fold(line: str) -> str:
     return b"\r\n ".join(pieces).decode("utf-8")
 
 
+def text_line(name: str, value: str) -> str:
+    """A TEXT property's content line as icalendar writes it: escaped, folded, CRLF."""
+    return fold(f"{name}:{_escape_char(value)}") + "\r\n"
+
+
 def serialise(component: Component | Lines) -> str:
     """component.to_ical() as text, byte for byte, with the faster folding."""
     if isinstance(component, Lines):
@@ -63,12 +68,12 @@ class Lines:
         """Add a property as Component.add would."""
         name = name.upper()
         self.values.setdefault(name, value)
-        self.lines.setdefault(name, []).append(self._line(name, value, parameters))
+        self.lines.setdefault(name, []).append(self.line(name, value, parameters))
 
-    def _line(self, name: str, value: object, parameters: dict[str, str] | None) -> str:
+    def line(self, name: str, value: object, parameters: dict[str, str] | None) -> str:
         """The folded content line(s) of one property, with its CRLF."""
         if not parameters and isinstance(value, str) and self._text(name):
-            return fold(f"{name}:{_escape_char(value)}") + "\r\n"
+            return text_line(name, value)
         key = (self.kind.name, name, type(value), repr(value),
                repr(sorted(parameters.items())) if parameters else None)
         if key not in self.memo:

@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Event
 from icalendar.caselessdict import canonsort_keys
-from icalendar.parser.string import _escape_char
 
-from scheduler.export.ics.events import _add_place, category, make_uid
-from scheduler.export.ics.lines import Lines, fold
+from scheduler.export.ics.events import add_place, category, make_uid
+from scheduler.export.ics.lines import Lines, text_line
 from scheduler.export.ics.text import (
     MeetingWords,
     meeting_location,
@@ -60,11 +59,6 @@ class _Shared:
     order: str
 
 
-def text_line(name: str, value: str) -> str:
-    """A TEXT property's content line as icalendar writes it: escaped, folded, CRLF."""
-    return fold(f"{name}:{_escape_char(value)}") + "\r\n"
-
-
 class MeetingTexts:
     """The text of each meeting as seen from each side, made on demand."""
 
@@ -72,8 +66,8 @@ class MeetingTexts:
                  stamp: datetime, memo: dict):
         """Texts of these meetings, stamped at `stamp`; `memo` keeps icalendar's lines."""
         self.folder, self.meetings, self.alarm, self.memo = folder, meetings, alarm, memo
-        self.stamp = Lines(memo)._line("DTSTAMP", stamp, None)
-        self.fixed = {"CATEGORIES": Lines(memo)._line("CATEGORIES", [category("Meeting")], None),
+        self.stamp = Lines(memo).line("DTSTAMP", stamp, None)
+        self.fixed = {"CATEGORIES": Lines(memo).line("CATEGORIES", [category("Meeting")], None),
                       "STATUS": text_line("STATUS", "CONFIRMED"),
                       "TRANSP": text_line("TRANSP", "OPAQUE")}
         self.shared: dict[int, _Shared] = {}
@@ -88,7 +82,7 @@ class MeetingTexts:
             session = self.folder.session(session_id)
             venue = None if session.virtual else session_venue(self.folder, session)
             place = Lines(self.memo)
-            _add_place(place, venue, "")
+            add_place(place, venue, "")
             self.sessions[session_id] = (session_zone(self.folder, session),
                                          {n: "".join(v) for n, v in place.lines.items()})
         return self.sessions[session_id]
@@ -97,7 +91,7 @@ class MeetingTexts:
         """DTSTART or DTEND of an instant in a zone, as icalendar writes it (made once)."""
         key = (name, zone.key, when)
         if key not in self.times:
-            self.times[key] = Lines(self.memo)._line(name, when.astimezone(zone), None)
+            self.times[key] = Lines(self.memo).line(name, when.astimezone(zone), None)
         return self.times[key]
 
     def _when(self, zone: ZoneInfo, start: datetime) -> tuple[str, str]:
@@ -122,7 +116,7 @@ class MeetingTexts:
                 lines["LOCATION"] = text_line("LOCATION", location)
             lines.update(place)
             if meeting.video_link:
-                lines["URL"] = Lines(self.memo)._line("URL", meeting.video_link, None)
+                lines["URL"] = Lines(self.memo).line("URL", meeting.video_link, None)
             lines.update(self.fixed)
             words = meeting_words(self.folder, meeting, self.profiles)
             full, bare = self._around(lines)

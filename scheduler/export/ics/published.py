@@ -34,6 +34,11 @@ _UID = re.compile(r"\r\nUID:([^\r]*(?:\r\n [^\r]*)*)\r\n")
 _CANCELLED = "Cancelled: "
 
 
+def digest(data: bytes) -> str:
+    """The digest of a file's bytes, as the state records it."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def bare_digest(text: str) -> str:
     """The digest of an item's text without its DTSTAMP and SEQUENCE lines (as ics.py makes it)."""
     for name in ("DTSTAMP", "SEQUENCE"):

@@ -31,7 +31,7 @@ from scheduler.export.ics.events import (
 )
 from scheduler.export.ics.lines import Lines, fold, serialise
 from scheduler.export.ics.meetings import EventText, MeetingTexts
-from scheduler.export.ics.published import PRODID, bare_digest, load_state
+from scheduler.export.ics.published import PRODID, bare_digest, digest, load_state
 from scheduler.export.ics.state import (
     FORMAT,
     ExportState,
@@ -397,8 +397,3 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     counts = [(a, sum(not i.cancelled for i in s.items.values()),
                sum(i.cancelled for i in s.items.values())) for a, s in written]
     return IcsResult(counts, paths, changes, old.empty, new)
-
-
-def digest(data: bytes) -> str:
-    """The digest of a file's bytes, as the state records it."""
-    return hashlib.sha256(data).hexdigest()
