@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.solver.idle import DayKey, IdleWindows
 from scheduler.solver.polish import polish
-from scheduler.solver.search import Search
+from scheduler.solver.search import Search, Solved
 from scheduler.solver.space import Space
 
 TIGHT_MAX_SECONDS = 2.0  # a tight neighbourhood is solved at once or rarely with more time
@@ -50,7 +50,7 @@ class DaySearch:
         """Re-solve one session day at a time with every other candidate fixed, in rounds
         until every day is proven or `budget` seconds are spent."""
         return self._rounds(name, solution, self.search.spent + budget, objective,
-                            maximise, keys, {})
+                            maximise, keys, {}, idle=False)
 
     def improve_idle(self, solution: set[int], budget: float, keys: list[DayKey]
                      ) -> set[int]:
@@ -60,20 +60,23 @@ class DaySearch:
         proven = {k: self.floor(k) for k in keys if self.day_idle(k, solution) == self.floor(k)}
         solution = self._tighten(solution, [k for k in keys if k not in proven],
                                  self.search.spent + budget * 0.75, proven)
-        return self._rounds("idle", solution, stop, self.gaps, False, keys, proven)
+        return self._rounds("idle", solution, stop, self.gaps, False, keys, proven, idle=True)
 
     def _rounds(self, name: str, solution: set[int], stop: float, objective: Objective,
-                maximise: bool, keys: list[DayKey], proven: dict[DayKey, int]) -> set[int]:
+                maximise: bool, keys: list[DayKey], proven: dict[DayKey, int], idle: bool
+                ) -> set[int]:
         """Day re-solves in rounds, each day's share taken from what is left before
-        `stop`; the first round is cheap (a quarter), for the days solved at once."""
-        idle = name == "idle"
+        `stop`; the first round is cheap (a quarter), for the days solved at once. An
+        `idle` search runs the idle portfolio, and its solution is taken only when that
+        day's idle slots do not grow (a search stopped by its budget may return one worse
+        than its hint)."""
         for round_ in range(ROUNDS):
             left = [k for k in keys if k not in proven]
             for n, key in enumerate(left):
                 if self.search.interrupted or self.search.spent >= stop:
                     return solution
                 share = (stop - self.search.spent) / (len(left) - n) / (4 if round_ == 0 else 1)
-                status, value, found = self._solve_day(
+                status, value, _, found = self._solve_day(
                     name, key, objective(key), maximise, solution, share, idle)
                 worse = idle and found is not None and \
                     self.day_idle(key, found) > self.day_idle(key, solution)
@@ -86,13 +89,10 @@ class DaySearch:
         return solution
 
     def _solve_day(self, name: str, key: DayKey, expr: cp_model.LinearExprT, maximise: bool,
-                   solution: set[int], budget: float, idle: bool
-                   ) -> tuple[int, int, set[int] | None]:
+                   solution: set[int], budget: float, idle: bool) -> Solved:
         """Optimise one session day with every other candidate fixed."""
-        status, value, _, found = self.search.run(
-            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget,
-            self.fix_outside(key, solution), idle=idle)
-        return status, value, found
+        return self.search.run(f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget,
+                               self.fix_outside(key, solution), idle=idle)
 
     def _tighten(self, solution: set[int], keys: list[DayKey], stop: float,
                  proven: dict[DayKey, int]) -> set[int]:

@@ -9,7 +9,8 @@ Limits are deterministic: a search stops on a budget of deterministic time (conv
 from seconds of --time-limit at a fixed rate), with a fixed seed, and several workers
 only as an interleaved portfolio in one thread. CPU load from other processes therefore
 never changes a result. The idle level's searches get a portfolio of their own: they
-gain most from a few subsolvers interleaved, even with --workers 1.
+gain most from a few subsolvers interleaved, even with --workers 1. The rates and the
+portfolio were measured: docs/benchmarks.md ("Solver settings") has the figures.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Settings:
 class Solved(NamedTuple):
     """One search's status, objective value, relative gap, and solution (None if none)."""
 
-    status: int
+    status: int | cp_model.CpSolverStatus
     value: int
     gap: float
     found: set[int] | None
