@@ -1,4 +1,4 @@
-"""The idle level (DESIGN.md section 5, objective 4): CP-SAT's window formulation and
+"""The idle level (level 4 in docs/design.md): CP-SAT's window formulation and
 tight neighbourhoods, and the polish moves (single meetings and swaps)."""
 
 from __future__ import annotations
