@@ -63,8 +63,8 @@ class Lexicographic:
                       IdleLevel(self.search, self.windows, days, priority))
 
     def solve(self, hint: set[int], keep: set[int]) -> Outcome:
-        """Solve every level in turn; stop early on Ctrl-C, when a level finds nothing,
-        or when the budget is gone."""
+        """Solve every level in turn; stop early on Ctrl-C, when no level has found a
+        solution of its own yet, or when the idle level's budget is gone."""
         frozen = set(keep) | set(self.space.fixed)
         state = State(keep, frozen, set(hint), Outcome(set(hint), "optimal"))
         plan: list[Level] = list(self.levels(keep, frozen))
@@ -79,6 +79,7 @@ class Lexicographic:
         if self.search.interrupted:
             outcome.status = "interrupted"
         elif outcome.status != "optimal" and state.solution != state.polished:
+            # not proven: the local search may still close idle slots the searches left
             state.solution = polish(self.space, state.solution, frozen)
         outcome.chosen = state.solution
         return outcome
