@@ -15,9 +15,11 @@ from scheduler.meaning.slots import build_slots
 from scheduler.plan.planning import SolveOptions, make_schedule
 from scheduler.solver.bound import fairness_relaxation, forced_meetings, priority_relaxation
 from scheduler.solver.build import build_space
-from scheduler.solver.cpsat import Lexicographic, Settings, most_meetings
+from scheduler.solver.cpsat import Levels, Lexicographic, Settings
+from scheduler.solver.days import day_keys
 from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.idle import floor_of
+from scheduler.solver.levels import most_meetings
 from scheduler.solver.polish import idle_of, polish
 from scheduler.solver.space import Space
 
@@ -69,19 +71,20 @@ def test_swap_closes_a_gap_no_single_move_can():
     assert done == pick(space, ("a", "b", 0), ("a", "c", 1), ("c", "d", 2), ("e", "f", 3))
 
 
-def tight_day(f, start_pick: tuple) -> tuple[Space, Lexicographic, tuple, set[int]]:
-    """The space, the model with its idle level, the one session day, and a start."""
+def tight_day(f, start_pick: tuple) -> tuple[Space, Levels, tuple, set[int]]:
+    """The space, the levels with the idle one built, the one session day, and a start."""
     space = space_of(f)
-    lex = Lexicographic(space, Settings())
-    lex.idle()
-    return space, lex, lex.day_keys()[0], pick(space, *start_pick)
+    levels = Lexicographic(space, Settings()).levels(set())
+    levels.idle.objective()
+    return space, levels, day_keys(space)[0], pick(space, *start_pick)
 
 
 def test_tight_neighbourhood_reaches_the_floor_keeping_the_meetings():
-    space, lex, key, start = tight_day(full_day(), (("a", "b", 0), ("c", "d", 1),
-                                                    ("a", "c", 2), ("e", "f", 3)))
-    found = lex._tight_day(key, start, 1.0)
-    assert (lex.day_idle(key, start), lex.day_idle(key, found)) == (1, 0)
+    space, levels, key, start = tight_day(full_day(), (("a", "b", 0), ("c", "d", 1),
+                                                       ("a", "c", 2), ("e", "f", 3)))
+    days = levels.idle.days
+    found = days.tight_day(key, start, 1.0)
+    assert (days.day_idle(key, start), days.day_idle(key, found)) == (1, 0)
     assert Counter(space.vars[v].request for v in found) == \
         Counter(space.vars[v].request for v in start)
     for packing in space.constraints:
@@ -91,12 +94,13 @@ def test_tight_neighbourhood_reaches_the_floor_keeping_the_meetings():
 def test_tight_neighbourhood_at_an_unavoidable_gap_needs_the_floor():
     # a's four hosts are away 10:00-10:40: any schedule of the four has 2 idle slots
     start = tuple(("a", h, p) for h, p in zip("wxyz", (0, 1, 2, 5), strict=True))
-    _, lex, key, chosen = tight_day(four_hosts_with_a_break(), start)
-    assert lex._tight_day(key, chosen, 1.0) is None  # no arrangement without a gap
-    gaps = sum(g for entry in lex.windows.entries for _, g in entry.gaps)
-    lex.set_floors(set(), lex.priority_value(chosen, set()), gaps)
-    found = lex._tight_day(key, chosen, 1.0)  # the floor search finds it
-    assert lex.floor[key] == lex.day_idle(key, found) == 2
+    _, levels, key, chosen = tight_day(four_hosts_with_a_break(), start)
+    days = levels.idle.days
+    assert days.tight_day(key, chosen, 1.0) is None  # no arrangement without a gap
+    gaps = sum(g for entry in levels.idle.windows.entries for _, g in entry.gaps)
+    levels.idle.set_floors(levels.priority.value(chosen), gaps)
+    found = days.tight_day(key, chosen, 1.0)  # the floor search finds it
+    assert days.floor(key) == days.day_idle(key, found) == 2
 
 
 def test_polish_never_moves_a_frozen_meeting():
@@ -172,11 +176,11 @@ def test_fairness_bound_sees_what_the_priority_level_takes():
                            company("x", "host", unavailable=[f"{DAY} 09:20-10:00"]),
                            company("y", "host")])
     space = space_of(f)
-    lex = Lexicographic(space, Settings())
-    coefficient, musts = lex.priority_terms(set())
+    levels = Lexicographic(space, Settings()).levels(set())
+    coefficient, musts = levels.priority.terms()
     value = priority_relaxation(space, coefficient, musts).value
-    lex.fairness()
-    shares = lex.fair[1]
+    levels.fairness.objective()
+    shares = levels.fairness.shares
     everyone = list(range(len(shares)))
     assert fairness_relaxation(space, coefficient, musts, value, shares, 1000, everyone) == 500
     # without the priority level the LP splits x's slot: a 4/3 of 2, b 2/3 of 1
@@ -201,13 +205,13 @@ def four_hosts_with_a_break(cap: int | None = None):
 def floors(f) -> dict:
     """Each session day's idle floor after the priority level (proven by its LP)."""
     space = space_of(f)
-    lex = Lexicographic(space, Settings())
-    start, proven = lex.lp_start(greedy(space), set())
+    levels = Lexicographic(space, Settings()).levels(set())
+    start, proven = levels.priority.lp_start(greedy(space))
     assert proven
-    lex.idle()
-    coefficient, musts = lex.priority_terms(set())
-    return lex.windows.set_floors(forced_meetings(space, coefficient, musts,
-                                                  lex.priority_value(start, set())))
+    levels.idle.objective()
+    coefficient, musts = levels.priority.terms()
+    return levels.idle.windows.set_floors(forced_meetings(space, coefficient, musts,
+                                                          levels.priority.value(start)))
 
 
 def test_floor_counts_the_gap_every_best_schedule_has():

@@ -27,14 +27,14 @@ def mission(tmp_path_factory: pytest.TempPathFactory):
 
 def test_lp_start_reaches_the_bound_and_beats_greedy(mission) -> None:
     space = build_space(mission, build_requests(mission), build_slots(mission.mission))
-    lex = Lexicographic(space, Settings(time_limit=1))
+    priority = Lexicographic(space, Settings(time_limit=1)).levels(set()).priority
     hint = greedy(space, set())
-    start, proven = lex.lp_start(hint, set())
+    start, proven = priority.lp_start(hint)
     assert proven
     assert len(start) == lp_bound(space)
-    assert lex.priority_value(start, set()) > lex.priority_value(hint, set())
-    relaxed = priority_relaxation(space, *lex.priority_terms(set()))
-    assert relaxed is not None and lex.priority_value(start, set()) == relaxed.value
+    assert priority.value(start) > priority.value(hint)
+    relaxed = priority_relaxation(space, *priority.terms())
+    assert relaxed is not None and priority.value(start) == relaxed.value
 
 
 def test_mission_preset_places_the_bound_within_a_short_limit(mission) -> None:
@@ -45,11 +45,11 @@ def test_mission_preset_places_the_bound_within_a_short_limit(mission) -> None:
 
 def test_priority_bound_is_not_claimed_when_the_hint_is_worse(mission) -> None:
     space = build_space(mission, build_requests(mission), build_slots(mission.mission))
-    lex = Lexicographic(space, Settings(time_limit=1))
-    coefficient, musts = lex.priority_terms(set())
+    priority = Lexicographic(space, Settings(time_limit=1)).levels(set()).priority
+    coefficient, musts = priority.terms()
     relaxed = priority_relaxation(space, coefficient, musts)
     assert relaxed is not None
-    assert lex.priority_value(greedy(space, set()), set()) < relaxed.value
+    assert priority.value(greedy(space, set())) < relaxed.value
 
 
 def _idle(space, chosen: set[int]) -> int:
@@ -88,12 +88,12 @@ def test_fairness_bound_is_reached_on_the_mission_preset(mission) -> None:
     """The LP bound on fairness (15 of 16 meetings for the tightest company) is what the
     solver reaches, so the level is proven without a long search."""
     space = build_space(mission, build_requests(mission), build_slots(mission.mission))
-    lex = Lexicographic(space, Settings(time_limit=1))
-    start, proven = lex.lp_start(greedy(space), set())
+    levels = Lexicographic(space, Settings(time_limit=1)).levels(set())
+    start, proven = levels.priority.lp_start(greedy(space))
     assert proven
-    coefficient, musts = lex.priority_terms(set())
-    lex.fairness()
-    shares = lex.fair[1]
-    bound = fairness_relaxation(space, coefficient, musts, lex.priority_value(start, set()),
+    coefficient, musts = levels.priority.terms()
+    levels.fairness.objective()
+    shares = levels.fairness.shares
+    bound = fairness_relaxation(space, coefficient, musts, levels.priority.value(start),
                                 shares, 1000, list(range(len(shares))))
-    assert lex.fairness_value(start) <= bound == 1000 * 15 // 16
+    assert levels.fairness.value(start) <= bound == 1000 * 15 // 16

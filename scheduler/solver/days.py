@@ -1,4 +1,4 @@
-"""Large neighbourhoods of the lexicographic solve (scheduler.solver.cpsat): one session
+"""Large neighbourhoods of the lexicographic solve (scheduler.solver.levels): one session
 day at a time, every other candidate fixed.
 
 For the idle level, tight neighbourhoods come first: a day's meetings kept, only their
@@ -15,57 +15,70 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from scheduler.solver.idle import IdleWindows
+from scheduler.solver.idle import DayKey, IdleWindows
 from scheduler.solver.polish import polish
+from scheduler.solver.search import Search, Solved
 from scheduler.solver.space import Space
 
 TIGHT_MAX_SECONDS = 2.0  # a tight neighbourhood is solved at once or rarely with more time
-# Before optimising a tight neighbourhood, one CP-SAT worker without LP
-# looks for any arrangement at the day's floor (a feasibility search: the floor is a
-# proven bound): 0.1 to 0.3 s on the `mission` preset's days against 0.6 to 1.3 s for
-# the optimising portfolio, which must finish its interleaved batch after the proof.
-# Where the floor cannot be reached (the Japan seed) it gives up after this budget.
+# Before optimising a tight neighbourhood, one CP-SAT worker without LP looks for any
+# arrangement at the day's floor (a feasibility search: the floor is a proven bound),
+# much faster than the optimising portfolio, which must finish its interleaved batch
+# after the proof. Where the floor cannot be reached it gives up after this budget.
 FLOOR_SECONDS = 0.6
+ROUNDS = 3  # passes over the days not proven yet
+Objective = Callable[[DayKey], cp_model.LinearExprT]
+
+
+def day_keys(space: Space) -> list[DayKey]:
+    """(session, day) of every slot that has a candidate."""
+    return sorted({(space.slots[v.slot].session, space.slots[v.slot].day)
+                   for v in space.vars})
 
 
 class DaySearch:
-    """Day-by-day re-solves; mixed into cpsat.Lexicographic, which provides the model,
-    the budget bookkeeping and _solve_level."""
+    """Day-by-day re-solves on a search's model: `improve` for any level, `improve_idle`
+    (with tight neighbourhoods first) for the idle level, whose formulation and floors
+    `windows` holds; polish never moves the `frozen` candidates."""
 
-    space: Space
-    x: list
-    spent: float
-    interrupted: bool
-    floor: dict[tuple, int]
-    frozen: set[int]
-    windows: IdleWindows
-    idle_by_day: dict[tuple, list]
-    _solve_level: Callable[..., tuple[int, int, float, set[int] | None]]
+    def __init__(self, search: Search, windows: IdleWindows, frozen: set[int]) -> None:
+        self.search, self.windows, self.frozen = search, windows, frozen
+        self.space = search.space
 
-    def _improve_by_day(self, solution: set[int], budget: float, name: str,
-                        objective: Callable[[tuple], object], maximise: bool,
-                        keys: list[tuple]) -> tuple[set[int], dict[tuple, int]]:
-        """Large neighbourhoods: re-solve one session day at a time with every other
-        candidate fixed, in rounds until every day is proven or the budget is spent.
+    def improve(self, name: str, solution: set[int], budget: float, objective: Objective,
+                maximise: bool, keys: list[DayKey]) -> set[int]:
+        """Re-solve one session day at a time with every other candidate fixed, in rounds
+        until every day is proven or `budget` seconds are spent."""
+        return self._rounds(name, solution, self.search.spent + budget, objective,
+                            maximise, keys, {}, idle=False)
 
-        Returns the improved solution and the proven optimum of each day so proven.
-        """
-        proven: dict[tuple, int] = {}
-        stop = self.spent + budget
-        if name == "idle":
-            proven = {k: self.floor.get(k, 0) for k in keys
-                      if self.day_idle(k, solution) == self.floor.get(k, 0)}
-            solution = self._tighten(solution, [k for k in keys if k not in proven],
-                                     self.spent + budget * 0.75, proven)
-        for _round in range(3):
+    def improve_idle(self, solution: set[int], budget: float, keys: list[DayKey]
+                     ) -> set[int]:
+        """The idle slots of each day: days already at their floor are proven; tight
+        neighbourhoods (three quarters of `budget` at most), then day re-solves."""
+        stop = self.search.spent + budget
+        proven = {k: self.floor(k) for k in keys if self.day_idle(k, solution) == self.floor(k)}
+        solution = self._tighten(solution, [k for k in keys if k not in proven],
+                                 self.search.spent + budget * 0.75, proven)
+        return self._rounds("idle", solution, stop, self.gaps, False, keys, proven, idle=True)
+
+    def _rounds(self, name: str, solution: set[int], stop: float, objective: Objective,
+                maximise: bool, keys: list[DayKey], proven: dict[DayKey, int], idle: bool
+                ) -> set[int]:
+        """Day re-solves in rounds, each day's share taken from what is left before
+        `stop`; the first round is cheap (a quarter), for the days solved at once. An
+        `idle` search runs the idle portfolio, and its solution is taken only when that
+        day's idle slots do not grow (a search stopped by its budget may return one worse
+        than its hint)."""
+        for round_ in range(ROUNDS):
             left = [k for k in keys if k not in proven]
             for n, key in enumerate(left):
-                if self.interrupted or self.spent >= stop:
-                    return solution, proven
-                share = (stop - self.spent) / (len(left) - n) / (4 if _round == 0 else 1)
-                status, value, found = self._solve_day(
-                    name, key, objective(key), maximise, solution, share)
-                worse = name == "idle" and found is not None and \
+                if self.search.interrupted or self.search.spent >= stop:
+                    return solution
+                share = (stop - self.search.spent) / (len(left) - n) / (4 if round_ == 0 else 1)
+                status, value, _, found = self._solve_day(
+                    name, key, objective(key), maximise, solution, share, idle)
+                worse = idle and found is not None and \
                     self.day_idle(key, found) > self.day_idle(key, solution)
                 if found is not None and not worse:
                     solution = found
@@ -73,22 +86,20 @@ class DaySearch:
                     proven[key] = value
             if len(proven) == len(keys):
                 break
-        return solution, proven
+        return solution
 
-    def _solve_day(self, name: str, key: tuple, expr: object, maximise: bool,
-                   solution: set[int], budget: float) -> tuple[int, int, set[int] | None]:
+    def _solve_day(self, name: str, key: DayKey, expr: cp_model.LinearExprT, maximise: bool,
+                   solution: set[int], budget: float, idle: bool) -> Solved:
         """Optimise one session day with every other candidate fixed."""
-        fixed = self._fix_outside(key, solution)
-        status, value, _, found = self._solve_level(
-            f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget, fixed)
-        return status, value, found
+        return self.search.run(f"{name} {key[0]} {key[1]}", expr, maximise, solution, budget,
+                               self.fix_outside(key, solution), idle=idle)
 
-    def _tighten(self, solution: set[int], keys: list[tuple], stop: float,
-                 proven: dict[tuple, int]) -> set[int]:
-        """Tight neighbourhoods first (see _tight_day), each day's share taken from what
+    def _tighten(self, solution: set[int], keys: list[DayKey], stop: float,
+                 proven: dict[DayKey, int]) -> set[int]:
+        """Tight neighbourhoods first (see tight_day), each day's share taken from what
         is left. A day whose meetings found no arrangement gets other meetings from
         polish (it moves meetings between days) and a second try."""
-        stuck: list[tuple] = []
+        stuck: list[DayKey] = []
         for days in (keys, stuck):
             if days is stuck and stuck:
                 # polish moves meetings between days: a day at zero may gain a gap
@@ -98,50 +109,52 @@ class DaySearch:
                     del proven[key]
                 stuck[:0] = broken  # cheap: most of the day is still in place
             for n, key in enumerate(days):
-                if self.interrupted or self.spent >= stop or key in proven:
+                if self.search.interrupted or self.search.spent >= stop or key in proven:
                     continue
-                share = min(TIGHT_MAX_SECONDS, (stop - self.spent) / (len(days) - n) / 2)
-                found = self._tight_day(key, solution, share)
+                share = min(TIGHT_MAX_SECONDS, (stop - self.search.spent) / (len(days) - n) / 2)
+                found = self.tight_day(key, solution, share)
                 if found is None and days is keys:
                     stuck.append(key)
                 if found is not None and self.day_idle(key, found) < self.day_idle(key, solution):
                     solution = found
-                if self.day_idle(key, solution) == self.floor.get(key, 0):
-                    proven[key] = self.floor.get(key, 0)
+                if self.day_idle(key, solution) == self.floor(key):
+                    proven[key] = self.floor(key)
         return solution
 
-    def _tight_day(self, key: tuple, solution: set[int], budget: float) -> set[int] | None:
+    def tight_day(self, key: DayKey, solution: set[int], budget: float) -> set[int] | None:
         """Idle slots of one day with its meetings kept (only their slots move) and no
         idle slot above its floor for any company with one delegate: small, so often
         solved at once. First a quick search for an arrangement at the day's floor."""
-        fixed = self._fix_outside(key, solution)
+        fixed = self.fix_outside(key, solution)
 
         def restrict(model: cp_model.CpModel) -> None:
             self.windows.restrict(model, key, solution)
 
-        name, expr = f"idle {key[0]} {key[1]} (tight)", sum(self.idle_by_day[key])
-        before = self.spent
-        _, _, _, found = self._solve_level(name, expr, False, solution,
-                                           min(budget, FLOOR_SECONDS), fixed,
-                                           restrict=restrict, reach=self.floor.get(key, 0))
+        name, expr = f"idle {key[0]} {key[1]} (tight)", self.gaps(key)
+        before = self.search.spent
+        found = self.search.run(name, expr, False, solution, min(budget, FLOOR_SECONDS),
+                                fixed, restrict=restrict, reach=self.floor(key),
+                                idle=True).found
         if found is not None:
             return found
-        budget = max(0.05, budget - (self.spent - before))
-        _, _, _, found = self._solve_level(name, expr, False, solution, budget, fixed,
-                                           restrict=restrict)
-        return found
+        budget = max(0.05, budget - (self.search.spent - before))
+        return self.search.run(name, expr, False, solution, budget, fixed,
+                               restrict=restrict, idle=True).found
 
-    def _fix_outside(self, key: tuple, solution: set[int]) -> list:
+    def fix_outside(self, key: DayKey, solution: set[int]) -> list:
         """Literals fixing every candidate outside one session day as in `solution`."""
-        return [self.x[i] if i in solution else ~self.x[i]
-                for i, var in enumerate(self.space.vars)
+        x = self.search.x
+        return [x[i] if i in solution else ~x[i] for i, var in enumerate(self.space.vars)
                 if (self.space.slots[var.slot].session, self.space.slots[var.slot].day) != key]
 
-    def day_idle(self, key: tuple, chosen: set[int]) -> int:
+    def gaps(self, key: DayKey) -> cp_model.LinearExprT:
+        """The idle slots of one session day in the model."""
+        return sum(self.windows.gaps_by_day[key])
+
+    def floor(self, key: DayKey) -> int:
+        """The idle slots every schedule of the earlier levels has on one session day."""
+        return self.windows.floors.get(key, 0)
+
+    def day_idle(self, key: DayKey, chosen: set[int]) -> int:
         """Idle slots of one session day in a set of candidates."""
         return self.windows.day_idle(key, chosen)
-
-    def day_keys(self) -> list[tuple]:
-        """(session, day) of every slot that has a candidate."""
-        return sorted({(self.space.slots[v.slot].session, self.space.slots[v.slot].day)
-                       for v in self.space.vars})

@@ -1,4 +1,4 @@
-"""The idle level's CP-SAT formulation (level 4 of scheduler.solver.cpsat).
+"""The idle level's CP-SAT formulation (level 4, scheduler.solver.levels.IdleLevel).
 
 Per company-day: one boolean per window [w, e] between two usable positions (exactly
 one, or `none` on a day without meetings), both ends used, every used position inside
@@ -49,6 +49,8 @@ class IdleWindows:
         self.by_day: dict[DayKey, list[CompanyDay]] = defaultdict(list)
         self.entries: list[CompanyDay] = []  # in the order they were built
         self.by_key: dict[tuple, CompanyDay] = {}  # (company, session, day)
+        self.gaps_by_day: dict[DayKey, list[cp_model.IntVar]] = {}  # set by build
+        self.floors: dict[DayKey, int] = {}  # set by set_floors
 
     def build(self) -> dict[DayKey, list[cp_model.IntVar]]:
         """Add the formulation; return the gap booleans of each session day."""
@@ -65,6 +67,7 @@ class IdleWindows:
                 self.entries.append(entry)
                 self.by_key[key] = entry
                 gaps[key[1:]] += [g for _, g in entry.gaps]
+        self.gaps_by_day = gaps
         return gaps
 
     def _company_day(self, busy: dict[int, list[int]], parallel: bool) -> CompanyDay | None:
@@ -120,7 +123,8 @@ class IdleWindows:
             if entry:
                 entry.floor = floor_of(sorted(entry.busy), sets, not entry.parallel)
                 floors[key[1:]] += entry.floor
-        return dict(floors)
+        self.floors = dict(floors)
+        return self.floors
 
     def day_idle(self, key: DayKey, chosen: set[int]) -> int:
         """Idle slots of one session day in a set of candidates."""

@@ -49,7 +49,7 @@ LARGE_CANDIDATES = 200_000  # from this many candidate meetings, the bitset cons
 Progress = Callable[[str], None]
 Clock = Callable[[], float]
 PROGRESS_SECONDS = 2.0  # between progress lines while a step runs
-POLISH_ROUNDS = 2  # measured: the third round gains ~15% more, for its full cost
+POLISH_ROUNDS = 2  # a third round gains less than it costs (docs/benchmarks.md)
 
 
 class Builder:
