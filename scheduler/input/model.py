@@ -6,7 +6,8 @@ company availability), parsed by the field types in scheduler.input.types.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
+from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -206,7 +207,7 @@ class PartneringSession(Model):
         return self
 
     @property
-    def days(self) -> list[date]:
+    def days(self) -> list[dt.date]:  # `date` in this class names a field
         """The session's days, sorted."""
         return sorted({*(self.dates or []), *([self.date] if self.date else [])})
 

@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -184,7 +185,8 @@ def _plain(root: yaml.Node) -> object:
         kind = node.__class__
         if kind is yaml.ScalarNode:
             value = node.value
-            if value in _NULLS and (tag == _NULL_TAG or node.style in (None, "")):
+            if value in _NULLS and (tag == _NULL_TAG
+                                    or cast(yaml.ScalarNode, node).style in (None, "")):
                 return None
             return value
         if depth >= MAX_DEPTH:

@@ -121,7 +121,7 @@ class Worker:
             pass
         self.ended = True
 
-    def answers(self, into: list[Outcome]) -> bool:
+    def answers(self, into: deque[Outcome]) -> bool:
         """Append every complete answer received so far; False once no more will come."""
         ended = self.ended  # read before the bytes: anything sent before the end is in them
         count = len(self.received)

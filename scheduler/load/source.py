@@ -94,4 +94,5 @@ class PartSource(Source):
             return frozenset(left_out)
         ids = [raw[i].get("id") if isinstance(raw, list) and isinstance(raw[i], dict) else None
                for i in left_out]
-        return frozenset(ids) if all(isinstance(i, str) for i in ids) else ANY_NAME
+        names = [i for i in ids if isinstance(i, str)]
+        return frozenset(names) if len(names) == len(ids) else ANY_NAME

@@ -17,6 +17,7 @@ from scheduler.input.model import MissionFolder
 from scheduler.meaning import company_zone, item_zones, session_zone, zone
 
 if TYPE_CHECKING:
+    from scheduler.input.yamlio import Path_
     from scheduler.load.source import Source
 
 _MINUTE = timedelta(minutes=1)
@@ -78,7 +79,7 @@ class _Report:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def check(self, src: Source | None, path: tuple, naive: datetime, tz: ZoneInfo,
+    def check(self, src: Source | None, path: Path_, naive: datetime, tz: ZoneInfo,
               what: str = "") -> None:
         """Record a problem with one wall-clock time, if any."""
         found = problem_with(naive, tz)
@@ -114,7 +115,8 @@ def check_wall_clocks(folder: MissionFolder, src: Source | None,
     for company_id, company in folder.companies.items():
         csrc = companies.get(company_id)
         tz = company_zone(folder, company)
-        periods = [(("unavailable", k), p) for k, p in enumerate(company.unavailable)]
+        periods: list[tuple[Path_, tuple[datetime, datetime]]] = [
+            (("unavailable", k), p) for k, p in enumerate(company.unavailable)]
         periods += [(("delegates", d, "unavailable", k), p)
                     for d, delegate in enumerate(company.delegates)
                     for k, p in enumerate(delegate.unavailable)]
@@ -125,7 +127,7 @@ def check_wall_clocks(folder: MissionFolder, src: Source | None,
     return out.problems
 
 
-def _check_window(out: _Report, src: Source | None, path: tuple, day: date,
+def _check_window(out: _Report, src: Source | None, path: Path_, day: date,
                   window: tuple[time, time], tz: ZoneInfo) -> None:
     """Both ends of a session window on one of its days."""
     what = f"window {window[0]:%H:%M}-{window[1]:%H:%M} on {day}: "

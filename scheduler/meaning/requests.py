@@ -81,7 +81,7 @@ def build_requests(folder: MissionFolder) -> list[Request]:
     def get(a: str, b: str) -> Request:
         rid = pair_id(a, b)
         if rid not in found:
-            found[rid] = Request(rid, tuple(sorted((a, b))), order=len(found))
+            found[rid] = Request(rid, (a, b) if a <= b else (b, a), order=len(found))
         return found[rid]
 
     for company in folder.companies.values():
