@@ -37,6 +37,7 @@ from scheduler.input.types import (
     Website,
     Window,
     shown,
+    slugify,
 )
 
 Priority = Literal["must", "high", "normal", "low"]
@@ -105,6 +106,11 @@ class ProgrammeItem(Model):
     blocks_meetings: bool | None = Field(
         None, description="Whether attendees are unavailable for meetings; default: timed items do."
     )
+
+    @property
+    def ident(self) -> str:
+        """Its id, or the slug of its title that the loader gives as its id."""
+        return self.id or slugify(self.title)
 
     @property
     def all_day(self) -> bool:
@@ -252,6 +258,11 @@ class Delegate(Model):
     role: Line = ""
     phone: Line = ""
     unavailable: list[Period] = Field(default_factory=list)
+
+    @property
+    def ident(self) -> str:
+        """Its id, or the slug of its name that the loader gives as its id."""
+        return self.id or slugify(self.name)
 
 
 class Profile(Model):
