@@ -17,6 +17,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
+from pathlib import Path
 
 from scheduler.input.yamlio import Located, YamlProblem, read_yaml
 
@@ -30,7 +31,7 @@ _WORKER = ("import gc, marshal, sys; gc.disable(); "
            "from scheduler.input.yamlworker import serve; serve(files, chunk)")
 
 
-def read_outcome(path: str) -> Outcome:
+def read_outcome(path: Path | str) -> Outcome:
     """A file read as YAML, or the problem that stopped it."""
     try:
         return read_yaml(path)
