@@ -74,7 +74,7 @@ from scheduler.solver.bound import (
 from scheduler.solver.cprun import run_search
 from scheduler.solver.days import DaySearch
 from scheduler.solver.greedy import constraints_of, greedy
-from scheduler.solver.idle import IdleWindows
+from scheduler.solver.idle import DayKey, IdleWindows
 from scheduler.solver.polish import polish
 from scheduler.solver.space import Space
 
@@ -95,6 +95,12 @@ CP_MAX_VARS = 300_000  # candidates above which only the greedy construction run
 DT_PER_SECOND = 0.3  # deterministic time units per second of --time-limit (measured, 1 core)
 IDLE_DT_PER_SECOND = 0.9  # the idle level's two interleaved subsolvers (module doc)
 Progress = Callable[[str], None]
+Objective = Callable[[], cp_model.LinearExprT | None]  # None: the level has nothing to do
+
+
+def _every_day(expr: cp_model.LinearExprT) -> Callable[[DayKey], cp_model.LinearExprT]:
+    """One objective for the neighbourhood of any session day."""
+    return lambda _key: expr
 
 
 @dataclass
@@ -260,7 +266,7 @@ class Lexicographic(DaySearch):
         """Whether every session day has no more idle slots than its floor."""
         return all(self.day_idle(k, solution) <= self.floor.get(k, 0) for k in self.idle_by_day)
 
-    def levels(self, keep: set[int]) -> list[tuple[str, Callable[[], object], bool]]:
+    def levels(self, keep: set[int]) -> list[tuple[str, Objective, bool]]:
         """(name, objective builder, maximise?) in lexicographic order."""
         return [("priority", lambda: self.priority(keep), True),
                 ("fairness", self.fairness, True), ("idle", self.idle, False)]
@@ -303,14 +309,14 @@ class Lexicographic(DaySearch):
             if name == "priority" and len(keys) > 1 and len(self.x) > WHOLE_MAX_VARS:
                 before = self.spent
                 solution, _ = self._improve_by_day(
-                    solution, budget * 0.5, name, lambda _key, e=expr: e, True, keys)
+                    solution, budget * 0.5, name, _every_day(expr), True, keys)
                 budget = max(0.05, budget - (self.spent - before))
             by_day = name == "idle" and len(keys) > 1
             if by_day:
                 keys = [k for k in keys if self.idle_by_day.get(k)]
                 if solution != self.polished:  # the fairness solve moved meetings
                     solution = self.polished = polish(self.space, solution, self.frozen)
-                solution, proven = self._improve_by_day(
+                solution, _ = self._improve_by_day(
                     solution, budget * 0.9, name, lambda key: sum(self.idle_by_day[key]),
                     False, keys)
             if name == "idle" and self.at_floor(solution):
@@ -344,7 +350,7 @@ class Lexicographic(DaySearch):
         outcome.chosen = solution
         return outcome
 
-    def _solve_level(self, name: str, expr: object, maximise: bool, hint: set[int],
+    def _solve_level(self, name: str, expr: cp_model.LinearExprT, maximise: bool, hint: set[int],
                      budget: float, assume: list | None = None,
                      restrict: Callable[[cp_model.CpModel], None] | None = None,
                      reach: int | None = None
@@ -395,7 +401,7 @@ class Lexicographic(DaySearch):
             return status, 0, 1.0, None
         if reach is not None:  # no objective: its value is read from the solution
             found = {i for i, xi in enumerate(self.x) if solver.boolean_value(xi)}
-            return cp_model.OPTIMAL, round(solver.value(expr)), 0.0, found
+            return int(cp_model.OPTIMAL), round(solver.value(expr)), 0.0, found
         value = round(solver.objective_value)
         bound = solver.best_objective_bound
         gap = abs(bound - value) / max(1.0, abs(value)) if status != cp_model.OPTIMAL else 0.0

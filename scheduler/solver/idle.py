@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from ortools.sat.python import cp_model
 
 from scheduler.solver.space import Space
 
-DayKey = tuple  # (session id, day)
+DayKey = tuple[str, date]  # session id, day
+CompanyDayKey = tuple[str, str, date]  # company id, session id, day
 
 
 @dataclass
@@ -48,11 +50,11 @@ class IdleWindows:
         self.space, self.model, self.x, self.aux_here = space, model, x, aux_here
         self.by_day: dict[DayKey, list[CompanyDay]] = defaultdict(list)
         self.entries: list[CompanyDay] = []  # in the order they were built
-        self.by_key: dict[tuple, CompanyDay] = {}  # (company, session, day)
+        self.by_key: dict[CompanyDayKey, CompanyDay] = {}
 
     def build(self) -> dict[DayKey, list[cp_model.IntVar]]:
         """Add the formulation; return the gap booleans of each session day."""
-        busy: dict[tuple, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        busy: dict[CompanyDayKey, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i, var in enumerate(self.space.vars):
             slot = self.space.slots[var.slot]
             for c in self.space.companies(var):
@@ -73,7 +75,7 @@ class IdleWindows:
         if last - first < 2:
             return None
         m, x = self.model, self.x
-        b: dict[int, cp_model.LinearExprT] = {}
+        b: dict[int, cp_model.LinearExpr] = {}
         for p, vars_ in sorted(busy.items()):
             if parallel and len(vars_) > 1:
                 here = m.new_bool_var("")
@@ -153,7 +155,7 @@ class IdleWindows:
     def _hint_one(self, entry: CompanyDay, hint: set[int]) -> None:
         """Hint one company-day: the window spans its first to last meeting."""
         used = {p for p, vars_ in entry.busy.items() if any(v in hint for v in vars_)}
-        lo, hi = (min(used), max(used)) if used else (None, None)
+        lo, hi = (min(used), max(used)) if used else (-1, -1)  # -1: no window, no position
         self.model.add_hint(entry.none, not used)
         for w, e, y in entry.wins:
             self.model.add_hint(y, (w, e) == (lo, hi))

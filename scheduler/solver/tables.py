@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from ortools.sat.python import cp_model
 
@@ -145,7 +146,7 @@ def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
 def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list[str]]]:
     """Who attends each chosen candidate: every free delegate, or one for parallel companies."""
     out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
-    busy: dict[str, list[tuple[object, object, str]]] = defaultdict(list)
+    busy: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)  # start, end, who
     instants = sorted({s.utc for s in space.slots})
     rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
     for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], v)):
