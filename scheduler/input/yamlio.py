@@ -28,6 +28,7 @@ _DEFAULT_TAGS = {yaml.ScalarNode: _CORE + "str", yaml.SequenceNode: _CORE + "seq
                  yaml.MappingNode: _CORE + "map"}
 
 
+# The base is chosen at run time (libyaml's when installed), which mypy cannot follow.
 class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
     """libyaml's composer with no implicit typing: every untagged node keeps its default tag."""
 
@@ -52,6 +53,7 @@ class _FastLoader(_Loader):
     treats as "no tag"), and the hooks do nothing, at C speed.
     """
 
+    # Builtins in place of methods, on purpose (see above): mypy sees other signatures.
     resolve = slice  # type: ignore[assignment]
     descend_resolver = slice  # type: ignore[assignment]
     ascend_resolver = tuple  # type: ignore[assignment]

@@ -80,8 +80,10 @@ def serve(paths: list[str], chunk: int = CHUNK) -> None:
 class Worker:
     """A second interpreter reading files for us; its answers arrive on a pipe."""
 
-    def __init__(self, process: subprocess.Popen, request: bytes) -> None:
-        self.process = process
+    def __init__(self, process: subprocess.Popen[bytes], request: bytes) -> None:
+        if process.stdin is None or process.stdout is None:
+            raise ValueError("the worker must be started with pipes for its input and output")
+        self.process, self.stdin, self.stdout = process, process.stdin, process.stdout
         self.received: list[bytes] = []  # raw bytes, appended by the reader thread
         self.buffer = b""
         self.offset = 0  # start of the first answer not yet taken from `buffer`
@@ -107,14 +109,14 @@ class Worker:
     def _send(self, request: bytes) -> None:
         """Write the request (larger than a pipe holds) and close the worker's input."""
         try:
-            with self.process.stdin:  # type: ignore[union-attr]
-                self.process.stdin.write(request)  # type: ignore[union-attr]
+            with self.stdin:
+                self.stdin.write(request)
         except OSError:
             pass
 
     def _receive(self) -> None:
         """Drain the worker's output as it comes, so it never waits for us to read."""
-        fd = self.process.stdout.fileno()  # type: ignore[union-attr]
+        fd = self.stdout.fileno()
         try:
             while chunk := os.read(fd, 1 << 20):
                 self.received.append(chunk)
@@ -167,7 +169,7 @@ class Worker:
         self.process.wait()
         self.writer.join()
         self.reader.join()
-        self.process.stdout.close()  # type: ignore[union-attr]
+        self.stdout.close()
 
 
 def _encode(outcome: Outcome) -> tuple:
