@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from scheduler.errors import Problem
 from scheduler.input.model import Company, Mission, MissionFolder, PartneringSession
 from scheduler.input.types import slugify
+from scheduler.input.yamlio import Path_
 from scheduler.load.source import ANY_NAME, AnyName, Source
 from scheduler.load.wallclock import check_wall_clocks
 from scheduler.meaning import SPECIAL_ATTENDEES, unlimited_video, video_rooms
@@ -20,15 +21,15 @@ class Findings:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def error(self, source: Source, path: tuple, message: str, key: bool = False) -> None:
+    def error(self, source: Source, path: Path_, message: str, key: bool = False) -> None:
         """Record an error at a path of a file."""
         self.problems.append(source.problem(path, message, key=key))
 
-    def warn(self, source: Source, path: tuple, message: str) -> None:
+    def warn(self, source: Source, path: Path_, message: str) -> None:
         """Record a warning at a path of a file."""
         self.problems.append(source.problem(path, message, "warning"))
 
-    def note(self, source: Source, path: tuple, message: str) -> None:
+    def note(self, source: Source, path: Path_, message: str) -> None:
         """Record a note (how something will be read; not a problem) at a path of a file."""
         self.problems.append(source.problem(path, message, "note"))
 
@@ -74,7 +75,7 @@ def check_programme(mission: Mission, src: Source, out: Findings, known: frozens
                       "; give each an `id:` of its own")
 
 
-def check_attendees(values: list[str], mission: Mission, src: Source, at: tuple,
+def check_attendees(values: list[str], mission: Mission, src: Source, at: Path_,
                     out: Findings, known: frozenset[str]) -> None:
     """Attendee entries name the delegation, hosts, everyone, a cluster, a group or a company."""
     clusters = known_clusters(known)
@@ -271,7 +272,7 @@ def _share_a_session(a: Company, b: Company, mission: Mission,
     return not attending[a.id].isdisjoint(attending[b.id])
 
 
-def check_periods(periods: list, mission: Mission, src: Source, at: tuple, out: Findings) -> None:
+def check_periods(periods: list, mission: Mission, src: Source, at: Path_, out: Findings) -> None:
     """Unavailable periods should touch the mission's dates."""
     if not periods:
         return

@@ -74,9 +74,9 @@ from scheduler.solver.bound import (
 from scheduler.solver.cprun import run_search
 from scheduler.solver.days import DaySearch
 from scheduler.solver.greedy import constraints_of, greedy
-from scheduler.solver.idle import DayKey, IdleWindows
+from scheduler.solver.idle import IdleWindows
 from scheduler.solver.polish import polish
-from scheduler.solver.space import Space
+from scheduler.solver.space import DayKey, Space
 
 FAIR_SCALE = 1000
 MIN_LEVEL_SECONDS = 0.5

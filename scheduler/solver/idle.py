@@ -15,14 +15,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 
 from ortools.sat.python import cp_model
 
-from scheduler.solver.space import Space
-
-DayKey = tuple[str, date]  # session id, day
-CompanyDayKey = tuple[str, str, date]  # company id, session id, day
+from scheduler.solver.space import CompanyDayKey, DayKey, Space
 
 
 @dataclass
@@ -46,7 +42,7 @@ class IdleWindows:
     """Builds the formulation on a model and answers questions about it."""
 
     def __init__(self, space: Space, model: cp_model.CpModel, x: list,
-                 aux_here: list[tuple]) -> None:
+                 aux_here: list[tuple[cp_model.IntVar, list[int]]]) -> None:
         self.space, self.model, self.x, self.aux_here = space, model, x, aux_here
         self.by_day: dict[DayKey, list[CompanyDay]] = defaultdict(list)
         self.entries: list[CompanyDay] = []  # in the order they were built
@@ -106,7 +102,7 @@ class IdleWindows:
         """Set each company-day's floor from forced meetings (n of these candidates are
         placed; kept when they share a company and a day); return the floors summed per
         session day."""
-        need: dict[tuple, list[tuple[int, set[int], set[int]]]] = defaultdict(list)
+        need: dict[CompanyDayKey, list[tuple[int, set[int], set[int]]]] = defaultdict(list)
         for n, vars_ in forced:
             slots = [self.space.slots[self.space.vars[v].slot] for v in vars_]
             days = {(slot.session, slot.day) for slot in slots}

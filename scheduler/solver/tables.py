@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ortools.sat.python import cp_model
 
@@ -43,7 +43,7 @@ def pool_tables(space: Space, session_id: str, pool: str) -> tuple[list[str], st
 def assign_tables(space: Space, chosen: set[int], previous: dict[int, str],
                   seed: int = 0, optimise: bool = True) -> dict[int, Seat]:
     """A seat for every chosen candidate; `previous` maps candidates to their old table."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
+    groups: dict[tuple[str, date, str], list[int]] = defaultdict(list)  # session, day, pool
     seats: dict[int, Seat] = {}
     for v in sorted(chosen):
         var = space.vars[v]

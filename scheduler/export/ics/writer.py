@@ -146,7 +146,8 @@ class Renderer:
         self.meetings = MeetingTexts(built.folder, built.meetings, built.alarm, stamp, built.memo)
         self.rendered: dict[EventKey, Rendered] = {}
         self.items: dict[tuple[EventKey, int], ItemState] = {}
-        self.cancelled: dict[tuple, ItemState] = {}
+        # (text, sequence, summary, start, order) of the item dropped -> its cancellation
+        self.cancelled: dict[tuple[str, int, str, str, str], ItemState] = {}
         # An item's text -> the text at SEQUENCE 0 it was made from (itself if none): the
         # versions of one event differ in their SEQUENCE line alone, so they check alike.
         self.sources: dict[str, str] = {}
