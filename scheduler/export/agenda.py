@@ -159,8 +159,8 @@ def programme_rows(folder: MissionFolder, item: ProgrammeItem) -> list[Row]:
         address = ""
     else:
         place, address = _where(folder, item.venue)
-    common: _ItemText = {"kind": item.kind, "title": item.title, "place": place, "address": address,
-              "description": item.description}
+    common: _ItemText = {"kind": item.kind, "title": item.title, "place": place,
+                         "address": address, "description": item.description}
     if item.all_day:
         return [Row(day=d, start="", end="", sort=(d, "", item.id or ""), **common)
                 for d in _item_days(item)]

@@ -99,7 +99,7 @@ def audiences(folder: MissionFolder) -> list[Audience]:
                 "person", f"people/{company_parts[company_id]}/{parts[delegate.ident]}.ics",
                 f"{mission.title}: {delegate.name}",
                 _withdrawn(company, f"{delegate.name} <{delegate.email}>"),
-                frozenset({company_id}), f"{company_id}/{delegate.id}",
+                frozenset({company_id}), f"{company_id}/{delegate.ident}",
                 f"{delegate.name} ({company.name})"))
     return out
 
