@@ -81,7 +81,7 @@ def _discard(tmp: str | None) -> None:
 def is_litter(name: str) -> bool:
     """Whether a file name is one of our temporary files whose writing process is gone."""
     match = _TEMPORARY.fullmatch(name)
-    return bool(match) and not _alive(int(match[1]))
+    return match is not None and not _alive(int(match[1]))
 
 
 def _alive(pid: int) -> bool:

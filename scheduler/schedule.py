@@ -19,6 +19,7 @@ from scheduler.errors import NoScheduleError, ScheduleError
 
 SCHEDULE_FILE = "schedule.json"
 FORMAT = 1
+SolveStatus = Literal["optimal", "feasible", "interrupted", "empty"]
 
 
 class Record(BaseModel):
@@ -70,7 +71,7 @@ class Quality(Record):
     idle_slots: int = Field(description="Empty slots between a company's first and last meeting.")
     holes: int = Field(description="Runs of idle slots.")
     fairness: float = Field(description="Smallest placed/requested share of a delegation company.")
-    status: Literal["optimal", "feasible", "interrupted", "empty"] = "feasible"
+    status: SolveStatus = "feasible"
     gap: float = Field(0.0, description="Relative gap of the last objective level, 0 if proven.")
 
 

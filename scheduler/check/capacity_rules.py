@@ -26,7 +26,7 @@ def check_table_capacity(folder: MissionFolder, schedule: Schedule) -> list[Viol
         session = folder.session(m.session)
         if session.virtual:
             out += [Violation("table_capacity", m.id, msg) for msg in _virtual(session, m)]
-            if m.table in (video_rooms(session) or ()):
+            if m.table is not None and m.table in (video_rooms(session) or ()):
                 placed[(m.session, m.table)].append(m)
             continue
         tables = [*session_tables(session), *(t for b in session.booths for t in booth_tables(b))]
@@ -74,7 +74,9 @@ def check_booth_ownership(folder: MissionFolder, schedule: Schedule) -> list[Vio
             at_booth[(m.session, m.booth)].append(m)
     for (session_id, booth_id), meetings in at_booth.items():
         booth = next((b for b in folder.session(session_id).booths if b.id == booth_id), None)
-        for m in meetings if booth else []:
+        if booth is None:
+            continue  # an unknown booth is reported by _booth
+        for m in meetings:
             active = [n for n in meetings if n.start <= m.start < n.end]
             tables = len(booth_tables(booth))
             if len(active) > tables and m is active[-1]:

@@ -46,8 +46,11 @@ def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]
     }
     used: dict[tuple[str, str, date], set[int]] = defaultdict(set)
     for m in schedule.meetings:
-        day, slot = index.get(m.session, {}).get(m.start, (None, None))
-        for c in set(m.companies) if slot is not None else ():
+        found = index.get(m.session, {}).get(m.start)
+        if found is None:
+            continue
+        day, slot = found
+        for c in set(m.companies):
             used[(c, m.session, day)].add(slot)
     idle = holes = 0
     for slots in used.values():

@@ -203,8 +203,9 @@ def cap_reason(folder: MissionFolder, placed: Placed, request: Request,
         if cap is not None and placed.count(c) >= cap:
             return f"{c} is full ({placed.count(c)} of {cap}) {_who_fills(placed, request, c)}"
     sessions = dict.fromkeys(s.session.id for s in free)
-    found = [_session_full(placed, folder.session(s), request.companies) for s in sessions]
-    if not all(found):
+    each = [_session_full(placed, folder.session(s), request.companies) for s in sessions]
+    found = [f for f in each if f]
+    if len(found) < len(each):
         return None
     texts = list(dict.fromkeys(text for _, text in found))
     who = next((c for c, _ in found if c), None)

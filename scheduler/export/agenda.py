@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from scheduler import meaning
@@ -34,6 +35,19 @@ class Partner:
     description: str
 
 
+RowOrder = tuple[date, str, str]  # day, local start 'HH:MM' ('' all day), item or meeting id
+
+
+class _ItemText(TypedDict):
+    """What every agenda row of one programme item shares."""
+
+    kind: str
+    title: str
+    place: str
+    address: str
+    description: str
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of an agenda: a programme item or a meeting."""
@@ -43,7 +57,7 @@ class Row:
     end: str
     kind: str
     title: str
-    sort: tuple = ()
+    sort: RowOrder | tuple[()] = ()
     when: str = ""  # the time as shown, with its zone: '09:00–09:30 EDT' ('' all day)
     also: tuple[str, ...] = ()  # the same time elsewhere: '15:00–15:30 CEST in Madrid'
     place: str = ""
@@ -131,7 +145,9 @@ def _where(folder: MissionFolder, venue_id: str | None) -> tuple[str, str]:
 
 def _item_days(item: ProgrammeItem) -> list[date]:
     """The days an all-day item covers."""
-    first = item.date or item.start.date()
+    if item.date is None:
+        return []  # the loader rejects an item with neither a date nor a start
+    first = item.date
     last = item.until or first
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
@@ -143,17 +159,20 @@ def programme_rows(folder: MissionFolder, item: ProgrammeItem) -> list[Row]:
         address = ""
     else:
         place, address = _where(folder, item.venue)
-    common = {"kind": item.kind, "title": item.title, "place": place, "address": address,
-              "description": item.description}
+    common: _ItemText = {"kind": item.kind, "title": item.title, "place": place,
+                         "address": address, "description": item.description}
     if item.all_day:
         return [Row(day=d, start="", end="", sort=(d, "", item.id or ""), **common)
                 for d in _item_days(item)]
-    start, end = meaning.item_span(folder, item)
+    interval = meaning.item_span(folder, item)
+    if interval is None:
+        return []
+    start, end = interval
     return [Row(day=start.date(), start=f"{start:%H:%M}", end=f"{end:%H:%M}",
                 when=span(start, end), sort=_sort(start, item.id or ""), **common)]
 
 
-def _sort(start: datetime, key: str) -> tuple[date, str, str]:
+def _sort(start: datetime, key: str) -> RowOrder:
     """Rows' order: day as shown, then the instant (rows of one day may be in two zones)."""
     return start.date(), start.astimezone(UTC).isoformat(), key
 

@@ -112,7 +112,8 @@ def _cell(folder: MissionFolder, meeting: Meeting) -> Cell:
 
 def _labelled(folder: MissionFolder, meetings: list[Meeting]) -> list[tuple[str, str, Meeting]]:
     """(table label, local start, meeting) for meetings; virtual ones numbered per slot."""
-    out, per_slot = [], defaultdict(int)
+    out: list[tuple[str, str, Meeting]] = []
+    per_slot: dict[str, int] = defaultdict(int)  # local start -> video meetings numbered
     for m in sorted(meetings, key=lambda m: (m.start, m.id)):
         start = f"{_local_start(folder, m):%H:%M}"
         label = m.table or m.booth or f"Video {per_slot[start] + 1}"
@@ -172,7 +173,7 @@ def _rank(order: list[str], name: str) -> int:
     return order.index(name) if name in order else len(order)
 
 
-def _when(meeting: Meeting) -> tuple:
+def _when(meeting: Meeting) -> tuple[datetime, str]:
     """Sort key of meetings: time, then id."""
     return (meeting.start, meeting.id)
 

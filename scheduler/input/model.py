@@ -6,7 +6,7 @@ company availability), parsed by the field types in scheduler.input.types.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -36,6 +36,7 @@ from scheduler.input.types import (
     Website,
     Window,
     shown,
+    slugify,
 )
 
 Priority = Literal["must", "high", "normal", "low"]
@@ -104,6 +105,11 @@ class ProgrammeItem(Model):
     blocks_meetings: bool | None = Field(
         None, description="Whether attendees are unavailable for meetings; default: timed items do."
     )
+
+    @property
+    def ident(self) -> str:
+        """Its id, or the slug of its title that the loader gives as its id."""
+        return self.id or slugify(self.title)
 
     @property
     def all_day(self) -> bool:
@@ -206,7 +212,7 @@ class PartneringSession(Model):
         return self
 
     @property
-    def days(self) -> list[date]:
+    def days(self) -> list[dt.date]:  # `date` in this class names a field
         """The session's days, sorted."""
         return sorted({*(self.dates or []), *([self.date] if self.date else [])})
 
@@ -251,6 +257,11 @@ class Delegate(Model):
     role: Line = ""
     phone: Line = ""
     unavailable: list[Period] = Field(default_factory=list)
+
+    @property
+    def ident(self) -> str:
+        """Its id, or the slug of its name that the loader gives as its id."""
+        return self.id or slugify(self.name)
 
 
 class Profile(Model):

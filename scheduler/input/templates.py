@@ -11,7 +11,8 @@ from scheduler.input.model import Company, Mission
 from scheduler.input.types import check_id, slugify
 from scheduler.schedule import write_atomic
 
-SCHEMAS = {"mission.schema.json": Mission, "company.schema.json": Company}
+SCHEMAS: dict[str, type[Mission] | type[Company]] = {
+    "mission.schema.json": Mission, "company.schema.json": Company}
 
 
 def schema_text(model: type[Mission] | type[Company]) -> str:

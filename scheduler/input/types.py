@@ -163,11 +163,11 @@ def parse_period(value: object) -> tuple[datetime, datetime]:
         return day, day + timedelta(days=1)
     match = re.fullmatch(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$", text)
     if match:
-        day = parse_date(match[1])
+        on = parse_date(match[1])
         start, end = parse_time(match[2]), parse_time(match[3])
         if end <= start:
             raise ValueError(f"period '{shown(text)}' ends before it starts")
-        return datetime.combine(day, start), datetime.combine(day, end)
+        return datetime.combine(on, start), datetime.combine(on, end)
     parts = re.split(r"\s+-\s+|\s+to\s+", text)
     if len(parts) == 2:
         start_dt, end_dt = parse_datetime(parts[0]), parse_datetime(parts[1])

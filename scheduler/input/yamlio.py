@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -27,6 +28,7 @@ _DEFAULT_TAGS = {yaml.ScalarNode: _CORE + "str", yaml.SequenceNode: _CORE + "seq
                  yaml.MappingNode: _CORE + "map"}
 
 
+# The base is chosen at run time (libyaml's when installed), which mypy cannot follow.
 class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
     """libyaml's composer with no implicit typing: every untagged node keeps its default tag."""
 
@@ -51,6 +53,7 @@ class _FastLoader(_Loader):
     treats as "no tag"), and the hooks do nothing, at C speed.
     """
 
+    # Builtins in place of methods, on purpose (see above): mypy sees other signatures.
     resolve = slice  # type: ignore[assignment]
     descend_resolver = slice  # type: ignore[assignment]
     ascend_resolver = tuple  # type: ignore[assignment]
@@ -184,7 +187,8 @@ def _plain(root: yaml.Node) -> object:
         kind = node.__class__
         if kind is yaml.ScalarNode:
             value = node.value
-            if value in _NULLS and (tag == _NULL_TAG or node.style in (None, "")):
+            if value in _NULLS and (tag == _NULL_TAG
+                                    or cast(yaml.ScalarNode, node).style in (None, "")):
                 return None
             return value
         if depth >= MAX_DEPTH:

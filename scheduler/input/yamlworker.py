@@ -17,6 +17,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
+from pathlib import Path
 
 from scheduler.input.yamlio import Located, YamlProblem, read_yaml
 
@@ -30,7 +31,7 @@ _WORKER = ("import gc, marshal, sys; gc.disable(); "
            "from scheduler.input.yamlworker import serve; serve(files, chunk)")
 
 
-def read_outcome(path: str) -> Outcome:
+def read_outcome(path: Path | str) -> Outcome:
     """A file read as YAML, or the problem that stopped it."""
     try:
         return read_yaml(path)
@@ -79,8 +80,10 @@ def serve(paths: list[str], chunk: int = CHUNK) -> None:
 class Worker:
     """A second interpreter reading files for us; its answers arrive on a pipe."""
 
-    def __init__(self, process: subprocess.Popen, request: bytes) -> None:
-        self.process = process
+    def __init__(self, process: subprocess.Popen[bytes], request: bytes) -> None:
+        if process.stdin is None or process.stdout is None:
+            raise ValueError("the worker must be started with pipes for its input and output")
+        self.process, self.stdin, self.stdout = process, process.stdin, process.stdout
         self.received: list[bytes] = []  # raw bytes, appended by the reader thread
         self.buffer = b""
         self.offset = 0  # start of the first answer not yet taken from `buffer`
@@ -106,14 +109,14 @@ class Worker:
     def _send(self, request: bytes) -> None:
         """Write the request (larger than a pipe holds) and close the worker's input."""
         try:
-            with self.process.stdin:  # type: ignore[union-attr]
-                self.process.stdin.write(request)  # type: ignore[union-attr]
+            with self.stdin:
+                self.stdin.write(request)
         except OSError:
             pass
 
     def _receive(self) -> None:
         """Drain the worker's output as it comes, so it never waits for us to read."""
-        fd = self.process.stdout.fileno()  # type: ignore[union-attr]
+        fd = self.stdout.fileno()
         try:
             while chunk := os.read(fd, 1 << 20):
                 self.received.append(chunk)
@@ -121,7 +124,7 @@ class Worker:
             pass
         self.ended = True
 
-    def answers(self, into: list[Outcome]) -> bool:
+    def answers(self, into: deque[Outcome]) -> bool:
         """Append every complete answer received so far; False once no more will come."""
         ended = self.ended  # read before the bytes: anything sent before the end is in them
         count = len(self.received)
@@ -166,7 +169,7 @@ class Worker:
         self.process.wait()
         self.writer.join()
         self.reader.join()
-        self.process.stdout.close()  # type: ignore[union-attr]
+        self.stdout.close()
 
 
 def _encode(outcome: Outcome) -> tuple:

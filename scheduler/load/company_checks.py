@@ -23,7 +23,8 @@ def check_company(company: Company, src: Source, mission: Mission | None,
     `unread_companies` the names of company files that could not be read at all.
     """
     if not company.delegates and not src.left_out("delegates"):
-        out.error(src, ("delegates",) if "delegates" in src.located.data else (),
+        data = src.located.data
+        out.error(src, ("delegates",) if isinstance(data, dict) and "delegates" in data else (),
                   f"company '{company.id}' has no delegates; list at least one person")
     ids = [d.id or slugify(d.name) for d in company.delegates]
     if len(set(ids)) < len(ids):

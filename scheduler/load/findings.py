@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from datetime import date
 
 from scheduler.errors import Problem
@@ -34,7 +35,7 @@ def in_mission(mission: Mission, day: date) -> bool:
     return mission.start <= day <= mission.end
 
 
-def unknown(what: str, name: str, choices: object) -> str:
+def unknown(what: str, name: str, choices: Iterable[str]) -> str:
     """'unknown venue x; did you mean y?'."""
     close = difflib.get_close_matches(name, sorted(choices), n=1)
     return f"unknown {what} '{name}'" + (f"; did you mean '{close[0]}'?" if close else "")

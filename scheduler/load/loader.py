@@ -11,18 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from scheduler.errors import InputError, Problem, rel
 from scheduler.errors import shown as quoted
 from scheduler.gcpause import gc_paused
 from scheduler.input.model import Company, Mission, MissionFolder
-from scheduler.input.yamlio import YamlProblem
+from scheduler.input.yamlio import Path_, YamlProblem
 from scheduler.input.yamlworker import Outcome, read_all, read_outcome
 from scheduler.load.references import cross_check
 from scheduler.load.source import WHOLE, PartSource, Source
 
 MISSION_FILE = "mission.yaml"
 COMPANIES_DIR = "companies"
+M = typing.TypeVar("M", bound=BaseModel)
+StandIns = typing.Callable[[set[str]], dict[str, object]]  # failed top-level keys -> values
 
 
 def _unwrap(annotation: object) -> object:
@@ -40,7 +43,7 @@ def _unwrap(annotation: object) -> object:
             return annotation
 
 
-def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
+def _keys_at(model: type[BaseModel], loc: Path_) -> list[str]:
     """The valid keys of the mapping at `loc` inside `model`."""
     current: object = model
     for part in loc:
@@ -59,7 +62,7 @@ def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
-def _field_name(loc: tuple) -> str:
+def _field_name(loc: Path_) -> str:
     """Dotted field path as a user reads it: delegates[0].email."""
     out = ""
     for part in loc:
@@ -79,7 +82,7 @@ _FRIENDLY = {
 }
 
 
-def _message(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
+def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[Path_, str, bool]:
     """Location, message and whether it points at a key, for one pydantic error."""
     loc = tuple(p for p in err["loc"] if p != "[key]")
     kind, name = err["type"], _field_name(loc)
@@ -100,7 +103,7 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     return loc, f"{name}: {msg}" if name else msg, False
 
 
-def _validate(model: type[BaseModel], data: dict) -> tuple[BaseModel | None, list[dict]]:
+def _validate(model: type[M], data: dict) -> tuple[M | None, list[ErrorDetails]]:
     """The model of some data, or pydantic's errors."""
     try:
         return model.model_validate(data), []
@@ -108,7 +111,7 @@ def _validate(model: type[BaseModel], data: dict) -> tuple[BaseModel | None, lis
         return None, exc.errors(include_url=False)
 
 
-def validate_model(model: type[BaseModel], source: Source) -> tuple[object, list[Problem]]:
+def validate_model(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:
     """Validate a file's data against a model; return the model or located problems."""
     data = source.located.data
     if not isinstance(data, dict):
@@ -118,7 +121,8 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[object, list
     return result, _located(model, source, errors)
 
 
-def _located(model: type[BaseModel], source: Source, errors: list[dict]) -> list[Problem]:
+def _located(model: type[BaseModel], source: Source, errors: list[ErrorDetails]
+             ) -> list[Problem]:
     """pydantic's errors as problems located in the file."""
     problems = []
     for err in errors:
@@ -133,22 +137,22 @@ def _is_part(model: type[BaseModel], name: object) -> bool:
     return found is not None and typing.get_origin(_unwrap(found.annotation)) in (list, dict)
 
 
-def _left_out(model: type[BaseModel], data: dict, errors: list[dict]) -> dict[str, set]:
+def _left_out(model: type[BaseModel], data: dict, errors: list[ErrorDetails]
+              ) -> dict[str, set]:
     """Per top-level key, what its schema errors leave out: items (positions, keys) or WHOLE."""
     dropped: dict[str, set] = {}
     for err in errors:
         loc = err["loc"]
         if not loc:
             continue
-        name = loc[0]
+        name = str(loc[0])  # a key of the file's top-level mapping
         inside = len(loc) >= 2 and _is_part(model, name) and isinstance(data.get(name), list | dict)
         dropped.setdefault(name, set()).add(loc[1] if inside else WHOLE)
     return dropped
 
 
-def validate_parts(model: type[BaseModel], source: Source,
-                   stand_ins: typing.Callable[[set[str]], dict[str, object]]
-                   ) -> tuple[BaseModel | None, list[Problem], Source]:
+def validate_parts(model: type[M], source: Source, stand_ins: StandIns
+                   ) -> tuple[M | None, list[Problem], Source]:
     """Validate a file; on schema errors, also a model of the parts that passed (see PartSource).
 
     `stand_ins` gives, for the top-level keys that failed, values to use instead (values no
@@ -191,13 +195,13 @@ def mission_stand_ins(dropped: set[str]) -> dict[str, object]:
     With one date unreadable both are replaced: the other alone would make warnings about a
     range the user never wrote.
     """
-    stand_ins = {k: v for k, v in _MISSION_STAND_INS.items() if k in dropped}
+    stand_ins: dict[str, object] = {k: v for k, v in _MISSION_STAND_INS.items() if k in dropped}
     if dropped & {"start", "end"}:
         stand_ins |= {"start": "0001-01-01", "end": "9999-12-30"}
     return stand_ins
 
 
-def company_stand_ins(stem: str) -> typing.Callable[[set[str]], dict[str, object]]:
+def company_stand_ins(stem: str) -> StandIns:
     """Stand-ins for a company file's failed required keys: its id is taken from its name."""
     values = {"id": stem, "name": "unread", "side": "host", "country": "ZZ"}
     return lambda dropped: {k: v for k, v in values.items() if k in dropped}

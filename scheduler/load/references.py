@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from scheduler.errors import Problem
 from scheduler.input.model import Company, Mission, MissionFolder, PartneringSession
 from scheduler.input.types import slugify
+from scheduler.input.yamlio import Path_
 from scheduler.load.company_checks import check_company
 from scheduler.load.findings import Findings, in_mission, unknown
 from scheduler.load.source import ANY_NAME, AnyName, Source
@@ -21,7 +22,7 @@ def check_mission_dates(mission: Mission, src: Source, out: Findings) -> None:
         out.error(src, ("end",), f"end {mission.end} is before start {mission.start}")
 
 
-def check_programme(mission: Mission, src: Source, out: Findings, known: set[str]) -> None:
+def check_programme(mission: Mission, src: Source, out: Findings, known: frozenset[str]) -> None:
     """Programme items: timed or all-day, in order, at known venues, for known attendees."""
     ids = Counter(item.id or slugify(item.title) for item in mission.programme)
     for i, item in enumerate(mission.programme):
@@ -51,8 +52,8 @@ def check_programme(mission: Mission, src: Source, out: Findings, known: set[str
                       "; give each an `id:` of its own")
 
 
-def check_attendees(values: list[str], mission: Mission, src: Source, at: tuple,
-                    out: Findings, known: set[str]) -> None:
+def check_attendees(values: list[str], mission: Mission, src: Source, at: Path_,
+                    out: Findings, known: frozenset[str]) -> None:
     """Attendee entries name the delegation, hosts, everyone, a cluster, a group or a company."""
     clusters = known_clusters(known)
     for j, value in enumerate(values):
@@ -69,11 +70,11 @@ def check_attendees(values: list[str], mission: Mission, src: Source, at: tuple,
             out.error(src, (*at, j), unknown("company", value, {k for k in known if ":" not in k}))
 
 
-def known_clusters(known: set[str]) -> set[str]:
+def known_clusters(known: frozenset[str]) -> frozenset[str]:
     """Cluster names, which `known` carries as 'cluster:<name>' entries."""
     if isinstance(known, AnyName):
         return known
-    return {k.split(":", 1)[1] for k in known if k.startswith("cluster:")}
+    return frozenset(k.split(":", 1)[1] for k in known if k.startswith("cluster:"))
 
 
 def leftover_minutes(session: PartneringSession, window: tuple[time, time]) -> int:
@@ -85,7 +86,8 @@ def leftover_minutes(session: PartneringSession, window: tuple[time, time]) -> i
         else minutes
 
 
-def check_session(mission: Mission, i: int, src: Source, out: Findings, known: set[str]) -> None:
+def check_session(mission: Mission, i: int, src: Source, out: Findings,
+                  known: frozenset[str]) -> None:
     """A partnering session: days, venue or virtual zone, tables, windows."""
     session, at = mission.partnering[i], ("partnering", i)
     if not session.days:
@@ -125,7 +127,7 @@ def check_session(mission: Mission, i: int, src: Source, out: Findings, known: s
         check_attendees(booth.owners, mission, src, (*at, "booths", j, "owners"), out, known)
 
 
-def check_sessions(mission: Mission, src: Source, out: Findings, known: set[str]) -> None:
+def check_sessions(mission: Mission, src: Source, out: Findings, known: frozenset[str]) -> None:
     """Every session, and unique session ids."""
     seen: set[str] = set()
     for i, session in enumerate(mission.partnering):
@@ -135,7 +137,7 @@ def check_sessions(mission: Mission, src: Source, out: Findings, known: set[str]
         check_session(mission, i, src, out, known)
 
 
-def check_matches(mission: Mission, src: Source, out: Findings, ids: set[str]) -> None:
+def check_matches(mission: Mission, src: Source, out: Findings, ids: frozenset[str]) -> None:
     """Organiser-set matches and groups name known companies."""
     for i, match in enumerate(mission.matches):
         for j, company in enumerate(match.companies):
@@ -188,7 +190,9 @@ def _known(companies: list[tuple[Company, Source]], by_id: dict[str, Company],
         return ANY_NAME
     clusters = {c.cluster for c in by_id.values() if c.cluster}
     for _, csrc in companies:
-        written = csrc.located.data.get("cluster") if csrc.left_out("cluster") else None
+        data = csrc.located.data
+        written = data.get("cluster") if csrc.left_out("cluster") and isinstance(data, dict) \
+            else None
         if isinstance(written, str):
             clusters.add(written.strip())
     return frozenset(by_id) | unread | {f"cluster:{c}" for c in clusters}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scheduler.errors import Problem
-from scheduler.input.yamlio import Located
+from scheduler.input.yamlio import Located, Path_
 
 
 class AnyName(frozenset):
@@ -30,11 +30,12 @@ class Source:
     name: str
     located: Located
 
-    def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column of `path` in this file."""
         return self.located.where(path, key=key)
 
-    def problem(self, path: tuple, message: str, severity: str = "error", key: bool = False):
+    def problem(self, path: Path_, message: str, severity: str = "error", key: bool = False
+                ) -> Problem:
         """A problem at the position of `path` in this file."""
         line, col = self.where(path, key=key)
         return Problem(self.name, line, col, severity, message)
@@ -69,7 +70,7 @@ class PartSource(Source):
     kept: dict[str, list[int]] = field(default_factory=dict)
     dropped: dict[str, set] = field(default_factory=dict)
 
-    def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column of `path`, whose list positions count the kept items only."""
         if len(path) >= 2 and path[0] in self.kept and isinstance(path[1], int):
             path = (path[0], self.kept[path[0]][path[1]], *path[2:])
@@ -94,4 +95,5 @@ class PartSource(Source):
             return frozenset(left_out)
         ids = [raw[i].get("id") if isinstance(raw, list) and isinstance(raw[i], dict) else None
                for i in left_out]
-        return frozenset(ids) if all(isinstance(i, str) for i in ids) else ANY_NAME
+        names = [i for i in ids if isinstance(i, str)]
+        return frozenset(names) if len(names) == len(ids) else ANY_NAME

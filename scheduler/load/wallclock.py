@@ -20,6 +20,7 @@ from scheduler.input.model import MissionFolder
 from scheduler.meaning import company_zone, item_zones, session_zone, zone
 
 if TYPE_CHECKING:
+    from scheduler.input.yamlio import Path_
     from scheduler.load.source import Source
 
 _MINUTE = timedelta(minutes=1)
@@ -81,7 +82,7 @@ class _Report:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def check(self, src: Source | None, path: tuple, naive: datetime, tz: ZoneInfo,
+    def check(self, src: Source | None, path: Path_, naive: datetime, tz: ZoneInfo,
               what: str = "") -> None:
         """Record a problem with one wall-clock time, if any."""
         found = problem_with(naive, tz)
@@ -117,7 +118,8 @@ def check_wall_clocks(folder: MissionFolder, src: Source | None,
     for company_id, company in folder.companies.items():
         csrc = companies.get(company_id)
         tz = company_zone(folder, company)
-        periods = [(("unavailable", k), p) for k, p in enumerate(company.unavailable)]
+        periods: list[tuple[Path_, tuple[datetime, datetime]]] = [
+            (("unavailable", k), p) for k, p in enumerate(company.unavailable)]
         periods += [(("delegates", d, "unavailable", k), p)
                     for d, delegate in enumerate(company.delegates)
                     for k, p in enumerate(delegate.unavailable)]
@@ -130,7 +132,7 @@ def check_wall_clocks(folder: MissionFolder, src: Source | None,
     return out.problems
 
 
-def _zone_unsaid(folder: MissionFolder, company_id: str, src: Source, path: tuple
+def _zone_unsaid(folder: MissionFolder, company_id: str, src: Source, path: Path_
                  ) -> list[Problem]:
     """A warning when a company without `timezone` meets in sessions of several zones: its
     unavailable times are read in the mission's zone, which it may not have meant."""
@@ -146,7 +148,7 @@ def _zone_unsaid(folder: MissionFolder, company_id: str, src: Source, path: tupl
         f"(for example `timezone: {other}`)"), "warning")]
 
 
-def _check_window(out: _Report, src: Source | None, path: tuple, day: date,
+def _check_window(out: _Report, src: Source | None, path: Path_, day: date,
                   window: tuple[time, time], tz: ZoneInfo) -> None:
     """Both ends of a session window on one of its days."""
     what = f"window {window[0]:%H:%M}-{window[1]:%H:%M} on {day}: "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scheduler.input.model import PRIORITY_WEIGHT, MissionFolder
+from scheduler.input.model import PRIORITY_WEIGHT, MissionFolder, Priority
 
 ORGANISER = "organiser"
 _RANK = {"low": 0, "normal": 1, "high": 2, "must": 3}
@@ -23,7 +23,7 @@ class Request:
 
     id: str
     companies: tuple[str, str]
-    priority: str = "low"
+    priority: Priority = "low"
     weight: int = 0
     meetings: int = 1
     asked_by: list[str] = field(default_factory=list)
@@ -45,7 +45,7 @@ class Request:
         """The reasons given, as one line."""
         return "; ".join(self.reasons)
 
-    def add(self, asker: str, priority: str, reason: str, meetings: int) -> None:
+    def add(self, asker: str, priority: Priority, reason: str, meetings: int) -> None:
         """Merge one more wish (or organiser pick) into the request."""
         if asker not in self.asked_by:
             self.asked_by.append(asker)
@@ -81,7 +81,7 @@ def build_requests(folder: MissionFolder) -> list[Request]:
     def get(a: str, b: str) -> Request:
         rid = pair_id(a, b)
         if rid not in found:
-            found[rid] = Request(rid, tuple(sorted((a, b))), order=len(found))
+            found[rid] = Request(rid, (a, b) if a <= b else (b, a), order=len(found))
         return found[rid]
 
     for company in folder.companies.values():

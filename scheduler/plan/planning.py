@@ -31,6 +31,7 @@ from scheduler.schedule import (
     Meeting,
     Quality,
     Schedule,
+    SolveStatus,
     Unplaced,
     percent,
     read_schedule,
@@ -47,6 +48,7 @@ from scheduler.solver.tables import Seat, assign_delegates, assign_tables
 
 Progress = Callable[[str], None]
 MAX_UNPLACED_SHOWN = 40  # unplaced requests listed in the terminal summary; all are in the file
+_STATUSES: dict[str, SolveStatus] = {s: s for s in ("optimal", "feasible", "interrupted")}
 
 
 @dataclass(frozen=True)
@@ -243,10 +245,7 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
     idle, holes = idle_and_holes(
         ((c, m.session, m.start) for m in meetings for c in m.companies), space.slots)
     bound = max(bound, len(meetings))
-    status = outcome.status if outcome.status in ("optimal", "feasible", "interrupted") \
-        else "feasible"
-    if not requests:
-        status = "empty"
+    status: SolveStatus = "empty" if not requests else _STATUSES.get(outcome.status, "feasible")
     return Quality(
         requested=requested_meetings(requests), placed=len(meetings), bound=bound,
         placed_of_bound=round(len(meetings) / bound, 4) if bound else 1.0,

@@ -12,13 +12,20 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from scheduler.meaning import unlimited_video
 from scheduler.meaning.slots import time_groups
 from scheduler.solver.rules import pools
-from scheduler.solver.space import TABLES, VIDEO, Space, Var
+from scheduler.solver.space import TABLES, VIDEO, CompanyDayKey, DayKey, Space, Var
 
-Key = tuple  # a resource: ("cs", company, slot), ("pool", slot, pool), ...
+# A resource that meetings take, named by its kind and what it belongs to.
+Key = (tuple[Literal["req"], int]  # request
+       | tuple[Literal["req-slot"], int, int]  # request, slot
+       | tuple[Literal["session", "total"], str]  # session id | company id
+       | tuple[Literal["cs", "group"], str, int]  # company id, slot | group of slots
+       | tuple[Literal["per-session"], str, str]  # company id, session id
+       | tuple[Literal["pool"], int, str])  # slot, pool
 UNLIMITED = 1 << 30
 
 
@@ -73,7 +80,7 @@ class Board:
         self.sessions = {s.id: s for s in space.folder.mission.partnering}
         self.free = {c: sum(1 << s for s in people) for c, people in space.people.items()}
         self.session_mask: dict[str, int] = defaultdict(int)
-        self.day_mask: dict[tuple, int] = defaultdict(int)
+        self.day_mask: dict[DayKey, int] = defaultdict(int)
         for slot in space.slots:
             self.session_mask[slot.session] |= 1 << slot.index
             self.day_mask[(slot.session, slot.day)] |= 1 << slot.index
@@ -89,8 +96,8 @@ class Board:
         self.placed: dict[int, Var] = {}  # meeting number -> candidate
         self.of_request: dict[int, list[int]] = defaultdict(list)
         self.at: dict[Key, set[int]] = defaultdict(set)  # ("cs"|"pool", ...) -> meetings
-        self.days: dict[tuple, int] = defaultdict(int)  # company-day -> used positions
-        self.counts: dict[tuple, Counter] = defaultdict(Counter)  # ... and meetings at each
+        self.days: dict[CompanyDayKey, int] = defaultdict(int)  # used positions
+        self.counts: dict[CompanyDayKey, Counter[int]] = defaultdict(Counter)  # meetings at each
         self.frozen: set[int] = set()
         self._next = 0
 
@@ -133,22 +140,22 @@ class Board:
 
     def limit(self, key: Key) -> int:
         """The capacity of a resource (its rule's cap)."""
-        kind, space = key[0], self.space
+        space = self.space
         companies = space.folder.companies
-        if kind == "req":
+        if key[0] == "req":
             return space.requests[key[1]].meetings
-        if kind == "req-slot":
+        if key[0] == "req-slot":
             return 1
-        if kind == "session":
+        if key[0] == "session":
             cap = self.sessions[key[1]].max_meetings
-        elif kind == "pool":
+        elif key[0] == "pool":
             cap = self._pool_tables(key[1], key[2])
-        elif kind == "cs":
+        elif key[0] == "cs":
             here = space.people[key[1]].get(key[2], [])
             cap = len(here) if companies[key[1]].parallel else min(1, len(here))
-        elif kind == "total":
+        elif key[0] == "total":
             cap = companies[key[1]].max_meetings
-        elif kind == "per-session":
+        elif key[0] == "per-session":
             cap = self.sessions[key[2]].max_meetings_per_company
         else:  # group
             people = space.people[key[1]]

@@ -44,7 +44,7 @@ def run_search(solver: cp_model.CpSolver, model: cp_model.CpModel, name: str,
 
     def work() -> None:
         try:
-            result.append(solver.solve(model, watch))
+            result.append(int(solver.solve(model, watch)))
         finally:
             done.set()
 
@@ -63,4 +63,4 @@ def run_search(solver: cp_model.CpSolver, model: cp_model.CpModel, name: str,
             solver.stop_search()
             while not done.wait(0.1):
                 solver.stop_search()  # the search may not have started at the first call
-    return (result[0] if result else cp_model.UNKNOWN), interrupted
+    return (result[0] if result else int(cp_model.UNKNOWN)), interrupted

@@ -18,9 +18,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.solver.space import Space
-
-DayKey = tuple  # (session id, day)
+from scheduler.solver.space import CompanyDayKey, DayKey, Space
 
 
 @dataclass
@@ -44,17 +42,17 @@ class IdleWindows:
     """Builds the formulation on a model and answers questions about it."""
 
     def __init__(self, space: Space, model: cp_model.CpModel, x: list,
-                 aux_here: list[tuple]) -> None:
+                 aux_here: list[tuple[cp_model.IntVar, list[int]]]) -> None:
         self.space, self.model, self.x, self.aux_here = space, model, x, aux_here
         self.by_day: dict[DayKey, list[CompanyDay]] = defaultdict(list)
         self.entries: list[CompanyDay] = []  # in the order they were built
-        self.by_key: dict[tuple, CompanyDay] = {}  # (company, session, day)
+        self.by_key: dict[CompanyDayKey, CompanyDay] = {}
         self.gaps_by_day: dict[DayKey, list[cp_model.IntVar]] = {}  # set by build
         self.floors: dict[DayKey, int] = {}  # set by set_floors
 
     def build(self) -> dict[DayKey, list[cp_model.IntVar]]:
         """Add the formulation; return the gap booleans of each session day."""
-        busy: dict[tuple, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        busy: dict[CompanyDayKey, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i, var in enumerate(self.space.vars):
             slot = self.space.slots[var.slot]
             for c in self.space.companies(var):
@@ -76,7 +74,7 @@ class IdleWindows:
         if last - first < 2:
             return None
         m, x = self.model, self.x
-        b: dict[int, cp_model.LinearExprT] = {}
+        b: dict[int, cp_model.LinearExpr] = {}
         for p, vars_ in sorted(busy.items()):
             if parallel and len(vars_) > 1:
                 here = m.new_bool_var("")
@@ -107,7 +105,7 @@ class IdleWindows:
         """Set each company-day's floor from forced meetings (n of these candidates are
         placed; kept when they share a company and a day); return the floors summed per
         session day."""
-        need: dict[tuple, list[tuple[int, set[int], set[int]]]] = defaultdict(list)
+        need: dict[CompanyDayKey, list[tuple[int, set[int], set[int]]]] = defaultdict(list)
         for n, vars_ in forced:
             slots = [self.space.slots[self.space.vars[v].slot] for v in vars_]
             days = {(slot.session, slot.day) for slot in slots}
@@ -157,7 +155,7 @@ class IdleWindows:
     def _hint_one(self, entry: CompanyDay, hint: set[int]) -> None:
         """Hint one company-day: the window spans its first to last meeting."""
         used = {p for p, vars_ in entry.busy.items() if any(v in hint for v in vars_)}
-        lo, hi = (min(used), max(used)) if used else (None, None)
+        lo, hi = (min(used), max(used)) if used else (-1, -1)  # -1: no window, no position
         self.model.add_hint(entry.none, not used)
         for w, e, y in entry.wins:
             self.model.add_hint(y, (w, e) == (lo, hi))

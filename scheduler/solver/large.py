@@ -86,10 +86,10 @@ class Builder:
                 board.frozen.add(board.take(var))
         for r in request_order(self.space):
             while self.short(r) and not self.stopped:
-                var = place_first_fit(board, r, self.opts[r])
-                if var is None:
+                found = place_first_fit(board, r, self.opts[r])
+                if found is None:
                     break
-                board.take(var)
+                board.take(found)
         return clashes
 
     def repair(self, rounds: int = 2) -> int:

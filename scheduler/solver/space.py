@@ -12,6 +12,8 @@ Locked meetings are candidates fixed to 1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
 
 from scheduler.input.model import MissionFolder
 from scheduler.meaning.requests import Request
@@ -20,6 +22,10 @@ from scheduler.schedule import Meeting
 
 TABLES = "tables"
 VIDEO = "video"
+DayKey = tuple[str, date]  # session id, day
+CompanyDayKey = tuple[str, str, date]  # company id, session id, day
+# ("r", request id) -> request index; ("s", session id, start) -> slot index
+LookupKey = tuple[Literal["r"], str] | tuple[Literal["s"], str, datetime]
 
 
 @dataclass(frozen=True, order=True)
@@ -55,7 +61,7 @@ class Space:
     constraints: list[Packing] = field(default_factory=list)
     fixed: dict[int, Meeting] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    lookup: dict[tuple, int] = field(default_factory=dict)
+    lookup: dict[LookupKey, int] = field(default_factory=dict)
 
     def add_var(self, var: Var) -> int:
         """Register a candidate once; return its index."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from ortools.sat.python import cp_model
 
@@ -42,7 +43,7 @@ def pool_tables(space: Space, session_id: str, pool: str) -> tuple[list[str], st
 def assign_tables(space: Space, chosen: set[int], previous: dict[int, str],
                   seed: int = 0, optimise: bool = True) -> dict[int, Seat]:
     """A seat for every chosen candidate; `previous` maps candidates to their old table."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
+    groups: dict[tuple[str, date, str], list[int]] = defaultdict(list)  # session, day, pool
     seats: dict[int, Seat] = {}
     for v in sorted(chosen):
         var = space.vars[v]
@@ -145,7 +146,7 @@ def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
 def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list[str]]]:
     """Who attends each chosen candidate: every free delegate, or one for parallel companies."""
     out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
-    busy: dict[str, list[tuple[object, object, str]]] = defaultdict(list)
+    busy: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)  # start, end, who
     instants = sorted({s.utc for s in space.slots})
     rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
     for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], v)):

@@ -170,7 +170,7 @@ def place(state: State, a: str, b: str) -> tuple[Slot, Pool, list[str]] | None:
             continue
         first = state.attendees(a, slot)
         second = state.attendees(b, slot) if first else None
-        if not second:
+        if not (first and second):
             continue
         for pool in grid.pools(slot.session, a, b):
             if state.tables[(slot.index, pool.key)] < len(pool.tables):

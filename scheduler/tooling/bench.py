@@ -23,16 +23,57 @@ from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 from statistics import median
+from typing import NotRequired, TypedDict, TypeVar
 
 from scheduler.errors import MissionError
 from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
+from scheduler.meaning.requests import Request
 from scheduler.schedule import Schedule
 from scheduler.tooling.generate import PRESETS, generate
 
 DEFAULT_PRESETS = ("mission", "brokerage", "bio-europe", "bio-international")
 MONOLITHIC = ("tiny", "mission", "brokerage")
 Clock = Callable[[], float]
+T = TypeVar("T")
+
+
+class Figures(TypedDict):
+    """Quality figures of one schedule (None where no schedule was made)."""
+
+    placed: int | None
+    bound: int | None
+    placed_of_bound: float | None
+    weight_placed: int | None
+    idle_slots: int | None
+    holes: int | None
+    fairness: float | None
+    status: str
+    violations: int | None
+
+
+class BaselineRecord(Figures):
+    """A baseline's figures and the seconds it took."""
+
+    seconds: float
+
+
+class PresetRecord(Figures):
+    """The JSON record of one preset: its size, our figures, seconds, memory, baselines."""
+
+    preset: str
+    companies: int
+    requests: int
+    requested_meetings: int
+    weight_requested: int
+    seconds: dict[str, float]  # per phase, and "total"
+    peak_rss_mb: float
+    baselines: dict[str, BaselineRecord]
+    cpu_seconds: NotRequired[dict[str, float]]
+    errors: NotRequired[dict[str, str]]  # phase -> the error that stopped it
+    skipped: NotRequired[list[str]]
+    runs: NotRequired[int]
+    total_seconds_each: NotRequired[list[float]]
 
 
 @dataclass(frozen=True)
@@ -76,18 +117,19 @@ def mission_folder(preset: str, options: BenchOptions, scratch: Path) -> Path:
     return path
 
 
-def figures(folder: MissionFolder, schedule: Schedule, bound: int | None) -> dict[str, object]:
+def figures(folder: MissionFolder, schedule: Schedule, bound: int | None) -> Figures:
     """Quality figures of any schedule (scheduler.check.quality) and its rule violations."""
     from scheduler.check.quality import quality_figures
     from scheduler.check.rules import check_schedule
 
     q = quality_figures(folder, schedule)
+    placed = int(q["placed"])
     return {
-        "placed": q["placed"], "bound": bound,
-        "placed_of_bound": None if bound is None else round(q["placed"] / bound, 4)
+        "placed": placed, "bound": bound,
+        "placed_of_bound": None if bound is None else round(placed / bound, 4)
         if bound else 1.0,
-        "weight_placed": q["weight_placed"], "idle_slots": q["idle_slots"],
-        "holes": q["holes"], "fairness": q["fairness"], "status": schedule.quality.status,
+        "weight_placed": int(q["weight_placed"]), "idle_slots": int(q["idle_slots"]),
+        "holes": int(q["holes"]), "fairness": q["fairness"], "status": schedule.quality.status,
         "violations": len(check_schedule(folder, schedule)),
     }
 
@@ -111,7 +153,7 @@ class Watch:
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
 
-    def run(self, phase: str, work: Callable[[], object]) -> object:
+    def run(self, phase: str, work: Callable[[], T]) -> T:
         """Run work() as a phase; return its result."""
         wall, cpu = self.clock(), self.cpu_clock()
         result = work()
@@ -120,7 +162,7 @@ class Watch:
         return result
 
 
-def timed(clock: Clock, work: Callable[[], object]) -> tuple[object, float]:
+def timed(clock: Clock, work: Callable[[], T]) -> tuple[T, float]:
     """Run work(); return its result and the seconds it took."""
     start = clock()
     result = work()
@@ -152,11 +194,11 @@ def export_phase(folder: MissionFolder, schedule: Schedule, out: Path) -> str | 
 
 
 def run_baselines(name: str, folder: MissionFolder, options: BenchOptions, bound: int | None,
-                  clock: Clock, tag: str) -> dict[str, object]:
+                  clock: Clock, tag: str) -> dict[str, BaselineRecord]:
     """First-fit; the monolithic CP-SAT model for small presets (unless skipped)."""
     from scheduler.tooling.baselines import Grid, first_fit
 
-    out: dict[str, object] = {}
+    out: dict[str, BaselineRecord] = {}
     if "first-fit" in options.skip:
         return out
     grid, grid_seconds = timed(clock, lambda: Grid(folder))
@@ -174,7 +216,7 @@ def run_baselines(name: str, folder: MissionFolder, options: BenchOptions, bound
 
 
 def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counter
-               ) -> dict[str, object]:
+               ) -> PresetRecord:
     """Generate, load, solve, export and measure one preset (in this process)."""
     from scheduler.load.loader import load_mission
     from scheduler.meaning.requests import build_requests, requested_meetings
@@ -188,7 +230,8 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
         requests = build_requests(folder)
         say(f"{tag} load: {len(folder.companies)} companies, "
             f"{requested_meetings(requests)} requested meetings in {watch.wall['load']:.2f} s")
-        schedule, error = watch.run("solve", lambda: (None, None) if "solve" in options.skip
+        skipped: tuple[Schedule | None, str | None] = (None, None)
+        schedule, error = watch.run("solve", lambda: skipped if "solve" in options.skip
                                     else solve_phase(folder, options, tag))
         say(f"{tag} solve: " + (error or (f"{schedule.quality.placed} placed" if schedule
                                           else "skipped")) + f" in {watch.wall['solve']:.2f} s")
@@ -213,12 +256,13 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
     return result
 
 
-def result_record(name: str, folder: MissionFolder, requests: list, schedule: Schedule | None,
-                  bound: int | None, seconds: dict[str, float]) -> dict[str, object]:
+def result_record(name: str, folder: MissionFolder, requests: list[Request],
+                  schedule: Schedule | None, bound: int | None, seconds: dict[str, float]
+                  ) -> PresetRecord:
     """The JSON record of one preset, before baselines."""
     from scheduler.meaning.requests import requested_meetings
 
-    ours = figures(folder, schedule, bound) if schedule else {
+    ours: Figures = figures(folder, schedule, bound) if schedule else {
         "placed": None, "bound": bound, "placed_of_bound": None, "weight_placed": None,
         "idle_slots": None, "holes": None, "fairness": None, "status": "failed",
         "violations": None}
@@ -230,14 +274,14 @@ def result_record(name: str, folder: MissionFolder, requests: list, schedule: Sc
             "baselines": {}}
 
 
-def run_isolated(name: str, options: BenchOptions) -> dict[str, object]:
+def run_isolated(name: str, options: BenchOptions) -> PresetRecord:
     """run_preset in a fresh process, so peak memory belongs to this preset alone."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         return pool.submit(run_preset, name, options).result()
 
 
 def bench(names: list[str], options: BenchOptions, isolate: bool = True
-          ) -> Iterator[dict[str, object]]:
+          ) -> Iterator[PresetRecord]:
     """Run every preset, yielding one result record each as soon as it is done."""
     unknown = [n for n in names if n not in PRESETS]
     if unknown:
@@ -249,7 +293,7 @@ def bench(names: list[str], options: BenchOptions, isolate: bool = True
         yield repeated(name, options, isolate)
 
 
-def repeated(name: str, options: BenchOptions, isolate: bool) -> dict[str, object]:
+def repeated(name: str, options: BenchOptions, isolate: bool) -> PresetRecord:
     """A preset run options.repeat times (baselines in the first run only): the first
     run's figures, the median seconds of every phase, the highest peak memory."""
     once = run_isolated if isolate else run_preset
@@ -258,13 +302,18 @@ def repeated(name: str, options: BenchOptions, isolate: bool) -> dict[str, objec
     for n in range(2, options.repeat + 1):
         say(f"[{name}] run {n} of {options.repeat}")
         runs.append(once(name, again))
-    result = dict(runs[0])
-    for key in ("seconds", "cpu_seconds"):
-        result[key] = {p: round(median(r[key][p] for r in runs), 3) for p in runs[0][key]}
+    result = runs[0].copy()
+    result["seconds"] = median_seconds([r["seconds"] for r in runs])
+    result["cpu_seconds"] = median_seconds([r.get("cpu_seconds", {}) for r in runs])
     result["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
     result["runs"] = len(runs)
     result["total_seconds_each"] = [r["seconds"]["total"] for r in runs]
     return result
+
+
+def median_seconds(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The median seconds of each phase of the first run, over all runs."""
+    return {p: round(median(r[p] for r in runs), 3) for p in runs[0]}
 
 
 def _fmt(value: object) -> str:
@@ -274,20 +323,20 @@ def _fmt(value: object) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
-def table_lines(result: dict[str, object]) -> list[str]:
+def table_lines(result: PresetRecord) -> list[str]:
     """A human-readable block for one preset: ours and the baselines side by side."""
     s = result["seconds"]
     lines = [f"{result['preset']}: {result['companies']} companies, "
              f"{result['requested_meetings']} requested meetings ({result['requests']} pairs), "
              f"bound {result['bound']}; "
              f"load {s['load']:.2f} s, solve {s['solve']:.2f} s, export {s['export']:.2f} s, "
-             f"total {s['total']:.2f} s (CPU {sum(result['cpu_seconds'].values()):.2f} s), "
+             f"total {s['total']:.2f} s (CPU {sum(result.get('cpu_seconds', {}).values()):.2f} s), "
              f"peak {result['peak_rss_mb']:.0f} MiB"
              + (f"; seconds: medians of {result['runs']} runs" if result.get("runs", 1) > 1
                 else ""),
              f"  {'':<18}{'placed':>8}{'of bound':>10}{'weight':>9}{'idle':>7}{'holes':>7}"
              f"{'fairness':>10}{'viol.':>7}{'seconds':>9}"]
-    rows = [("ours", result, s["solve"])] + [
+    rows: list[tuple[str, Figures, float]] = [("ours", result, s["solve"])] + [
         (k, v, v["seconds"]) for k, v in result.get("baselines", {}).items()]
     for label, r, secs in rows:
         lines.append(f"  {label:<18}{_fmt(r['placed']):>8}{_fmt(r['placed_of_bound']):>10}"
@@ -298,6 +347,6 @@ def table_lines(result: dict[str, object]) -> list[str]:
     return lines
 
 
-def to_json(result: dict[str, object]) -> str:
+def to_json(result: PresetRecord) -> str:
     """One preset's record as one line of JSON."""
     return json.dumps(result, ensure_ascii=False)

@@ -20,6 +20,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 from scheduler.errors import MissionError
 
@@ -105,6 +106,16 @@ ORGANISER = 0.05
 MUST = 0.01
 
 
+class DelegateRecord(TypedDict):
+    """One delegate as written to a company file."""
+
+    id: str
+    name: str
+    role: str
+    email: str
+    unavailable: list[str]
+
+
 @dataclass
 class Company:
     """A company being generated (plain data, turned into YAML text at the end)."""
@@ -114,7 +125,7 @@ class Company:
     side: str
     cluster: str | None
     country: str
-    delegates: list[dict[str, object]]
+    delegates: list[DelegateRecord]
     sectors: list[str]
     attends: list[str] | None
     unavailable: list[str]
@@ -156,9 +167,9 @@ def _name(rng: random.Random, n: int) -> tuple[str, str]:
     return f"{word}-{n:05d}", name
 
 
-def _delegates(rng: random.Random, cid: str, count: int) -> list[dict[str, object]]:
+def _delegates(rng: random.Random, cid: str, count: int) -> list[DelegateRecord]:
     """`count` delegates with distinct ids."""
-    out = []
+    out: list[DelegateRecord] = []
     for i in range(count):
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         out.append({"id": f"d{i + 1}", "name": f"{first} {last}", "role": rng.choice(_ROLES),

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.input.model import MissionFolder
 from scheduler.meaning.requests import Request, build_requests
-from scheduler.schedule import Schedule, Unplaced
+from scheduler.schedule import Meeting, Schedule, Unplaced
 from scheduler.tooling.baselines import Grid, Pool, Slot, State, assemble, make_meeting
 
 Key = tuple[int, int, int, int]  # request index, meeting number, slot index, pool index
@@ -133,7 +133,8 @@ def realise(grid: Grid, requests: list[Request], chosen: list[Key],
             where: dict[Key, tuple[Slot, Pool]]) -> Schedule:
     """Meetings from the chosen keys: delegates and tables given in slot order."""
     state = State(grid)
-    meetings, placed = [], defaultdict(int)
+    meetings: list[Meeting] = []
+    placed: dict[int, int] = defaultdict(int)  # request index -> meetings placed
     for key in sorted(chosen, key=lambda k: (k[2], k[0], k[1])):
         slot, pool = where[key]
         request = requests[key[0]]

@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
 from icalendar.prop import vDDDTypes
 
 STATUSES = {"TENTATIVE", "CONFIRMED", "CANCELLED"}
@@ -35,14 +35,15 @@ def check_times(uid: str, start: object, end: object) -> list[str]:
         return []
     if isinstance(start, datetime) != isinstance(end, datetime):
         return [f"{uid}: DTSTART and DTEND mix a date and a date-time"]
-    if isinstance(start, datetime) and (start.tzinfo is None) != (end.tzinfo is None):
+    if (isinstance(start, datetime) and isinstance(end, datetime)
+            and (start.tzinfo is None) != (end.tzinfo is None)):
         return [f"{uid}: DTSTART and DTEND mix floating and zoned times"]
-    if isinstance(start, date) and end <= start:
+    if isinstance(start, date) and isinstance(end, date) and end <= start:
         return [f"{uid}: DTEND {end} is not after DTSTART {start}"]
     return []
 
 
-def check_alarms(uid: str, event: object) -> list[str]:
+def check_alarms(uid: str, event: Component) -> list[str]:
     """Every VALARM has an ACTION and a TRIGGER that parses to a duration or a time."""
     problems = []
     for alarm in event.walk("VALARM"):
@@ -57,7 +58,7 @@ def check_alarms(uid: str, event: object) -> list[str]:
     return problems
 
 
-def check_event(event: object) -> list[str]:
+def check_event(event: Component) -> list[str]:
     """One VEVENT: required properties, status, times, no attendees, alarms."""
     uid = str(event.get("UID", "(no UID)"))
     problems = [f"{uid}: missing {name}" for name in REQUIRED if name not in event]

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Event
 
+from scheduler.errors import ExportError
 from scheduler.export.ics.lines import Lines
 from scheduler.export.ics.text import (
     item_description,
@@ -30,6 +32,7 @@ from scheduler.meaning.clock import stamp
 from scheduler.schedule import Meeting
 
 UID_DOMAIN = "mission-scheduler"
+AlarmT = TypeVar("AlarmT", Alarm, Lines)
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,13 @@ class Audience:
         """Whether this calendar lists a meeting."""
         if self.kind == "organiser":
             return True
-        if self.kind == "person":
+        if self.kind == "person" and self.delegate is not None:
             company = self.delegate.split("/", 1)[0]
             return company in meeting.companies and \
                 self.delegate in meeting_delegates(folder, meeting, company)
         return bool(self.companies & set(meeting.companies))
 
-    def has_item(self, attendees: set[str]) -> bool:
+    def has_item(self, attendees: frozenset[str]) -> bool:
         """Whether this calendar lists a programme item attended by these companies."""
         return self.kind == "organiser" or bool(self.companies & attendees)
 
@@ -90,13 +93,13 @@ def audiences(folder: MissionFolder) -> list[Audience]:
                             frozenset({company_id}), whom=company.name))
     for company_id in sorted(every):
         company = every[company_id]
-        parts = unique_slugs([d.id for d in company.delegates], "person")
-        for delegate in sorted(company.delegates, key=lambda d: d.id):
+        parts = unique_slugs([d.ident for d in company.delegates], "person")
+        for delegate in sorted(company.delegates, key=lambda d: d.ident):
             out.append(Audience(
-                "person", f"people/{company_parts[company_id]}/{parts[delegate.id]}.ics",
+                "person", f"people/{company_parts[company_id]}/{parts[delegate.ident]}.ics",
                 f"{mission.title}: {delegate.name}",
                 _withdrawn(company, f"{delegate.name} <{delegate.email}>"),
-                frozenset({company_id}), f"{company_id}/{delegate.id}",
+                frozenset({company_id}), f"{company_id}/{delegate.ident}",
                 f"{delegate.name} ({company.name})"))
     return out
 
@@ -130,11 +133,18 @@ def _add_alarm(event: Event | Lines, minutes: int | None, summary: str) -> None:
     """A display reminder `minutes` before the start."""
     if not minutes:
         return
-    alarm = event.alarm() if isinstance(event, Lines) else Alarm()
+    if isinstance(event, Lines):
+        event.add_component(_filled_alarm(event.alarm(), minutes, summary))
+    else:
+        event.add_component(_filled_alarm(Alarm(), minutes, summary))
+
+
+def _filled_alarm(alarm: AlarmT, minutes: int, summary: str) -> AlarmT:
+    """A VALARM that displays the summary `minutes` before the start."""
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
     alarm.add("trigger", timedelta(minutes=-minutes))
-    event.add_component(alarm)
+    return alarm
 
 
 def category(text: str) -> str:
@@ -167,9 +177,12 @@ def meeting_event(folder: MissionFolder, meeting: Meeting, viewer: str | None,
 
 def _item_times(folder: MissionFolder, item: ProgrammeItem) -> tuple[date, date]:
     """DTSTART and DTEND of a programme item: dates, or datetimes in each end's zone."""
-    if item.all_day:
+    if item.all_day and item.date is not None:
         return item.date, (item.until or item.date) + timedelta(days=1)
-    return item_span(folder, item)
+    interval = item_span(folder, item)
+    if interval is None:  # the loader rejects such an item
+        raise ExportError(f"programme item '{item.title}' has neither a date nor a start")
+    return interval
 
 
 def item_event(folder: MissionFolder, item: ProgrammeItem, alarm: int | None,
@@ -177,7 +190,7 @@ def item_event(folder: MissionFolder, item: ProgrammeItem, alarm: int | None,
     """A programme item: timed in its venue's zone, or all-day."""
     start, end = _item_times(folder, item)
     event = make()
-    event.add("uid", make_uid(folder.mission.id, "programme", item.id))
+    event.add("uid", make_uid(folder.mission.id, "programme", item.ident))
     event.add("summary", item.title)
     event.add("dtstart", start)
     event.add("dtend", end)
@@ -242,7 +255,7 @@ class Itineraries:
         self.memo: dict = {}  # content lines of non-text values, shared by every event
         mission = folder.mission.id
         self.uids = [make_uid(mission, "meeting", m.id) for m in meetings]
-        self.item_uids = [make_uid(mission, "programme", item.id) for item, _ in self.attended]
+        self.item_uids = [make_uid(mission, "programme", item.ident) for item, _ in self.attended]
 
     def make(self) -> Lines:
         """A new event, kept as content lines."""

@@ -78,7 +78,7 @@ class Lines:
                repr(sorted(parameters.items())) if parameters else None)
         if key not in self.memo:
             one = self.kind()
-            one.add(name, value, parameters=parameters)
+            one.add(name, value, parameters=parameters or {})
             text = serialise(one)
             self.memo[key] = text[text.index("\r\n") + 2:text.rindex("END:")]
         return self.memo[key]

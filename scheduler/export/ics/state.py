@@ -116,6 +116,7 @@ def _outputs(data: dict) -> dict[str, list[str]]:
 
 
 COLUMNS = ("uid", "sequence", "digest", "summary", "start", "order", "cancelled", "text")
+Row = tuple[str, int, str, str, str, str, bool, str]  # an item's values of COLUMNS
 
 
 def _files(data: dict) -> dict[str, FileState]:
@@ -136,7 +137,8 @@ def _files(data: dict) -> dict[str, FileState]:
 def _files_v2(data: dict) -> dict[str, FileState]:
     """The files of a format 2 state (every item of every file, texts named by digest)."""
     texts: dict[str, str] = data["texts"]
-    made: dict[tuple, ItemState] = {}  # an item listed in many files is read once
+    # an item listed in many files is read once: its (field, value) pairs -> the item
+    made: dict[tuple[tuple[str, object], ...], ItemState] = {}
     files = {}
     for name, file in data["files"].items():
         items = {}
@@ -161,8 +163,8 @@ def state_json(state: ExportState) -> str:
 
     Items are stored by column (a text a line), which json writes and reads at C speed.
     """
-    numbers: dict[tuple, int] = {}  # (id of the item, UID) or (UID, fields) -> number
-    rows: list[tuple] = []
+    numbers: dict[tuple[int, str] | Row, int] = {}  # (id of the item, UID) or its row -> number
+    rows: list[Row] = []
     names, titles, listed = [], [], []
     for name, file in sorted(state.files.items()):
         mine = []

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Component, Event, Timezone
 from icalendar.timezone import TZP
 
 from scheduler.errors import ExportError
@@ -75,12 +76,12 @@ class IcsResult:
     state: ExportState  # as written: every item, and the digest of every calendar file
 
 
-def _start_text(event: Event) -> str:
-    """An event's start as a person reads it, in its own zone: '2016-10-11 14:00 JST'."""
-    return start_text(event.decoded("DTSTART"))
+def _dtstart(event: Component | Lines) -> date:
+    """An event's DTSTART as built: a date, or a datetime in its own zone."""
+    return cast(date, event.decoded("DTSTART"))
 
 
-def _stamped(event: Event | Lines, stamp: datetime, sequence: int) -> str:
+def _stamped(event: Component | Lines, stamp: datetime, sequence: int) -> str:
     """The event's text with DTSTAMP and SEQUENCE."""
     event.add("dtstamp", stamp)
     event.add("sequence", sequence)
@@ -103,10 +104,10 @@ class Rendered:
     text0: str
 
     @classmethod
-    def of(cls, event: Event, stamp: datetime, zone: str) -> Rendered:
+    def of(cls, event: Event | Lines, stamp: datetime, zone: str) -> Rendered:
         """Serialise an event once (it gets DTSTAMP and SEQUENCE:0)."""
-        summary, start = str(event["SUMMARY"]), _start_text(event)
-        order = sort_key(event.decoded("DTSTART"), zone)
+        summary, start = str(event["SUMMARY"]), start_text(_dtstart(event))
+        order = sort_key(_dtstart(event), zone)
         text0 = _stamped(event, stamp, 0)
         return cls(bare_digest(text0), summary, start, order, text0)
 
@@ -145,7 +146,8 @@ class Renderer:
         self.meetings = MeetingTexts(built.folder, built.meetings, built.alarm, stamp, built.memo)
         self.rendered: dict[EventKey, Rendered] = {}
         self.items: dict[tuple[EventKey, int], ItemState] = {}
-        self.cancelled: dict[tuple, ItemState] = {}
+        # (text, sequence, summary, start, order) of the item dropped -> its cancellation
+        self.cancelled: dict[tuple[str, int, str, str, str], ItemState] = {}
         # An item's text -> the text at SEQUENCE 0 it was made from (itself if none): the
         # versions of one event differ in their SEQUENCE line alone, so they check alike.
         self.sources: dict[str, str] = {}
@@ -207,8 +209,8 @@ def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
         items[uid] = renderer.item(key, sequence)
         kind = "added" if not prev else "restored" if prev.cancelled else \
             "moved" if prev.order != done.order else "changed"
-        changes.append((kind, items[uid]) if kind != "moved" else (f"moved:{prev.start}",
-                                                                    items[uid]))
+        label = f"moved:{prev.start}" if prev and kind == "moved" else kind
+        changes.append((label, items[uid]))
     for uid in sorted(set(before) - set(fresh)):
         prev = before[uid]
         items[uid] = prev if prev.cancelled else renderer.cancel(prev)
