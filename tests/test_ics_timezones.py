@@ -18,7 +18,7 @@ from dateutil.tz import tzical
 from icalendar import Calendar
 from test_ics_support import export_fixture, ics_files, raw, vevent_blocks
 
-from scheduler.export.ics.writer import zone_texts
+from scheduler.export.ics.zones import zone_texts
 
 UTC = ZoneInfo("UTC")
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Component, Event, Timezone
-from icalendar.timezone import TZP
+from icalendar import Calendar, Component, Event
 
 from scheduler.errors import ExportError
 from scheduler.export.files import Publisher
@@ -41,6 +40,7 @@ from scheduler.export.ics.state import (
     remember,
     write_state,
 )
+from scheduler.export.ics.zones import date_range, zone_texts
 from scheduler.gcpause import gc_paused
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule
@@ -217,34 +217,6 @@ def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
         if not prev.cancelled:
             changes.append(("cancelled", items[uid]))
     return FileState(title, items), changes
-
-
-def date_range(folder: MissionFolder, items: list[ItemState]) -> tuple[date, date]:
-    """Days the VTIMEZONEs must cover: the mission's, padded, and every item's."""
-    first = folder.mission.start - timedelta(days=1)
-    last = folder.mission.end + timedelta(days=2)
-    for day in {date.fromisoformat(item.start[:10]) for item in items}:
-        first, last = min(first, day - timedelta(days=1)), max(last, day + timedelta(days=2))
-    return first, last
-
-
-def zone_texts(tzids: set[str], first: date, last: date) -> dict[str, str]:
-    """VTIMEZONE text of each zone, covering only the given days.
-
-    This is what Calendar.add_missing_timezones(first, last) adds, made once per
-    export instead of once per file (building a zone scans it minute by minute).
-    """
-    texts = {}
-    # icalendar's default provider is process-wide (khal switches it to pytz, whose zones
-    # put a fall-back DTSTART in the new offset): always build from zoneinfo.
-    provider = TZP("zoneinfo")
-    for tzid in sorted(tzids):
-        try:
-            texts[tzid] = Timezone.from_tzid(tzid, tzp=provider, first_date=first,
-                                             last_date=last).to_ical().decode("utf-8")
-        except ValueError:
-            continue  # an unknown zone: check_calendar reports the missing VTIMEZONE
-    return texts
 
 
 def _slow_head(title: str, memo: dict) -> str:
