@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from test_solver_kit import company, folder, mission
+from helpers.solver_kit import company, folder, mission
 
 from cli import cli
 from scheduler.plan.planning import SolveOptions, make_schedule
