@@ -121,7 +121,8 @@ def test_monolithic_model_keeps_every_rule_and_places_all_tiny_requests(tmp_path
     assert len(schedule.meetings) >= len(first_fit(folder).meetings)
 
 
-@pytest.mark.parametrize("name", SEED_MISSIONS[:2])
+@pytest.mark.parametrize("name", [SEED_MISSIONS[0],
+                                  pytest.param(SEED_MISSIONS[1], marks=pytest.mark.slow)])
 def test_monolithic_model_keeps_every_rule_on_seed_missions(name: str) -> None:
     folder, _ = load_mission(SEEDS / name, SEEDS)
     schedule = solve_monolithic(folder, time_limit=5)
@@ -144,6 +145,7 @@ def test_cpu_seconds_count_the_loader_worker_and_other_children():
     assert cpu_seconds() - before >= 0.25
 
 
+@pytest.mark.slow
 def test_bench_repeat_reports_median_seconds_and_runs_baselines_once(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["bench", "--preset", "tiny", "--json", "--time-limit",
                                       "2", "--repeat", "3", "--skip", "monolithic",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date
 
 import pytest
-from check_kit import MISSION, make_folder, meet, online, schedule, write_folder
 from click.testing import CliRunner
+from helpers.check_kit import MISSION, make_folder, meet, online, schedule, write_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -155,6 +155,7 @@ def missions(tmp_path_factory) -> tuple[Path, Path]:
     return one, two
 
 
+@pytest.mark.slow
 def test_killed_exports_never_reuse_a_sequence(missions, tmp_path):
     """40 kills at random moments, some followed by a whole export of either schedule."""
     loaded = {path: (load_mission(path)[0], read_schedule(path)) for path in missions}

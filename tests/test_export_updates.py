@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_ics_support import MISSION, SCHEDULE_V2, export_fixture
+from helpers.ics_support import MISSION, SCHEDULE_V2, export_fixture
 
 from cli import cli
 from scheduler.errors import ExportError

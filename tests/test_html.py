@@ -290,7 +290,7 @@ def test_export_command_writes_the_printable_files(tmp_path):
 
 
 def test_report_grid_names_the_video_rooms_of_a_virtual_session(tmp_path):
-    from test_solver_kit import DAY, company, folder, mission, solve
+    from helpers.solver_kit import DAY, company, folder, mission, solve
 
     from scheduler.export.ics.text import meeting_location
 

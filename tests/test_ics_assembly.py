@@ -13,10 +13,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers.ics_support import export_fixture, raw
 from icalendar import Calendar, Event
 from icalendar.parser.string import _foldline
 from test_ics_check import BROKEN
-from test_ics_support import export_fixture, raw
 
 from scheduler.export import ExportOptions, describe_changes, export
 from scheduler.export.ics.check import check_calendar, check_pieces

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from helpers.ics_support import export_fixture, raw
 from icalendar import Calendar
-from test_ics_support import export_fixture, raw
 
 from scheduler.export.ics.check import check_calendar
 

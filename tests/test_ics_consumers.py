@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_ics_support import (
+from helpers.ics_support import (
     SCHEDULE_V2,
     consume_ical,
     consume_icalendar,
@@ -67,12 +67,14 @@ def test_vobject_validates_every_file(files):
         assert consume_vobject(text) == len(events(text)), path
 
 
+@pytest.mark.external
 def test_radicale_stores_and_returns_the_same_events(files, tmp_path):
     """A CalDAV server accepts every file; GET gives back the same UIDs and instants."""
     with radicale_server(tmp_path / "storage") as base:
         radicale_roundtrip(base, files, files[0].parents[0])
 
 
+@pytest.mark.external
 @pytest.mark.parametrize("zone", ["Asia/Tokyo", "Europe/Madrid"])
 def test_khal_lists_the_right_local_times(files, tmp_path, zone):
     """khal imports every file and lists each event at the right local time in two zones."""

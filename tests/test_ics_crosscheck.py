@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from test_ics_support import MISSION, SCHEDULE_V2, events, export_fixture, instant, raw
+from helpers.ics_support import MISSION, SCHEDULE_V2, events, export_fixture, instant, raw
 
 from scheduler.export.ics.events import make_uid
 from scheduler.input.model import MissionFolder

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers.ics_support import MISSION, SCHEDULE_V2, export_fixture, raw
 from icalendar import Calendar
-from test_ics_support import MISSION, SCHEDULE_V2, export_fixture, raw
 
 from scheduler.export import describe_changes
 from scheduler.export.files import Publisher

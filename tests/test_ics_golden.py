@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_ics_support import (
+from helpers.ics_support import (
     GOLDEN,
     MISSION,
     SCHEDULE_V2,

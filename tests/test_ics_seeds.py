@@ -3,9 +3,10 @@
 Each seed is exported into a temporary folder from its schedule.json (or, while a
 seed has none yet, from a schedule solved here with a short time limit). Every
 file goes through our own check, icalendar, the strict `ical` parser and vobject,
-and through Radicale and khal (about two minutes for all seeds). For a quick local
-run, MISSION_QUICK_CONSUMERS=1 gives Radicale and khal only the organiser's and the
-clusters' calendars (together they hold every item) plus a few company and person files.
+and through Radicale and khal (about two minutes for all seeds). One seed (two time zones,
+video meetings) is outside the `slow` set, the other seeds only in it; Radicale and khal are
+`external`. MISSION_QUICK_CONSUMERS=1 gives Radicale and khal only the organiser's
+and the clusters' calendars (together they hold every item) plus a few company and person files.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_ics_crosscheck import check_meetings_everywhere
-from test_ics_support import (
+from helpers.ics_support import (
     consume_ical,
     consume_icalendar,
     consume_vobject,
@@ -26,6 +26,7 @@ from test_ics_support import (
     radicale_server,
     raw,
 )
+from test_ics_crosscheck import check_meetings_everywhere
 
 from scheduler.export import ExportOptions, export
 from scheduler.export.ics.check import check_calendar
@@ -36,6 +37,13 @@ from scheduler.schedule import SCHEDULE_FILE, Schedule, read_schedule
 SEEDS = Path(__file__).parents[1] / "seeds"
 SEED_DIRS = sorted(p.parent for p in SEEDS.glob("*/mission.yaml"))
 FULL = not os.environ.get("MISSION_QUICK_CONSUMERS")
+FAST_SEED = "bcecc-chinabio-2022"
+
+
+def seed_params(*marks: pytest.MarkDecorator) -> list:
+    """Every seed with marks; all but FAST_SEED also slow (the other seeds repeat its proof)."""
+    return [pytest.param(p, id=p.name, marks=[*marks] + (
+        [] if p.name == FAST_SEED else [pytest.mark.slow])) for p in SEED_DIRS]
 
 
 def seed_schedule(folder: MissionFolder, path: Path) -> Schedule:
@@ -47,7 +55,7 @@ def seed_schedule(folder: MissionFolder, path: Path) -> Schedule:
     return make_schedule(folder, SolveOptions(time_limit=5.0, seed=0, workers=1))
 
 
-@pytest.fixture(scope="module", params=SEED_DIRS, ids=[p.name for p in SEED_DIRS])
+@pytest.fixture(scope="module", params=seed_params())
 def seed(request, tmp_path_factory) -> tuple[MissionFolder, Schedule, Path]:
     """A seed exported (with reminders) into a temporary folder."""
     folder, _ = load_mission(request.param)
@@ -67,8 +75,9 @@ def sample(out: Path) -> list[Path]:
 
 
 def test_seeds_exist():
-    """The seeds are there to test."""
+    """The seeds are there to test, FAST_SEED among them."""
     assert len(SEED_DIRS) == 6
+    assert FAST_SEED in [p.name for p in SEED_DIRS]
 
 
 def test_every_file_passes_our_check_and_three_parsers(seed):
@@ -89,6 +98,7 @@ def test_every_meeting_is_where_it_belongs(seed):
     assert seen >= 4 * len(schedule.meetings) or not schedule.meetings
 
 
+@pytest.mark.parametrize("seed", seed_params(pytest.mark.external), indirect=True)
 def test_radicale_returns_the_same_events(seed, tmp_path):
     """A CalDAV server on 127.0.0.1 accepts the files and gives back the same events."""
     _, _, out = seed
@@ -96,6 +106,7 @@ def test_radicale_returns_the_same_events(seed, tmp_path):
         radicale_roundtrip(base, sample(out), out)
 
 
+@pytest.mark.parametrize("seed", seed_params(pytest.mark.external), indirect=True)
 def test_khal_lists_the_right_local_times(seed, tmp_path):
     """khal imports the files and lists every event at the right time in the mission's zone."""
     folder, _, out = seed

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.tz import tzical
+from helpers.ics_support import export_fixture, ics_files, raw, vevent_blocks
 from icalendar import Calendar
-from test_ics_support import export_fixture, ics_files, raw, vevent_blocks
 
 from scheduler.export.ics.zones import zone_texts
 
@@ -94,7 +94,7 @@ def test_zone_over_a_whole_year_gives_the_right_offsets(tzid):
 def test_output_is_the_same_whatever_icalendars_time_zone_provider(tmp_path):
     """khal switches icalendar to pytz process-wide; our calendars must not change with it."""
     import icalendar
-    from test_ics_support import GOLDEN
+    from helpers.ics_support import GOLDEN
 
     icalendar.use_pytz()
     try:

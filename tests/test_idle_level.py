@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from test_solver_kit import DAY, company, folder, mission, solve
+import pytest
+from helpers.solver_kit import DAY, company, folder, mission, solve
 
 from scheduler.check.rules import check_schedule
 from scheduler.load.loader import load_mission
@@ -145,6 +146,7 @@ def test_idle_level_closes_gaps_a_first_fit_leaves():
     assert (s.quality.placed, s.quality.idle_slots, s.quality.status) == (8, 0, "optimal")
 
 
+@pytest.mark.slow
 def test_japan_seed_idle_level_and_determinism():
     f, _ = load_mission(JAPAN)
     first = make_schedule(f, SolveOptions(time_limit=30.0))

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import signal
 
-from check_kit import schedule
+from helpers.check_kit import schedule
+from helpers.solver_kit import company, folder, hhmm, mission, own_check, solve
 from hypothesis import HealthCheck, given, settings
-from test_solver_kit import company, folder, hhmm, mission, own_check, solve
 from test_solver_properties import small_missions
 
 from scheduler.errors import InfeasibleError

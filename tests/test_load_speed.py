@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_solver_kit import company, folder, mission
+from helpers.solver_kit import company, folder, mission
 
 from scheduler.input import yamlio, yamlworker
 from scheduler.load.loader import company_paths, load

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
-from test_solver_kit import company, folder, mission, solve
+from helpers.solver_kit import company, folder, mission, solve
 
 from scheduler.check.rules import check_schedule
 from scheduler.check.times import programme_clash

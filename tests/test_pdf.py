@@ -18,8 +18,8 @@ from scheduler.schedule import read_schedule
 FIXTURE = Path(__file__).parent / "fixtures_html"
 EVIL = '<script>alert(1)</script> & "Partners"'
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("pdftotext"), reason="pdftotext missing: apt-get install poppler-utils")
+pytestmark = [pytest.mark.external, pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="pdftotext missing: apt-get install poppler-utils")]
 
 
 def pdf_text(path: Path, *flags: str) -> str:

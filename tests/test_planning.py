@@ -7,9 +7,11 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from test_solver_kit import company, folder, mission
+from helpers.solver_kit import company, folder, mission
 
 from cli import cli
+from scheduler.check.rules import check_schedule
+from scheduler.load.loader import load_mission
 from scheduler.plan.planning import SolveOptions, make_schedule
 from scheduler.schedule import read_schedule
 
@@ -48,6 +50,23 @@ def test_schedule_writes_file_and_summary(tmp_path):
     assert saved.quality.status == "optimal" and saved.quality.bound == 3
     assert saved.generated.isoformat() == "2026-03-10T00:00:00+01:00"
     assert saved.unplaced[0].request == "b--z"
+
+
+def test_plan_schedules_then_exports_what_export_writes_from_that_schedule(tmp_path):
+    root = small(tmp_path / "m")
+    result = run("plan", str(root), "--time-limit", "2", "-o", str(tmp_path / "plan"))
+    assert result.exit_code == 0, result.output
+    assert "placed 3 of 4 requested meetings" in result.output
+    assert f"to {tmp_path / 'plan'}; see" in result.output
+    loaded, _ = load_mission(root)
+    assert check_schedule(loaded, read_schedule(root)) == []
+    assert run("export", str(root), "-o", str(tmp_path / "export")).exit_code == 0
+    planned = sorted(p.relative_to(tmp_path / "plan") for p in (tmp_path / "plan").rglob("*.ics"))
+    assert Path("companies/a.ics") in planned and Path("organiser.ics") in planned
+    assert planned == sorted(
+        p.relative_to(tmp_path / "export") for p in (tmp_path / "export").rglob("*.ics"))
+    for name in planned:
+        assert (tmp_path / "plan" / name).read_bytes() == (tmp_path / "export" / name).read_bytes()
 
 
 def test_same_input_gives_identical_bytes(tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_ics_support import MISSION, SCHEDULE_V2
+from helpers.ics_support import MISSION, SCHEDULE_V2
 
 from cli import cli
 
@@ -191,7 +191,7 @@ def test_a_company_named_like_another_companys_delegate_keeps_its_own_agenda(tmp
 
 # 3. Nothing written through a link out of OUT.
 
-@pytest.mark.parametrize("formats", ["html", "pdf"])
+@pytest.mark.parametrize("formats", ["html", pytest.param("pdf", marks=pytest.mark.external)])
 def test_agendas_are_not_written_through_a_link_leading_out_of_out(tmp_path, formats):
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
     out.mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from check_kit import make_folder, meet, online
+from helpers.check_kit import make_folder, meet, online
 
 from scheduler.check.reasons import explain_unplaced
 from scheduler.input.model import Booth, MissionFolder

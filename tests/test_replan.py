@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_solver_kit import company, folder, mission, solve
+from helpers.solver_kit import company, folder, mission, solve
 
 from scheduler.check.rules import check_schedule
 

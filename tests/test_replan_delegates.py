@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from helpers.solver_kit import folder, solve
 from test_replan import people, place, two_days
-from test_solver_kit import folder, solve
 
 from scheduler.check.rules import check_schedule
 

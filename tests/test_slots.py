@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from test_solver_kit import company, folder, mission
+from helpers.solver_kit import company, folder, mission
 
 from scheduler.meaning import as_utc, item_block, session_zone
 from scheduler.meaning.slots import (

@@ -37,6 +37,7 @@ def test_lp_start_reaches_the_bound_and_beats_greedy(mission) -> None:
     assert relaxed is not None and priority.value(start) == relaxed.value
 
 
+@pytest.mark.slow
 def test_mission_preset_places_the_bound_within_a_short_limit(mission) -> None:
     schedule = make_schedule(mission, SolveOptions(time_limit=1.0))
     assert schedule.quality.placed == schedule.quality.bound == 247
@@ -79,6 +80,7 @@ def test_polish_lowers_idle_and_keeps_every_request_and_rule(mission) -> None:
         assert sum(v in done for v in packing.vars) <= packing.cap, packing.rule
 
 
+@pytest.mark.slow
 def test_mission_preset_idle_beats_first_fit(mission) -> None:
     schedule = make_schedule(mission, SolveOptions(time_limit=1.0))
     assert schedule.quality.idle_slots < 227 // 2  # first-fit leaves 227 on this mission

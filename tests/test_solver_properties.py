@@ -12,9 +12,9 @@ import math
 from collections import Counter
 
 import pytest
+from helpers.solver_kit import company, folder, mission, own_check, solve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_solver_kit import company, folder, mission, own_check, solve
 
 from scheduler.check.rules import check_schedule
 from scheduler.errors import InfeasibleError

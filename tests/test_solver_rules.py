@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from test_solver_kit import DAY, company, folder, hhmm, mission, own_check, solve
+from helpers.solver_kit import DAY, company, folder, hhmm, mission, own_check, solve
 
 from scheduler.check.rules import check_programme_conflict, check_schedule
 from scheduler.errors import InfeasibleError

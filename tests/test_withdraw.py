@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers.solver_kit import company, folder, mission, solve
 from icalendar import Calendar
-from test_solver_kit import company, folder, mission, solve
 
 from cli import cli
 from scheduler.check.rules import check_schedule

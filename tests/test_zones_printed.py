@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from helpers.ics_support import MISSION, SCHEDULE_V2
 from icalendar import Calendar
 from test_html import text_of
-from test_ics_support import MISSION, SCHEDULE_V2
 
 from cli import cli
 from scheduler.export import ExportOptions, export
@@ -36,14 +36,23 @@ UNZONED = re.compile(r"(?<![\d:])\d\d:\d\d(?:–\d\d:\d\d)?+"
                      r"(?! (?:[A-Z]{2,5}|UTC[+-]\d\d(?::\d\d)?|[+-]\d{4})\b)")
 
 
+def export_zones(target: Path, formats: tuple[str, ...]) -> Path:
+    """The fixture exported into target in the given formats."""
+    folder, _ = load_mission(FIXTURE)
+    export(folder, read_schedule(FIXTURE), target, ExportOptions(formats=formats))
+    return target
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    """Every format exported from the fixture."""
-    folder, _ = load_mission(FIXTURE)
-    target = tmp_path_factory.mktemp("zones")
-    export(folder, read_schedule(FIXTURE), target,
-           ExportOptions(formats=("ics", "html", "pdf", "csv")))
-    return target
+    """Every format but PDF (WeasyPrint's rendering is `external`) exported from the fixture."""
+    return export_zones(tmp_path_factory.mktemp("zones"), ("ics", "html", "csv"))
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> Path:
+    """Every format, PDF included, exported from the fixture."""
+    return export_zones(tmp_path_factory.mktemp("printed"), ("ics", "html", "pdf", "csv"))
 
 
 def descriptions(path: Path) -> dict[str, str]:
@@ -106,10 +115,11 @@ def test_every_time_in_the_agendas_carries_a_zone(out):
         assert UNZONED.findall(text) == [], page.name
 
 
-def test_pdf_agenda_shows_both_local_times_and_zones_everywhere(out):
-    text = pdf_text(out / "agendas/boston-bio.pdf")
+@pytest.mark.external
+def test_pdf_agenda_shows_both_local_times_and_zones_everywhere(printed):
+    text = pdf_text(printed / "agendas/boston-bio.pdf")
     assert in_order(text, "Friday 14 May 2027", "09:00–09:30 EDT", "15:00–15:30 CEST")
-    for path in sorted(out.glob("agendas/*.pdf")):
+    for path in sorted(printed.glob("agendas/*.pdf")):
         assert UNZONED.findall(pdf_text(path)) == [], path.name
 
 
@@ -156,7 +166,11 @@ def test_report_grids_and_signs_name_their_zone_once_per_heading(out):
                     "times in CEST (Europe/Madrid)", "05:00", "15:00")
     assert in_order(text_of(out / "signage.html"), "Table 1",
                     "Tuesday 11 May 2027 · times in EDT", "09:00–09:30")
-    assert "Tuesday 11 May 2027 · times in EDT" in pdf_text(out / "signage.pdf")
+
+
+@pytest.mark.external
+def test_printed_signs_name_their_zone_once_per_heading(printed):
+    assert "Tuesday 11 May 2027 · times in EDT" in pdf_text(printed / "signage.pdf")
 
 
 def test_export_change_list_labels_each_time(tmp_path):

@@ -18,7 +18,7 @@ from scheduler.export import ExportOptions, export
 from scheduler.load.loader import load_mission
 from scheduler.schedule import read_schedule
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 MISSION = FIXTURES / "mission"
 SCHEDULE_V2 = FIXTURES / "schedule-v2.json"
 GOLDEN = FIXTURES / "golden"

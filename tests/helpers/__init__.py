@@ -1,0 +1,1 @@
+"""Shared builders and checks for the tests (not collected as tests)."""
