@@ -187,7 +187,7 @@ def test_unavailability_in_a_company_zone_names_that_zone():
 
 def test_a_company_that_accepts_no_meetings_says_so():
     """max_meetings: 0 is not 'full with higher-priority meetings': it accepts none."""
-    from test_solver_kit import company, folder, mission, solve
+    from helpers.solver_kit import company, folder, mission, solve
 
     f = folder(mission(), [company("a", wants=["x"], max_meetings=0), company("x", "host")])
     result = solve(f)

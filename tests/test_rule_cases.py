@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_solver_kit import DAY, company, folder, mission, solve
+from helpers.solver_kit import DAY, company, folder, mission, solve
 
 from scheduler.check.rules import RULES, Violation, check_locked, check_schedule
 from scheduler.input.model import MissionFolder

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from test_solver_kit import company, folder, mission
+from helpers.solver_kit import company, folder, mission
 
 from scheduler.meaning.requests import build_requests
 from scheduler.meaning.slots import build_slots
