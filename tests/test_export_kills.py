@@ -157,7 +157,8 @@ def missions(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.mark.slow
 def test_killed_exports_never_reuse_a_sequence(missions, tmp_path):
-    """40 kills at random moments, some followed by a whole export of either schedule."""
+    """40 kills at random moments (more if fewer than 3 landed while files were being
+    written), some followed by a whole export of either schedule."""
     loaded = {path: (load_mission(path)[0], read_schedule(path)) for path in missions}
     out, reference = tmp_path / "out", tmp_path / "reference"
     assert mission("export", str(missions[0]), "-o", str(out)).wait() == 0
@@ -169,8 +170,10 @@ def test_killed_exports_never_reuse_a_sequence(missions, tmp_path):
     ledger, rng, mixed, previous = Ledger(), random.Random(13), 0, missions[0]
     made: dict[tuple, dict[str, bytes]] = {}  # (folder, files before) -> files after
     assert ledger.observe(snapshot(out)) == []
-    for trial in range(KILLS):
-        aimed = trial % 2 == 0
+    for trial in range(2 * KILLS):  # past KILLS, only until 3 kills have landed mid-write:
+        if trial >= KILLS and mixed >= 3:  # a loaded machine shifts the moment it writes
+            break
+        aimed = trial % 2 == 0 or trial >= KILLS
         folder = missions[previous == missions[0]] if aimed else rng.choice(missions)
         moment = rng.uniform(aim - spread, aim + spread) if aimed else \
             rng.uniform(0.2, 1.1) * last
