@@ -78,7 +78,7 @@ def test_meeting_shape_duplicate_ids():
 
 def test_slot_grid_off_grid_start():
     out = messages(make_folder(), meet("genomix", "kansai", at="14:10"))
-    assert out == [f"slot_grid: {GK}: 2016-10-11 14:10 is not a slot start of osaka "
+    assert out == [f"slot_grid: {GK}: 2016-10-11 14:10 JST is not a slot start of osaka "
                    "(2016-10-11, windows 14:00-15:30, 16:00-17:00, 30-minute meetings, "
                    "5 minutes changeover)"]
 
@@ -124,7 +124,7 @@ def test_availability_company_unavailable():
     folder = make_folder(genomix={"unavailable": ["2016-10-11 14:00-14:30"]})
     out = messages(folder, meet("genomix", "kansai"))
     assert out == [f"availability: {GK}: genomix is unavailable 2016-10-11 14:00-14:30 "
-                   "but meets at 2016-10-11 14:00"]
+                   "but meets at 2016-10-11 14:00 JST"]
     assert rules(folder, meet("genomix", "kansai", at="14:35")) == set()
 
 
@@ -157,7 +157,8 @@ def test_availability_delegates_of_a_non_parallel_company():
     only_anna = ["biom-x/anna", "kansai/ken"]
     assert rules(folder, meet("biom-x", "kansai", delegates=only_anna)) == set()
     out = messages(folder, meet("biom-x", "kansai", delegates=both))
-    assert out == ["availability: biom-x--kansai: biom-x/ben is unavailable at 2016-10-11 14:00"]
+    assert out == ["availability: biom-x--kansai: biom-x/ben is unavailable at "
+                   "2016-10-11 14:00 JST"]
     out = messages(folder, meet("biom-x", "kansai", at="14:35", delegates=only_anna))
     assert out == ["availability: biom-x--kansai: biom-x meets with all its available "
                    "delegates, but ben is not in the meeting"]
@@ -192,7 +193,7 @@ def test_programme_conflict_attendees(attendees):
     folder = make_folder({"programme": [_item(attendees=attendees)]})
     out = messages(folder, meet("genomix", "kansai"))
     assert out and all(m.startswith(f"programme_conflict: {GK}: ") for m in out)
-    assert "attends 'Workshop' at 2016-10-11 14:00" in out[0]
+    assert "attends 'Workshop' at 2016-10-11 14:00 JST" in out[0]
     assert rules(folder, meet("genomix", "kansai", at="14:35")) == set()
 
 
@@ -229,7 +230,7 @@ def test_one_meeting_at_a_time():
     out = messages(folder, meet("genomix", "kansai"),
                    meet("genomix", "osaka-pharma", table="Table 2"))
     assert out == [f"one_meeting_at_a_time: {GO}: genomix has two meetings at "
-                   f"2016-10-11 14:00 ({GK}, {GO})"]
+                   f"2016-10-11 14:00 JST ({GK}, {GO})"]
 
 
 def test_one_meeting_at_a_time_across_sessions_and_zones():
@@ -251,7 +252,7 @@ def test_one_meeting_at_a_time_parallel_company():
     twice = ben.model_copy(update={"delegates": ["biom-x/anna", "osaka-pharma/yui"]})
     out = messages(folder, anna, twice)
     assert out == ["one_meeting_at_a_time: biom-x--osaka-pharma: biom-x/anna is in two "
-                   "meetings at 2016-10-11 14:00 (biom-x--kansai, biom-x--osaka-pharma)"]
+                   "meetings at 2016-10-11 14:00 JST (biom-x--kansai, biom-x--osaka-pharma)"]
 
 
 def test_one_meeting_at_a_time_parallel_needs_free_delegates():
@@ -260,7 +261,7 @@ def test_one_meeting_at_a_time_parallel_needs_free_delegates():
     ben = meet("biom-x", "osaka-pharma", table="Table 2",
                delegates=["biom-x/ben", "osaka-pharma/yui"])
     found = check_schedule(folder, schedule(anna, ben))
-    assert "biom-x has 2 meetings at 2016-10-11 14:00 but 1 delegate(s) available" in \
+    assert "biom-x has 2 meetings at 2016-10-11 14:00 JST but 1 delegate(s) available" in \
         " ".join(v.message for v in found if v.rule == "one_meeting_at_a_time")
 
 
@@ -270,7 +271,7 @@ def test_table_capacity_one_meeting_per_table():
     folder = make_folder()
     out = messages(folder, meet("genomix", "kansai"), meet("biom-x", "osaka-pharma"))
     assert out == ["table_capacity: biom-x--osaka-pharma: Table 1 of osaka has two meetings "
-                   f"at 2016-10-11 14:00 ({GK}, biom-x--osaka-pharma)"]
+                   f"at 2016-10-11 14:00 JST ({GK}, biom-x--osaka-pharma)"]
     assert rules(folder, meet("genomix", "kansai"), meet("biom-x", "osaka-pharma", at="14:35")
                  ) == set()
 
@@ -304,7 +305,7 @@ def test_table_capacity_video_rooms_of_a_virtual_session():
                                         at="07:35")) == []
     out = messages(folder, one, online("biom-x", "osaka-pharma", table="Video room 1"))
     assert out == ["table_capacity: biom-x--osaka-pharma: Video room 1 of online has two "
-                   f"meetings at 2016-10-11 07:00 ({GK}, biom-x--osaka-pharma)"]
+                   f"meetings at 2016-10-11 07:00 CEST ({GK}, biom-x--osaka-pharma)"]
     assert messages(folder, online("genomix", "kansai")) == [
         f"table_capacity: {GK}: online has 1 video room(s), but the meeting has none"]
     assert messages(folder, online("genomix", "kansai", table="Zoom B")) == [
@@ -501,7 +502,7 @@ def test_mission_check_reports_violations_and_stale_figures(tmp_path):
                         weight_requested=10, weight_placed=4, fairness=0.5)
     result = CliRunner().invoke(cli, ["check", str(root)])
     assert result.exit_code == 4
-    assert f"one_meeting_at_a_time: {GO}: genomix has two meetings at 2016-10-11 14:00 " \
+    assert f"one_meeting_at_a_time: {GO}: genomix has two meetings at 2016-10-11 14:00 JST " \
            f"({GK}, {GO})" in result.output
     assert "quality differs from schedule.json: fairness: schedule.json says 0.5, " \
            "recomputed 0.0" in result.output

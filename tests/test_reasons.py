@@ -120,13 +120,14 @@ def test_parallel_company_with_a_free_delegate_is_not_busy():
     folder = make_folder(biom_x={"parallel": True, "attends": ["osaka"]},
                          kansai={"attends": ["osaka"]})
     one = meet("biom-x", "osaka-pharma", delegates=["biom-x/anna", "osaka-pharma/yui"])
-    assert "still open at 2016-10-11 14:00 in osaka" in why(folder, one, pair=("biom-x", "kansai"))
+    assert "still open at 2016-10-11 14:00 JST in osaka" in why(folder, one,
+                                                                pair=("biom-x", "kansai"))
 
 
 def test_fallback_names_the_open_slot():
     folder = make_folder(kansai={"attends": ["osaka"]})
     assert why(folder) == ("placing it would displace higher-priority meetings (a slot is "
-                           "still open at 2016-10-11 14:00 in osaka; a longer --time-limit "
+                           "still open at 2016-10-11 14:00 JST in osaka; a longer --time-limit "
                            "may place it)")
 
 

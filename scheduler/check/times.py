@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from scheduler.input.model import Company, MissionFolder, PartneringSession, ProgrammeItem
 from scheduler.meaning import company_items, localise, slot_grid
+from scheduler.meaning.clock import stamp
 from scheduler.schedule import Meeting
 
 Interval = tuple[datetime, datetime]
@@ -91,8 +92,8 @@ def show_period(period: Interval) -> str:
 
 
 def show_time(moment: datetime, where: tzinfo) -> str:
-    """A local 'YYYY-MM-DD HH:MM' of an instant in a zone."""
-    return f"{moment.astimezone(where):%Y-%m-%d %H:%M}"
+    """'2016-10-11 14:00 JST': an instant in a zone, with the zone."""
+    return stamp(moment.astimezone(where))
 
 
 def meeting_delegates(meeting: Meeting, company: str) -> list[str]:
