@@ -123,7 +123,7 @@ def test_session_attendance():
 def test_availability_company_unavailable():
     folder = make_folder(genomix={"unavailable": ["2016-10-11 14:00-14:30"]})
     out = messages(folder, meet("genomix", "kansai"))
-    assert out == [f"availability: {GK}: genomix is unavailable 2016-10-11 14:00-14:30 "
+    assert out == [f"availability: {GK}: genomix is unavailable 2016-10-11 14:00-14:30 JST "
                    "but meets at 2016-10-11 14:00 JST"]
     assert rules(folder, meet("genomix", "kansai", at="14:35")) == set()
 

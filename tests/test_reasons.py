@@ -33,8 +33,8 @@ def test_no_slot_where_both_are_free_names_the_blockers():
     folder = make_folder({"programme": [site_visit]}, kansai={"attends": ["osaka"]},
                          genomix={"unavailable": ["2016-10-11 14:00-15:30"]})
     assert why(folder) == ("no slot in osaka where both are free: genomix is unavailable "
-                           "2016-10-11 14:00-15:30; kansai attends 'Site visit' "
-                           "(2016-10-11 16:00-17:00)")
+                           "2016-10-11 14:00-15:30 JST; kansai attends 'Site visit' "
+                           "(2016-10-11 16:00-17:00 JST)")
 
 
 def test_no_slot_when_no_delegate_is_free():
@@ -183,7 +183,8 @@ def test_unavailability_in_a_company_zone_names_that_zone():
     unplaced = {u.request for u in schedule.unplaced}
     clash = [q for q in build_requests(folder) if "aalst" in q.id and q.id in unplaced]
     assert clash, "the seed has the Brussels/Beijing availability clash"
-    assert "(Europe/Brussels time)" in explain_unplaced(folder, schedule.meetings, clash[0])
+    assert "aalst-enzymix is unavailable 2022-05-10 10:30-11:30 CEST (Brussels time)" in \
+        explain_unplaced(folder, schedule.meetings, clash[0])
 
 
 def test_a_company_that_accepts_no_meetings_says_so():

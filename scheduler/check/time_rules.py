@@ -16,12 +16,12 @@ from scheduler.check.common import (
 )
 from scheduler.check.times import (
     by_company,
+    company_period,
     describe_grid,
     free_delegates,
     meeting_delegates,
     overlapping_pairs,
     overlaps,
-    show_period,
     slot_starts,
     unavailable_clash,
 )
@@ -113,7 +113,8 @@ def _availability(folder: MissionFolder, company: Company, m: Meeting) -> list[s
     """What is wrong with one company's presence at a meeting."""
     period = unavailable_clash(folder, company, meeting_span(m))
     if period:
-        return [f"{company.id} is unavailable {show_period(period)} but meets at "
+        return [f"{company.id} is unavailable {company_period(folder, company, period)} but "
+                f"meets at "
                 f"{when(folder, m)}"]
     known = {d.id for d in company.delegates}
     sent = [d for d in meeting_delegates(m, company.id) if d in known]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
 from scheduler.input.model import Company, MissionFolder, PartneringSession, ProgrammeItem
-from scheduler.meaning import company_items, localise, slot_grid
-from scheduler.meaning.clock import stamp
+from scheduler.meaning import company_items, company_zone, item_zones, localise, slot_grid
+from scheduler.meaning.clock import abbreviation, place, stamp
 from scheduler.schedule import Meeting
 
 Interval = tuple[datetime, datetime]
@@ -68,20 +68,37 @@ def company_blocker(folder: MissionFolder, company: Company, when: Interval) -> 
     """What keeps a company from meeting during `when` (unavailable, programme), if anything."""
     period = unavailable_clash(folder, company, when)
     if period:
-        own = company.timezone if company.timezone != folder.mission.timezone else None
-        zone = f" ({own} time)" if own else ""
-        return Blocker(company.id, f"is unavailable {show_period(period)}{zone}")
+        return Blocker(company.id, f"is unavailable {company_period(folder, company, period)}")
     item = programme_clash(folder, company, when)
     if item:
         timed = (item.start, item.end) if item.start and item.end else None
-        at_time = f" ({show_period(timed)})" if timed else f" ({item.date})" if item.date else ""
+        shown = show_period(timed, item_zones(folder, item)[0]) if timed else None
+        at_time = f" ({shown})" if shown else f" ({item.date})" if item.date else ""
         return Blocker(company.id, f"attends '{item.title}'{at_time}")
     if company.delegates and not free_delegates(folder, company, when):
         return Blocker(company.id, "has no delegate available")
     return None
 
 
-def show_period(period: Interval) -> str:
+def company_period(folder: MissionFolder, company: Company, period: Interval) -> str:
+    """A company's unavailable period with its zone, and the place when the company's zone
+    is not the mission's: '2022-05-10 10:30-11:30 CEST (Brussels time)'."""
+    zone = company_zone(folder, company)
+    shown = show_period(period, zone)
+    return shown if zone.key == folder.mission.timezone else f"{shown} ({place(zone)} time)"
+
+
+def show_period(period: Interval, zone: tzinfo | None = None) -> str:
+    """'2016-10-11 16:00-16:30' or '2016-10-11 16:00 - 2016-10-12 12:00', and the zone's
+    abbreviation after it when a zone is given ('... JST'); whole days stay dates."""
+    shown = _period(period)
+    start = period[0]
+    if zone is None or (start.time() == period[1].time() == time()):
+        return shown
+    return f"{shown} {abbreviation(start.replace(tzinfo=zone))}"
+
+
+def _period(period: Interval) -> str:
     """'2016-10-11 16:00-16:30' or '2016-10-11 16:00 - 2016-10-12 12:00'."""
     start, end = period
     if start.date() == end.date():
