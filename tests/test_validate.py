@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -580,3 +581,22 @@ def test_company_file_that_cannot_be_read_is_not_reported_again_at_each_referenc
     assert code == 1
     assert [line.split(": error: ")[0] for line in problem_lines(lines)] == [
         "companies/kansai-bioworks.yaml:4:8"]
+
+
+def test_out_of_range_numbers_say_the_bound_in_plain_words(tmp_path):
+    """`meeting_minutes: 3` reads 'must be at least 5', not pydantic's wording."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    root = Path(__file__).resolve().parent.parent / "seeds" / "santiago-chongqing-2023"
+    folder = tmp_path / "m"
+    shutil.copytree(root, folder)
+    text = (folder / "mission.yaml").read_text(encoding="utf-8")
+    assert "meeting_minutes: 25" in text
+    (folder / "mission.yaml").write_text(text.replace("meeting_minutes: 25",
+                                                      "meeting_minutes: 3", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 1
+    assert "meeting_minutes: must be at least 5, got '3'" in result.output, result.output
+    assert "Input should be" not in result.output

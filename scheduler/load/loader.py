@@ -81,6 +81,13 @@ _FRIENDLY = {
     "string_type": "expected text",
 }
 
+_BOUNDS = {  # pydantic's bound errors: the word for the bound and its key in the context
+    "greater_than_equal": ("at least", "ge"),
+    "less_than_equal": ("at most", "le"),
+    "greater_than": ("more than", "gt"),
+    "less_than": ("less than", "lt"),
+}
+
 
 def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[Path_, str, bool]:
     """Location, message and whether it points at a key, for one pydantic error."""
@@ -95,6 +102,11 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[Path_, str, boo
     msg = err["msg"].removeprefix("Value error, ")
     if kind in _FRIENDLY:
         msg = f"{_FRIENDLY[kind]}, got '{quoted(err.get('input'))}'"
+    elif kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        msg = f"must be {word} {err['ctx'][key]}, got '{quoted(err.get('input'))}'"
+    elif kind == "too_short":
+        msg = f"needs at least {err['ctx']['min_length']} entries"
     elif kind == "too_long":
         msg = (f"{err['ctx']['actual_length']} entries is more than the limit of "
                f"{err['ctx']['max_length']}")
