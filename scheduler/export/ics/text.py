@@ -98,7 +98,7 @@ def _why(folder: MissionFolder, meeting: Meeting) -> str:
         who = "asked by " + " and ".join(names)
     else:
         who = "set by the organiser"
-    return f"{meeting.reason} ({who})" if meeting.reason else who.capitalize()
+    return f"{meeting.reason} ({who})" if meeting.reason else who[0].upper() + who[1:]
 
 
 def time_line(folder: MissionFolder, meeting: Meeting, viewer: Company | None) -> str:
