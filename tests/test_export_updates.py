@@ -271,3 +271,16 @@ def test_an_empty_calendar_of_someone_gone_is_removed(tmp_path):
     assert result.removed == [ghost] and not ghost.parent.exists()
     assert "people/gone/nobody.ics" not in read_state(tmp_path, "fixture-japan").files
     assert f"removed {ghost} (no longer produced)" in report_lines(result, tmp_path)
+
+
+def test_an_export_of_one_format_keeps_the_index_whole(tmp_path):
+    """A CSV-only export after a full one still says whom to send each calendar to (with
+    e-mail addresses) and lists the agendas left from before."""
+    folder, _ = load_mission(MISSION)
+    schedule = read_schedule(MISSION)
+    export(folder, schedule, tmp_path, ExportOptions(formats=("ics", "html", "csv")))
+    result = export(folder, schedule, tmp_path, ExportOptions(formats=("csv",)))
+    index = result.index.read_text(encoding="utf-8")
+    assert "laura.puig@example.com" in index
+    assert "(from the last calendar export)" not in index
+    assert "agendas/genomix-bcn.html" in index and "HTML (from an earlier export)" in index

@@ -174,7 +174,8 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
             result.paths += written
             rows += [(_relative(p, out), fmt.upper(), "") for p in written]
     if "ics" not in options.formats:
-        rows = _earlier_calendars(old, out) + rows
+        rows = _earlier_calendars(folder, old, out) + rows
+    rows += _earlier_outputs(old, out, options.formats)
     final = ExportState(state.mission, state.files, outputs=dict(state.outputs))
     for path in result.paths:
         if path.suffix != ".ics":  # the calendars' digests are recorded as they are made
@@ -198,10 +199,27 @@ def _items(active: int, cancelled: int) -> str:
     return f"{active} items" + (f", {cancelled} cancelled" if cancelled else "")
 
 
-def _earlier_calendars(state: ExportState, out: Path) -> list[tuple[str, str, str]]:
-    """Index rows for the calendars an earlier export left in OUT, so the index keeps them."""
-    return [(name, f.title, "(from the last calendar export)")
+def _earlier_calendars(folder: MissionFolder, state: ExportState, out: Path
+                       ) -> list[tuple[str, str, str]]:
+    """Index rows for the calendars an earlier export left in OUT, so the index keeps them,
+    with whom to send each to as the mission says now."""
+    from scheduler.export.ics.events import audiences
+
+    send_to = {a.name: a.send_to for a in audiences(folder)}
+    return [(name, f.title, send_to.get(name, "(from the last calendar export)"))
             for name, f in sorted(state.files.items()) if (out / name).is_file()]
+
+
+def _earlier_outputs(state: ExportState, out: Path, formats: tuple[str, ...]
+                     ) -> list[tuple[str, str, str]]:
+    """Index rows for the agendas, report, signs and CSV an earlier export left in OUT in
+    formats not asked for this time (they may show an older schedule)."""
+    from scheduler.export.owned import FORMAT_OF
+
+    kinds = {name: FORMAT_OF.get(Path(name).suffix) for name in state.outputs}
+    return [(name, f"{kind.upper()} (from an earlier export)", "")
+            for name, kind in sorted(kinds.items())
+            if kind and kind != "ics" and kind not in formats and (out / name).is_file()]
 
 
 def _relative(path: Path, out: Path) -> str:
