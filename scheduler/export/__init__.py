@@ -7,7 +7,6 @@ module of its own (ics, html, pdf, csv), imported only when asked for.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import re
 from collections.abc import Callable
@@ -141,7 +140,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     """Write every requested format into OUT and an index of the files; say each format
     to progress when the schedule is large enough for it to take seconds."""
     from scheduler.export.ics.published import load_state
-    from scheduler.export.ics.state import FORMAT, ExportState, remember, write_state
+    from scheduler.export.ics.state import FORMAT, ExportState, digest, remember, write_state
     from scheduler.export.owned import file_digest, index_name, remove_stale
 
     check_mission(folder, schedule)
@@ -183,7 +182,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
             if found:
                 remember(final.outputs, _relative(path, out), found)
     text = index_text(folder, rows)
-    remember(final.outputs, index, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    remember(final.outputs, index, digest(text.encode("utf-8")))
     produced = {_relative(path, out) for path in result.paths} | {index}
     result.removed, notes = remove_stale(out, final, produced, options.formats)
     result.notes += notes

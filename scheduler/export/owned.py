@@ -7,13 +7,12 @@ user put there, or edited since, is never overwritten or removed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from pathlib import Path
 
 from scheduler.errors import ExportError
-from scheduler.export.ics.state import ExportState
+from scheduler.export.ics.state import ExportState, digest
 
 INDEX = "README.md"
 OTHER_INDEX = "mission-index.md"  # where the index goes when README.md is the user's own
@@ -26,7 +25,7 @@ def file_digest(path: Path) -> str | None:
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return digest(path.read_bytes())
     except OSError:
         return None
 

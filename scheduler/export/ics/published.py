@@ -8,7 +8,6 @@ the higher SEQUENCE of the two.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -24,6 +23,7 @@ from scheduler.export.ics.state import (
     ExportState,
     FileState,
     ItemState,
+    digest,
     read_state,
 )
 
@@ -34,16 +34,11 @@ _UID = re.compile(r"\r\nUID:([^\r]*(?:\r\n [^\r]*)*)\r\n")
 _CANCELLED = "Cancelled: "
 
 
-def digest(data: bytes) -> str:
-    """The digest of a file's bytes, as the state records it."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def bare_digest(text: str) -> str:
     """The digest of an item's text without its DTSTAMP and SEQUENCE lines (as ics.py makes it)."""
     for name in ("DTSTAMP", "SEQUENCE"):
         text = re.sub(rf"\r\n{name}:[^\r]*\r\n", "\r\n", text, count=1)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digest(text.encode("utf-8"))
 
 
 def calendar_files(out: Path) -> list[str]:
@@ -172,7 +167,7 @@ def raise_to_published(state: ExportState, out: Path, zone: str) -> int:
     for name in calendar_files(out):
         try:
             data = (out / name).read_bytes()
-            if hashlib.sha256(data).hexdigest() in state.outputs.get(name, ()):
+            if digest(data) in state.outputs.get(name, ()):
                 continue
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):

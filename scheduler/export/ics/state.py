@@ -16,12 +16,19 @@ files) and 2 (every item of every file) are still read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduler.errors import ExportError
 from scheduler.schedule import write_atomic
+
+
+def digest(data: bytes) -> str:
+    """The digest of a file's (or an item's) bytes, as the state records it."""
+    return hashlib.sha256(data).hexdigest()
+
 
 STATE_FILE = ".export-state.json"
 FORMAT = 4  # 3 (no list of files) and 2 (every item of every file) are still read

@@ -8,7 +8,6 @@ is gone stays in the file as STATUS:CANCELLED with a raised SEQUENCE.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,12 +30,13 @@ from scheduler.export.ics.events import (
 )
 from scheduler.export.ics.lines import Lines, fold, serialise
 from scheduler.export.ics.meetings import EventText, MeetingTexts
-from scheduler.export.ics.published import PRODID, bare_digest, digest, load_state
+from scheduler.export.ics.published import PRODID, bare_digest, load_state
 from scheduler.export.ics.state import (
     FORMAT,
     ExportState,
     FileState,
     ItemState,
+    digest,
     remember,
     write_state,
 )
@@ -114,7 +114,7 @@ class Rendered:
     @classmethod
     def from_text(cls, done: EventText) -> Rendered:
         """An event written as text already (a meeting, see ics_meetings)."""
-        return cls(hashlib.sha256(done.bare.encode("utf-8")).hexdigest(), done.summary,
+        return cls(digest(done.bare.encode("utf-8")), done.summary,
                    done.start, done.order, done.text0)
 
     def text(self, sequence: int) -> str:
