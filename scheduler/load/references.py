@@ -242,49 +242,29 @@ def cross_check(mission: Mission | None, src: Source | None,
 
 
 def check_reachable(folder: MissionFolder, sources: dict[str, Source], out: Findings) -> None:
-    """Warn about each company free in no slot of the sessions it attends.
+    """Warn about each company free in no slot of the sessions it attends (the solver's
+    availability: attended sessions, unavailable periods, blocking items, free delegates).
 
-    A slot counts when the company attends no blocking programme item then, is not
-    unavailable, and has a delegate who is not. Only companies whose file has no error are
-    checked: the rest are reported already.
+    Only companies whose file has no error are checked: the rest are reported already.
     """
-    from scheduler.meaning import as_utc, attends_item, company_zone, item_block
-    from scheduler.meaning.slots import Span, build_slots, span
+    from scheduler.meaning import attends_item, item_block
+    from scheduler.meaning.slots import build_slots, free_slots
 
-    by_session: dict[str, list[Span]] = {}
-    for slot in build_slots(folder.mission):
-        by_session.setdefault(slot.session, []).append(span(slot.utc))
-    every = [s for spans in by_session.values() for s in spans]
-    # Only the blocking items that overlap some slot can take a slot away.
-    items = [(item, b) for item in folder.mission.programme
-             if (block := item_block(folder, item))
-             and not _free(b := span(as_utc(block)), every)]
+    slots = build_slots(folder.mission)
+    blocking = [item for item in folder.mission.programme if item_block(folder, item)]
     for cid, src in sources.items():
         company = folder.companies.get(cid)
         if company is None or company.attends == [] or company.max_meetings == 0:
             continue
+        if not company.unavailable and any(not d.unavailable for d in company.delegates) \
+                and not any(attends_item(folder, company, item) for item in blocking):
+            continue  # most companies: a delegate free throughout, nothing blocks them
+        if next(free_slots(company, folder, slots), None) is not None:
+            continue
         attended = folder.attends(company)
-        blocks = [b for item, b in items if attends_item(folder, company, item)]
-        if not any(by_session.get(session) for session in attended) or \
-                not (blocks or company.unavailable) and \
-                any(not d.unavailable for d in company.delegates):
-            continue  # most companies: a delegate free throughout, no block on the company
-        spans = [s for session in attended for s in by_session.get(session, [])]
-        tz = company_zone(folder, company)
+        at = ("unavailable",) if company.unavailable else \
+            ("attends",) if company.attends is not None else ()
+        out.warn(src, at, f"'{cid}' can meet in no slot: in every slot of the sessions it "
+                 f"attends ({', '.join(attended)}) it is unavailable, at a programme item, "
+                 "or none of its delegates is free")
 
-        def utc(period: tuple[datetime, datetime], tz=tz) -> Span:
-            return span(as_utc((period[0].replace(tzinfo=tz), period[1].replace(tzinfo=tz))))
-
-        blocks += [utc(p) for p in company.unavailable]
-        people = [[utc(p) for p in d.unavailable] for d in company.delegates]
-        if not any(_free(s, blocks) and any(_free(s, own) for own in people) for s in spans):
-            at = ("unavailable",) if company.unavailable else \
-                ("attends",) if company.attends is not None else ()
-            out.warn(src, at, f"'{cid}' can meet in no slot: in every slot of the sessions it "
-                     f"attends ({', '.join(attended)}) it is unavailable, at a programme item, "
-                     "or none of its delegates is free")
-
-
-def _free(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
-    """Whether a span overlaps none of the others."""
-    return not any(a < span[1] and span[0] < b for a, b in others)

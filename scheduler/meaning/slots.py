@@ -10,7 +10,7 @@ and when it blocks are read through scheduler.meaning too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -143,21 +143,26 @@ def free(interval: Interval, blocks: Iterable[Interval]) -> bool:
     return not any(overlaps(interval, b) for b in blocks)
 
 
-def company_availability(company: Company, folder: MissionFolder, slots: list[Slot]
-                         ) -> dict[int, list[str]]:
-    """Slot index -> delegates of a company free then (sessions attended only)."""
+def free_slots(company: Company, folder: MissionFolder, slots: list[Slot]
+               ) -> Iterator[tuple[int, list[str]]]:
+    """(slot index, delegates free then) for each slot a company can meet in, in order
+    (sessions attended, no unavailable period or blocking item, a delegate free)."""
     mission = folder.mission
     attended = set(folder.attends(company))
     blocks = company_blocks(company, mission)
     personal = delegate_blocks(company, mission)
-    out: dict[int, list[str]] = {}
     for slot in slots:
         if slot.session not in attended or not free(slot.utc, blocks):
             continue
         people = [d for d in delegate_ids(company) if free(slot.utc, personal[d])]
         if people:
-            out[slot.index] = people
-    return out
+            yield slot.index, people
+
+
+def company_availability(company: Company, folder: MissionFolder, slots: list[Slot]
+                         ) -> dict[int, list[str]]:
+    """Slot index -> delegates of a company free then (sessions attended only)."""
+    return dict(free_slots(company, folder, slots))
 
 
 def availability(folder: MissionFolder, slots: list[Slot]) -> Availability:
