@@ -1,7 +1,7 @@
 """The packages form layers, and imports point one way only: down, never sideways or in a cycle.
 
-cli -> cli_options -> tooling -> plan -> (load | solver | check | export) -> meaning -> input
--> base.
+cli -> cli_options -> tooling -> (intake | suggest | deliver | outcomes) -> plan ->
+(load | solver | check | export) -> meaning -> input -> base.
 The graph is read from the source with `ast` (nothing is imported) and holds every import:
 at module level, inside functions, under TYPE_CHECKING (a type-only import still ties the
 two modules together for a reader and for the type checker), and `importlib.import_module`
@@ -18,12 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # Packages (and base modules) by layer, lowest first; a higher layer may import any lower one.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("scheduler", "scheduler.errors", "scheduler.atomic", "scheduler.gcpause",
-     "scheduler.schedule"),
+     "scheduler.schedule", "scheduler.yamledit", "scheduler.sheets"),
     ("scheduler.input",),
     ("scheduler.meaning",),
     # Siblings: none of these imports another.
     ("scheduler.load", "scheduler.solver", "scheduler.check", "scheduler.export"),
     ("scheduler.plan",),
+    # The work around the plan, siblings again: registrations in, suggestions, delivery,
+    # outcomes after the day.
+    ("scheduler.intake", "scheduler.suggest", "scheduler.deliver", "scheduler.outcomes"),
     ("scheduler.tooling",),
     ("scheduler.cli_options",),
     ("cli",),
