@@ -17,8 +17,10 @@ from scheduler.cli_options import (
     FOLDER,
     POSITIVE_SECONDS,
     export_options,
+    link_options,
     preset_name,
     solve_options,
+    subscription_links,
 )
 from scheduler.errors import InputError, MissionError, Problem
 from scheduler.tooling.phases import SKIPPABLE
@@ -218,10 +220,12 @@ def check(folder: Path, previous: Path | None) -> None:
 @cli.command()
 @click.argument("folder", type=FOLDER)
 @export_options
+@link_options
 @click.option("--allow-stale", is_flag=True, help="Export a schedule made before mission.yaml "
               "or a company file changed (a schedule breaking a rule is still refused).")
 def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | None,
-           csv_separator: str, verbose: bool, allow_stale: bool) -> None:
+           csv_separator: str, verbose: bool, base_url: str, private_links: bool,
+           link_secret_env: str, allow_stale: bool) -> None:
     """Write calendars (and agendas) from FOLDER/schedule.json.
 
     \b
@@ -235,6 +239,14 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     the same folder updates the calendars in place: unchanged items stay
     byte-identical, changed ones get a higher SEQUENCE, dropped meetings stay
     as cancelled. It prints what changed for whom since the last export.
+
+    \b
+    With --base-url, each calendar names its public address and the index
+    (README.md and index.html) lists how to subscribe to it; agendas carry a
+    QR code of the link. With --private-links, each person's files go under
+    a secret path made from the secret in $MISSION_LINK_SECRET:
+      MISSION_LINK_SECRET=... mission export my-mission --format all \\
+        --base-url https://example.org/m --private-links
     """
     from scheduler.export import ExportOptions, report_lines
     from scheduler.export import export as run_export
@@ -243,7 +255,8 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     from scheduler.plan.publish import ready_to_publish
     from scheduler.schedule import read_schedule
 
-    options = ExportOptions(formats, alarm, csv_separator)
+    links = subscription_links(base_url, private_links, link_secret_env)
+    options = ExportOptions(formats, alarm, csv_separator, links)
     mission, _ = load_mission(folder)
     freeze_if_large(len(mission.companies))
     plan = read_schedule(folder)
@@ -259,9 +272,11 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
 @cli.command()
 @click.argument("folder", type=FOLDER)
 @export_options
+@link_options
 @solve_options
 def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | None,
-         csv_separator: str, verbose: bool, time_limit: float, seed: int, workers: int,
+         csv_separator: str, verbose: bool, base_url: str, private_links: bool,
+         link_secret_env: str, time_limit: float, seed: int, workers: int,
          fresh: bool) -> None:
     """Validate, schedule and export in one go: the main job.
 
@@ -278,7 +293,8 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
     from scheduler.plan.pipeline import plan_folder
     from scheduler.plan.planning import SolveOptions, summary_lines
 
-    options = ExportOptions(formats, alarm, csv_separator)
+    options = ExportOptions(formats, alarm, csv_separator,
+                            subscription_links(base_url, private_links, link_secret_env))
     result = plan_folder(folder, SolveOptions(time_limit, seed, workers, fresh), options, out,
                          lambda line: click.echo(line, err=True), time.monotonic)
     for warning in result.warnings:

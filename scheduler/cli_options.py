@@ -5,12 +5,17 @@ Each callback turns a bad value into a click usage error (exit status 2), naming
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scheduler.errors import MissionError
+
+if TYPE_CHECKING:
+    from scheduler.export.links import Links
 
 FOLDER = click.Path(path_type=Path, file_okay=False)
 POSITIVE_SECONDS = click.FloatRange(min=0, min_open=True)
@@ -42,6 +47,34 @@ def csv_separator(_ctx: click.Context, _param: click.Parameter, value: str) -> s
     if value not in CSV_SEPARATORS:
         raise click.BadParameter(f"'{value}' is not a CSV separator; use ',', ';' or tab")
     return CSV_SEPARATORS[value]
+
+
+def base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    """--base-url without trailing slashes; anything but an http(s) address is a usage error."""
+    from scheduler.export.links import check_base_url
+
+    if not value:
+        return ""
+    try:
+        return check_base_url(value)
+    except MissionError as exc:
+        raise click.BadParameter(str(exc).split("' ", 1)[1]) from None
+
+
+def subscription_links(base: str, private: bool, secret_env: str) -> Links:
+    """The links of --base-url and --private-links, the secret read from its variable; a
+    usage error (exit 2, before anything is written) when it is unset or short."""
+    from scheduler.export.links import MIN_SECRET, Links
+
+    if not private:
+        return Links(base)
+    secret = os.environ.get(secret_env, "")
+    if len(secret) < MIN_SECRET:
+        said = "is not set" if not secret else f"holds fewer than {MIN_SECRET} characters"
+        raise click.UsageError(f"--private-links needs a secret: the environment variable "
+                               f"{secret_env} {said} (name another with --link-secret-env); "
+                               "keep the same secret for every export, or every link changes")
+    return Links(base, secret)
 
 
 def preset_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -83,4 +116,14 @@ export_options = option_group(
     click.option("-v", "--verbose", is_flag=True,
                  help="List every file written and every calendar that changed (past 50, "
                  "a summary is printed)."),
+)
+link_options = option_group(
+    click.option("--base-url", callback=base_url, metavar="URL",
+                 help="Where OUT will be published on the web: each calendar gets its "
+                 "subscription links (index.html, README.md, a QR code on each agenda)."),
+    click.option("--private-links", is_flag=True,
+                 help="Put each person's files under a secret path, so one link does not "
+                 "reveal the others' calendars (the secret comes from --link-secret-env)."),
+    click.option("--link-secret-env", default="MISSION_LINK_SECRET", show_default=True,
+                 metavar="VAR", help="Environment variable holding the private-link secret."),
 )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from scheduler.atomic import sweep
 from scheduler.errors import ExportError
+from scheduler.export.links import Links, Subscribe
 from scheduler.export.options import ExportOptions
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
@@ -141,9 +142,17 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     to progress when the schedule is large enough for it to take seconds."""
     from scheduler.export.ics.published import load_state
     from scheduler.export.ics.state import FORMAT, ExportState, digest, remember, write_state
-    from scheduler.export.owned import file_digest, index_name, remove_stale
+    from scheduler.export.owned import (
+        HTML_INDEX,
+        OTHER_HTML_INDEX,
+        file_digest,
+        index_name,
+        remove_stale,
+    )
 
     check_mission(folder, schedule)
+    options = replace(options, links=replace(options.links, mission=folder.mission.id))
+    links = options.links
     result = ExportResult()
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -152,7 +161,9 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     sweep(out, recursive=True)  # temporary files of a killed export
     old = load_state(out, folder.mission.id, folder.mission.timezone)
     index, foreign = index_name(out, old)  # before anything is written
-    result.notes += [note for note in (old.note, foreign) if note]
+    page, foreign_page = index_name(out, old, (HTML_INDEX, OTHER_HTML_INDEX)) \
+        if links.base_url else ("", "")
+    result.notes += [note for note in (old.note, foreign, foreign_page) if note]
     # The state as it is on disk once the calendars are written (they write it first).
     state, rows = old, []
     say = progress if progress and len(schedule.meetings) >= SAY_FROM else None
@@ -162,10 +173,11 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
         if fmt == "ics":
             from scheduler.export.ics.writer import write_ics
 
-            ics = write_ics(folder, schedule, out, options.alarm_minutes, old)
+            ics = write_ics(folder, schedule, out, options.alarm_minutes, old, links)
             state = ics.state
             result.paths += ics.paths
             result.changes, result.first = ics.changes, ics.first
+            result.notes += _moved(old, state)
             rows += [(a.name, a.title, f"{a.send_to} ({_items(n, cancelled)})")
                      for a, n, cancelled in ics.audiences]
         else:
@@ -181,16 +193,46 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
             found = file_digest(path)
             if found:
                 remember(final.outputs, _relative(path, out), found)
-    text = index_text(folder, rows)
+    text = index_text(folder, rows, links)
     remember(final.outputs, index, digest(text.encode("utf-8")))
-    produced = {_relative(path, out) for path in result.paths} | {index}
+    html = _index_page(folder, rows, links) if page else ""
+    if page:
+        remember(final.outputs, page, digest(html.encode("utf-8")))
+    produced = {_relative(path, out) for path in result.paths} | {index, page} - {""}
     result.removed, notes = remove_stale(out, final, produced, options.formats)
     result.notes += notes
     if not (state.format == FORMAT and final.same_as(state)):  # the index is recorded first:
         write_state(out, final)  # killed before it is written, the old one is still known
     result.index = write_index(out / index, text)
     result.paths.append(result.index)
+    if page:
+        result.paths.append(write_index(out / page, html))
     return result
+
+
+def _index_page(folder: MissionFolder, rows: list[tuple[str, str, str]], links: Links) -> str:
+    """The index as a web page, with each calendar's subscription links."""
+    from scheduler.export.html import index_html
+
+    return index_html(folder, [(name, title, to, _subscribe(name, links))
+                               for name, title, to in rows])
+
+
+def _subscribe(name: str, links: Links) -> Subscribe | None:
+    """The subscription links of a calendar row (None for other files, or unpublished)."""
+    url = links.url(name) if name.endswith(".ics") else ""
+    return Subscribe(url) if url else None
+
+
+def _moved(old: ExportState, new: ExportState) -> list[str]:
+    """A note when calendars moved to other paths (private links turned on or off, or
+    another secret): the links given out before no longer reach them."""
+    from scheduler.export.links import plain
+
+    before = {plain(name): name for name in old.files}
+    moved = sum(before.get(plain(name), name) != name for name in new.files)
+    return [f"{moved} calendar(s) moved to new paths (--private-links or its secret changed); "
+            "links given out before no longer reach them"] if moved else []
 
 
 def _items(active: int, cancelled: int) -> str:
@@ -213,9 +255,10 @@ def _earlier_outputs(state: ExportState, out: Path, formats: tuple[str, ...]
                      ) -> list[tuple[str, str, str]]:
     """Index rows for the agendas, report, signs and CSV an earlier export left in OUT in
     formats not asked for this time (they may show an older schedule)."""
-    from scheduler.export.owned import FORMAT_OF
+    from scheduler.export.owned import FORMAT_OF, INDEXES
 
-    kinds = {name: FORMAT_OF.get(Path(name).suffix) for name in state.outputs}
+    kinds = {name: FORMAT_OF.get(Path(name).suffix) for name in state.outputs
+             if name not in INDEXES}
     return [(name, f"{kind.upper()} (from an earlier export)", "")
             for name, kind in sorted(kinds.items())
             if kind and kind != "ics" and kind not in formats and (out / name).is_file()]
@@ -245,18 +288,35 @@ def _link(name: str) -> str:
     return quote(name, safe="/")
 
 
-def index_text(folder: MissionFolder, rows: list[tuple[str, str, str]]) -> str:
-    """The index: every file written, whom it is for, whom to send it to."""
+def _subscribe_cell(name: str, title: str, links: Links) -> str:
+    """The Markdown links to subscribe to a calendar ('' for other files)."""
+    found = _subscribe(name, links)
+    if found is None:
+        return ""
+    return " · ".join(f"[{label}](<{url}>)" for label, url in (
+        ("webcal", found.webcal), ("Google", found.google),
+        ("Outlook.com", found.outlook(title)), ("Microsoft 365", found.outlook(title, True))))
+
+
+def index_text(folder: MissionFolder, rows: list[tuple[str, str, str]],
+               links: Links | None = None) -> str:
+    """The index: every file written, whom it is for, whom to send it to, and with a base
+    URL how to subscribe to each calendar."""
     mission = folder.mission
     lines = [f"# {_cell(mission.title)}: calendars and agendas", "",
              "Send each person their own calendar file (`people/`); companies and cluster "
              "managers get theirs; the organiser file holds everything.",
              "Calendar apps take a file as a first import; later updates reach people "
              "through a subscription (webcal/https) or CalDAV, where the same UIDs and "
-             "raised SEQUENCE numbers update events in place.", "",
-             "| File | For | Send to |", "|---|---|---|"]
-    lines += [f"| [{_cell(name)}]({_link(name)}) | {_cell(title)} | {_cell(to)} |"
-              for name, title, to in rows]
+             "raised SEQUENCE numbers update events in place.", ""]
+    if not (links and links.base_url):  # without links, the index stays as it always was
+        lines += ["| File | For | Send to |", "|---|---|---|"]
+        lines += [f"| [{_cell(name)}]({_link(name)}) | {_cell(title)} | {_cell(to)} |"
+                  for name, title, to in rows]
+        return "\n".join(lines) + "\n"
+    lines += ["| File | For | Send to | Subscribe |", "|---|---|---|---|"]
+    lines += [f"| [{_cell(name)}]({_link(name)}) | {_cell(title)} | {_cell(to)} | "
+              f"{_subscribe_cell(name, title, links)} |" for name, title, to in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ local times where they differ. A row's day is its date in the zone it is shown i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from typing import TypedDict
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler import meaning
 from scheduler.errors import ExportError
+from scheduler.export.links import Links, Subscribe, agenda_calendars
 from scheduler.input.model import Company, Delegate, MissionFolder, ProgrammeItem
 from scheduler.meaning import attends_item
 from scheduler.meaning.clock import meeting_zones, span, spans
@@ -89,6 +90,12 @@ class Agenda:
     delegate: Delegate | None
     days: list[Day]
     timezone: str  # the company's own zone, in which it reads virtual meetings ('' if none)
+    stem: str = ""  # its file name in OUT without the extension ('' for agendas/<slug>)
+    subscribe: Subscribe | None = None  # its calendar's subscription link, when published
+
+    def file(self, extension: str) -> str:
+        """Its file name in OUT: agendas/<slug>.<extension>, or under its private folder."""
+        return f"{self.stem or 'agendas/' + self.slug}.{extension}"
 
     @property
     def meetings(self) -> list[Row]:
@@ -240,12 +247,25 @@ def build_agenda(folder: MissionFolder, schedule: Schedule, company: Company,
                   timezone=company.timezone or "")
 
 
-def all_agendas(folder: MissionFolder, schedule: Schedule) -> list[Agenda]:
-    """Every company's agenda, each followed by its delegates' (if it has several)."""
+def all_agendas(folder: MissionFolder, schedule: Schedule, links: Links | None = None
+                ) -> list[Agenda]:
+    """Every company's agenda, each followed by its delegates' (if it has several); with
+    links, each in its calendar's private folder and with its subscription link."""
     out = []
     for company_id in sorted(folder.companies):
         company = folder.companies[company_id]
         out.append(build_agenda(folder, schedule, company))
         if len(company.delegates) > 1:
             out += [build_agenda(folder, schedule, company, d) for d in company.delegates]
-    return out
+    if links is None or not (links.secret or links.base_url):
+        return out
+    calendars = agenda_calendars(folder)
+    return [_linked(a, calendars[a.company.id, a.delegate.ident if a.delegate else None], links)
+            for a in out]
+
+
+def _linked(agenda: Agenda, calendar: str, links: Links) -> Agenda:
+    """An agenda placed beside its calendar (the one of `calendar`), with its link."""
+    url = links.url(links.place(calendar, calendar))
+    return replace(agenda, stem=links.place(calendar, f"agendas/{agenda.slug}"),
+                   subscribe=Subscribe(url) if url else None)

@@ -22,6 +22,7 @@ from scheduler.export.agenda import (
     company_name,
 )
 from scheduler.export.files import Publisher
+from scheduler.export.links import qr_svg
 from scheduler.export.options import ExportOptions
 from scheduler.export.report import build_grids, build_signs, company_rows
 from scheduler.input.model import MissionFolder
@@ -79,7 +80,8 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(longdate=longdate, pct=pct, is_web=is_web, lang_attr=lang_attr)
+    env.filters.update(longdate=longdate, pct=pct, is_web=is_web, lang_attr=lang_attr,
+                       qr=lambda text: Markup(qr_svg(text)))  # segno's SVG holds no text
     return env
 
 
@@ -117,6 +119,12 @@ def signage_html(folder: MissionFolder, schedule: Schedule) -> str:
                   **_common(folder, schedule))
 
 
+def index_html(folder: MissionFolder, rows: list[tuple[str, str, str, object]]) -> str:
+    """The index of OUT as a web page: each file, whom it is for, whom to send it to, and
+    for a published calendar its webcal, Google Calendar and Outlook links."""
+    return render("index.html.j2", mission=folder.mission, rows=rows)
+
+
 def write_html(folder: MissionFolder, schedule: Schedule, out: Path,
                options: ExportOptions) -> list[Path]:
     """Write report.html, signage.html, agendas/<company>.html and
@@ -125,7 +133,7 @@ def write_html(folder: MissionFolder, schedule: Schedule, out: Path,
     publisher = Publisher(out)
     written = [publisher.write(REPORT, report_html(folder, schedule, options).encode()),
                publisher.write(SIGNAGE, signage_html(folder, schedule).encode())]
-    for agenda in all_agendas(folder, schedule):  # one page at a time: thousands at a fair
+    for agenda in all_agendas(folder, schedule, options.links):  # one page at a time
         page = agenda_html(folder, schedule, agenda)
-        written.append(publisher.write(f"{AGENDAS}/{agenda.slug}.html", page.encode()))
+        written.append(publisher.write(agenda.file("html"), page.encode()))
     return written

@@ -16,6 +16,9 @@ from scheduler.export.ics.state import ExportState, digest
 
 INDEX = "README.md"
 OTHER_INDEX = "mission-index.md"  # where the index goes when README.md is the user's own
+HTML_INDEX = "index.html"  # the index as a web page, written with subscription links
+OTHER_HTML_INDEX = "mission-index.html"
+INDEXES = (INDEX, OTHER_INDEX, HTML_INDEX, OTHER_HTML_INDEX)
 INDEX_START = "Send each person their own calendar file"  # a line of every index written
 FORMAT_OF = {".ics": "ics", ".html": "html", ".pdf": "pdf", ".csv": "csv"}
 
@@ -49,16 +52,19 @@ def is_ours(out: Path, name: str, state: ExportState) -> bool:
         lines[0].endswith(": calendars and agendas") and lines[2].startswith(INDEX_START)
 
 
-def index_name(out: Path, state: ExportState) -> tuple[str, str]:
-    """Where the index goes: README.md unless a README.md the tool did not write is there
-    (then it is left alone, and the note says so). ExportError if both names are taken."""
+def index_name(out: Path, state: ExportState, names: tuple[str, str] = (INDEX, OTHER_INDEX)
+               ) -> tuple[str, str]:
+    """Where the index goes: README.md (index.html) unless such a file the tool did not
+    write is there (then it is left alone, and the note says so). ExportError if both
+    names are taken."""
     note = ""
-    for name in (INDEX, OTHER_INDEX):
+    first, other = names
+    for name in names:
         if not os.path.lexists(out / name) or is_ours(out, name, state):
             return name, note
-        note = (f"{out / INDEX} is not a file mission wrote (or it was edited since): left "
-                f"alone; the index of the files is {out / OTHER_INDEX}")
-    raise ExportError(f"{out / INDEX} and {out / OTHER_INDEX} were not written by mission "
+        note = (f"{out / first} is not a file mission wrote (or it was edited since): left "
+                f"alone; the index of the files is {out / other}")
+    raise ExportError(f"{out / first} and {out / other} were not written by mission "
                       "and are left alone; move one of them away or export with another -o")
 
 
@@ -70,7 +76,7 @@ def remove_stale(out: Path, state: ExportState, produced: set[str], formats: tup
     removed, notes, untouched = [], [], set()
     for name in sorted(set(state.outputs) - produced):
         suffix = os.path.splitext(name)[1]
-        if suffix != ".md" and FORMAT_OF.get(suffix) not in formats:
+        if name not in INDEXES and suffix != ".md" and FORMAT_OF.get(suffix) not in formats:
             if os.path.lexists(out / name):  # a format not exported this time: left as it is
                 untouched.add(FORMAT_OF.get(suffix) or suffix)
             continue

@@ -18,7 +18,7 @@ from pathlib import Path
 from scheduler.errors import ExportError
 from scheduler.export.agenda import all_agendas, check_references
 from scheduler.export.files import Publisher
-from scheduler.export.html import AGENDAS, agenda_html, signage_html
+from scheduler.export.html import agenda_html, signage_html
 from scheduler.export.options import ExportOptions
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule, write_atomic
@@ -89,8 +89,8 @@ def write_pdf(folder: MissionFolder, schedule: Schedule, out: Path,
     check_references(folder, schedule)
     names = [SIGNAGE_PDF]
     pages = [signage_html(folder, schedule)]
-    for agenda in all_agendas(folder, schedule):
-        names.append(f"{AGENDAS}/{agenda.slug}.pdf")
+    for agenda in all_agendas(folder, schedule, options.links):
+        names.append(agenda.file("pdf"))
         pages.append(agenda_html(folder, schedule, agenda))
     publisher = Publisher(out)
     return [publisher.write(name, data)

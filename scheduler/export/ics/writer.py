@@ -41,6 +41,7 @@ from scheduler.export.ics.state import (
     write_state,
 )
 from scheduler.export.ics.zones import date_range, zone_texts
+from scheduler.export.links import Links, calendar_head_lines, placed, plain
 from scheduler.gcpause import gc_paused
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule
@@ -230,18 +231,21 @@ def _slow_head(title: str, memo: dict) -> str:
     return serialise(header).removesuffix("END:VCALENDAR\r\n")
 
 
-def calendar_head(title: str, memo: dict | None = None) -> str:
-    """A VCALENDAR's properties: PRODID, VERSION, PUBLISH, its name once.
+def calendar_head(title: str, memo: dict | None = None, url: str = "") -> str:
+    """A VCALENDAR's properties: PRODID, VERSION, PUBLISH, its name once, and where it is
+    published when it has a URL.
 
     The lines Calendar() with these properties and calendar_name = title writes
     (icalendar >= 7 writes the name as NAME and X-WR-CALNAME, verbatim and folded).
     """
     memo = {} if memo is None else memo
+    published = "".join(f"{fold(line)}\r\n" for line in calendar_head_lines(url)) if url else ""
     if not title.isprintable():
-        return _slow_head(title, memo)
+        return _slow_head(title, memo) + published
     if "head" not in memo:
         memo["head"] = _slow_head("x", memo).split("NAME:", 1)[0]
-    return f"{memo['head']}{fold(f'NAME:{title}')}\r\n{fold(f'X-WR-CALNAME:{title}')}\r\n"
+    return (f"{memo['head']}{fold(f'NAME:{title}')}\r\n{fold(f'X-WR-CALNAME:{title}')}\r\n"
+            + published)
 
 
 Facts = tuple[str, frozenset[str], str, list[str], bytes]
@@ -284,15 +288,15 @@ class Assembler:
         self.zones = {tzid: text.encode("utf-8") for tzid, text in zones.items()}
         self.zone_problems = {tzid: check_part(text)[1] for tzid, text in zones.items()}
 
-    def file(self, title: str, items: list[ItemState], check: bool = True
+    def file(self, title: str, items: list[ItemState], check: bool = True, url: str = ""
              ) -> tuple[bytes, list[str]]:
         """A file's bytes (zones, then items by start and UID) and every problem it has
-        (none looked for unless asked)."""
+        (none looked for unless asked); a published file names its URL."""
         facts = [self.fact(item.text) for item in items]
         used = set().union(*(fact[1] for fact in facts))
         present = sorted(tzid for tzid in used if tzid in self.zones)
         order = sorted(range(len(items)), key=lambda i: (items[i].order, facts[i][0]))
-        head = calendar_head(title, self.memo)
+        head = calendar_head(title, self.memo, url)
         data = b"".join([head.encode("utf-8"), *(self.zones[tzid] for tzid in present),
                          *(facts[i][4] for i in order), b"END:VCALENDAR\r\n"])
         if not check:
@@ -313,21 +317,23 @@ def _change(audience: Audience, kind: str, item: ItemState) -> ItemChange:
 
 
 def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
-              alarm_minutes: int | None = None, old: ExportState | None = None) -> IcsResult:
+              alarm_minutes: int | None = None, old: ExportState | None = None,
+              links: Links | None = None) -> IcsResult:
     """Write every itinerary into OUT, check each file, and remember what was written.
 
     OLD is the state of the last export (read from OUT when not given). The new state is
     written before any calendar: killed in between, the next export compares with what
     was about to be published, so a SEQUENCE never goes out twice with other content.
+    LINKS say where each calendar goes in OUT and is published (default: its plain name).
     """
     with gc_paused():
         if old is None:
             old = load_state(out, folder.mission.id, folder.mission.timezone)
-        return _write_ics(folder, schedule, out, alarm_minutes, old)
+        return _write_ics(folder, schedule, out, alarm_minutes, old, links or Links())
 
 
 def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
-               alarm_minutes: int | None, old: ExportState) -> IcsResult:
+               alarm_minutes: int | None, old: ExportState, links: Links) -> IcsResult:
     """write_ics, with the garbage collector paused."""
     stamp = schedule.generated.astimezone(ZoneInfo("UTC"))
     built = Itineraries(folder, schedule.meetings, alarm_minutes)
@@ -335,13 +341,17 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     new = ExportState(folder.mission.id, outputs=dict(old.outputs))
     changes: list[ItemChange] = []
     written: list[tuple[Audience, FileState]] = []
-    for audience in audiences(folder):
-        state, found = merge_file(built.keys(audience), old.files.get(audience.name),
-                                  audience.title, renderer)
+    # A calendar moved to or from a private folder is the same calendar: its items keep
+    # their SEQUENCE, and the file at its old place is no longer produced.
+    before = {plain(name): name for name in old.files}
+    for audience in placed(audiences(folder), links):
+        state, found = merge_file(built.keys(audience), old.files.get(
+            before.get(plain(audience.name), ""), None), audience.title, renderer)
         new.files[audience.name] = state
         written.append((audience, state))
         changes += [_change(audience, kind, item) for kind, item in found]
-    for name in sorted(set(old.files) - set(new.files)):  # a person or company left
+    now = {plain(name) for name in new.files}
+    for name in sorted(n for n in old.files if plain(n) not in now):  # someone left
         title = old.files[name].title
         gone = Audience("gone", name, title, "(no longer in the mission)", frozenset(),
                         whom=f"{title} (no longer in the mission)")
@@ -358,7 +368,8 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
              for tzid in _TZID.findall(text)}
     assembler.use_zones(zone_texts(tzids, *date_range(folder, distinct)))
     for audience, state in written:  # every file checked before anything is written
-        data, problems = assembler.file(state.title, list(state.items.values()))
+        data, problems = assembler.file(state.title, list(state.items.values()),
+                                        url=links.url(audience.name))
         if problems:
             raise ExportError(f"{audience.name}: " + "; ".join(problems[:5]))
         remember(new.outputs, audience.name, digest(data))
@@ -366,7 +377,8 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
         write_state(out, new)
     publisher = Publisher(out)
     paths = [publisher.write(audience.name,  # CRLF line ends, as RFC 5545 asks
-                             assembler.file(state.title, list(state.items.values()), False)[0])
+                             assembler.file(state.title, list(state.items.values()), False,
+                                            links.url(audience.name))[0])
              for audience, state in written]
     counts = [(a, sum(not i.cancelled for i in s.items.values()),
                sum(i.cancelled for i in s.items.values())) for a, s in written]
