@@ -142,13 +142,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     to progress when the schedule is large enough for it to take seconds."""
     from scheduler.export.ics.published import load_state
     from scheduler.export.ics.state import FORMAT, ExportState, digest, remember, write_state
-    from scheduler.export.owned import (
-        HTML_INDEX,
-        OTHER_HTML_INDEX,
-        file_digest,
-        index_name,
-        remove_stale,
-    )
+    from scheduler.export.owned import remove_stale
 
     check_mission(folder, schedule)
     options = replace(options, links=replace(options.links, mission=folder.mission.id))
@@ -160,10 +154,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
         raise ExportError(f"cannot create {out}: {exc.strerror}") from None
     sweep(out, recursive=True)  # temporary files of a killed export
     old = load_state(out, folder.mission.id, folder.mission.timezone)
-    index, foreign = index_name(out, old)  # before anything is written
-    page, foreign_page = index_name(out, old, (HTML_INDEX, OTHER_HTML_INDEX)) \
-        if links.base_url else ("", "")
-    result.notes += [note for note in (old.note, foreign, foreign_page) if note]
+    names = _index_names(out, old, links, result)  # before anything is written
     # The state as it is on disk once the calendars are written (they write it first).
     state, rows = old, []
     say = progress if progress and len(schedule.meetings) >= SAY_FROM else None
@@ -188,26 +179,44 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
         rows = _earlier_calendars(folder, old, out) + rows
     rows += _earlier_outputs(old, out, options.formats)
     final = ExportState(state.mission, state.files, outputs=dict(state.outputs))
-    for path in result.paths:
-        if path.suffix != ".ics":  # the calendars' digests are recorded as they are made
-            found = file_digest(path)
-            if found:
-                remember(final.outputs, _relative(path, out), found)
-    text = index_text(folder, rows, links)
-    remember(final.outputs, index, digest(text.encode("utf-8")))
-    html = _index_page(folder, rows, links) if page else ""
-    if page:
-        remember(final.outputs, page, digest(html.encode("utf-8")))
-    produced = {_relative(path, out) for path in result.paths} | {index, page} - {""}
+    _record(final, result.paths, out)
+    texts = {names[0]: index_text(folder, rows, links)}
+    texts.update({page: _index_page(folder, rows, links) for page in names[1:]})
+    for name, text in texts.items():
+        remember(final.outputs, name, digest(text.encode("utf-8")))
+    produced = {_relative(path, out) for path in result.paths} | set(texts)
     result.removed, notes = remove_stale(out, final, produced, options.formats)
     result.notes += notes
     if not (state.format == FORMAT and final.same_as(state)):  # the index is recorded first:
         write_state(out, final)  # killed before it is written, the old one is still known
-    result.index = write_index(out / index, text)
-    result.paths.append(result.index)
-    if page:
-        result.paths.append(write_index(out / page, html))
+    written = [write_index(out / name, text) for name, text in texts.items()]
+    result.index = written[0]
+    result.paths += written
     return result
+
+
+def _index_names(out: Path, old: ExportState, links: Links, result: ExportResult
+                 ) -> list[str]:
+    """Where the index goes (and its web page, with a base URL), noting a file left alone."""
+    from scheduler.export.owned import HTML_INDEX, OTHER_HTML_INDEX, index_name
+
+    index, foreign = index_name(out, old)
+    page, foreign_page = index_name(out, old, (HTML_INDEX, OTHER_HTML_INDEX)) \
+        if links.base_url else ("", "")
+    result.notes += [note for note in (old.note, foreign, foreign_page) if note]
+    return [index, page] if page else [index]
+
+
+def _record(state: ExportState, paths: list[Path], out: Path) -> None:
+    """Remember the digest of each file written but the calendars (recorded as made)."""
+    from scheduler.export.ics.state import remember
+    from scheduler.export.owned import file_digest
+
+    for path in paths:
+        if path.suffix != ".ics":
+            found = file_digest(path)
+            if found:
+                remember(state.outputs, _relative(path, out), found)
 
 
 def _index_page(folder: MissionFolder, rows: list[tuple[str, str, str]], links: Links) -> str:
