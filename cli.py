@@ -16,6 +16,7 @@ import click
 from scheduler.cli_options import (
     FOLDER,
     POSITIVE_SECONDS,
+    caldav_target,
     export_options,
     link_options,
     preset_name,
@@ -306,6 +307,57 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
                f"see {result.exported.index} for whom to send each to")
     for line in report_lines(result.exported, result.out, verbose, files=verbose):
         click.echo(line)
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+@click.option("--caldav", "url", required=True, metavar="URL",
+              help="The CalDAV server (e.g. https://cloud.example.org/remote.php/dav).")
+@click.option("--user", default="", help="User name on the server.")
+@click.option("--password-env", default="MISSION_CALDAV_PASSWORD", show_default=True,
+              metavar="VAR", help="Environment variable holding the password (else a prompt).")
+@click.option("--people", is_flag=True, help="Also one calendar per person.")
+@export_options
+@link_options
+@click.option("--allow-stale", is_flag=True, help="Publish a schedule made before mission.yaml "
+              "or a company file changed (a schedule breaking a rule is still refused).")
+def publish(folder: Path, url: str, user: str, password_env: str, people: bool,
+            out: Path | None, formats: tuple[str, ...], alarm: int | None, csv_separator: str,
+            verbose: bool, base_url: str, private_links: bool, link_secret_env: str,
+            allow_stale: bool) -> None:
+    """Put the calendars of FOLDER/schedule.json on a CalDAV server.
+
+    \b
+    Exports as `mission export` does (same options, same OUT), then puts
+    the organiser's calendar and one per company (--people: one per person
+    too) into collections of their own, created when missing. Only events
+    that changed are sent; dropped meetings arrive as cancelled; a second
+    run changes nothing, and a run stopped half-way is finished by the next.
+      MISSION_CALDAV_PASSWORD=... mission publish my-mission \\
+        --caldav https://cloud.example.org/remote.php/dav --user org
+    """
+    from scheduler.deliver.caldav import publish_calendars
+    from scheduler.deliver.publishing import prepare
+    from scheduler.deliver.status import Status
+    from scheduler.export import ExportOptions, report_lines
+
+    target = caldav_target(url, user, password_env)
+    options = ExportOptions(formats, alarm, csv_separator,
+                            subscription_links(base_url, private_links, link_secret_env))
+    ready = prepare(folder, out, options, people, allow_stale,
+                    lambda line: click.echo(line, err=True))
+    for line in ready.warnings + report_lines(ready.exported, ready.out, verbose, verbose):
+        click.echo(line, err=line.startswith("warning"))
+    sent = []
+    with click.progressbar(length=len(ready.collections), label="publishing",
+                           file=sys.stderr) as bar:
+        for done in publish_calendars(target, ready.collections, Status.load(ready.out)):
+            sent.append(done)
+            bar.update(1)
+    for done in sent:
+        click.echo(str(done))
+    click.echo(f"sent {sum(d.puts for d in sent)} event(s) to {len(sent)} calendar(s) "
+               f"on {url}")
+
 
 @cli.command()
 @click.option("--preset", required=True, callback=preset_name,

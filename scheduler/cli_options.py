@@ -6,6 +6,7 @@ Each callback turns a bad value into a click usage error (exit status 2), naming
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ import click
 from scheduler.errors import MissionError
 
 if TYPE_CHECKING:
+    from scheduler.deliver.caldav import Target
     from scheduler.export.links import Links
 
 FOLDER = click.Path(path_type=Path, file_okay=False)
@@ -75,6 +77,22 @@ def subscription_links(base: str, private: bool, secret_env: str) -> Links:
                                f"{secret_env} {said} (name another with --link-secret-env); "
                                "keep the same secret for every export, or every link changes")
     return Links(base, secret)
+
+
+def caldav_target(url: str, user: str, password_env: str) -> Target:
+    """Where `mission publish` sends: the password from its variable, else a prompt on a
+    terminal; a usage error for a URL that is not http(s) or no way to ask."""
+    from scheduler.deliver.caldav import Target
+
+    if not url.lower().startswith(("https://", "http://")):
+        raise click.BadParameter(f"'{url}' is not an http(s) address", param_hint="--caldav")
+    password = os.environ.get(password_env, "")
+    if user and not password:
+        if not sys.stdin.isatty():
+            raise click.UsageError(f"--user {user} needs a password: set the environment "
+                                   f"variable {password_env} (or run in a terminal to be asked)")
+        password = click.prompt(f"password of {user} on {url}", hide_input=True)
+    return Target(url, user, password)
 
 
 def preset_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

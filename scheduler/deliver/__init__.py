@@ -1,0 +1,1 @@
+"""Getting itineraries to people once they are exported (CalDAV publishing)."""
