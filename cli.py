@@ -20,6 +20,7 @@ from scheduler.cli_options import (
     export_options,
     link_options,
     preset_name,
+    publish_options,
     solve_options,
     subscription_links,
 )
@@ -242,10 +243,8 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     as cancelled. It prints what changed for whom since the last export.
 
     \b
-    With --base-url, each calendar names its public address and the index
-    (README.md and index.html) lists how to subscribe to it; agendas carry a
-    QR code of the link. With --private-links, each person's files go under
-    a secret path made from the secret in $MISSION_LINK_SECRET:
+    --base-url: subscription links in each calendar, the index and a QR code
+    on each agenda; --private-links: files under secret paths, e.g.
       MISSION_LINK_SECRET=... mission export my-mission --format all \\
         --base-url https://example.org/m --private-links
     """
@@ -310,53 +309,32 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
 
 @cli.command()
 @click.argument("folder", type=FOLDER)
-@click.option("--caldav", "url", required=True, metavar="URL",
-              help="The CalDAV server (e.g. https://cloud.example.org/remote.php/dav).")
-@click.option("--user", default="", help="User name on the server.")
-@click.option("--password-env", default="MISSION_CALDAV_PASSWORD", show_default=True,
-              metavar="VAR", help="Environment variable holding the password (else a prompt).")
-@click.option("--people", is_flag=True, help="Also one calendar per person.")
+@publish_options
 @export_options
 @link_options
-@click.option("--allow-stale", is_flag=True, help="Publish a schedule made before mission.yaml "
-              "or a company file changed (a schedule breaking a rule is still refused).")
-def publish(folder: Path, url: str, user: str, password_env: str, people: bool,
+def publish(folder: Path, url: str, user: str, password_env: str, people: bool, allow_stale: bool,
             out: Path | None, formats: tuple[str, ...], alarm: int | None, csv_separator: str,
-            verbose: bool, base_url: str, private_links: bool, link_secret_env: str,
-            allow_stale: bool) -> None:
-    """Put the calendars of FOLDER/schedule.json on a CalDAV server.
+            verbose: bool, base_url: str, private_links: bool, link_secret_env: str) -> None:
+    """Export, then put the organiser's and each company's (--people: each person's)
+    calendar on a CalDAV server, sending only the events that changed.
 
     \b
-    Exports as `mission export` does (same options, same OUT), then puts
-    the organiser's calendar and one per company (--people: one per person
-    too) into collections of their own, created when missing. Only events
-    that changed are sent; dropped meetings arrive as cancelled; a second
-    run changes nothing, and a run stopped half-way is finished by the next.
-      MISSION_CALDAV_PASSWORD=... mission publish my-mission \\
-        --caldav https://cloud.example.org/remote.php/dav --user org
+      MISSION_CALDAV_PASSWORD=... mission publish DIR --caldav URL --user org
     """
-    from scheduler.deliver.caldav import publish_calendars
-    from scheduler.deliver.publishing import prepare
-    from scheduler.deliver.status import Status
-    from scheduler.export import ExportOptions, report_lines
+    from scheduler.deliver.publishing import prepare, send
+    from scheduler.export import ExportOptions
 
     target = caldav_target(url, user, password_env)
     options = ExportOptions(formats, alarm, csv_separator,
                             subscription_links(base_url, private_links, link_secret_env))
     ready = prepare(folder, out, options, people, allow_stale,
-                    lambda line: click.echo(line, err=True))
-    for line in ready.warnings + report_lines(ready.exported, ready.out, verbose, verbose):
+                    lambda line: click.echo(line, err=True), verbose)
+    for line in ready.lines:
         click.echo(line, err=line.startswith("warning"))
-    sent = []
     with click.progressbar(length=len(ready.collections), label="publishing",
                            file=sys.stderr) as bar:
-        for done in publish_calendars(target, ready.collections, Status.load(ready.out)):
-            sent.append(done)
-            bar.update(1)
-    for done in sent:
-        click.echo(str(done))
-    click.echo(f"sent {sum(d.puts for d in sent)} event(s) to {len(sent)} calendar(s) "
-               f"on {url}")
+        lines = send(target, ready, lambda: bar.update(1))
+    click.echo("\n".join(lines))
 
 
 @cli.command()

@@ -145,3 +145,14 @@ link_options = option_group(
     click.option("--link-secret-env", default="MISSION_LINK_SECRET", show_default=True,
                  metavar="VAR", help="Environment variable holding the private-link secret."),
 )
+publish_options = option_group(
+    click.option("--caldav", "url", required=True, metavar="URL",
+                 help="The CalDAV server (e.g. https://cloud.example.org/remote.php/dav)."),
+    click.option("--user", default="", help="User name on the server."),
+    click.option("--password-env", default="MISSION_CALDAV_PASSWORD", show_default=True,
+                 metavar="VAR", help="Environment variable holding the password (else a "
+                 "prompt)."),
+    click.option("--people", is_flag=True, help="Also one calendar per person."),
+    click.option("--allow-stale", is_flag=True, help="Publish a schedule made before "
+                 "mission.yaml or a company file changed (one breaking a rule is refused)."),
+)

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from scheduler.deliver.caldav import Target, publish_calendars
 from scheduler.deliver.calendars import Collection, collection
-from scheduler.export import ExportOptions, ExportResult, export
+from scheduler.deliver.status import Status
+from scheduler.export import ExportOptions, ExportResult, export, report_lines
 from scheduler.export.ics.events import audiences
 from scheduler.export.links import placed
 from scheduler.gcpause import freeze_if_large
@@ -27,15 +29,15 @@ PUBLISHED = ("organiser", "company")  # and "person" when asked for
 class Prepared:
     """The export made for publishing, and the calendars to put on the server."""
 
-    warnings: list[str]
+    lines: list[str]  # to print: warnings, the files written, what changed for whom
     exported: ExportResult
     out: Path
     collections: list[Collection]
 
 
 def prepare(path: Path, out: Path | None, options: ExportOptions, people: bool = False,
-            allow_stale: bool = False, progress: Callable[[str], None] | None = None
-            ) -> Prepared:
+            allow_stale: bool = False, progress: Callable[[str], None] | None = None,
+            verbose: bool = False) -> Prepared:
     """Refuse an unchecked or stale schedule (ScheduleError, exit 4), export the calendars
     into OUT, and read the organiser's, each company's (and each person's) calendar."""
     folder, _ = load_mission(path)
@@ -49,5 +51,19 @@ def prepare(path: Path, out: Path | None, options: ExportOptions, people: bool =
     links = replace(options.links, mission=folder.mission.id)
     kinds = (*PUBLISHED, "person") if people else PUBLISHED
     chosen = [a for a in placed(audiences(folder), links) if a.kind in kinds]
-    return Prepared(warnings, exported, out,
+    lines = warnings + report_lines(exported, out, verbose, files=verbose)
+    return Prepared(lines, exported, out,
                     [collection(out, a.name, a.title, folder.mission.id) for a in chosen])
+
+
+def send(target: Target, ready: Prepared, advance: Callable[[], None] | None = None
+         ) -> list[str]:
+    """Publish the prepared calendars (calling ADVANCE after each); what each got, and how
+    many events were sent in all."""
+    sent = []
+    for done in publish_calendars(target, ready.collections, Status.load(ready.out)):
+        sent.append(done)
+        if advance:
+            advance()
+    return [str(done) for done in sent] + [
+        f"sent {sum(d.puts for d in sent)} event(s) to {len(sent)} calendar(s) on {target.url}"]
