@@ -216,6 +216,7 @@ def test_a_base_url_that_is_not_a_web_address_is_a_usage_error(tmp_path, url):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.external
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext missing: poppler-utils")
 def test_pdf_agenda_prints_the_subscription_link(tmp_path):
@@ -225,3 +226,18 @@ def test_pdf_agenda_prints_the_subscription_link(tmp_path):
                            "-"], check=True, capture_output=True, text=True).stdout
     flat = re.sub(r"\s+", "", text)
     assert "webcal://calendars.example.org/osaka-2026/companies/torino-dx.ics" in flat
+
+
+def test_an_index_html_of_ones_own_is_left_alone_and_ours_goes_when_links_do(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("<p>our event site</p>", encoding="utf-8")
+    first = export(out, "--base-url", BASE)
+    assert "index.html is not a file mission wrote" in first.output
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>our event site</p>"
+    assert "webcal://calendars.example.org/osaka-2026/organiser.ics" in \
+        hrefs(out / "mission-index.html")
+    plain = export(out)  # no base URL any more: the page of links is no longer produced
+    assert f"removed {out / 'mission-index.html'}" in plain.output
+    assert not (out / "mission-index.html").exists()
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>our event site</p>"
