@@ -241,3 +241,15 @@ def test_an_index_html_of_ones_own_is_left_alone_and_ours_goes_when_links_do(tmp
     assert f"removed {out / 'mission-index.html'}" in plain.output
     assert not (out / "mission-index.html").exists()
     assert (out / "index.html").read_text(encoding="utf-8") == "<p>our event site</p>"
+
+
+def test_plan_takes_the_link_options_too(tmp_path):
+    folder = tmp_path / "mission"
+    shutil.copytree(MISSION, folder)
+    out = tmp_path / "out"
+    result = run("plan", str(folder), "-o", str(out), "--time-limit", "1", "--base-url", BASE,
+                 "--private-links", secret=SECRET)
+    assert result.exit_code == 0, result.output
+    names = relative(out)
+    assert len(names) == 15 and all(re.fullmatch(r"[a-z2-7]{26}/.*", n) for n in names)
+    assert f"webcal://calendars.example.org/osaka-2026/{names[0]}" in hrefs(out / "index.html")
