@@ -166,9 +166,16 @@ def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bo
     placed around them, and each move, drop and addition is listed. The same
     input and options give the same file, byte for byte. Ctrl-C stops the
     search and saves the best schedule so far (status "interrupted").
+    A must-have meeting that cannot be placed is listed with what would make
+    it possible; schedule.json is still written, and the exit status is 3.
+
+    \b
+    Example:
+      mission schedule seeds/bioxclusters-japan-2016 --time-limit 10
     """
     import time
 
+    from scheduler.plan.musts import stop_if_musts_missing
     from scheduler.plan.planning import SolveOptions, schedule_folder, summary_lines
 
     options = SolveOptions(time_limit, seed, workers, fresh)
@@ -177,6 +184,7 @@ def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bo
     click.echo(f"wrote {folder / 'schedule.json'}")
     for line in summary_lines(result):
         click.echo(line)
+    stop_if_musts_missing(result, folder, f"mission export {shlex.quote(str(folder))}")
 
 
 @cli.command()
@@ -260,14 +268,18 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
 @click.argument("folder", type=FOLDER)
 @export_options
 @solve_options
+@click.option("--allow-missing-musts", is_flag=True, help="Export even when a must-have "
+              "meeting cannot be placed (the exit status is still 3).")
 def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | None,
          csv_separator: str, verbose: bool, time_limit: float, seed: int, workers: int,
-         fresh: bool) -> None:
+         fresh: bool, allow_missing_musts: bool) -> None:
     """Validate, schedule and export in one go: the main job.
 
     \b
-    Stops at the first step that fails: input errors are listed (exit 1),
-    a must-have meeting that cannot be placed is explained (exit 3).
+    Stops at the first step that fails: input errors are listed (exit 1).
+    A must-have meeting that cannot be placed is listed with what would
+    make it possible, schedule.json is written with everything else, and
+    nothing is exported (exit 3) unless --allow-missing-musts.
     Otherwise writes FOLDER/schedule.json and the calendars (and the other
     formats asked for) to OUT, and prints the schedule's summary and what
     changed for whom since the last export.
@@ -275,21 +287,26 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
     import time
 
     from scheduler.export import ExportOptions, report_lines
+    from scheduler.plan.musts import stop_if_musts_missing
     from scheduler.plan.pipeline import plan_folder
     from scheduler.plan.planning import SolveOptions, summary_lines
 
     options = ExportOptions(formats, alarm, csv_separator)
     result = plan_folder(folder, SolveOptions(time_limit, seed, workers, fresh), options, out,
-                         lambda line: click.echo(line, err=True), time.monotonic)
+                         lambda line: click.echo(line, err=True), time.monotonic,
+                         allow_missing_musts)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     click.echo(f"wrote {folder / 'schedule.json'}")
     for line in summary_lines(result.schedule):
         click.echo(line)
-    click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
-               f"see {result.exported.index} for whom to send each to")
-    for line in report_lines(result.exported, result.out, verbose, files=verbose):
-        click.echo(line)
+    if result.exported is not None:
+        click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
+                   f"see {result.exported.index} for whom to send each to")
+        for line in report_lines(result.exported, result.out, verbose, files=verbose):
+            click.echo(line)
+    stop_if_musts_missing(result.schedule, folder, None if result.exported else
+                          f"mission plan {shlex.quote(str(folder))} --allow-missing-musts")
 
 @cli.command()
 @click.option("--preset", required=True, callback=preset_name,

@@ -24,8 +24,9 @@ from scheduler.input.model import MissionFolder
 from scheduler.load.loader import load_mission
 from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
 from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
+from scheduler.plan.musts import must_lines, with_remedies
 from scheduler.plan.publish import fingerprint
-from scheduler.plan.replan import binding_locks, changes, still_possible
+from scheduler.plan.replan import binding_locks, changes, closeness, still_possible
 from scheduler.schedule import (
     SCHEDULE_FILE,
     Meeting,
@@ -42,6 +43,7 @@ from scheduler.solver.build import build_domain, complete_space
 from scheduler.solver.cpsat import Outcome, Settings, solve
 from scheduler.solver.greedy import greedy
 from scheduler.solver.large import LARGE_CANDIDATES, estimate, solve_large
+from scheduler.solver.nearness import Near
 from scheduler.solver.rules import make_candidates
 from scheduler.solver.space import Space
 from scheduler.solver.tables import Seat, assign_delegates, assign_tables
@@ -97,7 +99,8 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
         make_candidates(space)
         raise_problems(complete_space(space, locked))
         keep = still_possible(space, previous)
-        outcome, bound = solve_model(space, keep, options, progress, clock)
+        outcome, bound = solve_model(space, keep, options, progress, clock,
+                                     closeness(space, previous, keep))
     if outcome.status == "infeasible":
         raise InfeasibleError("the locked meetings conflict with each other or with a rule; "
                               "unlock some in schedule.json or run with --fresh")
@@ -106,10 +109,10 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
                               optimise=outcome.status != "interrupted")
     say("explaining every request not placed in full")
     explain = explainer(folder, meetings, requests)
-    missing_musts(requests, meetings, explain)
     schedule = Schedule(
         mission=folder.mission.id, generated=generated_at(folder), meetings=meetings,
-        unplaced=unplaced(requests, meetings, explain),
+        unplaced=with_remedies(folder, meetings, requests,
+                               unplaced(requests, meetings, explain)),
         quality=quality(space, meetings, bound, outcome),
         changes=changes(folder, space, previous, meetings, explain),
         solver={"seed": options.seed, "workers": options.workers,
@@ -129,9 +132,10 @@ def raise_problems(space: Space) -> None:
 
 
 def solve_model(space: Space, keep: dict[int, Meeting], options: SolveOptions,
-                progress: Progress | None, clock: Callable[[], float] | None
-                ) -> tuple[Outcome, int]:
-    """The lexicographic CP-SAT solve of a full candidate space, and the bound."""
+                progress: Progress | None, clock: Callable[[], float] | None,
+                near: Near | None = None) -> tuple[Outcome, int]:
+    """The lexicographic CP-SAT solve of a full candidate space, and the bound (`near`:
+    re-planning, how close each candidate is to a meeting that must move)."""
     hint = greedy(space, set(keep))
     bound = lp_bound(space)
     if progress:
@@ -139,7 +143,7 @@ def solve_model(space: Space, keep: dict[int, Meeting], options: SolveOptions,
                  f"constraints, {requested_meetings(space.requests)} requested meetings; "
                  f"bound {bound}")
     settings = Settings(options.time_limit, options.seed, options.workers, progress, clock)
-    outcome = solve(space, settings, hint, set(keep))
+    outcome = solve(space, settings, hint, set(keep), near)
     if outcome.status == "unknown":
         outcome.chosen = hint
     return outcome, bound
@@ -203,15 +207,6 @@ def placed_counts(meetings: list[Meeting]) -> dict[str, int]:
     for m in meetings:
         out[m.request] += 1
     return out
-
-
-def missing_musts(requests: list[Request], meetings: list[Meeting], explain: Explain) -> None:
-    """Raise InfeasibleError naming every must-have request with no meeting."""
-    placed = placed_counts(meetings)
-    lines = [f"must-have meeting {' and '.join(q.companies)} cannot be placed: {explain(q)}"
-             for q in requests if q.must and not placed[q.id]]
-    if lines:
-        raise InfeasibleError("\n".join(lines))
 
 
 def unplaced(requests: list[Request], meetings: list[Meeting], explain: Explain
@@ -300,7 +295,9 @@ def summary_lines(schedule: Schedule) -> list[str]:
              f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")]
     for change in schedule.changes:
         span = " -> ".join(x for x in (change.before, change.after) if x)
-        lines.append(f"{change.change}: {change.meeting} ({span}): {change.reason}")
+        how = f"{change.move.text}; " if change.move else ""
+        lines.append(f"{change.change}: {change.meeting} ({span}): {how}{change.reason}")
+    lines += must_lines(schedule)
     if schedule.unplaced:
         lines.append(f"{len(schedule.unplaced)} request(s) not (fully) placed:")
     rank = {"must": 0, "high": 1, "normal": 2, "low": 3}

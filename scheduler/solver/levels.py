@@ -7,7 +7,8 @@ level's hint), adds its value as a constraint (">= value" or "<= value") so that
 level trades it away, and says how it ended. A level that proves its value from a bound
 skips its search.
 
-  1.  must-haves placed, 1b. previous meetings kept in their slot (re-planning), and
+  1.  must-haves placed, 1b. previous meetings kept in their slot (re-planning),
+  1c. a meeting that must move as near its old place as possible (re-planning), and
   2.  priority weight placed: one objective (PriorityLevel);
   3.  fairness: the smallest placed/requested share of a delegation company
       (FairnessLevel);
@@ -36,6 +37,7 @@ from scheduler.solver.bound import (
 from scheduler.solver.days import DaySearch, day_keys
 from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.idle import IdleWindows
+from scheduler.solver.nearness import Near
 from scheduler.solver.polish import polish
 from scheduler.solver.search import Search
 from scheduler.solver.space import Space
@@ -135,38 +137,47 @@ def search_level(search: Search, name: str, expr: cp_model.LinearExprT, maximise
 
 
 class PriorityLevel:
-    """Levels 1, 1b and 2 as one objective with proven separation:
-    musts * (K + 1) * T + kept * T + weight, where T exceeds any placed weight and K is
-    the number of meetings that could be kept. Its first solution is therefore already
-    a full schedule. The LP relaxation often proves it without a search."""
+    """Levels 1, 1b, 1c and 2 as one objective with proven separation:
+    musts * (K + 1) * N + kept * N + near * T + weight, where T exceeds any placed
+    weight, N = (D + 1) * T exceeds any re-plan closeness term (scheduler.solver.nearness,
+    at most D) and K is the number of meetings that could be kept. Its first solution is
+    therefore already a full schedule. The LP relaxation often proves it without a
+    search (it ignores the caps on closeness, so it stays an upper bound)."""
 
     name = "priority"
 
-    def __init__(self, search: Search, keep: set[int], days: DaySearch) -> None:
+    def __init__(self, search: Search, keep: set[int], days: DaySearch,
+                 near: Near | None = None) -> None:
         self.search, self.space, self.keep, self.days = search, search.space, keep, days
+        self.near = near or Near()
         self.polished: set[int] | None = None  # the start lp_start polished
 
     def terms(self) -> tuple[list[int], dict[int, int]]:
         """The objective as a coefficient per candidate and a bonus per must request
-        placed at least once."""
+        placed at least once (closeness counted for every candidate, without caps)."""
         top = sum(q.weight * q.meetings for q in self.space.requests) + 1
-        scale = top * (len(self.keep) + 1) if self.keep else top
-        coefficient = [self.space.requests[var.request].weight +
-                       (top if i in self.keep else 0)
+        kept = top * (self.near.total + 1)
+        scale = kept * (len(self.keep) + 1)
+        score = self.near.score
+        coefficient = [self.space.requests[var.request].weight + top * score.get(i, 0) +
+                       (kept if i in self.keep else 0)
                        for i, var in enumerate(self.space.vars)]
         musts = {r: scale for r in sorted(self.space.by_request())
                  if self.space.requests[r].must}
         return coefficient, musts
 
     def value(self, chosen: set[int]) -> int:
-        """The objective of a set of candidates."""
+        """The objective of a set of candidates (closeness within its caps)."""
         coefficient, musts = self.terms()
         placed = {self.space.vars[v].request for v in chosen}
-        return sum(coefficient[v] for v in chosen) + sum(
+        top = sum(q.weight * q.meetings for q in self.space.requests) + 1
+        uncapped = sum(coefficient[v] - top * self.near.score.get(v, 0) for v in chosen)
+        return uncapped + top * self.near.value(chosen, self.space) + sum(
             s for r, s in musts.items() if r in placed)
 
     def objective(self) -> cp_model.LinearExprT:
-        """Add a boolean per must request (1 only when it has a meeting); the objective."""
+        """Add a boolean per must request (1 only when it has a meeting) and per capped
+        closeness; the objective."""
         coefficient, musts = self.terms()
         by_request = self.space.by_request()
         model, x = self.search.model, self.search.x
@@ -176,6 +187,14 @@ class PriorityLevel:
             model.add(placed <= sum(x[v] for v in by_request[r]))
             self.search.aux_here.append((placed, by_request[r]))
             terms.append(scale * placed)
+        top = sum(q.weight * q.meetings for q in self.space.requests) + 1
+        for r, cap in sorted(self.near.caps.items()):
+            counted = [(v, model.new_bool_var(f"near{v}")) for v in by_request.get(r, [])]
+            for v, y in counted:
+                model.add(y <= x[v])
+                coefficient[v] -= top * self.near.score.get(v, 0)
+                terms.append(top * self.near.score.get(v, 0) * y)
+            model.add(sum(y for _, y in counted) <= cap)
         return sum(c * x[i] for i, c in enumerate(coefficient)) + sum(terms)
 
     def lp_start(self, hint: set[int]) -> tuple[set[int], bool]:
@@ -193,7 +212,8 @@ class PriorityLevel:
         compact = compact_relaxation(self.space, coefficient, musts, value)
         if compact is not None and self.value(compact) >= value:
             start = compact  # same priority value, meetings early in their day
-        start = polish(self.space, start, set(self.keep) | set(self.space.fixed))
+        start = polish(self.space, start,
+                       set(self.keep) | set(self.space.fixed) | set(self.near.score))
         self.polished = set(start)
         return start, value >= relaxed.value
 

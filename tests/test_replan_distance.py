@@ -1,0 +1,97 @@
+"""A meeting that must move goes to the nearest alternative, and the change list says how far."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from helpers.solver_kit import company, folder, mission, solve
+
+from scheduler.check.rules import check_schedule
+from scheduler.plan.planning import summary_lines
+from scheduler.plan.replan import how_far
+from scheduler.schedule import Meeting
+
+
+def two_days(virtual_day: bool = False) -> dict:
+    """s1 on 10 and 11 March, 09:00-11:00 (six 20-minute slots a day, 2 tables); with
+    `virtual_day`, a virtual session v1 on 10 March too."""
+    m = mission()
+    m["partnering"][0].update(date=None, dates=["2026-03-10", "2026-03-11"],
+                              windows=["09:00-11:00"])
+    if virtual_day:
+        m["partnering"].append({"id": "v1", "title": "Video", "virtual": True,
+                                "timezone": "Europe/Madrid", "date": "2026-03-10",
+                                "windows": ["14:00-15:00"], "meeting_minutes": 20,
+                                "changeover_minutes": 0})
+    return m
+
+
+def hosts_x(a_unavailable: list[str]) -> list[dict]:
+    """a, b and c each want x."""
+    return [company("a", wants=["x"], unavailable=a_unavailable), company("b", wants=["x"]),
+            company("c", wants=["x"]), company("x", "host")]
+
+
+def at(meeting: Meeting, day: int, hhmm: str, table: str | None = "Table 1",
+       session: str = "s1") -> Meeting:
+    """The meeting on 2026-03-<day> at hh:mm (Madrid), 20 minutes, at a table."""
+    start = meeting.start.replace(day=day, hour=int(hhmm[:2]), minute=int(hhmm[3:]))
+    return meeting.model_copy(update={"start": start, "end": start + timedelta(minutes=20),
+                                      "table": table, "session": session})
+
+
+def test_unavailable_slot_moves_the_meeting_to_the_nearest_slot_that_day():
+    # before: x meets b at 09:00 and c at 09:40 on the 10th (a gap at 09:20 it would
+    # like filled), and a at 09:40 on the 11th; then a cannot make 09:40 on the 11th
+    first = solve(folder(two_days(), hosts_x([])))
+    where = {"b--x": (10, "09:00"), "c--x": (10, "09:40"), "a--x": (11, "09:40")}
+    previous = first.model_copy(update={"meetings": [at(m, *where[m.id])
+                                                     for m in first.meetings]})
+    changed = folder(two_days(), hosts_x(["2026-03-11 09:40-10:00"]))
+    second = solve(changed, previous)
+    assert check_schedule(changed, second, previous) == []
+    [change] = second.changes
+    assert (change.meeting, change.change) == ("a--x", "moved")
+    move = change.move
+    assert move is not None
+    assert (move.same_mode, move.same_session, move.days, abs(move.minutes)) == \
+        (True, True, 0, 20)  # a neighbouring slot the same day, not the gap on the 10th
+    side = "later" if move.minutes > 0 else "earlier"
+    assert move.text.startswith(f"moved 20 min {side}, ")
+    assert any(line.startswith("moved: a--x (") and f"moved 20 min {side}" in line
+               for line in summary_lines(second))
+
+
+def test_in_person_meeting_stays_in_person_on_another_day_rather_than_video():
+    # a's in-person meeting at 09:00 on the 10th cannot stay; the 10th still has a video
+    # session at 14:00, the 11th in-person slots from 10:00: same mode comes before same
+    # day, and then the nearest time of day
+    first = solve(folder(two_days(virtual_day=True), [company("a", wants=["x"]),
+                                                       company("x", "host")]))
+    previous = first.model_copy(update={"meetings": [at(m, 10, "09:00")
+                                                     for m in first.meetings]})
+    away = ["2026-03-10 08:00-12:00", "2026-03-11 08:00-10:00"]
+    changed = folder(two_days(virtual_day=True),
+                     [company("a", wants=["x"], unavailable=away), company("x", "host")])
+    second = solve(changed, previous)
+    assert check_schedule(changed, second, previous) == []
+    [change] = second.changes
+    move = change.move
+    assert move is not None
+    assert (move.same_mode, move.same_session, move.days, move.minutes) == \
+        (True, True, 1, 25 * 60)  # 10:00 the next day, not 14:00 on video
+    assert move.text.startswith("moved to Wed 11 Mar, ")
+
+
+def test_move_texts_say_the_shift_the_day_the_mode_and_the_table():
+    f = folder(two_days(virtual_day=True), [company("a", wants=["x"]), company("x", "host")])
+    meeting = solve(f).meetings[0]
+    before = at(meeting, 10, "09:00")
+    assert how_far(f, before, at(meeting, 10, "09:20")).text == "moved 20 min later, same table"
+    assert how_far(f, before, at(meeting, 10, "10:40", "Table 2")).text == \
+        "moved to 10:40, Table 2"
+    video = how_far(f, before, at(meeting, 10, "14:00", None, "v1"))
+    assert video.text == "moved to 14:00 in v1, video"
+    assert (video.same_mode, video.minutes) == (False, 300)
+    assert how_far(f, at(meeting, 11, "10:00"), before).text == \
+        "moved to Tue 10 Mar, same table"
