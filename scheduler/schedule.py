@@ -132,9 +132,18 @@ def percent(share: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}%"
 
 
+# keys left out while empty, so schedules that need none read as they always have
+OPTIONAL_KEYS = {"changes": "move", "unplaced": "remedies"}
+
+
 def to_json(schedule: Schedule) -> str:
     """Serialise a schedule deterministically."""
-    return json.dumps(schedule.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    data = schedule.model_dump(mode="json")
+    for part, key in OPTIONAL_KEYS.items():
+        for record in data[part]:
+            if not record[key]:
+                del record[key]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_schedule(schedule: Schedule, folder: Path) -> Path:
