@@ -85,7 +85,9 @@ def cli() -> None:
       0    success
       1    input errors (listed file:line:col), or no schedule.json yet
       2    usage error: an unknown command or option, or a bad option value
-      3    a must-have or locked meeting cannot be placed (the reason is printed)
+      3    a must-have meeting cannot be placed (schedule.json is written with
+           everything else; the reason and remedies are printed), or a locked
+           meeting cannot stay (nothing is written)
       4    schedule.json is malformed or breaks a rule (mission check)
       5    an output could not be written
       70   internal error (a bug)
