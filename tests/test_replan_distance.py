@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import yaml
+from click.testing import CliRunner
 from helpers.solver_kit import company, folder, mission, solve
+from test_planning import write_folder
 
+from cli import cli
 from scheduler.check.rules import check_schedule
 from scheduler.plan.planning import summary_lines
 from scheduler.plan.replan import how_far
-from scheduler.schedule import Meeting
+from scheduler.schedule import Meeting, read_schedule
 
 
 def two_days(virtual_day: bool = False) -> dict:
@@ -95,3 +99,22 @@ def test_move_texts_say_the_shift_the_day_the_mode_and_the_table():
     assert (video.same_mode, video.minutes) == (False, 300)
     assert how_far(f, at(meeting, 11, "10:00"), before).text == \
         "moved to Tue 10 Mar, same table"
+
+
+def test_plan_after_a_change_says_how_far_in_the_calendar_notes_and_the_report(tmp_path):
+    root = write_folder(tmp_path / "m", two_days(), hosts_x([]))
+    out = tmp_path / "out"
+    args = ["plan", str(root), "-o", str(out), "--format", "ics,html", "--time-limit", "5"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    a_x = next(m for m in read_schedule(root).meetings if m.id == "a--x")
+    busy = f"{a_x.start:%Y-%m-%d %H:%M}-{a_x.end:%H:%M}"
+    company_file = root / "companies" / "a.yaml"
+    data = yaml.safe_load(company_file.read_text(encoding="utf-8"))
+    company_file.write_text(yaml.safe_dump({**data, "unavailable": [busy]}), encoding="utf-8")
+    again = CliRunner().invoke(cli, args + ["--verbose"])
+    assert again.exit_code == 0, again.output
+    [change] = read_schedule(root).changes
+    assert change.move is not None and change.move.days == 0
+    how = change.move.text.removeprefix("moved ")
+    assert f"; {how})" in again.output  # what changed for whom, calendar by calendar
+    assert change.move.text in (out / "report.html").read_text(encoding="utf-8")
