@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from helpers.solver_kit import company, folder, mission, solve
@@ -44,7 +45,9 @@ def at(meeting: Meeting, day: int, hhmm: str, table: str | None = "Table 1",
                                       "table": table, "session": session})
 
 
-def test_unavailable_slot_moves_the_meeting_to_the_nearest_slot_that_day():
+@pytest.mark.parametrize("engine", [pytest.param({}, id="cp-sat"),
+                                    pytest.param({"large_from": 0}, id="large")])
+def test_unavailable_slot_moves_the_meeting_to_the_nearest_slot_that_day(engine):
     # before: x meets b at 09:00 and c at 09:40 on the 10th (a gap at 09:20 it would
     # like filled), and a at 09:40 on the 11th; then a cannot make 09:40 on the 11th
     first = solve(folder(two_days(), hosts_x([])))
@@ -52,7 +55,7 @@ def test_unavailable_slot_moves_the_meeting_to_the_nearest_slot_that_day():
     previous = first.model_copy(update={"meetings": [at(m, *where[m.id])
                                                      for m in first.meetings]})
     changed = folder(two_days(), hosts_x(["2026-03-11 09:40-10:00"]))
-    second = solve(changed, previous)
+    second = solve(changed, previous, **engine)
     assert check_schedule(changed, second, previous) == []
     [change] = second.changes
     assert (change.meeting, change.change) == ("a--x", "moved")
