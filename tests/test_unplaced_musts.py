@@ -89,9 +89,11 @@ def test_plan_stops_before_the_export_unless_allowed(tmp_path):
     assert (root / "schedule.json").is_file() and not out.exists()
     assert "--allow-missing-musts" in stopped.output
     allowed = CliRunner().invoke(cli, ["plan", str(root), "-o", str(out), "--time-limit", "5",
-                                       "--allow-missing-musts"])
+                                       "--allow-missing-musts", "--format", "ics,html"])
     assert allowed.exit_code == 3
     assert sorted(p.name for p in out.glob("*.ics"))  # the calendars are written
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "possible with: a table more in s1 at 2026-03-10 09:00 CET" in report
     exported = CliRunner().invoke(cli, ["export", str(root), "-o", str(tmp_path / "again")])
     assert exported.exit_code == 0
     assert "warning: must-have meeting" in exported.output
