@@ -45,6 +45,25 @@ def at(meeting: Meeting, day: int, hhmm: str, table: str | None = "Table 1",
                                       "table": table, "session": session})
 
 
+def test_a_second_meeting_asked_later_leaves_the_moved_one_nearest():
+    # as above, and a now wants two meetings with x: the one it had moves to a
+    # neighbouring slot and keeps its id; the new one is an addition
+    first = solve(folder(two_days(), hosts_x([])))
+    where = {"b--x": (10, "09:00"), "c--x": (10, "09:40"), "a--x": (11, "09:40")}
+    previous = first.model_copy(update={"meetings": [at(m, *where[m.id])
+                                                     for m in first.meetings]})
+    people = hosts_x(["2026-03-11 09:40-10:00"])
+    people[0]["wants_to_meet"][0]["meetings"] = 2
+    changed = folder(two_days(), people)
+    second = solve(changed, previous)
+    assert check_schedule(changed, second, previous) == []
+    assert sum(m.request == "a--x" for m in second.meetings) == 2
+    moved = next(c for c in second.changes if c.meeting == "a--x")
+    assert moved.change == "moved" and moved.move is not None
+    assert (moved.move.days, abs(moved.move.minutes)) == (0, 20)
+    assert [c.change for c in second.changes if c.meeting == "a--x-2"] == ["added"]
+
+
 @pytest.mark.parametrize("engine", [pytest.param({}, id="cp-sat"),
                                     pytest.param({"large_from": 0}, id="large")])
 def test_unavailable_slot_moves_the_meeting_to_the_nearest_slot_that_day(engine):
@@ -87,7 +106,7 @@ def test_in_person_meeting_stays_in_person_on_another_day_rather_than_video():
     assert move is not None
     assert (move.same_mode, move.same_session, move.days, move.minutes) == \
         (True, True, 1, 25 * 60)  # 10:00 the next day, not 14:00 on video
-    assert move.text.startswith("moved to Wed 11 Mar, ")
+    assert move.text.startswith("moved to Wed 11 Mar, ")  # same session: not named
 
 
 def test_move_texts_say_the_shift_the_day_the_mode_and_the_table():

@@ -22,6 +22,7 @@ from scheduler.errors import InfeasibleError, ScheduleError
 from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
 from scheduler.load.loader import load_mission
+from scheduler.meaning.distance import distance
 from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
 from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
 from scheduler.plan.musts import must_lines, with_remedies
@@ -106,7 +107,8 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
                               "unlock some in schedule.json or run with --fresh")
     say(f"seating {len(outcome.chosen)} meetings at tables")
     meetings = build_meetings(space, outcome.chosen, keep, options.seed,
-                              optimise=outcome.status != "interrupted")
+                              optimise=outcome.status != "interrupted",
+                              previous=previous.meetings if previous else [])
     say("explaining every request not placed in full")
     explain = explainer(folder, meetings, requests)
     schedule = Schedule(
@@ -150,28 +152,44 @@ def solve_model(space: Space, keep: dict[int, Meeting], options: SolveOptions,
 
 
 def build_meetings(space: Space, chosen: set[int], keep: dict[int, Meeting],
-                   seed: int, optimise: bool = True) -> list[Meeting]:
-    """Meetings of the chosen candidates, with stable ids, tables and delegates."""
+                   seed: int, optimise: bool = True,
+                   previous: list[Meeting] | None = None) -> list[Meeting]:
+    """Meetings of the chosen candidates, with stable ids, tables and delegates (a
+    previous meeting that moved keeps its id on the nearest of its request's meetings)."""
     seats = assign_tables(space, chosen, {v: m.table for v, m in keep.items() if m.table},
                           seed, optimise)
     people = assign_delegates(space, chosen)
     per_request: dict[int, list[int]] = defaultdict(list)
     for v in sorted(chosen, key=lambda v: (space.slots[space.vars[v].slot].utc, v)):
         per_request[space.vars[v].request].append(v)
+    before: dict[str, list[Meeting]] = defaultdict(list)
+    for m in previous or []:
+        before[m.request].append(m)
     out = []
     for r, vars_ in sorted(per_request.items()):
         request = space.requests[r]
-        ids = _ids(request, vars_, keep)
+        ids = _ids(space, request, vars_, keep, before.get(request.id, []))
         out += [_meeting(space, v, ids[v], seats[v], people[v],
                          locked=v in keep and keep[v].locked and keep[v].id == ids[v])
                 for v in vars_]
     return sorted(out, key=lambda m: (m.start, m.session, m.table or "", m.id))
 
 
-def _ids(request: Request, vars_: list[int], keep: dict[int, Meeting]) -> dict[int, str]:
-    """Meeting ids: kept meetings keep theirs, the others take the lowest free numbers."""
+def _ids(space: Space, request: Request, vars_: list[int], keep: dict[int, Meeting],
+         before: list[Meeting]) -> dict[int, str]:
+    """Meeting ids: kept meetings keep theirs, a previous one that moved goes to the
+    nearest meeting left, the others take the lowest free numbers."""
     ids = {v: keep[v].id for v in vars_ if v in keep and keep[v].request == request.id}
     taken = set(ids.values())
+    for old in sorted(before, key=lambda m: m.id):
+        left = [v for v in vars_ if v not in ids]
+        if old.id in taken or not left:
+            continue
+        slots = space.slots
+        ids[max(left, key=lambda v: distance(space.folder, (old.session, old.start), (
+            slots[space.vars[v].slot].session, slots[space.vars[v].slot].start)).closeness)
+            ] = old.id
+        taken.add(old.id)
     numbers = (meeting_id(request.id, n) for n in range(1, len(vars_) * 2 + 2))
     free = [i for i in numbers if i not in taken]
     for v in vars_:

@@ -66,7 +66,7 @@ def how_far(folder: MissionFolder, before: Meeting, after: Meeting) -> Move:
     else:
         when = f"moved to {now:%H:%M}" if now.utcoffset() == then.utcoffset() else \
             f"moved to {now:%H:%M} {abbreviation(now)}"
-    if not gone.same_session and gone.same_day:
+    if not gone.same_session:
         when += f" in {after.session}"
     same_table = after.table is not None and after.table == before.table
     seat = ("video" if is_virtual(folder, after.session) or after.table is None else

@@ -150,17 +150,18 @@ class PriorityLevel:
                  near: Near | None = None) -> None:
         self.search, self.space, self.keep, self.days = search, search.space, keep, days
         self.near = near or Near()
+        # T, more than any placed weight: the worth of one point of closeness
+        self.near.unit = sum(q.weight * q.meetings for q in self.space.requests) + 1
         self.polished: set[int] | None = None  # the start lp_start polished
 
     def terms(self) -> tuple[list[int], dict[int, int]]:
         """The objective as a coefficient per candidate and a bonus per must request
         placed at least once (closeness counted for every candidate, without caps)."""
-        top = sum(q.weight * q.meetings for q in self.space.requests) + 1
+        top = self.near.unit
         kept = top * (self.near.total + 1)
         scale = kept * (len(self.keep) + 1)
-        score = self.near.score
-        coefficient = [self.space.requests[var.request].weight + top * score.get(i, 0) +
-                       (kept if i in self.keep else 0)
+        coefficient = [self.space.requests[var.request].weight +
+                       top * self.near.score.get(i, 0) + (kept if i in self.keep else 0)
                        for i, var in enumerate(self.space.vars)]
         musts = {r: scale for r in sorted(self.space.by_request())
                  if self.space.requests[r].must}
@@ -170,31 +171,21 @@ class PriorityLevel:
         """The objective of a set of candidates (closeness within its caps)."""
         coefficient, musts = self.terms()
         placed = {self.space.vars[v].request for v in chosen}
-        top = sum(q.weight * q.meetings for q in self.space.requests) + 1
-        uncapped = sum(coefficient[v] - top * self.near.score.get(v, 0) for v in chosen)
-        return uncapped + top * self.near.value(chosen, self.space) + sum(
-            s for r, s in musts.items() if r in placed)
+        return sum(coefficient[v] for v in chosen) - self.near.excess(chosen, self.space) + \
+            sum(s for r, s in musts.items() if r in placed)
 
     def objective(self) -> cp_model.LinearExprT:
-        """Add a boolean per must request (1 only when it has a meeting) and per capped
+        """Add a boolean per must request (1 only when it has a meeting) and the caps on
         closeness; the objective."""
         coefficient, musts = self.terms()
         by_request = self.space.by_request()
         model, x = self.search.model, self.search.x
-        terms = []
+        terms = self.near.capped(model, x, by_request, coefficient)
         for r, scale in sorted(musts.items()):
             placed = model.new_bool_var(f"must{r}")
             model.add(placed <= sum(x[v] for v in by_request[r]))
             self.search.aux_here.append((placed, by_request[r]))
             terms.append(scale * placed)
-        top = sum(q.weight * q.meetings for q in self.space.requests) + 1
-        for r, cap in sorted(self.near.caps.items()):
-            counted = [(v, model.new_bool_var(f"near{v}")) for v in by_request.get(r, [])]
-            for v, y in counted:
-                model.add(y <= x[v])
-                coefficient[v] -= top * self.near.score.get(v, 0)
-                terms.append(top * self.near.score.get(v, 0) * y)
-            model.add(sum(y for _, y in counted) <= cap)
         return sum(c * x[i] for i, c in enumerate(coefficient)) + sum(terms)
 
     def lp_start(self, hint: set[int]) -> tuple[set[int], bool]:

@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ortools.sat.python import cp_model
+
 from scheduler.meaning.distance import CLOSEST, distance
 from scheduler.schedule import Meeting
 from scheduler.solver.space import Space
@@ -26,21 +28,32 @@ class Near:
     score: dict[int, int] = field(default_factory=dict)  # candidate -> 1..CLOSEST
     caps: dict[int, int] = field(default_factory=dict)  # request -> scored meetings, if capped
     total: int = 0  # the most the scores can add up to
+    unit: int = 1  # what one point of closeness is worth in the objective (set by its user)
 
-    def value(self, chosen: Iterable[int], space: Space) -> int:
-        """The scores of a set of candidates, each capped request's best ones only."""
+    def excess(self, chosen: Iterable[int], space: Space) -> int:
+        """What the uncapped coefficients (scores times `unit`) count beyond the caps:
+        each capped request counts only its best `cap` scores."""
         capped: dict[int, list[int]] = defaultdict(list)
-        total = 0
         for v in chosen:
-            points = self.score.get(v, 0)
-            request = space.vars[v].request
-            if request in self.caps:
-                capped[request].append(points)
-            else:
-                total += points
-        for request, scores in capped.items():
-            total += sum(sorted(scores, reverse=True)[:self.caps[request]])
-        return total
+            if space.vars[v].request in self.caps:
+                capped[space.vars[v].request].append(self.score.get(v, 0))
+        return self.unit * sum(sum(sorted(scores, reverse=True)[self.caps[r]:])
+                               for r, scores in capped.items())
+
+    def capped(self, model: cp_model.CpModel, x: list[cp_model.IntVar],
+               by_request: dict[int, list[int]], coefficient: list[int]
+               ) -> list[cp_model.LinearExpr]:
+        """Move the scores of capped requests from `coefficient` to booleans of which at
+        most `cap` count; return their objective terms."""
+        terms: list[cp_model.LinearExpr] = []
+        for r, cap in sorted(self.caps.items()):
+            counted = [(v, model.new_bool_var(f"near{v}")) for v in by_request.get(r, [])]
+            for v, y in counted:
+                model.add(y <= x[v])
+                coefficient[v] -= self.unit * self.score.get(v, 0)
+                terms.append(self.unit * self.score.get(v, 0) * y)
+            model.add(sum(y for _, y in counted) <= cap)
+        return terms
 
 
 def nearness(space: Space, previous: list[Meeting], kept: set[str]) -> Near:
