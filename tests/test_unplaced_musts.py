@@ -64,6 +64,17 @@ def test_a_must_blocked_by_availability_names_who_must_be_free_when(engine):
                              "x free at 2026-03-10 09:40 CET in s1"]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_must_beyond_a_company_cap_asks_for_a_higher_cap(engine):
+    f = folder(mission(), [company("a", wants=[("x", "must"), ("y", "must")], max_meetings=1),
+                           company("x", "host"), company("y", "host")])
+    s = solve(f, **engine)
+    assert len(s.meetings) == 1
+    [must] = s.unplaced
+    assert must.reason.startswith("a is full (1 of 1)")
+    assert must.remedies == [f"a higher cap: {must.reason}"]
+
+
 def folder_on_disk(tmp_path: Path) -> Path:
     """The rivals' mission as files."""
     return write_folder(tmp_path / "m", one_table(), rivals())
