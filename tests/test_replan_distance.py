@@ -8,10 +8,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers.solver_kit import company, folder, mission, solve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_planning import write_folder
+from test_solver_properties import small_missions
 
 from cli import cli
 from scheduler.check.rules import check_schedule
+from scheduler.check.times import company_blocker, slot_starts
+from scheduler.meaning import session_tables
+from scheduler.meaning.distance import distance
 from scheduler.plan.planning import summary_lines
 from scheduler.plan.replan import how_far
 from scheduler.schedule import Meeting, read_schedule
@@ -140,3 +146,35 @@ def test_plan_after_a_change_says_how_far_in_the_calendar_notes_and_the_report(t
     how = change.move.text.removeprefix("moved ")
     assert f"; {how})" in again.output  # what changed for whom, calendar by calendar
     assert change.move.text in (out / "report.html").read_text(encoding="utf-8")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_missions(), st.integers(0, 100))
+def test_no_free_slot_is_nearer_than_where_a_moved_meeting_went(case, pick):
+    # make one company of a placed meeting unavailable in its slot and re-plan: no slot
+    # where both are free, neither is busy and a table is left is nearer than the new one
+    m, people = case
+    first = solve(folder(m, people), time_limit=2.0)
+    if not first.meetings:
+        return
+    gone = first.meetings[pick % len(first.meetings)]
+    who = next(p for p in people if p["id"] == gone.companies[0])
+    who["unavailable"] = [*who.get("unavailable", []),
+                          f"{gone.start:%Y-%m-%d %H:%M}-{gone.end:%H:%M}"]
+    changed = folder(m, people)
+    second = solve(changed, first, time_limit=2.0)
+    assert check_schedule(changed, second, first) == []
+    now = next((x for x in second.meetings if x.id == gone.id), None)
+    if now is None:
+        return
+    session = changed.session(now.session)
+    reached = distance(changed, (gone.session, gone.start), (now.session, now.start))
+    length = timedelta(minutes=session.meeting_minutes)
+    for start in slot_starts(changed, session):
+        span = (start, start + length)
+        others = [x for x in second.meetings if x.id != gone.id and x.start == start]
+        free = not any(company_blocker(changed, changed.companies[c], span) or
+                       any(c in x.companies for x in others) for c in now.companies)
+        if free and len(others) < len(session_tables(session) or []):
+            there = distance(changed, (gone.session, gone.start), (session.id, start))
+            assert there.closeness <= reached.closeness, (start, now.start)
