@@ -285,6 +285,10 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
     Otherwise writes FOLDER/schedule.json and the calendars (and the other
     formats asked for) to OUT, and prints the schedule's summary and what
     changed for whom since the last export.
+
+    \b
+    Example:
+      mission plan my-mission --format all -o out/
     """
     import time
 
