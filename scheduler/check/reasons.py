@@ -230,8 +230,8 @@ def _session_full(placed: Placed, session: PartneringSession,
 def crowded(folder: MissionFolder, placed: Placed, free: list[Slot], a: Company,
             b: Company) -> str:
     """Tables taken or a company busy in every slot both are free; else what is left."""
-    busy = [[c.id for c in (a, b) if _busy(folder, placed, s, c)] for s in free]
-    full = [_tables_full(folder, placed, s, (a.id, b.id)) for s in free]
+    busy = [[c.id for c in (a, b) if busy_in(folder, placed, s, c)] for s in free]
+    full = [tables_full(folder, placed, s, (a.id, b.id)) for s in free]
     k = _slots(len(free))
     if all(full):
         return f"{_tables(folder, free, (a.id, b.id))} taken in {k} both are free"
@@ -253,7 +253,7 @@ def _slots(k: int) -> str:
     return "the only slot" if k == 1 else f"the {k} slots"
 
 
-def _busy(folder: MissionFolder, placed: Placed, slot: Slot, company: Company) -> bool:
+def busy_in(folder: MissionFolder, placed: Placed, slot: Slot, company: Company) -> bool:
     """Whether the company cannot take one more meeting during the slot (memoised)."""
     key = (company.id, slot.session.id, slot.start)
     if key not in placed.busy:
@@ -276,7 +276,7 @@ def _usable_tables(folder: MissionFolder, session: PartneringSession,
     return session_tables(session)
 
 
-def _tables_full(folder: MissionFolder, placed: Placed, slot: Slot,
+def tables_full(folder: MissionFolder, placed: Placed, slot: Slot,
                  companies: tuple[str, str]) -> bool:
     """Whether every table the pair may use is taken during the slot."""
     tables = _usable_tables(folder, slot.session, companies)

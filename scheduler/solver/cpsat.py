@@ -26,6 +26,7 @@ from scheduler.solver.levels import (
     PriorityLevel,
     State,
 )
+from scheduler.solver.nearness import Near
 from scheduler.solver.polish import polish
 from scheduler.solver.search import Search, Settings
 from scheduler.solver.space import Space
@@ -46,26 +47,32 @@ class Levels(NamedTuple):
 class Lexicographic:
     """The model of a space and its levels, solved in turn."""
 
-    def __init__(self, space: Space, settings: Settings) -> None:
+    def __init__(self, space: Space, settings: Settings, near: Near | None = None) -> None:
         self.space = space
+        self.near = near  # re-planning: closeness of candidates to the previous schedule
         self.search = Search(space, settings)
         self.windows = IdleWindows(space, self.search.model, self.search.x,
                                    self.search.aux_here)
+
+    def frozen(self, keep: set[int]) -> set[int]:
+        """What polish never moves: kept and fixed candidates, and those placed by their
+        closeness to the previous schedule (a move would trade that away)."""
+        return set(keep) | set(self.space.fixed) | set(self.near.score if self.near else ())
 
     def levels(self, keep: set[int], frozen: set[int] | None = None) -> Levels:
         """The levels given the meetings to keep; polish never moves `frozen` (by
         default the kept and fixed candidates)."""
         if frozen is None:
-            frozen = set(keep) | set(self.space.fixed)
+            frozen = self.frozen(keep)
         days = DaySearch(self.search, self.windows, frozen)
-        priority = PriorityLevel(self.search, keep, days)
+        priority = PriorityLevel(self.search, keep, days, self.near)
         return Levels(priority, FairnessLevel(self.search, priority),
                       IdleLevel(self.search, self.windows, days, priority))
 
     def solve(self, hint: set[int], keep: set[int]) -> Outcome:
         """Solve every level in turn; stop early on Ctrl-C, when no level has found a
         solution of its own yet, or when the idle level's budget is gone."""
-        frozen = set(keep) | set(self.space.fixed)
+        frozen = self.frozen(keep)
         state = State(keep, frozen, set(hint), Outcome(set(hint), "optimal"))
         plan: list[Level] = list(self.levels(keep, frozen))
         for n, level in enumerate(plan):
@@ -85,8 +92,10 @@ class Lexicographic:
         return outcome
 
 
-def solve(space: Space, settings: Settings, hint: set[int], keep: set[int]) -> Outcome:
-    """Lexicographic CP-SAT over a search space (see the module docstring)."""
+def solve(space: Space, settings: Settings, hint: set[int], keep: set[int],
+          near: Near | None = None) -> Outcome:
+    """Lexicographic CP-SAT over a search space (see the module docstring); `near`:
+    closeness to the previous schedule of meetings that must move (re-planning)."""
     if not space.vars:
         return Outcome(set(), "optimal")
     if len(space.vars) > CP_MAX_VARS:  # one CP-SAT model of this size takes too long
@@ -95,4 +104,4 @@ def solve(space: Space, settings: Settings, hint: set[int], keep: set[int]) -> O
                               "keeping the greedy schedule, polished for idle slots")
         return Outcome(polish(space, hint, keep | set(space.fixed), rounds=2), "feasible",
                        gap=1.0)
-    return Lexicographic(space, settings).solve(hint, keep)
+    return Lexicographic(space, settings, near).solve(hint, keep)

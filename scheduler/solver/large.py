@@ -6,7 +6,8 @@ costs more than solving. Here each company's free slots are one integer used as 
 bitset, so "where are both free and is a table left" is a few ANDs. Steps:
 
 1. locked meetings, then previous meetings still possible in their slot
-   (re-planning keeps them in place), then first-fit in request order (must,
+   (re-planning keeps them in place), then each other previous meeting at the nearest
+   slot with room (scheduler.meaning.distance), then first-fit in request order (must,
    weight, file order): the earliest slot where both companies and a table have room;
 2. repair: for each request still short of meetings, in the same order, a slot where
    both companies are free is cleared by moving what blocks it (the meeting one of
@@ -31,11 +32,12 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from scheduler.errors import InfeasibleError
+from scheduler.meaning.distance import distance
 from scheduler.schedule import Meeting
 from scheduler.solver.board import Board, Key, bits, lowest, place_first_fit, union
 from scheduler.solver.bound import flow_bound
@@ -71,9 +73,12 @@ class Builder:
         return any(o.pool == var.pool and (o.mask >> var.slot) & 1
                    for o in self.opts.get(var.request, ()))
 
-    def construct(self, fixed: list[Var], keep: list[Var]) -> list[Var]:
-        """Locked meetings, then kept ones, then first-fit in request order; return the
-        locked meetings that conflict with an earlier one (the caller reports them)."""
+    def construct(self, fixed: list[Var], keep: list[Var],
+                  previous: Sequence[Meeting] = ()) -> list[Var]:
+        """Locked meetings, then kept ones, then the `previous` meetings that could not
+        stay each as near its old place as it fits, then first-fit in request order;
+        return the locked meetings that conflict with an earlier one (the caller
+        reports them)."""
         board, clashes = self.board, []
         for var in fixed:
             if not self.possible(var):
@@ -84,6 +89,10 @@ class Builder:
         for var in keep:
             if self.possible(var) and board.fits(var.request, var.slot, var.pool):
                 board.frozen.add(board.take(var))
+        stayed = set(board.placed.values())
+        for meeting in previous:
+            if meeting_candidate(self.space, meeting) not in stayed:
+                self.place_near(meeting)
         for r in request_order(self.space):
             while self.short(r) and not self.stopped:
                 found = place_first_fit(board, r, self.opts[r])
@@ -91,6 +100,28 @@ class Builder:
                     break
                 board.take(found)
         return clashes
+
+    def place_near(self, meeting: Meeting) -> None:
+        """Place a previous meeting that cannot stay at the nearest slot with room
+        (scheduler.meaning.distance; the earlier slot on a tie), frozen there as the
+        CP-SAT levels freeze it, if its request is still short."""
+        board, slots = self.board, self.space.slots
+        r = self.space.lookup.get(("r", meeting.request))
+        if r is None or not self.short(r):
+            return
+        best: tuple[tuple[int, int], Var] | None = None
+        for option in self.opts[r]:
+            if not board.open(r, option.session):
+                continue
+            for s in bits(board.mask_of(r, option)):
+                if not board.fits(r, s, option.pool):
+                    continue
+                near = distance(self.space.folder, (meeting.session, meeting.start),
+                                (slots[s].session, slots[s].start)).closeness
+                if best is None or (near, -s) > best[0]:
+                    best = ((near, -s), Var(r, s, option.pool))
+        if best is not None:
+            board.frozen.add(board.take(best[1]))
 
     def repair(self, rounds: int = 2) -> int:
         """Place short requests by moving what blocks a slot; return meetings added."""
@@ -301,7 +332,8 @@ def _build(builder: Builder, space: Space, locked: list[Meeting], previous: list
     fixed = [v for v in (meeting_candidate(space, m) for m in locked) if v is not None]
     keep = [v for v in (meeting_candidate(space, m) for m in previous if not m.locked)
             if v is not None and builder.possible(v)]
-    if builder.construct(fixed, keep):
+    moved = [m for m in previous if not m.locked]
+    if builder.construct(fixed, keep, moved):
         raise InfeasibleError("the locked meetings conflict with each other or with a rule; "
                               "unlock some in schedule.json or run with --fresh")
     pairs = [(*space.requests[r].companies,
