@@ -54,9 +54,10 @@ class IdleWindows:
         """Add the formulation; return the gap booleans of each session day."""
         busy: dict[CompanyDayKey, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i, var in enumerate(self.space.vars):
-            slot = self.space.slots[var.slot]
-            for c in self.space.companies(var):
-                busy[(c, slot.session, slot.day)][slot.position].append(i)
+            for s in self.space.covers(var):  # every slot of a longer meeting is busy
+                slot = self.space.slots[s]
+                for c in self.space.companies(var):
+                    busy[(c, slot.session, slot.day)][slot.position].append(i)
         gaps: dict[DayKey, list[cp_model.IntVar]] = defaultdict(list)
         for key in sorted(busy):
             entry = self._company_day(busy[key], self.space.folder.companies[key[0]].parallel)
