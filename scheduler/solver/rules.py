@@ -130,8 +130,9 @@ def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> li
 def may_start(space: Space, r: int, s: int, spans: list[Span] | None = None) -> bool:
     """Whether request r's meeting may start at slot s (both companies allowed there): a
     one-slot meeting always; a longer one (scheduler.meaning.lengths) when it takes
-    consecutive slots of one window, both companies allowed in each and a delegate of each
-    free throughout, changeovers included. A longer one's reach goes into space.spans."""
+    consecutive slots of one window and neither company is blocked (unavailable, at a
+    programme item) while it runs, with a delegate of each free throughout. A longer
+    one's reach goes into space.spans."""
     request = space.requests[r]
     if request.minutes is None or (r, s) in space.spans:
         return True
@@ -140,12 +141,11 @@ def may_start(space: Space, r: int, s: int, spans: list[Span] | None = None) -> 
     if count == 1:
         return True
     cover = covered(space.slots, s, count) if count else None
-    if cover is None or any(t not in space.allowed[c] for c in request.companies
-                            for t in cover):
+    if cover is None:
         return False
     interval = (slot.start, meeting_end(slot.start, request.minutes))
     utc = as_utc(interval)
-    people = {c: _free_throughout(space, c, utc, cover) for c in request.companies}
+    people = {c: _free_throughout(space, c, utc, s) for c in request.companies}
     if not all(people.values()):
         return False
     every = spans if spans is not None else slot_spans(space.slots)
@@ -154,17 +154,16 @@ def may_start(space: Space, r: int, s: int, spans: list[Span] | None = None) -> 
     return True
 
 
-def _free_throughout(space: Space, cid: str, utc: tuple, cover: range) -> list[str]:
-    """Delegates of a company free in every slot of `cover` and in the changeovers
-    between them (none when the company itself is blocked then)."""
+def _free_throughout(space: Space, cid: str, utc: tuple, first: int) -> list[str]:
+    """Delegates of a company (allowed at the first slot) free from a longer meeting's start
+    to its end, changeovers included: the meeting's own time, not its slots', counts (a
+    60-minute meeting from 09:00 ends at 10:00 even if its second slot runs to 10:05)."""
     company = space.folder.companies[cid]
     mission = space.folder.mission
     if not free(utc, company_blocks(company, mission)):
         return []
     personal = delegate_blocks(company, mission)
-    common = [d for d in space.people[cid][cover[0]]
-              if all(d in space.people[cid][t] for t in cover[1:])]
-    return [d for d in common if free(utc, personal[d])]
+    return [d for d in space.people[cid][first] if free(utc, personal[d])]
 
 
 def make_candidates(space: Space) -> None:
