@@ -195,3 +195,17 @@ def test_a_valid_length_passes_validate(tmp_path: Path):
 
     code, lines = validate(tmp_path, genomix=GENOMIX + "    minutes: 60\n")
     assert code == 0, lines
+
+
+def test_report_grid_fills_each_slot_of_a_longer_meeting():
+    from scheduler.export.report import build_grids, idle_slots
+
+    f = g2b_mission()
+    schedule = solve(f, time_limit=1.0)
+    long = the(schedule, "a--g")
+    [grid] = build_grids(f, schedule)
+    filled = [slot for slot in grid.slots
+              if any(c.meeting_id == "a--g" for c in grid.at(long.table or "", slot))]
+    second = long.start + timedelta(minutes=35)
+    assert filled == [f"{long.start:%H:%M}", f"{second:%H:%M}"]
+    assert sum(idle_slots(f, schedule, c) for c in f.companies) == schedule.quality.idle_slots
