@@ -209,3 +209,13 @@ def test_report_grid_fills_each_slot_of_a_longer_meeting():
     second = long.start + timedelta(minutes=35)
     assert filled == [f"{long.start:%H:%M}", f"{second:%H:%M}"]
     assert sum(idle_slots(f, schedule, c) for c in f.companies) == schedule.quality.idle_slots
+
+
+def test_an_unplaced_longer_meeting_says_no_stretch_is_free():
+    """g is away 09:30-10:30: every 30-minute slot from 10:45 is free, but no hour is."""
+    f = folder(session_mission(), [
+        company("a", wants=[]) | {"wants_to_meet": [wish("g", "high", 60)]},
+        company("g", "government", unavailable=["2026-03-10 09:30-10:30"])])
+    [missing] = solve(f, time_limit=1.0).unplaced
+    assert missing.reason.startswith("no 60 minutes in s1 where both are free: g is "
+                                     "unavailable 2026-03-10 09:30-10:30"), missing.reason
