@@ -219,3 +219,29 @@ def test_an_unplaced_longer_meeting_says_no_stretch_is_free():
     [missing] = solve(f, time_limit=1.0).unplaced
     assert missing.reason.startswith("no 60 minutes in s1 where both are free: g is "
                                      "unavailable 2026-03-10 09:30-10:30"), missing.reason
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_programme_item_in_the_changeover_keeps_the_hour_away(engine):
+    """A 09:30-09:35 briefing blocks no 30-minute slot but falls inside 09:00-10:00."""
+    m = session_mission()
+    m["programme"] = [{"title": "Briefing", "start": "2026-03-10 09:30",
+                       "end": "2026-03-10 09:35", "venue": "mad", "attendees": ["g"]}]
+    f = folder(m, [company("a", wants=[]) | {"wants_to_meet": [wish("g", "high", 60)]},
+                   company("g", "government")])
+    [long] = solve(f, time_limit=1.0, **ENGINES[engine]).meetings
+    assert f"{long.start:%H:%M}" == "09:35" and f"{long.end:%H:%M}" == "10:35"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_parallel_company_holds_an_hour_and_short_meetings_at_once(engine):
+    """p has two delegates and meets in parallel: the hour with g takes one of them."""
+    f = folder(session_mission("09:00-10:05"), [
+        company("p", wants=[], delegates=2, parallel=True)
+        | {"wants_to_meet": [wish("g", "high", 60), wish("x"), wish("y")]},
+        company("g", "government"), company("x", "host"), company("y", "host")])
+    schedule = solve(f, time_limit=1.0, **ENGINES[engine])
+    assert len(schedule.meetings) == 3 and check_schedule(f, schedule) == []
+    long = the(schedule, "g--p")
+    [partner] = [d for d in long.delegates if d.startswith("p/")]
+    assert all(partner not in m.delegates for m in overlapping(schedule, long))

@@ -289,7 +289,7 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
         bound, keep = _build(builder, space, locked, previous,
                              progress or (lambda _m: None), clock)
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
-                    people=space.people, spans=space.spans)
+                    people=space.people, spans=space.spans, grid=space.grid)
     for var in builder.chosen() + sorted(keep):
         reduced.add_var(var)
     complete_space(reduced, locked)

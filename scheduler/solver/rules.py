@@ -127,7 +127,7 @@ def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> li
     return [TABLES] if session_tables(session) else []
 
 
-def may_start(space: Space, r: int, s: int, spans: list[Span] | None = None) -> bool:
+def may_start(space: Space, r: int, s: int) -> bool:
     """Whether request r's meeting may start at slot s (both companies allowed there): a
     one-slot meeting always; a longer one (scheduler.meaning.lengths) when it takes
     consecutive slots of one window and neither company is blocked (unavailable, at a
@@ -148,8 +148,7 @@ def may_start(space: Space, r: int, s: int, spans: list[Span] | None = None) -> 
     people = {c: _free_throughout(space, c, utc, s) for c in request.companies}
     if not all(people.values()):
         return False
-    every = spans if spans is not None else slot_spans(space.slots)
-    touches = tuple(sorted(overlapping(every, span(utc)) | set(cover)))
+    touches = tuple(sorted(overlapping(space.slot_spans(), span(utc)) | set(cover)))
     space.spans[(r, s)] = Long(tuple(cover), touches, interval[1], people)
     return True
 
@@ -169,13 +168,12 @@ def _free_throughout(space: Space, cid: str, utc: tuple, first: int) -> list[str
 def make_candidates(space: Space) -> None:
     """One candidate per request, common free slot and allowed pool, in a stable order."""
     sessions = {s.id: s for s in space.folder.mission.partnering}
-    spans = slot_spans(space.slots) if any(q.minutes for q in space.requests) else None
     for r, request in enumerate(space.requests):
         a, b = request.companies
         if a == b or a not in space.allowed or b not in space.allowed:
             continue
         for slot in sorted(space.allowed[a] & space.allowed[b]):
-            if not may_start(space, r, slot, spans):
+            if not may_start(space, r, slot):
                 continue
             session = sessions[space.slots[slot].session]
             for pool in pools(space, session, request.companies):

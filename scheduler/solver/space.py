@@ -20,7 +20,7 @@ from typing import Literal
 
 from scheduler.input.model import MissionFolder
 from scheduler.meaning.requests import Request
-from scheduler.meaning.slots import Slot
+from scheduler.meaning.slots import Slot, Span, slot_spans
 from scheduler.schedule import Meeting
 
 TABLES = "tables"
@@ -78,6 +78,13 @@ class Space:
     problems: list[str] = field(default_factory=list)
     lookup: dict[LookupKey, int] = field(default_factory=dict)
     spans: dict[tuple[int, int], Long] = field(default_factory=dict)  # (request, slot) ->
+    grid: list[Span] = field(default_factory=list)  # slot spans, once a longer meeting asks
+
+    def slot_spans(self) -> list[Span]:
+        """The span of every slot (computed once)."""
+        if not self.grid:
+            self.grid = slot_spans(self.slots)
+        return self.grid
 
     def long(self, var: Var) -> Long | None:
         """The reach of a longer meeting's candidate (None: it takes one slot)."""
