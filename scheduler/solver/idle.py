@@ -53,9 +53,11 @@ class IdleWindows:
     def build(self) -> dict[DayKey, list[cp_model.IntVar]]:
         """Add the formulation; return the gap booleans of each session day."""
         busy: dict[CompanyDayKey, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        slots = self.space.slots
         for i, var in enumerate(self.space.vars):
-            for s in self.space.covers(var):  # every slot of a longer meeting is busy
-                slot = self.space.slots[s]
+            taken = self.space.covers(var) if self.space.spans else (var.slot,)
+            for s in taken:  # every slot of a longer meeting is busy
+                slot = slots[s]
                 for c in self.space.companies(var):
                     busy[(c, slot.session, slot.day)][slot.position].append(i)
         gaps: dict[DayKey, list[cp_model.IntVar]] = defaultdict(list)

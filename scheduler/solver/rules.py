@@ -173,7 +173,7 @@ def make_candidates(space: Space) -> None:
         if a == b or a not in space.allowed or b not in space.allowed:
             continue
         for slot in sorted(space.allowed[a] & space.allowed[b]):
-            if not may_start(space, r, slot):
+            if request.minutes is not None and not may_start(space, r, slot):
                 continue
             session = sessions[space.slots[slot].session]
             for pool in pools(space, session, request.companies):
@@ -184,9 +184,10 @@ def _company_vars(space: Space, overlapped: bool = False) -> dict[str, dict[int,
     """Company -> slot -> candidate indices (at their first slot; with `overlapped`, at every
     slot the company could meet in that a longer candidate overlaps)."""
     out: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    longer = overlapped and bool(space.spans)
     for i, var in enumerate(space.vars):
         for company in space.companies(var):
-            if not overlapped or not space.spans:
+            if not longer:
                 out[company][var.slot].append(i)
                 continue
             for s in space.touches(var):
@@ -215,6 +216,10 @@ def add_one_meeting_at_a_time(space: Space) -> None:
 def _pool_vars(space: Space) -> dict[tuple[int, str], list[int]]:
     """(slot, pool) -> candidate indices."""
     out: dict[tuple[int, str], list[int]] = defaultdict(list)
+    if not space.spans:
+        for i, var in enumerate(space.vars):
+            out[(var.slot, var.pool)].append(i)
+        return out
     for i, var in enumerate(space.vars):
         for s in space.covers(var):  # a longer meeting holds its table throughout
             out[(s, var.pool)].append(i)

@@ -92,7 +92,9 @@ class Space:
 
     def covers(self, var: Var) -> tuple[int, ...]:
         """The slots of its session a candidate takes (one, unless it is longer)."""
-        long = self.long(var)
+        if not self.spans:
+            return (var.slot,)
+        long = self.spans.get((var.request, var.slot))
         return long.covers if long else (var.slot,)
 
     def touches(self, var: Var) -> tuple[int, ...]:
