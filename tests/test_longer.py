@@ -127,16 +127,17 @@ def _with(schedule: Schedule, meeting: Meeting) -> Schedule:
         meeting if m.id == meeting.id else m for m in schedule.meetings]})
 
 
-def test_replan_keeps_a_longer_meeting_where_it_was():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_replan_keeps_a_longer_meeting_where_it_was(engine):
     f = g2b_mission()
-    first = solve(f, time_limit=1.0)
+    first = solve(f, time_limit=1.0, **ENGINES[engine])
     was = the(first, "a--g")
     later = folder(session_mission(), [
         company("a", wants=[]) | {"wants_to_meet": [wish("g", "must", 60), wish("x")]},
         company("b", wants=["g", "x", "y"]), company("c", wants=["x", "y", "g"]),
         company("d", wants=["y", "g"]),  # a late registration
         company("g", "government"), company("x", "host"), company("y", "host")])
-    again = solve(later, previous=first, time_limit=1.0)
+    again = solve(later, previous=first, time_limit=1.0, **ENGINES[engine])
     now = the(again, "a--g")
     assert (now.start, now.end, now.table) == (was.start, was.end, was.table)
     assert "a--g" not in {c.meeting for c in again.changes}
@@ -236,3 +237,20 @@ def test_a_parallel_company_holds_an_hour_and_short_meetings_at_once(engine):
     long = the(schedule, "g--p")
     [partner] = [d for d in long.delegates if d.startswith("p/")]
     assert all(partner not in m.delegates for m in overlapping(schedule, long))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_longer_meeting_overlaps_a_slot_of_another_session(engine):
+    """s1's hour with g (09:00-10:00) overlaps the 09:35 video call of s2, which does not
+    overlap s1's 09:00 slot: a has one or the other, never both."""
+    m = session_mission("09:00-10:05")
+    m["partnering"].append({"id": "s2", "title": "Calls", "virtual": True,
+                            "timezone": "Europe/Madrid", "date": "2026-03-10",
+                            "windows": ["09:35-10:05"], "meeting_minutes": 30,
+                            "video_link": "https://v.example/{meeting}"})
+    f = folder(m, [
+        company("a", wants=[]) | {"wants_to_meet": [wish("g", "high", 60), wish("v")]},
+        company("g", "government", attends=["s1"]), company("v", "host", attends=["s2"])])
+    schedule = solve(f, time_limit=1.0, **ENGINES[engine])
+    assert [x.id for x in schedule.meetings] == ["a--g"]
+    assert check_schedule(f, schedule) == []
