@@ -5,6 +5,7 @@ large-event engine, the checker, the quality figures, re-planning and the export
 from __future__ import annotations
 
 import csv
+import random
 from datetime import timedelta
 from pathlib import Path
 
@@ -254,3 +255,46 @@ def test_a_longer_meeting_overlaps_a_slot_of_another_session(engine):
     schedule = solve(f, time_limit=1.0, **ENGINES[engine])
     assert [x.id for x in schedule.meetings] == ["a--g"]
     assert check_schedule(f, schedule) == []
+
+
+def random_mission(seed: int) -> MissionFolder:
+    """A small random mission where about a third of the wishes ask for 2 or 3 slots: one
+    in-person session (one or two windows), maybe a video session at overlapping times, a
+    programme item, parallel companies and unavailable periods in the changeovers."""
+    rng = random.Random(seed)
+    m, minutes = mission(), rng.choice([20, 30])
+    m["partnering"][0].update(
+        windows=rng.choice([["09:00-11:00"], ["09:00-10:00", "10:30-12:00"]]),
+        meeting_minutes=minutes, changeover_minutes=rng.choice([0, 5, 10]),
+        tables=rng.choice([1, 2, 3]))
+    if rng.random() < 0.5:
+        m["partnering"].append({"id": "s2", "title": "Calls", "virtual": True,
+                                "timezone": "Europe/Madrid", "date": "2026-03-10",
+                                "windows": ["09:10-10:40"], "meeting_minutes": minutes,
+                                "tables": rng.choice([1, 2]),
+                                "video_link": "https://v.example/{meeting}"})
+    m["programme"] = [{"title": "Talk", "start": "2026-03-10 09:50", "end": "2026-03-10 10:05",
+                       "venue": "mad", "attendees": [rng.choice("abg")]}]
+    ids = "abcdghx"
+    companies = []
+    for cid in ids:
+        extra: dict = {"parallel": rng.random() < 0.3}
+        if rng.random() < 0.3:
+            extra["unavailable"] = [rng.choice(["2026-03-10 09:40-09:45",
+                                                "2026-03-10 10:00-10:30"])]
+        wishes = [{"company": other, "priority": rng.choice(["high", "normal", "low"]),
+                   **({"minutes": minutes * rng.choice([2, 3])} if rng.random() < 0.4 else {})}
+                  for other in rng.sample([i for i in ids if i != cid], rng.randint(0, 3))]
+        companies.append(company(cid, "government" if cid in "gh" else "delegation",
+                                 delegates=rng.choice([1, 2]), **extra)
+                         | {"wants_to_meet": wishes})
+    return folder(m, companies)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_missions_with_longer_meetings_keep_every_rule(seed):
+    f = random_mission(seed)
+    for engine in ENGINES.values():
+        schedule = solve(f, time_limit=0.5, **engine)
+        assert check_schedule(f, schedule) == [], engine
+        assert quality_differences(f, schedule) == [], engine
