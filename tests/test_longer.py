@@ -298,3 +298,17 @@ def test_random_missions_with_longer_meetings_keep_every_rule(seed):
         schedule = solve(f, time_limit=0.5, **engine)
         assert check_schedule(f, schedule) == [], engine
         assert quality_differences(f, schedule) == [], engine
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_caps_count_a_longer_meeting_once(engine):
+    """a accepts 2 meetings and the session holds 2: the hour with g and x's half hour
+    are two meetings, though they take three slots."""
+    m = session_mission()
+    m["partnering"][0]["max_meetings"] = 2
+    f = folder(m, [company("a", wants=[], max_meetings=2)
+                   | {"wants_to_meet": [wish("g", "high", 60), wish("x")]},
+                   company("g", "government"), company("x", "host")])
+    schedule = solve(f, time_limit=1.0, **ENGINES[engine])
+    assert sorted(x.id for x in schedule.meetings) == ["a--g", "a--x"]
+    assert check_schedule(f, schedule) == []
