@@ -2,8 +2,8 @@
 
 placed / requested meetings (and their priority weights); idle slots (for each
 company and session day, the slots between its first and last meeting in which
-it has none, summed; a night is not idle time) and holes (the runs of such idle
-slots); and
+it has none, summed; a night is not idle time; a slot a longer meeting runs in is
+busy) and holes (the runs of such idle slots); and
 fairness (the smallest placed/requested share of a delegation company that asked
 for meetings; 1.0 when none did).
 """
@@ -40,9 +40,10 @@ def quality_figures(folder: MissionFolder, schedule: Schedule) -> dict[str, int 
 
 def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]:
     """Idle slots and holes summed over every company and session day."""
+    grids = {s.id: slot_starts(folder, s) for s in folder.mission.partnering}
     index: dict[str, dict[datetime, tuple[date, int]]] = {
-        s.id: {start: (start.date(), i) for i, start in enumerate(slot_starts(folder, s))}
-        for s in folder.mission.partnering
+        sid: {start: (start.date(), i) for i, start in enumerate(starts)}
+        for sid, starts in grids.items()
     }
     used: dict[tuple[str, str, date], set[int]] = defaultdict(set)
     for m in schedule.meetings:
@@ -50,8 +51,13 @@ def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]
         if found is None:
             continue
         day, slot = found
+        starts = grids[m.session]
+        taken = [slot]  # and every later slot of the day it still runs in (longer meetings)
+        while taken[-1] + 1 < len(starts) and starts[taken[-1] + 1] < m.end \
+                and starts[taken[-1] + 1].date() == day:
+            taken.append(taken[-1] + 1)
         for c in set(m.companies):
-            used[(c, m.session, day)].add(slot)
+            used[(c, m.session, day)].update(taken)
     idle = holes = 0
     for slots in used.values():
         gaps = [i for i in range(min(slots), max(slots) + 1) if i not in slots]

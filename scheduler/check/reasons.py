@@ -24,7 +24,15 @@ from scheduler.check.times import (
     slot_starts,
 )
 from scheduler.input.model import Company, MissionFolder, PartneringSession
-from scheduler.meaning import booth_tables, owned_booths, session_tables, session_zone, video_rooms
+from scheduler.meaning import (
+    booth_tables,
+    owned_booths,
+    session_tables,
+    session_zone,
+    slot_grid,
+    video_rooms,
+)
+from scheduler.meaning.lengths import covered, length, slots_taken
 from scheduler.meaning.requests import Request, build_requests, pair_id
 from scheduler.schedule import Meeting
 
@@ -128,9 +136,9 @@ def _diagnose(folder: MissionFolder, placed: Placed, request: Request,
               a: Company, b: Company) -> str:
     """The reasons after the first: free slots, caps, tables, busy companies."""
     common = common_sessions(folder, a, b)
-    free, blockers = free_slots(placed, common, a, b)
+    free, blockers = free_slots(placed, common, a, b, request.minutes)
     if not free:
-        return no_free_slot(common, blockers)
+        return no_free_slot(common, blockers, request.minutes)
     capped = cap_reason(folder, placed, request, free)
     if capped:
         return capped
@@ -157,14 +165,15 @@ def no_common_session(folder: MissionFolder, a: Company, b: Company) -> str | No
 
 
 def free_slots(placed: Placed, sessions: list[PartneringSession], a: Company,
-               b: Company) -> tuple[list[Slot], list[str]]:
-    """Slots where both are free, and what blocks them in the other slots (distinct)."""
+               b: Company, minutes: int | None = None) -> tuple[list[Slot], list[str]]:
+    """Slots where both are free (for a longer meeting, the starts of its stretches of
+    slots, free throughout), and what blocks them in the other slots (distinct)."""
     free: list[Slot] = []
     blockers: list[str] = []
     for session in sessions:
-        length = timedelta(minutes=session.meeting_minutes)
-        for start in placed.grids[session.id]:
-            slot = Slot(session, start, start + length)
+        span = timedelta(minutes=length(session, minutes))
+        for start in starts_for(placed, session, minutes):
+            slot = Slot(session, start, start + span)
             found = [x for x in (placed.blocker(c, slot) for c in (a, b)) if x]
             if not found:
                 free.append(slot)
@@ -172,15 +181,32 @@ def free_slots(placed: Placed, sessions: list[PartneringSession], a: Company,
     return free, blockers
 
 
-def no_free_slot(sessions: list[PartneringSession], blockers: list[str]) -> str:
-    """'no slot in osaka where both are free: A is unavailable ...; B attends ...'."""
+def starts_for(placed: Placed, session: PartneringSession, minutes: int | None
+               ) -> list[datetime]:
+    """Where a meeting of `minutes` may start in a session (scheduler.meaning.lengths):
+    every slot for one-slot meetings, else the slots its stretch fits after."""
+    count = slots_taken(session, minutes)
+    if count == 1:
+        return placed.grids[session.id]
+    grid = slot_grid(placed.folder, session)
+    return sorted((t.start for i, t in enumerate(grid)
+                   if count and covered(grid, i, count) is not None),
+                  key=lambda start: (start.timestamp(), start.isoformat()))
+
+
+def no_free_slot(sessions: list[PartneringSession], blockers: list[str],
+                 minutes: int | None = None) -> str:
+    """'no slot in osaka where both are free: A is unavailable ...; B attends ...' (for a
+    longer meeting: 'no 60 minutes in osaka ...')."""
     where = ", ".join(s.id for s in sessions)
     if not blockers:
-        return f"no common slot: {where} has no meeting slots"
+        return f"no common slot: {where} has no meeting slots" + (
+            f" for a {minutes}-minute meeting" if minutes else "")
     listed = blockers[:MAX_LISTED]
     more = len(blockers) - len(listed)
     tail = f" (and {more} more)" if more else ""
-    return f"no slot in {where} where both are free: {'; '.join(listed)}{tail}"
+    what = f"{minutes} minutes" if minutes else "slot"
+    return f"no {what} in {where} where both are free: {'; '.join(listed)}{tail}"
 
 
 def _who_fills(placed: Placed, request: Request, company: str) -> str:

@@ -217,6 +217,13 @@ class PartneringSession(Model):
         return sorted({*(self.dates or []), *([self.date] if self.date else [])})
 
 
+# A longer meeting over consecutive slots of one session window, at one table; a multiple
+# of the session's meeting_minutes (checked against the sessions in load/lengths.py).
+MINUTES_HELP = ("A longer meeting: its length in minutes, a multiple of the session's "
+                "meeting_minutes (e.g. 60 in a session of 30-minute meetings); it takes "
+                "consecutive slots of one window, at one table, with no changeover inside.")
+
+
 class Match(Model):
     """An organiser-set meeting between two companies."""
 
@@ -225,6 +232,7 @@ class Match(Model):
     reason: Text = ""
     by: Line = Field("", description="Who proposed it, e.g. the host organisation.")
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
+    minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
 
 
 class Mission(Model):
@@ -280,6 +288,7 @@ class Wish(Model):
     priority: Priority = "normal"
     reason: Text = ""
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
+    minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
 
 
 class Company(Model):

@@ -5,6 +5,8 @@ organiser's matches for the pair. Its weight is the sum, over everyone who asked
 of the priority weight (low 1, normal 2, high 3, must 3): so mutual interest
 weighs more than one-sided interest of the same priority, and an organiser pick
 on top of a wish adds to it. A request is a must-have when anyone says `must`.
+When the askers give different lengths (`minutes`), the request takes the longest: a
+longer meeting holds everything the shorter one was asked for.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Request:
     asked_by: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     order: int = 0
+    minutes: int | None = None  # a longer meeting (scheduler.meaning.lengths); None: one slot
 
     @property
     def mutual(self) -> bool:
@@ -45,8 +48,11 @@ class Request:
         """The reasons given, as one line."""
         return "; ".join(self.reasons)
 
-    def add(self, asker: str, priority: Priority, reason: str, meetings: int) -> None:
+    def add(self, asker: str, priority: Priority, reason: str, meetings: int,
+            minutes: int | None = None) -> None:
         """Merge one more wish (or organiser pick) into the request."""
+        if minutes is not None:
+            self.minutes = max(self.minutes or 0, minutes)
         if asker not in self.asked_by:
             self.asked_by.append(asker)
         self.weight += PRIORITY_WEIGHT[priority]
@@ -88,9 +94,10 @@ def build_requests(folder: MissionFolder) -> list[Request]:
         for wish in company.wants_to_meet:
             if wish.company in folder.companies and wish.company != company.id:
                 get(company.id, wish.company).add(
-                    company.id, wish.priority, wish.reason, wish.meetings)
+                    company.id, wish.priority, wish.reason, wish.meetings, wish.minutes)
     for match in folder.mission.matches:
         a, b = match.companies
         if a in folder.companies and b in folder.companies and a != b:
-            get(a, b).add(ORGANISER, match.priority, match.reason, match.meetings)
+            get(a, b).add(ORGANISER, match.priority, match.reason, match.meetings,
+                            match.minutes)
     return list(found.values())

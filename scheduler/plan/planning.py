@@ -203,6 +203,7 @@ def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[
     """One Meeting record (a locked meeting kept in place stays locked)."""
     var = space.vars[v]
     request, slot = space.requests[var.request], space.slots[var.slot]
+    long = space.long(var)
     session = space.folder.session(slot.session)
     companies = space.folder.companies
     link = None
@@ -213,7 +214,8 @@ def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[
     return Meeting(
         id=mid, request=request.id, companies=list(request.companies),
         delegates=[f"{c}/{d}" for c in request.companies for d in people[c]],
-        session=slot.session, start=slot.start, end=slot.end, table=seat.table,
+        session=slot.session, start=slot.start, end=long.end if long else slot.end,
+        table=seat.table,
         booth=seat.booth, video_link=link, kind="g2b" if g2b else "b2b",
         priority=request.priority, mutual=request.mutual, asked_by=list(request.asked_by),
         reason=request.reason, locked=locked)
@@ -256,7 +258,7 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
     requests = space.requests
     weight = {q.id: q.weight for q in requests}
     idle, holes = idle_and_holes(
-        ((c, m.session, m.start) for m in meetings for c in m.companies), space.slots)
+        ((c, m.session, m.start, m.end) for m in meetings for c in m.companies), space.slots)
     bound = max(bound, len(meetings))
     status: SolveStatus = "empty" if not requests else _STATUSES.get(outcome.status, "feasible")
     return Quality(

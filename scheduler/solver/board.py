@@ -16,7 +16,7 @@ from typing import Literal
 
 from scheduler.meaning import unlimited_video
 from scheduler.meaning.slots import time_groups
-from scheduler.solver.rules import pools
+from scheduler.solver.rules import may_start, pools
 from scheduler.solver.space import TABLES, VIDEO, CompanyDayKey, DayKey, Space, Var
 
 # A resource that meetings take, named by its kind and what it belongs to.
@@ -116,6 +116,8 @@ class Board:
         if a == b or a not in self.free or b not in self.free:
             return []
         common = self.free[a] & self.free[b]
+        if self.space.requests[r].minutes is not None:  # a longer meeting: where it fits
+            common = sum(1 << t for t in bits(common) if may_start(self.space, r, t))
         out = []
         for sid, mask in self.session_mask.items():
             if common & mask:
@@ -130,11 +132,23 @@ class Board:
         session = self.slot_session[s]
         a, b = self.pairs[r]
         keys: list[Key] = [("req", r), ("req-slot", r, s), ("session", session),
-                           ("cs", a, s), ("total", a), ("per-session", a, session),
-                           ("cs", b, s), ("total", b), ("per-session", b, session)]
+                           ("total", a), ("per-session", a, session),
+                           ("total", b), ("per-session", b, session)]
+        long = self.space.spans.get((r, s)) if self.space.spans else None
+        if long is None:
+            keys += [("cs", a, s), ("cs", b, s)]
+            if pool != VIDEO:
+                keys.append(("pool", s, pool))
+            for gi in self.groups.get(s, ()):
+                keys += [("group", a, gi), ("group", b, gi)]
+            return keys
+        # a longer meeting: every slot it overlaps where a company could meet, its table
+        # in each slot it takes
+        people = self.space.people
+        keys += [("cs", c, t) for c in (a, b) for t in long.touches if t in people[c]]
         if pool != VIDEO:
-            keys.append(("pool", s, pool))
-        for gi in self.groups.get(s, ()):
+            keys += [("pool", t, pool) for t in long.covers]
+        for gi in sorted({gi for t in long.touches for gi in self.groups.get(t, ())}):
             keys += [("group", a, gi), ("group", b, gi)]
         return keys
 
@@ -213,21 +227,30 @@ class Board:
         """Update room, bitsets and indexes for a meeting taken (-1) or freed (+1)."""
         for key in self.resources(var.request, var.slot, var.pool):
             self.room[key] = self.room[key] + step
-        slot = self.space.slots[var.slot]
+        covers, touches = self.space.covers(var), self.space.touches(var)
         if var.pool != VIDEO:
-            self._index(("pool", var.slot, var.pool), n, step)
-            self._refresh_pool(var.pool, var.slot)
+            for t in covers:
+                self._index(("pool", t, var.pool), n, step)
+                self._refresh_pool(var.pool, t)
         for c in self.space.requests[var.request].companies:
-            self._index(("cs", c, var.slot), n, step)
-            day = (c, slot.session, slot.day)
-            self.counts[day][slot.position] -= step
-            if self.counts[day][slot.position]:
-                self.days[day] |= 1 << slot.position
-            else:
-                self.days[day] &= ~(1 << slot.position)
-            for s in [var.slot, *(t for gi in self.groups.get(var.slot, ())
-                                  for t in self.group_slots[gi])]:
+            for t in touches:
+                if t == var.slot or t in self.space.people[c]:
+                    self._index(("cs", c, t), n, step)
+            for t in covers:
+                self._count(c, t, step)
+            for s in {*touches, *(t for u in touches for gi in self.groups.get(u, ())
+                                  for t in self.group_slots[gi])}:
                 self._refresh_company(c, s)
+
+    def _count(self, c: str, t: int, step: int) -> None:
+        """Book (step -1) or free (+1) a company's position of slot t for the idle polish."""
+        slot = self.space.slots[t]
+        day = (c, slot.session, slot.day)
+        self.counts[day][slot.position] -= step
+        if self.counts[day][slot.position]:
+            self.days[day] |= 1 << slot.position
+        else:
+            self.days[day] &= ~(1 << slot.position)
 
     def _index(self, key: Key, n: int, step: int) -> None:
         """Add (step -1) or remove (+1) a meeting from an index."""
@@ -256,10 +279,13 @@ def place_first_fit(board: Board, r: int, options: list[Option], avoid: int = 0,
     """The earliest slot (not in `avoid`) where request r fits now, or None; a meeting
     moving from a session already holds its request's and companies' caps."""
     best: Var | None = None
+    longer = board.space.requests[r].minutes is not None
     for option in options:
         mask = board.mask_of(r, option) & ~avoid
         if mask and board.open(r, option.session, moving_from):
-            s = lowest(mask)
-            if best is None or s < best.slot:
+            # a longer meeting needs room in each of its slots, not only the first
+            s = next((t for t in bits(mask) if board.fits(r, t, option.pool)), None) \
+                if longer else lowest(mask)
+            if s is not None and (best is None or s < best.slot):
                 best = Var(r, s, option.pool)
     return best

@@ -203,6 +203,8 @@ class Builder:
         most; False if no move lowers them."""
         board, slots = self.board, self.space.slots
         var = board.placed[n]
+        if self.space.long(var):
+            return False  # a longer meeting stays where first-fit put it
         here = slots[var.slot]
         a, b = self.space.requests[var.request].companies
         ka, kb = (a, here.session, here.day), (b, here.session, here.day)
@@ -318,7 +320,7 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
         bound, keep = _build(builder, space, locked, previous,
                              progress or (lambda _m: None), clock)
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
-                    people=space.people)
+                    people=space.people, spans=space.spans, grid=space.grid)
     for var in builder.chosen() + sorted(keep):
         reduced.add_var(var)
     complete_space(reduced, locked)

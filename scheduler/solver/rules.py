@@ -20,10 +20,13 @@ from scheduler.meaning import (
     session_tables,
     unlimited_video,
 )
+from scheduler.meaning.lengths import covered, meeting_end, slots_taken
 from scheduler.meaning.slots import (
     Span,
     blocked,
+    company_blocks,
     delegate_blocks,
+    free,
     overlapping,
     slot_spans,
     span,
@@ -31,7 +34,7 @@ from scheduler.meaning.slots import (
     unavailable_blocks,
 )
 from scheduler.schedule import Meeting
-from scheduler.solver.space import TABLES, VIDEO, Space, Var
+from scheduler.solver.space import TABLES, VIDEO, Long, Space, Var
 from scheduler.solver.tables import pool_tables
 
 
@@ -124,6 +127,44 @@ def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> li
     return [TABLES] if session_tables(session) else []
 
 
+def may_start(space: Space, r: int, s: int) -> bool:
+    """Whether request r's meeting may start at slot s (both companies allowed there): a
+    one-slot meeting always; a longer one (scheduler.meaning.lengths) when it takes
+    consecutive slots of one window and neither company is blocked (unavailable, at a
+    programme item) while it runs, with a delegate of each free throughout. A longer
+    one's reach goes into space.spans."""
+    request = space.requests[r]
+    if request.minutes is None or (r, s) in space.spans:
+        return True
+    slot = space.slots[s]
+    count = slots_taken(space.folder.session(slot.session), request.minutes)
+    if count == 1:
+        return True
+    cover = covered(space.slots, s, count) if count else None
+    if cover is None:
+        return False
+    interval = (slot.start, meeting_end(slot.start, request.minutes))
+    utc = as_utc(interval)
+    people = {c: _free_throughout(space, c, utc, s) for c in request.companies}
+    if not all(people.values()):
+        return False
+    touches = tuple(sorted(overlapping(space.slot_spans(), span(utc)) | set(cover)))
+    space.spans[(r, s)] = Long(tuple(cover), touches, interval[1], people)
+    return True
+
+
+def _free_throughout(space: Space, cid: str, utc: tuple, first: int) -> list[str]:
+    """Delegates of a company (allowed at the first slot) free from a longer meeting's start
+    to its end, changeovers included: the meeting's own time, not its slots', counts (a
+    60-minute meeting from 09:00 ends at 10:00 even if its second slot runs to 10:05)."""
+    company = space.folder.companies[cid]
+    mission = space.folder.mission
+    if not free(utc, company_blocks(company, mission)):
+        return []
+    personal = delegate_blocks(company, mission)
+    return [d for d in space.people[cid][first] if free(utc, personal[d])]
+
+
 def make_candidates(space: Space) -> None:
     """One candidate per request, common free slot and allowed pool, in a stable order."""
     sessions = {s.id: s for s in space.folder.mission.partnering}
@@ -132,24 +173,33 @@ def make_candidates(space: Space) -> None:
         if a == b or a not in space.allowed or b not in space.allowed:
             continue
         for slot in sorted(space.allowed[a] & space.allowed[b]):
+            if request.minutes is not None and not may_start(space, r, slot):
+                continue
             session = sessions[space.slots[slot].session]
             for pool in pools(space, session, request.companies):
                 space.add_var(Var(r, slot, pool))
 
 
-def _company_vars(space: Space) -> dict[str, dict[int, list[int]]]:
-    """Company -> slot -> candidate indices."""
+def _company_vars(space: Space, overlapped: bool = False) -> dict[str, dict[int, list[int]]]:
+    """Company -> slot -> candidate indices (at their first slot; with `overlapped`, at every
+    slot the company could meet in that a longer candidate overlaps)."""
     out: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    longer = overlapped and bool(space.spans)
     for i, var in enumerate(space.vars):
         for company in space.companies(var):
-            out[company][var.slot].append(i)
+            if not longer:
+                out[company][var.slot].append(i)
+                continue
+            for s in space.touches(var):
+                if s in space.people[company]:
+                    out[company][s].append(i)
     return out
 
 
 def add_one_meeting_at_a_time(space: Space) -> None:
     """A company (or each delegate of a parallel one) is in one meeting at a time."""
     groups = time_groups(space.slots)
-    for company, by_slot in sorted(_company_vars(space).items()):
+    for company, by_slot in sorted(_company_vars(space, overlapped=True).items()):
         parallel = space.folder.companies[company].parallel
         for slot, vars_ in sorted(by_slot.items()):
             cap = len(space.people[company][slot]) if parallel else 1
@@ -166,8 +216,13 @@ def add_one_meeting_at_a_time(space: Space) -> None:
 def _pool_vars(space: Space) -> dict[tuple[int, str], list[int]]:
     """(slot, pool) -> candidate indices."""
     out: dict[tuple[int, str], list[int]] = defaultdict(list)
+    if not space.spans:
+        for i, var in enumerate(space.vars):
+            out[(var.slot, var.pool)].append(i)
+        return out
     for i, var in enumerate(space.vars):
-        out[(var.slot, var.pool)].append(i)
+        for s in space.covers(var):  # a longer meeting holds its table throughout
+            out[(s, var.pool)].append(i)
     return out
 
 

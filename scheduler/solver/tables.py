@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from ortools.sat.python import cp_model
 
@@ -67,13 +67,12 @@ def _greedy(space: Space, vars_: list[int], names: list[str], previous: dict[int
     last: dict[str, int] = {}
     out: dict[int, int] = {}
     position = {name: k for k, name in enumerate(names)}
-    by_slot: dict[int, list[int]] = defaultdict(list)
-    for v in vars_:
-        by_slot[space.vars[v].slot].append(v)
+    by_slot = _by_slot(space, vars_)
     for slot in sorted(by_slot):
-        taken: set[int] = set()
+        taken = {out[v] for v in by_slot[slot] if v in out}  # longer meetings going on
         lowest = 0  # no table below this one is free (tables only fill up within a slot)
-        here = sorted(by_slot[slot], key=lambda v: (previous.get(v) not in position, v))
+        here = sorted((v for v in by_slot[slot] if v not in out),
+                      key=lambda v: (previous.get(v) not in position, v))
         for v in here:
             wishes = [position[previous[v]]] if previous.get(v) in position else []
             wishes += [last[c] for c in space.companies(space.vars[v]) if c in last]
@@ -97,10 +96,9 @@ def _assign_pool(space: Space, vars_: list[int], names: list[str], previous: dic
         return start
     model = cp_model.CpModel()
     t = {(v, k): model.new_bool_var("") for v in vars_ for k in range(len(names))}
-    by_slot: dict[int, list[int]] = defaultdict(list)
+    by_slot = _by_slot(space, vars_)
     for v in vars_:
         model.add_exactly_one(t[(v, k)] for k in range(len(names)))
-        by_slot[space.vars[v].slot].append(v)
         if previous.get(v) in names:
             model.add(t[(v, names.index(previous[v]))] == 1)
         model.add_hint(t[(v, start[v])], True)
@@ -127,6 +125,16 @@ def _assign_pool(space: Space, vars_: list[int], names: list[str], previous: dic
     return {v: k for (v, k), var in t.items() if solver.boolean_value(var)}
 
 
+def _by_slot(space: Space, vars_: list[int]) -> dict[int, list[int]]:
+    """Slot -> the meetings at a table then (a longer meeting in each slot it takes, so it
+    keeps one table throughout)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for v in vars_:
+        for s in space.covers(space.vars[v]):
+            out[s].append(v)
+    return out
+
+
 def _moves(space: Space, table_of: dict[int, int]) -> int:
     """How many times a company changes table between consecutive meetings of a pool."""
     return sum(table_of[a] != table_of[b]
@@ -151,9 +159,12 @@ def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list
     rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
     for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], v)):
         var = space.vars[v]
+        long = space.long(var)
         start, end = space.slots[var.slot].utc
+        if long:
+            end = long.end.astimezone(UTC)
         for c in space.companies(var):
-            free = space.people[c][var.slot]
+            free = long.people[c] if long else space.people[c][var.slot]
             if space.folder.companies[c].parallel:
                 taken = {d for a, b, d in busy[c] if a < end and start < b}
                 pick = next((d for d in free if d not in taken), free[0])
