@@ -16,8 +16,11 @@ import click
 from scheduler.cli_options import (
     FOLDER,
     POSITIVE_SECONDS,
+    SHEET,
     export_options,
+    import_options,
     preset_name,
+    progress_bar,
     solve_options,
 )
 from scheduler.errors import InputError, MissionError, Problem
@@ -290,6 +293,37 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
                f"see {result.exported.index} for whom to send each to")
     for line in report_lines(result.exported, result.out, verbose, files=verbose):
         click.echo(line)
+
+@cli.command("import")
+@click.argument("folder", type=FOLDER, required=False)
+@click.argument("sheet", type=SHEET, required=False)
+@import_options
+def import_(folder: Path | None, sheet: Path | None, mapping: Path | None,
+            sheet_name: str | None, side: str | None, skip_bad_rows: bool,
+            guess: Path | None) -> None:
+    """Read a registration sheet (.xlsx, .ods, .csv) into FOLDER/companies/<id>.yaml.
+
+    \b
+    One row per company or per delegate (rows of one company merge). Problems
+    are named by cell (regs.xlsx:Sheet1!D14, regs.csv:14:4), all at once;
+    nothing is written while a row has one. Importing again merges: a field
+    changed by hand since the last import is kept and reported.
+    Example:
+      mission import --guess-mapping regs.xlsx > mapping.yaml
+      mission import my-mission regs.xlsx --mapping mapping.yaml --side host
+    """
+    from scheduler.intake.importer import ImportOptions, guessed_mapping, import_sheet
+
+    if guess is not None:
+        return click.echo(guessed_mapping(guess, sheet_name), nl=False)
+    if folder is None or sheet is None:
+        raise click.UsageError("give FOLDER and SHEET (or --guess-mapping SHEET)")
+    options = ImportOptions(mapping, sheet_name, side, skip_bad_rows)
+    result = import_sheet(folder, sheet, options, progress_bar("profiles"))
+    print_problems(result.problems) if result.problems else None
+    click.echo("\n".join(result.lines))
+    sys.exit(1 if result.failed else 0)
+
 
 @cli.command()
 @click.option("--preset", required=True, callback=preset_name,

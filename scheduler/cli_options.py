@@ -5,15 +5,21 @@ Each callback turns a bad value into a click usage error (exit status 2), naming
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from scheduler.errors import MissionError
 
 FOLDER = click.Path(path_type=Path, file_okay=False)
+SHEET = click.Path(path_type=Path, dir_okay=False)
 POSITIVE_SECONDS = click.FloatRange(min=0, min_open=True)
+# The sides of input/model.py's Side, spelt out so `mission --help` needs no pydantic import.
+SIDES = ("delegation", "host", "investor", "agency", "government", "academic")
+T = TypeVar("T")
 CSV_SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 
 
@@ -84,3 +90,22 @@ export_options = option_group(
                  help="List every file written and every calendar that changed (past 50, "
                  "a summary is printed)."),
 )
+import_options = option_group(
+    click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                 help="YAML file: which column feeds which field (default: guessed)."),
+    click.option("--sheet", "sheet_name", help="The workbook's sheet to read (default: first)."),
+    click.option("--side", type=click.Choice(SIDES), help="Side of companies the sheet gives "
+                 "none for."),
+    click.option("--skip-bad-rows", is_flag=True,
+                 help="Write the rows without errors, list the others, exit status 1."),
+    click.option("--guess-mapping", "guess", type=SHEET, metavar="SHEET",
+                 help="Print the mapping SHEET's header suggests (for --mapping), and stop."),
+)
+
+
+def progress_bar(label: str) -> Callable[[list[T]], Iterator[T]]:
+    """Iterate a list with a progress bar on stderr."""
+    def wrap(items: list[T]) -> Iterator[T]:
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+    return wrap
