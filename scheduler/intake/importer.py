@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from scheduler.errors import InputError, Problem, rel
-from scheduler.input.model import Company
+from scheduler.errors import InputError, Problem
+from scheduler.input.model import Company, Mission
 from scheduler.intake.fields import Mapping, guess_mapping, mapping_text, read_mapping
-from scheduler.intake.profiles import (
-    State,
-    flatten,
-    new_text,
-    read_state,
-    update_file,
-    write_state,
-)
+from scheduler.intake.profiles import State, read_state
 from scheduler.intake.rows import Draft, Read, read_rows
-from scheduler.load.loader import COMPANIES_DIR
+from scheduler.intake.writing import Progress, located, plan, staged_problems, write_planned
+from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, read_source, validate_model
 from scheduler.sheets import Table, read_table
-
-Progress = Callable[[list[Draft]], Iterable[Draft]]
 
 
 @dataclass(frozen=True)
@@ -72,8 +63,23 @@ def _message(err: dict) -> str:
     return f"{loc}: {str(err['msg']).removeprefix('Value error, ')}"
 
 
-def _check(draft: Draft) -> list[Problem]:
-    """Validate one draft with the company model; each error at the cell it came from."""
+def mission_sessions(folder: Path) -> set[str] | None:
+    """The partnering session ids of FOLDER/mission.yaml (None when it cannot be read)."""
+    source, _ = read_source(folder / MISSION_FILE, MISSION_FILE)
+    mission, _ = validate_model(Mission, source) if source else (None, [])
+    return {s.id for s in mission.partnering} if mission else None
+
+
+def _check(draft: Draft, sessions: set[str] | None) -> list[Problem]:
+    """Validate one draft with the company model and its sessions against the mission's;
+    each error at the cell it came from."""
+    attends = draft.data.get("attends")
+    unknown = [s for s in attends if s not in sessions] \
+        if isinstance(attends, list) and sessions is not None else []
+    if unknown:
+        return [draft.cells[("attends",)].problem(
+            "error", f"attends: no partnering session {', '.join(map(repr, unknown))} in "
+            f"{MISSION_FILE}; its sessions: {', '.join(sorted(sessions or [])) or 'none'}")]
     try:
         Company.model_validate(draft.data)
     except ValidationError as exc:
@@ -128,22 +134,26 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
     read = read_rows(table, _mapping(table, options), options.side)
     state = read_state(folder)
     ids = _assign_ids(read, folder, state)
+    sessions = mission_sessions(folder)
     for key, draft in list(read.drafts.items()):
         draft.data["id"] = ids[key]
-        found = _check(draft)
-        if found:
-            read.problems += found
-            read.bad_rows += draft.rows
-            del read.drafts[key]
+        _drop_if(read, key, _check(draft, sessions))
+    planned = plan(folder, read, state)
+    staged = staged_problems(folder, planned)
+    for item in planned:
+        found = staged.get(str(item.draft.data["id"]), [])
+        _drop_if(read, item.draft.key, [located(item.draft, p) for p in found])
     result = ImportResult(read.problems, [f"read {table.file}"
                                           + (f" ({table.read_as})" if table.read_as else "")])
-    errors = sum(p.is_error for p in read.problems)
-    if errors and not options.skip_bad_rows:
+    if any(p.is_error for p in read.problems) and not options.skip_bad_rows:
         result.failed = True
         result.lines.append(f"nothing written: {len(read.bad_rows)} row(s) with errors "
                             "(fix them, or pass --skip-bad-rows to write the others)")
         return result
-    _write(folder, read, state, result, progress)
+    done = write_planned(folder, progress([p for p in planned if p.draft.key in read.drafts]),
+                         state)
+    result.lines += done.lines
+    result.written = done.paths
     if read.bad_rows:
         result.failed = True
         result.lines.append(f"left out {len(read.bad_rows)} row(s) with errors: "
@@ -151,42 +161,8 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
     return result
 
 
-def _write(folder: Path, read: Read, state: State, result: ImportResult,
-           progress: Progress) -> None:
-    """Write new files, merge into existing ones, record the state, report the rest."""
-    companies = folder / COMPANIES_DIR
-    counts = {"new": 0, "updated": 0, "unchanged": 0}
-    for draft in progress(list(read.drafts.values())):
-        result.lines += _write_one(companies, draft, state, counts, result.written)
-    gone = sorted(i for i, c in state.companies.items()
-                  if c.get("key") not in read.drafts and (companies / f"{i}.yaml").exists())
-    for company_id in gone:
-        result.lines.append(f"{rel(companies / f'{company_id}.yaml')}: not in this sheet any "
-                            "more; kept (set `withdrawn: true` if the company withdrew)")
-    write_state(folder, state)
-    result.lines.append(f"{counts['new']} new, {counts['updated']} updated, "
-                        f"{counts['unchanged']} unchanged, {len(gone)} not in the sheet")
-
-
-def _write_one(companies: Path, draft: Draft, state: State, counts: dict[str, int],
-               written: list[Path]) -> Iterator[str]:
-    """Write or merge one company's file; lines saying what happened to it."""
-    company_id = str(draft.data["id"])
-    path = companies / f"{company_id}.yaml"
-    new = flatten(draft.data)
-    last = state.companies.get(company_id, {}).get("fields")
-    state.companies[company_id] = {"key": draft.key, "fields": new}
-    if not path.exists():
-        from scheduler.atomic import write_atomic
-
-        write_atomic(path, new_text(draft.data))
-        written.append(path)
-        counts["new"] += 1
-        return
-    merged = update_file(path, new, last)
-    counts["updated" if merged.changed else "unchanged"] += 1
-    if merged.changed:
-        written.append(path)
-        yield f"updated {rel(path)}: {', '.join(merged.changed)}"
-    for kept in merged.kept:
-        yield f"{rel(path)}: kept {kept}: changed by hand since the last import"
+def _drop_if(read: Read, key: str, problems: list[Problem]) -> None:
+    """Set a company apart, its rows bad, when it has problems."""
+    if problems:
+        read.problems += problems
+        read.bad_rows += read.drafts.pop(key).rows

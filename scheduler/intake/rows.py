@@ -140,12 +140,25 @@ def _delegate(values: dict[str, tuple[object, Where]]) -> dict[str, tuple[object
     return person
 
 
+def name_key(name: str) -> str:
+    """The id a company name gives: slugified, or for a name with no Latin letters or
+    digits (a Japanese or Chinese name) `company-` and a digest of the name."""
+    import hashlib
+    import unicodedata
+
+    latin = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    if not any(c.isalnum() for c in latin):  # nothing of the name survives transliteration
+        text = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+        return "company-" + hashlib.sha256(text.encode()).hexdigest()[:10]
+    return slugify(name)
+
+
 def company_key(values: dict[str, tuple[object, Where]]) -> str | None:
-    """Which company a row belongs to: its id, else its name slugified."""
+    """Which company a row belongs to: its id, else the id its name gives."""
     if "id" in values:
         return str(values["id"][0])
     if "name" in values:
-        return slugify(str(values["name"][0]))
+        return name_key(str(values["name"][0]))
     return None
 
 
@@ -177,7 +190,13 @@ def _add_delegate(draft: Draft, person: dict[str, tuple[object, Where]],
         return
     delegates: list = draft.data.setdefault("delegates", [])  # type: ignore[assignment]
     index = len(delegates)
-    delegates.append({k: v for k, (v, _) in person.items()})
+    entry = {k: v for k, (v, _) in person.items()}
+    taken = {d.get("id") or slugify(str(d.get("name", ""))) for d in delegates}
+    base = slugify(str(entry.get("name", "")))
+    if base in taken:  # two people of one name: ids tell them apart in the calendars
+        entry = {"id": next(f"{base}-{n}" for n in range(2, len(delegates) + 3)
+                            if f"{base}-{n}" not in taken), **entry}
+    delegates.append(entry)
     for key, (_, where) in person.items():
         draft.cells[("delegates", index, key)] = where
     draft.cells[("delegates", index)] = next(iter(person.values()))[1]

@@ -1,0 +1,114 @@
+"""Writing the profiles an import produces: each file's new text planned first, the lot
+checked by the project's loader in a staging copy of the folder, then written."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scheduler.atomic import write_atomic
+from scheduler.errors import Problem, rel
+from scheduler.intake.profiles import Merged, State, flatten, merged_text, new_text, write_state
+from scheduler.intake.rows import Draft, Read
+from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, load
+
+
+@dataclass
+class Planned:
+    """One company's file as the import would leave it."""
+
+    draft: Draft
+    path: Path
+    text: str | None  # None: the file stays as it is
+    merged: Merged | None  # None: a new file
+
+
+@dataclass
+class Written:
+    """What writing did: report lines, paths written, whether rows were left out."""
+
+    lines: list[str] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+
+
+def plan(folder: Path, read: Read, state: State) -> list[Planned]:
+    """Each company's new or merged file text, against what the last import wrote."""
+    planned = []
+    for draft in read.drafts.values():
+        company_id = str(draft.data["id"])
+        path = folder / COMPANIES_DIR / f"{company_id}.yaml"
+        if not path.exists():
+            planned.append(Planned(draft, path, new_text(draft.data), None))
+            continue
+        last = state.companies.get(company_id, {}).get("fields")
+        text, merged = merged_text(path, flatten(draft.data), last)
+        planned.append(Planned(draft, path, text, merged))
+    return planned
+
+
+def staged_problems(folder: Path, planned: list[Planned]) -> dict[str, list[Problem]]:
+    """The loader's errors in each planned file, read together with mission.yaml and the
+    folder's other company files in a staging copy (nothing when there is no mission.yaml)."""
+    if not (folder / MISSION_FILE).is_file():
+        return {}
+    with tempfile.TemporaryDirectory(prefix="mission-import-") as tmp:
+        stage = Path(tmp)
+        shutil.copy(folder / MISSION_FILE, stage / MISSION_FILE)
+        (stage / COMPANIES_DIR).mkdir()
+        if (folder / COMPANIES_DIR).is_dir():
+            for path in (folder / COMPANIES_DIR).glob("*.yaml"):
+                shutil.copy(path, stage / COMPANIES_DIR / path.name)
+        for item in planned:
+            if item.text is not None:
+                (stage / COMPANIES_DIR / item.path.name).write_text(item.text, "utf-8")
+        found = load(stage, stage).problems
+    names = {f"{COMPANIES_DIR}/{item.path.name}": str(item.draft.data["id"]) for item in planned}
+    by_company: dict[str, list[Problem]] = {}
+    for problem in found:
+        if problem.is_error and problem.file in names:
+            by_company.setdefault(names[problem.file], []).append(problem)
+    return by_company
+
+
+def located(draft: Draft, problem: Problem) -> Problem:
+    """A loader error in a planned file, told at the company's first row."""
+    where = f"{COMPANIES_DIR}/{draft.data['id']}.yaml:{problem.line}:{problem.col}"
+    return draft.rows[0].problem("error", f"{where}, as it would be written: {problem.message}")
+
+
+def write_planned(folder: Path, planned: Iterable[Planned], state: State) -> Written:
+    """Write the planned files, record them in the state, list what happened."""
+    out = Written()
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    seen = set()
+    for item in planned:
+        draft = item.draft
+        seen.add(draft.key)
+        state.companies[str(draft.data["id"])] = {"key": draft.key,
+                                                  "fields": flatten(draft.data)}
+        if item.text is not None:
+            write_atomic(item.path, item.text)
+            out.paths.append(item.path)
+        merged = item.merged
+        counts["new" if merged is None else "updated" if merged.changed else "unchanged"] += 1
+        if merged and merged.changed:
+            out.lines.append(f"updated {rel(item.path)}: {', '.join(merged.changed)}")
+        for kept in merged.kept if merged else []:
+            out.lines.append(f"{rel(item.path)}: kept {kept}: changed by hand since the "
+                             "last import")
+    companies = folder / COMPANIES_DIR
+    gone = sorted(i for i, c in state.companies.items()
+                  if c.get("key") not in seen and (companies / f"{i}.yaml").exists())
+    for company_id in gone:
+        out.lines.append(f"{rel(companies / f'{company_id}.yaml')}: not in this sheet any "
+                         "more; kept (set `withdrawn: true` if the company withdrew)")
+    write_state(folder, state)
+    out.lines.append(f"{counts['new']} new, {counts['updated']} updated, "
+                     f"{counts['unchanged']} unchanged, {len(gone)} not in the sheet")
+    return out
+
+
+Progress = Callable[[list[Planned]], Iterable[Planned]]
