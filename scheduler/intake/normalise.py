@@ -83,10 +83,16 @@ def side(text: str) -> str | None:
     return next((s for s, names in SIDES.items() if key in names), None)
 
 
-def split_list(text: str) -> list[str]:
-    """A list written in one cell: split on `;` and line breaks when it has any, else on
-    `,` (so 'antibodies, for oncology; CRO services' keeps its comma)."""
-    parts = re.split(r"[;\n\r]+", text) if re.search(r"[;\n\r]", text) else text.split(",")
+def split_list(text: str, commas: bool = True) -> list[str]:
+    """A list written in one cell, split on the strongest separator it holds: line breaks,
+    else `;`, else `,` when `commas` (a list of phrases keeps its commas: 'antibodies, for
+    oncology' is one offer; 'CE mark; 300 procedures' on its own line is one too)."""
+    if re.search(r"[\n\r]", text):
+        parts = re.split(r"[\n\r]+", text)
+    elif ";" in text or not commas:
+        parts = text.split(";")
+    else:
+        parts = text.split(",")
     return [p.strip() for p in parts if p.strip()]
 
 

@@ -14,6 +14,7 @@ from scheduler.intake.fields import LIST_FIELDS, Mapping
 from scheduler.sheets import Cell, Table, Where
 
 Loc = tuple[str | int, ...]
+PHRASE_FIELDS = frozenset({"offers", "seeks"})  # lists of phrases, which hold commas
 SIDE_NAMES = ", ".join(Side.__args__)  # type: ignore[attr-defined]
 
 
@@ -62,7 +63,7 @@ def _list_items(cell: Cell, name: str) -> list[str]:
         value = normalise.excel_date(value)  # a date typed into a cell without date format
     if isinstance(value, dt.date):
         return [Cell(value, cell.where).text]
-    return normalise.split_list(cell.text)
+    return normalise.split_list(cell.text, commas=name not in PHRASE_FIELDS)
 
 
 def read_row(row: list[Cell], table: Table, mapping: Mapping) -> RowValues:
