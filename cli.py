@@ -16,7 +16,7 @@ import click
 from scheduler.cli_options import (
     FOLDER,
     POSITIVE_SECONDS,
-    SHEET,
+    catalogue_options,
     export_options,
     import_options,
     preset_name,
@@ -258,7 +258,6 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
         click.echo(line)
 
 
-
 @cli.command()
 @click.argument("folder", type=FOLDER)
 @export_options
@@ -295,20 +294,14 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
         click.echo(line)
 
 @cli.command("import")
-@click.argument("folder", type=FOLDER, required=False)
-@click.argument("sheet", type=SHEET, required=False)
 @import_options
-def import_(folder: Path | None, sheet: Path | None, mapping: Path | None,
-            sheet_name: str | None, side: str | None, skip_bad_rows: bool,
-            guess: Path | None) -> None:
+def import_(folder: Path | None, sheet: Path | None, mapping: Path | None, sheet_name: str | None,
+            side: str | None, skip_bad_rows: bool, guess: Path | None) -> None:
     """Read a registration sheet (.xlsx, .ods, .csv) into FOLDER/companies/<id>.yaml.
 
     \b
-    One row per company or per delegate (rows of one company merge). Problems
-    are named by cell (regs.xlsx:Sheet1!D14, regs.csv:14:4), all at once;
-    nothing is written while a row has one. Importing again merges: a field
-    changed by hand since the last import is kept and reported.
-    Example:
+    One row per company or per delegate; problems named by cell, all at once;
+    nothing written while a row has one; hand edits kept on re-import. Example:
       mission import --guess-mapping regs.xlsx > mapping.yaml
       mission import my-mission regs.xlsx --mapping mapping.yaml --side host
     """
@@ -318,11 +311,28 @@ def import_(folder: Path | None, sheet: Path | None, mapping: Path | None,
         return click.echo(guessed_mapping(guess, sheet_name), nl=False)
     if folder is None or sheet is None:
         raise click.UsageError("give FOLDER and SHEET (or --guess-mapping SHEET)")
-    options = ImportOptions(mapping, sheet_name, side, skip_bad_rows)
-    result = import_sheet(folder, sheet, options, progress_bar("profiles"))
+    result = import_sheet(folder, sheet, ImportOptions(mapping, sheet_name, side, skip_bad_rows),
+                          progress_bar("profiles"))
     print_problems(result.problems) if result.problems else None
     click.echo("\n".join(result.lines))
     sys.exit(1 if result.failed else 0)
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+@catalogue_options
+def catalogue(folder: Path, out: Path | None, formats: tuple[str, ...]) -> None:
+    """Write the partnering catalogue (HTML, A4 PDF): a cover, cards, indexes.
+
+    \b
+    One card per company, grouped by side (delegation first); indexes by
+    sector and by country. Example:
+      mission catalogue my-mission --format pdf -o print
+    """
+    from scheduler.intake.catalogue import catalogue_folder
+
+    for path in catalogue_folder(folder, out or folder / "catalogue", formats):
+        click.echo(f"wrote {path}")
 
 
 @cli.command()

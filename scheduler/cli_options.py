@@ -33,6 +33,17 @@ def format_list(_ctx: click.Context, _param: click.Parameter, value: str) -> tup
         raise click.BadParameter(str(exc)) from None
 
 
+def catalogue_formats(_ctx: click.Context, _param: click.Parameter, value: str
+                      ) -> tuple[str, ...]:
+    """--format of `mission catalogue` as a tuple; an unknown format is a usage error."""
+    from scheduler.intake.catalogue import parse_formats
+
+    try:
+        return parse_formats(value)
+    except MissionError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def alarm_minutes(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
     """--alarm as minutes before each item (None for none); a bad duration is a usage error."""
     from scheduler.export import parse_alarm
@@ -90,7 +101,14 @@ export_options = option_group(
                  help="List every file written and every calendar that changed (past 50, "
                  "a summary is printed)."),
 )
+catalogue_options = option_group(
+    click.option("-o", "--out", type=FOLDER, help="Output folder (default FOLDER/catalogue)."),
+    click.option("--format", "formats", default="html,pdf", show_default=True,
+                 callback=catalogue_formats, help="Comma list of html and pdf."),
+)
 import_options = option_group(
+    click.argument("folder", type=FOLDER, required=False),
+    click.argument("sheet", type=SHEET, required=False),
     click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False, exists=True),
                  help="YAML file: which column feeds which field (default: guessed)."),
     click.option("--sheet", "sheet_name", help="The workbook's sheet to read (default: first)."),

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers.sheets_kit import write_csv, write_ods, write_xlsx
 
 from scheduler.sheets import SheetError, Where, read_table
-from helpers.sheets_kit import write_csv, write_ods, write_xlsx
 
 HEADER = ["Company", "Contact", "Since", "Staff"]
 
