@@ -94,6 +94,13 @@ def test_every_problem_is_named_by_cell_and_nothing_is_written(mission: Path, tm
     assert sorted(p.name for p in (mission / "companies").iterdir()) == ["_template.yaml"]
 
 
+def test_a_folder_without_mission_yaml_is_refused(tmp_path: Path):
+    sheet = write_csv(tmp_path / "regs.csv", REGS, [["A", "ES", "", "", "Ann", "a@b.es"]])
+    code, out = run("import", tmp_path / "nowhere", sheet, "--side", "host")
+    assert code == 1 and "no mission.yaml here; create one with `mission init" in out
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_skip_bad_rows_writes_the_good_ones_and_exits_1(mission: Path, tmp_path: Path):
     rows = [["Acme Bio", "ES", "Vic", None, "Ann", "ann@acme.es", None, None, None],
             ["Beta", "Atlantis", "X", None, "Bob", "bob@beta.de", None, None, None]]

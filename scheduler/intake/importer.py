@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scheduler.errors import InputError, Problem
+from scheduler.errors import InputError, Problem, rel
 from scheduler.input.model import Company, Mission
 from scheduler.intake.fields import Mapping, guess_mapping, mapping_text, read_mapping
 from scheduler.intake.profiles import State, read_state
@@ -130,6 +130,9 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
                  progress: Progress = lambda items: items) -> ImportResult:
     """Read a sheet into profiles under FOLDER/companies/: every problem first, by cell;
     nothing written on an error unless skip_bad_rows (then the good rows are written)."""
+    if not (folder / MISSION_FILE).is_file():
+        raise InputError([Problem(rel(folder), 0, 0, "error", f"no {MISSION_FILE} here; create "
+                                  f"one with `mission init {rel(folder)}` first")])
     table = read_table(sheet, options.sheet)
     read = read_rows(table, _mapping(table, options), options.side)
     state = read_state(folder)

@@ -51,9 +51,7 @@ def plan(folder: Path, read: Read, state: State) -> list[Planned]:
 
 def staged_problems(folder: Path, planned: list[Planned]) -> dict[str, list[Problem]]:
     """The loader's errors in each planned file, read together with mission.yaml and the
-    folder's other company files in a staging copy (nothing when there is no mission.yaml)."""
-    if not (folder / MISSION_FILE).is_file():
-        return {}
+    folder's other company files in a staging copy."""
     with tempfile.TemporaryDirectory(prefix="mission-import-") as tmp:
         stage = Path(tmp)
         shutil.copy(folder / MISSION_FILE, stage / MISSION_FILE)
