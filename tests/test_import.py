@@ -144,6 +144,22 @@ def test_reimport_keeps_hand_edits_and_comments_and_never_deletes(mission: Path,
     assert "0 new, 0 updated, 2 unchanged" in again and "kept city" in again
 
 
+def test_reimport_of_untouched_files_rewrites_them_as_a_first_import_would(mission: Path,
+                                                                          tmp_path: Path):
+    rows = [["Acme Bio", "ES", "Vic", None, "Ann", "ann@acme.es", None, None, None]]
+    run("import", mission, write_csv(tmp_path / "a.csv", REGS, rows), "--side", "host")
+    rows[0][2] = "Girona"
+    code, out = run("import", mission, write_csv(tmp_path / "b.csv", REGS, rows),
+                    "--side", "host")
+    assert code == 0 and "acme-bio.yaml: city" in out and "1 updated" in out
+    fresh = tmp_path / "fresh"
+    init_folder(fresh, "fresh", False)
+    run("import", fresh, tmp_path / "b.csv", "--side", "host")
+    assert (mission / "companies" / "acme-bio.yaml").read_bytes() == (
+        fresh / "companies" / "acme-bio.yaml").read_bytes()
+    assert not list(mission.glob(".import-check-*"))  # the staging copy is gone
+
+
 def test_an_existing_hand_written_profile_is_merged_not_overwritten(mission: Path,
                                                                     tmp_path: Path):
     (mission / "companies" / "acme-bio.yaml").write_text(

@@ -3,6 +3,8 @@ checked by the project's loader in a staging copy of the folder, then written.""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -24,6 +26,7 @@ class Planned:
     path: Path
     text: str | None  # None: the file stays as it is
     merged: Merged | None  # None: a new file
+    whole: bool = True  # the file is (or stays) exactly as the import lays it out
 
 
 @dataclass
@@ -36,32 +39,49 @@ class Written:
 
 def plan(folder: Path, read: Read, state: State) -> list[Planned]:
     """Each company's new or merged file text, against what the last import wrote."""
-    planned = []
-    for draft in read.drafts.values():
-        company_id = str(draft.data["id"])
-        path = folder / COMPANIES_DIR / f"{company_id}.yaml"
-        if not path.exists():
-            planned.append(Planned(draft, path, new_text(draft.data), None))
-            continue
-        last = state.companies.get(company_id, {}).get("fields")
-        text, merged = merged_text(path, flatten(draft.data), last)
-        planned.append(Planned(draft, path, text, merged))
-    return planned
+    return [_plan_one(folder / COMPANIES_DIR, draft, state) for draft in read.drafts.values()]
+
+
+def _plan_one(companies: Path, draft: Draft, state: State) -> Planned:
+    """One company's planned file. A file still byte for byte as the import wrote it whole
+    is simply rewritten (or left): only files a person touched need the round-trip merge,
+    which takes milliseconds a file."""
+    company_id = str(draft.data["id"])
+    path = companies / f"{company_id}.yaml"
+    if not path.exists():
+        return Planned(draft, path, new_text(draft.data), None)
+    record = state.companies.get(company_id, {})
+    new = flatten(draft.data)
+    last = record.get("fields")
+    if record.get("digest") and record["digest"] == digest(path.read_bytes()) and last:
+        changed = [k for k in dict.fromkeys([*new, *last]) if new.get(k) != last.get(k)]
+        return Planned(draft, path, new_text(draft.data) if changed else None, Merged(changed))
+    text, merged = merged_text(path, new, last)
+    return Planned(draft, path, text, merged, whole=False)
+
+
+def digest(data: bytes) -> str:
+    """The sha256 of a file's bytes, recorded for a file the import wrote whole."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def staged_problems(folder: Path, planned: list[Planned]) -> dict[str, list[Problem]]:
     """The loader's errors in each planned file, read together with mission.yaml and the
     folder's other company files in a staging copy."""
-    with tempfile.TemporaryDirectory(prefix="mission-import-") as tmp:
+    # Beside the folder's files, so they can be linked rather than copied (thousands at a
+    # large event); a hidden name, which the loader and a person's editor pass over.
+    with tempfile.TemporaryDirectory(prefix=".import-check-", dir=folder) as tmp:
         stage = Path(tmp)
-        shutil.copy(folder / MISSION_FILE, stage / MISSION_FILE)
+        _link(folder / MISSION_FILE, stage / MISSION_FILE)
         (stage / COMPANIES_DIR).mkdir()
         if (folder / COMPANIES_DIR).is_dir():
             for path in (folder / COMPANIES_DIR).glob("*.yaml"):
-                shutil.copy(path, stage / COMPANIES_DIR / path.name)
+                _link(path, stage / COMPANIES_DIR / path.name)
         for item in planned:
             if item.text is not None:
-                (stage / COMPANIES_DIR / item.path.name).write_text(item.text, "utf-8")
+                staged = stage / COMPANIES_DIR / item.path.name
+                staged.unlink(missing_ok=True)  # a link: never write through it
+                staged.write_text(item.text, "utf-8")
         found = load(stage, stage).problems
     names = {f"{COMPANIES_DIR}/{item.path.name}": str(item.draft.data["id"]) for item in planned}
     by_company: dict[str, list[Problem]] = {}
@@ -69,6 +89,14 @@ def staged_problems(folder: Path, planned: list[Planned]) -> dict[str, list[Prob
         if problem.is_error and problem.file in names:
             by_company.setdefault(names[problem.file], []).append(problem)
     return by_company
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link to a file (a copy where links cannot be made)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def located(draft: Draft, problem: Problem) -> Problem:
@@ -85,11 +113,14 @@ def write_planned(folder: Path, planned: Iterable[Planned], state: State) -> Wri
     for item in planned:
         draft = item.draft
         seen.add(draft.key)
-        state.companies[str(draft.data["id"])] = {"key": draft.key,
-                                                  "fields": flatten(draft.data)}
+        record = state.companies.setdefault(str(draft.data["id"]), {})
+        record.update(key=draft.key, fields=flatten(draft.data))
         if item.text is not None:
             write_atomic(item.path, item.text)
             out.paths.append(item.path)
+            record["digest"] = digest(item.text.encode()) if item.whole else None
+        elif not item.whole:
+            record["digest"] = None
         merged = item.merged
         counts["new" if merged is None else "updated" if merged.changed else "unchanged"] += 1
         if merged and merged.changed:
