@@ -331,7 +331,8 @@ def catalogue(folder: Path, out: Path | None, formats: tuple[str, ...]) -> None:
     """
     from scheduler.intake.catalogue import catalogue_folder
 
-    for path in catalogue_folder(folder, out or folder / "catalogue", formats):
+    for path in catalogue_folder(folder, out or folder / "catalogue", formats,
+                                 lambda line: click.echo(line, err=True)):
         click.echo(f"wrote {path}")
 
 

@@ -11,6 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers.sheets_kit import HEADER, rows_from_folder, write_csv, write_ods, write_xlsx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cli import cli
 from scheduler.input.templates import init_folder
@@ -298,3 +300,40 @@ def test_a_3500_company_sheet_imports_within_10_seconds(tmp_path: Path):
     assert not result.failed and result.problems == []
     assert len(list((target / "companies").glob("*.yaml"))) == 3500
     assert seconds <= 10, f"{seconds:.1f} s"
+
+
+def test_a_date_typed_as_a_bare_serial_number_reads_as_its_date(mission: Path, tmp_path: Path):
+    rows = [["Acme Bio", "ES", "Vic", None, "Ann", "ann@acme.es", None, None, 46308]]
+    code, out = run("import", mission, write_xlsx(tmp_path / "r.xlsx", REGS, rows),
+                    "--side", "host")
+    assert code == 0, out
+    assert profile(mission, "acme-bio")["unavailable"] == ["2026-10-13"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1), min_size=1,
+                max_size=3), st.integers(-5, 10**6))
+def test_new_files_read_back_as_the_values_written(texts: list[str], number: int):
+    from ruamel.yaml import YAML
+
+    from scheduler.intake.profiles import new_text
+
+    data = {"id": "x", "name": texts[0], "city": texts[-1], "max_meetings": number,
+            "delegates": [{"name": t, "email": "a@b.es"} for t in texts],
+            "profile": {"sectors": texts, "description": texts[0]}}
+    text = new_text(data)
+    assert yaml.safe_load(text) == data  # YAML 1.1, as PyYAML reads it
+    assert YAML(typ="safe", pure=True).load(text) == data  # YAML 1.2
+
+
+def test_rows_of_one_company_merge_and_disagreements_are_warned(mission: Path, tmp_path: Path):
+    header = ["Company", "Type", "Country", "City", "Name", "Email"]
+    rows = [["Acme Bio", "host", "ES", "Vic", "Ann", "ann@acme.es"],
+            ["ACME BIO", None, "ES", "Girona", "Bob", "bob@acme.es"],
+            ["Acme Bio", None, None, None, "Ann", "ANN@acme.es"]]
+    code, out = run("import", mission, write_csv(tmp_path / "r.csv", header, rows))
+    assert code == 0, out
+    assert "r.csv:3:4: warning: 'Girona' differs from" in out and "r.csv:2:4" in out
+    assert "r.csv:4:6: warning: ann@acme.es is already a delegate of this company" in out
+    acme = profile(mission, "acme-bio")
+    assert acme["city"] == "Vic" and [d["name"] for d in acme["delegates"]] == ["Ann", "Bob"]

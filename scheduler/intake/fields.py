@@ -28,7 +28,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
              "nombre de la empresa", "razon social", "organizacion", "firma", "firmenname",
              "unternehmen", "ragione sociale", "azienda", "nome azienda", "societa",
              "impresa"),
-    "side": ("side", "participant type", "type of participant", "camp", "lado",
+    "side": ("side", "type", "category", "participant type", "type of participant", "camp", "lado",
              "tipo de participante", "seite", "teilnehmertyp", "tipo partecipante"),
     "country": ("country", "country region", "pays", "pais", "land", "paese", "nazione"),
     "city": ("city", "town", "ville", "ciudad", "localidad", "stadt", "ort", "citta",

@@ -97,9 +97,13 @@ def scalar(value: object) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = str(value)
-    if _PLAIN.fullmatch(text) and text == text.strip() and text.lower() not in _SPECIAL:
+    if _PLAIN.fullmatch(text) and text.isprintable() and text == text.strip() \
+            and text.lower() not in _SPECIAL:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    # JSON leaves DEL, C1 controls, line separators and non-characters as they are; YAML
+    # refuses some and folds others, so those are escaped too.
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF
+                   else f"\\U{ord(c):08x}" for c in json.dumps(text, ensure_ascii=False))
 
 
 def _lines(mapping: dict, indent: str) -> Iterator[str]:

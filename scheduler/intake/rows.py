@@ -225,7 +225,8 @@ def read_rows(table: Table, mapping: Mapping, default_side: str | None) -> Read:
         draft = read.drafts.setdefault(key, Draft(key))
         draft.rows.append(first)
         values = dict(got.values)
-        values.setdefault("side", (default_side, first))
+        if default_side is not None:
+            values.setdefault("side", (default_side, first))
         for name, loc in COMPANY_KEYS.items():
             if name in values and (name != "id" or "id" in mapping.columns):
                 _put(draft, loc, values[name][0], values[name][1], read.problems)
