@@ -337,3 +337,19 @@ def test_rows_of_one_company_merge_and_disagreements_are_warned(mission: Path, t
     assert "r.csv:4:6: warning: ann@acme.es is already a delegate of this company" in out
     acme = profile(mission, "acme-bio")
     assert acme["city"] == "Vic" and [d["name"] for d in acme["delegates"]] == ["Ann", "Bob"]
+
+
+def test_a_title_above_the_header_and_sessions_named_by_title(mission: Path, tmp_path: Path):
+    rows = [[None] * 5,
+            ["Company", "Country", "E-mail", "Phone", "Sessions", "Contact"],
+            ["Acme Bio", "ES", "ann@acme.es", 34931234567, "Osaka partnering", "Ann"],
+            ["Beta", "DE", "bob@beta.de", None, "Kyoto matchmaking", "Bob"]]
+    path = write_xlsx(tmp_path / "r.xlsx", ["Registrations, Osaka 2026"], rows)
+    code, out = run("import", mission, path, "--side", "host")
+    assert code == 1
+    assert "r.xlsx:Sheet1!E5: error: attends: no partnering session 'Kyoto matchmaking'" in out
+    assert "its sessions: osaka-partnering" in out
+    assert run("import", mission, path, "--side", "host", "--skip-bad-rows")[0] == 1
+    acme = profile(mission, "acme-bio")
+    assert acme["attends"] == ["osaka-partnering"]
+    assert acme["delegates"][0]["phone"] == "+34931234567"  # stored as a number, no '+'

@@ -9,12 +9,15 @@ from pydantic import ValidationError
 
 from scheduler.errors import InputError, Problem, rel
 from scheduler.input.model import Company, Mission
+from scheduler.input.types import slugify
 from scheduler.intake.fields import Mapping, guess_mapping, mapping_text, read_mapping
 from scheduler.intake.profiles import State, read_state
 from scheduler.intake.rows import Draft, Read, read_rows
 from scheduler.intake.writing import Progress, located, plan, staged_problems, write_planned
 from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, read_source, validate_model
 from scheduler.sheets import Table, read_table
+
+HEADER_ROWS = 10  # how far down a sheet its header may start
 
 
 @dataclass(frozen=True)
@@ -39,15 +42,32 @@ class ImportResult:
 
 def guessed_mapping(sheet: Path, sheet_name: str | None = None) -> str:
     """The mapping the sheet's header suggests, as the YAML text --mapping reads."""
-    table = read_table(sheet, sheet_name)
+    table = header_row(read_table(sheet, sheet_name))
     where = table.file if table.sheet is None else f"{table.file} (sheet {table.sheet})"
     return mapping_text(table, guess_mapping(table), where)
+
+
+def _names_company(mapping: Mapping) -> bool:
+    """Whether a mapping says which company each row is."""
+    return "name" in mapping.columns or "id" in mapping.columns
+
+
+def header_row(table: Table) -> Table:
+    """The table read from its real header: the first of its first rows whose names say
+    which column holds the company (a title or notes may stand above it)."""
+    if _names_company(guess_mapping(table)):
+        return table
+    for index in range(min(HEADER_ROWS, len(table.rows))):
+        candidate = table.header_at(index)
+        if _names_company(guess_mapping(candidate)):
+            return candidate
+    return table
 
 
 def _mapping(table: Table, options: ImportOptions) -> Mapping:
     """The mapping to use: the file given, else the guess; either must name the company."""
     mapping = read_mapping(options.mapping, table) if options.mapping else guess_mapping(table)
-    if "name" not in mapping.columns and "id" not in mapping.columns:
+    if not _names_company(mapping):
         where = table.header[0].where
         raise InputError([where.problem("error", "no column holds the company name; name it "
                                         "'Company name' or pass --mapping (see "
@@ -63,23 +83,39 @@ def _message(err: dict) -> str:
     return f"{loc}: {str(err['msg']).removeprefix('Value error, ')}"
 
 
-def mission_sessions(folder: Path) -> set[str] | None:
-    """The partnering session ids of FOLDER/mission.yaml (None when it cannot be read)."""
+def mission_sessions(folder: Path) -> dict[str, str] | None:
+    """The partnering sessions of FOLDER/mission.yaml: each id, and each title slugified,
+    to its id (None when mission.yaml cannot be read)."""
     source, _ = read_source(folder / MISSION_FILE, MISSION_FILE)
     mission, _ = validate_model(Mission, source) if source else (None, [])
-    return {s.id for s in mission.partnering} if mission else None
+    if mission is None:
+        return None
+    return {**{slugify(s.title): s.id for s in mission.partnering},
+            **{s.id: s.id for s in mission.partnering}}
 
 
-def _check(draft: Draft, sessions: set[str] | None) -> list[Problem]:
-    """Validate one draft with the company model and its sessions against the mission's;
-    each error at the cell it came from."""
+def _sessions_of(draft: Draft, sessions: dict[str, str] | None) -> list[Problem]:
+    """A company's `attends` as session ids (a session's title, as people write it, counts
+    too); an error for any that is no session of the mission."""
     attends = draft.data.get("attends")
-    unknown = [s for s in attends if s not in sessions] \
-        if isinstance(attends, list) and sessions is not None else []
+    if not isinstance(attends, list) or sessions is None:
+        return []
+    unknown = [s for s in attends if slugify(str(s)) not in sessions]
     if unknown:
+        ids = ", ".join(sorted(set(sessions.values()))) or "none"
         return [draft.cells[("attends",)].problem(
             "error", f"attends: no partnering session {', '.join(map(repr, unknown))} in "
-            f"{MISSION_FILE}; its sessions: {', '.join(sorted(sessions or [])) or 'none'}")]
+            f"{MISSION_FILE}; its sessions: {ids}")]
+    draft.data["attends"] = list(dict.fromkeys(sessions[slugify(str(s))] for s in attends))
+    return []
+
+
+def _check(draft: Draft, sessions: dict[str, str] | None) -> list[Problem]:
+    """Validate one draft with the company model and its sessions against the mission's;
+    each error at the cell it came from."""
+    unknown = _sessions_of(draft, sessions)
+    if unknown:
+        return unknown
     try:
         Company.model_validate(draft.data)
     except ValidationError as exc:
@@ -115,7 +151,6 @@ def _assign_ids(read: Read, folder: Path, state: State) -> dict[str, str]:
 
 def _same(folder: Path, file_id: str, key: str) -> bool:
     """Whether an existing file (not from an import) is this company: same id or name."""
-    from scheduler.input.types import slugify
     from scheduler.yamledit import load_path
 
     try:
@@ -133,7 +168,7 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
     if not (folder / MISSION_FILE).is_file():
         raise InputError([Problem(rel(folder), 0, 0, "error", f"no {MISSION_FILE} here; create "
                                   f"one with `mission init {rel(folder)}` first")])
-    table = read_table(sheet, options.sheet)
+    table = header_row(read_table(sheet, options.sheet))
     read = read_rows(table, _mapping(table, options), options.side)
     state = read_state(folder)
     ids = _assign_ids(read, folder, state)

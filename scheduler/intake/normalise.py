@@ -108,19 +108,27 @@ def email(text: str) -> tuple[str | None, str]:
 
 def phone(text: str, region: str | None) -> str | None:
     """A phone number in E.164 (+34931234567), read in the company's country when it has
-    no international prefix; None if it is not a possible number."""
+    no international prefix; None if it cannot be a phone number."""
     import phonenumbers
 
-    written = "+" + text.strip()[2:] if text.strip().startswith("00") else text
-    try:
-        number = phonenumbers.parse(written, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    written = "+" + text.strip()[2:] if text.strip().startswith("00") else text.strip()
+    attempts = [written]
+    if written.isdigit():  # a sheet that stored +34 931... as the number 34931...
+        code = str(phonenumbers.country_code_for_region(region or ""))
+        attempts.insert(0 if written.startswith(code) else 1, "+" + written)
+    for attempt in attempts:
+        try:
+            number = phonenumbers.parse(attempt, region)
+        except phonenumbers.NumberParseException:
+            continue
+        national = str(number.national_number)
+        if phonenumbers.is_valid_number(number) or (
+                phonenumbers.is_possible_number(number) and len(national) >= MIN_DIGITS):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
 
 
+MIN_DIGITS = 6  # shorter is an extension or a typo, though numbering plans may allow it
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's (1900) date system, leap bug included
 
 

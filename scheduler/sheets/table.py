@@ -81,3 +81,12 @@ class Table:
     def header_where(self, col: int) -> Where:
         """Where the header of a 1-based column is."""
         return self.header[col - 1].where
+
+    def header_at(self, index: int) -> Table:
+        """The same sheet read with its data row `index` (0-based) as the header, for sheets
+        with a title or notes above the real header."""
+        header, width = self.rows[index], len(self.header)
+        last = header[-1].where
+        header = header + [Cell(None, Where(last.file, last.sheet, last.row, c + 1))
+                           for c in range(len(header), width)]
+        return Table(self.file, self.sheet, header, self.rows[index + 1:], self.read_as)
