@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from scheduler.errors import Problem
 
@@ -58,11 +58,10 @@ class Cell:
             return ""
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
-        if isinstance(value, dt.datetime) and value.time() == dt.time():
-            return value.date().isoformat()
+        if isinstance(value, dt.datetime):  # '2026-10-13', or '2026-10-13 14:30'
+            return f"{value:%Y-%m-%d}" if value.time() == dt.time() else f"{value:%Y-%m-%d %H:%M}"
         if isinstance(value, dt.date):
-            return value.isoformat(sep=" ", timespec="minutes") \
-                if isinstance(value, dt.datetime) else value.isoformat()
+            return value.isoformat()
         return str(value)
 
 
@@ -76,11 +75,6 @@ class Table:
     rows: list[list[Cell]]
     # How a CSV file was read ('Windows-1252, ";"'), for the user to confirm; '' otherwise.
     read_as: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    def header_where(self, col: int) -> Where:
-        """Where the header of a 1-based column is."""
-        return self.header[col - 1].where
 
     def header_at(self, index: int) -> Table:
         """The same sheet read with its data row `index` (0-based) as the header, for sheets
