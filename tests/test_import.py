@@ -353,3 +353,22 @@ def test_a_title_above_the_header_and_sessions_named_by_title(mission: Path, tmp
     acme = profile(mission, "acme-bio")
     assert acme["attends"] == ["osaka-partnering"]
     assert acme["delegates"][0]["phone"] == "+34931234567"  # stored as a number, no '+'
+
+
+def test_a_hand_written_profile_in_a_subfolder_is_found_by_its_name(mission: Path,
+                                                                     tmp_path: Path):
+    hosts = mission / "companies" / "hosts"
+    hosts.mkdir()
+    (hosts / "kansai-bioworks.yaml").write_text(
+        "id: kansai-bioworks\nname: 関西バイオワークス株式会社\nside: host\ncountry: JP\n"
+        "delegates:\n  - {name: 山田 太郎, email: yamada@kansai.example.jp}\n", "utf-8")
+    rows = [["関西バイオワークス株式会社", "JP", "Osaka", None, "山田 太郎",
+             "yamada@kansai.example.jp", None, None, None],
+            ["Your Company S.L.", "ES", "Vic", None, "Ann", "ann@your.es", None, None, None]]
+    code, out = run("import", mission, write_csv(tmp_path / "r.csv", REGS, rows),
+                    "--side", "host")
+    assert code == 0, out
+    assert "updated" in out and "hosts/kansai-bioworks.yaml: city" in out
+    assert sorted(p.name for p in (mission / "companies").glob("*.yaml")) == [
+        "_template.yaml", "your-company-s-l.yaml"]  # the template is no company
+    assert load(mission).errors == []

@@ -12,9 +12,16 @@ from scheduler.input.model import Company, Mission
 from scheduler.input.types import slugify
 from scheduler.intake.fields import Mapping, guess_mapping, mapping_text, read_mapping
 from scheduler.intake.profiles import State, read_state
-from scheduler.intake.rows import Draft, Read, read_rows
-from scheduler.intake.writing import Progress, located, plan, staged_problems, write_planned
-from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, read_source, validate_model
+from scheduler.intake.rows import Draft, Read, name_key, read_rows
+from scheduler.intake.writing import (
+    Progress,
+    existing_files,
+    located,
+    plan,
+    staged_problems,
+    write_planned,
+)
+from scheduler.load.loader import MISSION_FILE, read_source, validate_model
 from scheduler.sheets import Table, read_table
 
 HEADER_ROWS = 10  # how far down a sheet its header may start
@@ -130,35 +137,43 @@ def _check(draft: Draft, sessions: dict[str, str] | None) -> list[Problem]:
     return []
 
 
-def _assign_ids(read: Read, folder: Path, state: State) -> dict[str, str]:
-    """Company key -> file id: the id the last import gave it, else the key itself unless a
-    file of another company holds it (then key-2, key-3, ...)."""
-    taken = {p.stem for p in (folder / COMPANIES_DIR).glob("*.yaml")}
+def _assign_ids(read: Read, existing: dict[str, Path], state: State) -> dict[str, str]:
+    """Company key -> file id: the id the last import gave it, else that of a profile
+    written by hand for the same company (same id, or a name giving the same key), else
+    the key itself, or key-2, key-3, ... when another company's file holds it."""
+    by_hand = _hand_written(existing, state)
+    taken = set(existing) | set(state.companies)
     ids: dict[str, str] = {}
     for key in read.drafts:
-        known = state.id_of(key)
+        known = state.id_of(key) or by_hand.get(key)
         if known:
             ids[key] = known
             continue
         candidate, n = key, 1
-        while (candidate in taken and not _same(folder, candidate, key)) \
-                or candidate in ids.values() or (candidate in state.companies):
+        while candidate in taken or candidate in ids.values():
             n += 1
             candidate = f"{key[:60]}-{n}"
         ids[key] = candidate
     return ids
 
 
-def _same(folder: Path, file_id: str, key: str) -> bool:
-    """Whether an existing file (not from an import) is this company: same id or name."""
-    from scheduler.yamledit import load_path
+def _hand_written(existing: dict[str, Path], state: State) -> dict[str, str]:
+    """Profiles no import wrote, by the keys a sheet row would give them: id and name."""
+    import yaml
 
-    try:
-        document = load_path(folder / COMPANIES_DIR / f"{file_id}.yaml")
-    except Exception:  # noqa: BLE001 - an unreadable file is some other company's
-        return False
-    return isinstance(document, dict) and key in (document.get("id"),
-                                                  slugify(str(document.get("name", ""))))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    keys: dict[str, str] = {}
+    for stem, path in sorted(existing.items()):
+        if stem in state.companies:
+            continue
+        try:
+            document = yaml.load(path.read_text("utf-8"), Loader=loader)  # noqa: S506
+        except (OSError, UnicodeError, yaml.YAMLError):
+            continue  # unreadable: the loader's check will say so
+        if isinstance(document, dict):
+            keys.setdefault(name_key(str(document.get("name", ""))), stem)
+            keys[str(document.get("id", stem))] = stem
+    return keys
 
 
 def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
@@ -171,12 +186,13 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
     table = header_row(read_table(sheet, options.sheet))
     read = read_rows(table, _mapping(table, options), options.side)
     state = read_state(folder)
-    ids = _assign_ids(read, folder, state)
+    existing = existing_files(folder)
+    ids = _assign_ids(read, existing, state)
     sessions = mission_sessions(folder)
     for key, draft in list(read.drafts.items()):
         draft.data["id"] = ids[key]
         _drop_if(read, key, _check(draft, sessions))
-    planned = plan(folder, read, state)
+    planned = plan(folder, read, state, existing)
     staged = staged_problems(folder, planned)
     for item in planned:
         found = staged.get(str(item.draft.data["id"]), [])

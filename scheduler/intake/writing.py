@@ -15,7 +15,7 @@ from scheduler.atomic import write_atomic
 from scheduler.errors import Problem, rel
 from scheduler.intake.profiles import Merged, State, flatten, merged_text, new_text, write_state
 from scheduler.intake.rows import Draft, Read
-from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, load
+from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, company_paths, load
 
 
 @dataclass
@@ -37,17 +37,25 @@ class Written:
     paths: list[Path] = field(default_factory=list)
 
 
-def plan(folder: Path, read: Read, state: State) -> list[Planned]:
+def existing_files(folder: Path) -> dict[str, Path]:
+    """The folder's company files by the id their name gives, as the loader finds them
+    (subfolders and .yml too; templates and hidden files left out)."""
+    return {Path(path).name.rpartition(".")[0]: Path(path) for path, _ in company_paths(folder)}
+
+
+def plan(folder: Path, read: Read, state: State, existing: dict[str, Path]) -> list[Planned]:
     """Each company's new or merged file text, against what the last import wrote."""
-    return [_plan_one(folder / COMPANIES_DIR, draft, state) for draft in read.drafts.values()]
+    return [_plan_one(folder / COMPANIES_DIR, draft, state, existing)
+            for draft in read.drafts.values()]
 
 
-def _plan_one(companies: Path, draft: Draft, state: State) -> Planned:
+def _plan_one(companies: Path, draft: Draft, state: State, existing: dict[str, Path]
+              ) -> Planned:
     """One company's planned file. A file still byte for byte as the import wrote it whole
     is simply rewritten (or left): only files a person touched need the round-trip merge,
     which takes milliseconds a file."""
     company_id = str(draft.data["id"])
-    path = companies / f"{company_id}.yaml"
+    path = existing.get(company_id, companies / f"{company_id}.yaml")
     if not path.exists():
         return Planned(draft, path, new_text(draft.data), None)
     record = state.companies.get(company_id, {})
@@ -74,16 +82,16 @@ def staged_problems(folder: Path, planned: list[Planned]) -> dict[str, list[Prob
         stage = Path(tmp)
         _link(folder / MISSION_FILE, stage / MISSION_FILE)
         (stage / COMPANIES_DIR).mkdir()
-        if (folder / COMPANIES_DIR).is_dir():
-            for path in (folder / COMPANIES_DIR).glob("*.yaml"):
-                _link(path, stage / COMPANIES_DIR / path.name)
+        for path in existing_files(folder).values():
+            _link(path, stage / path.relative_to(folder))
         for item in planned:
             if item.text is not None:
-                staged = stage / COMPANIES_DIR / item.path.name
+                staged = stage / item.path.relative_to(folder)
                 staged.unlink(missing_ok=True)  # a link: never write through it
                 staged.write_text(item.text, "utf-8")
         found = load(stage, stage).problems
-    names = {f"{COMPANIES_DIR}/{item.path.name}": str(item.draft.data["id"]) for item in planned}
+    names = {item.path.relative_to(folder).as_posix(): str(item.draft.data["id"])
+             for item in planned}
     by_company: dict[str, list[Problem]] = {}
     for problem in found:
         if problem.is_error and problem.file in names:
@@ -93,6 +101,7 @@ def staged_problems(folder: Path, planned: list[Planned]) -> dict[str, list[Prob
 
 def _link(source: Path, target: Path) -> None:
     """A hard link to a file (a copy where links cannot be made)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
     except OSError:
@@ -101,7 +110,7 @@ def _link(source: Path, target: Path) -> None:
 
 def located(draft: Draft, problem: Problem) -> Problem:
     """A loader error in a planned file, told at the company's first row."""
-    where = f"{COMPANIES_DIR}/{draft.data['id']}.yaml:{problem.line}:{problem.col}"
+    where = f"{problem.file}:{problem.line}:{problem.col}"
     return draft.rows[0].problem("error", f"{where}, as it would be written: {problem.message}")
 
 
@@ -128,12 +137,12 @@ def write_planned(folder: Path, planned: Iterable[Planned], state: State) -> Wri
         for kept in merged.kept if merged else []:
             out.lines.append(f"{rel(item.path)}: kept {kept}: changed by hand since the "
                              "last import")
-    companies = folder / COMPANIES_DIR
-    gone = sorted(i for i, c in state.companies.items()
-                  if c.get("key") not in seen and (companies / f"{i}.yaml").exists())
+    existing = existing_files(folder)
+    gone = sorted(i for i, c in state.companies.items() if c.get("key") not in seen
+                  and i in existing)
     for company_id in gone:
-        out.lines.append(f"{rel(companies / f'{company_id}.yaml')}: not in this sheet any "
-                         "more; kept (set `withdrawn: true` if the company withdrew)")
+        out.lines.append(f"{rel(existing[company_id])}: not in this sheet any more; kept "
+                         "(set `withdrawn: true` if the company withdrew)")
     write_state(folder, state)
     out.lines.append(f"{counts['new']} new, {counts['updated']} updated, "
                      f"{counts['unchanged']} unchanged, {len(gone)} not in the sheet")
