@@ -97,6 +97,14 @@ def test_utf8_with_bom_and_commas(tmp_path: Path):
     assert table.rows[0][0].text == "Ñandú Bio"
 
 
+def test_excel_sep_line_names_the_delimiter(tmp_path: Path):
+    (tmp_path / "regs.csv").write_bytes(b"sep=;\r\nCompany;Staff, total\r\nAcme, Inc.;5\r\n")
+    table = read_table(tmp_path / "regs.csv", shown="regs.csv")
+    assert [c.text for c in table.header] == ["Company", "Staff, total"]
+    assert texts(table.rows) == [["Acme, Inc.", "5"]]
+    assert str(table.rows[0][1].where) == "regs.csv:3:2"
+
+
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("regs.xlsx", b"this is not a zip file", "cannot read this workbook"),
     ("regs.pdf", b"%PDF-1.4", "not a sheet this reads"),

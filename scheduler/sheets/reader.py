@@ -17,6 +17,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 from scheduler.errors import MissionError, rel
@@ -166,14 +167,19 @@ def _csv(data: bytes, name: str) -> Table:
     """A CSV file as a Table; positions are line:column, the line where a row starts."""
     text, encoding = decode(data)
     sep = delimiter(text)
+    line = 1
+    hint = re.match(r"sep=(.)\r?\n", text)  # Excel's own line naming the delimiter
+    if hint:
+        sep, text, line = hint[1], text[hint.end():], 2
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     rows: list[list[Cell]] = []
-    line = 1
+    start = line
     try:
         for record in reader:
             rows.append([Cell(v.strip() or None, Where(name, None, line, c + 1))
                          for c, v in enumerate(record)])
-            line = reader.line_num + 1
+            line = start + reader.line_num
     except csv.Error as exc:
         raise SheetError(f"{name}:{line}: cannot read this CSV line ({exc})") from None
-    return _table(name, None, rows, f"{encoding}, delimiter {DELIMITERS[sep]}")
+    shown = DELIMITERS.get(sep, f"'{sep}'")
+    return _table(name, None, rows, f"{encoding}, delimiter {shown}")
