@@ -23,20 +23,9 @@ from scheduler.cli_options import (
     subscription_links,
 )
 from scheduler.commands import AROUND_THE_PLAN
-from scheduler.errors import InputError, MissionError, Problem
+from scheduler.commands.common import print_problems
+from scheduler.errors import InputError, MissionError
 from scheduler.tooling.phases import SKIPPABLE
-
-
-def print_problems(problems: list[Problem], files: int | None = None) -> None:
-    """Print problems one per line and a summary line."""
-    for problem in problems:
-        click.echo(str(problem))
-    errors = sum(p.is_error for p in problems)
-    notes = sum(p.severity == "note" for p in problems)
-    warnings = len(problems) - errors - notes
-    where = f" in {files} file(s)" if files is not None else ""
-    also = f", {notes} note(s)" if notes else ""
-    click.echo(f"{errors} error(s), {warnings} warning(s){also}{where}")
 
 
 class MissionGroup(click.Group):
@@ -275,7 +264,6 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
     result = run_export(mission, plan, out, options, lambda line: click.echo(line, err=True))
     for line in report_lines(result, out, verbose):
         click.echo(line)
-
 
 
 @cli.command()

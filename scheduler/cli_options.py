@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -20,13 +20,28 @@ if TYPE_CHECKING:
     from scheduler.export.links import Links
 
 FOLDER = click.Path(path_type=Path, file_okay=False)
+SHEET = click.Path(path_type=Path, dir_okay=False)
 POSITIVE_SECONDS = click.FloatRange(min=0, min_open=True)
+# The sides of input/model.py's Side, spelt out so `mission --help` needs no pydantic import.
+SIDES = ("delegation", "host", "investor", "agency", "government", "academic")
+T = TypeVar("T")
 CSV_SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 
 
 def format_list(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
     """--format as a tuple of formats; an unknown one is a usage error."""
     from scheduler.export import parse_formats
+
+    try:
+        return parse_formats(value)
+    except MissionError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def catalogue_formats(_ctx: click.Context, _param: click.Parameter, value: str
+                      ) -> tuple[str, ...]:
+    """--format of `mission catalogue` as a tuple; an unknown format is a usage error."""
+    from scheduler.intake.catalogue import parse_formats
 
     try:
         return parse_formats(value)
@@ -156,3 +171,29 @@ publish_options = option_group(
     click.option("--allow-stale", is_flag=True, help="Publish a schedule made before "
                  "mission.yaml or a company file changed (one breaking a rule is refused)."),
 )
+catalogue_options = option_group(
+    click.option("-o", "--out", type=FOLDER, help="Output folder (default FOLDER/catalogue)."),
+    click.option("--format", "formats", default="html,pdf", show_default=True,
+                 callback=catalogue_formats, help="Comma list of html and pdf."),
+)
+import_options = option_group(
+    click.argument("folder", type=FOLDER, required=False),
+    click.argument("sheet", type=SHEET, required=False),
+    click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                 help="YAML file: which column feeds which field (default: guessed)."),
+    click.option("--sheet", "sheet_name", help="The workbook's sheet to read (default: first)."),
+    click.option("--side", type=click.Choice(SIDES), help="Side of companies the sheet gives "
+                 "none for."),
+    click.option("--skip-bad-rows", is_flag=True,
+                 help="Write the rows without errors, list the others, exit status 1."),
+    click.option("--guess-mapping", "guess", type=SHEET, metavar="SHEET",
+                 help="Print the mapping SHEET's header suggests (for --mapping), and stop."),
+)
+
+
+def progress_bar(label: str) -> Callable[[list[T]], Iterator[T]]:
+    """Iterate a list with a progress bar on stderr."""
+    def wrap(items: list[T]) -> Iterator[T]:
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+    return wrap

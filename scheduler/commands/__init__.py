@@ -9,5 +9,6 @@ from __future__ import annotations
 import click
 
 from scheduler.commands.deliver import publish
+from scheduler.commands.intake import catalogue, import_
 
-AROUND_THE_PLAN: tuple[click.Command, ...] = (publish,)
+AROUND_THE_PLAN: tuple[click.Command, ...] = (import_, catalogue, publish)
