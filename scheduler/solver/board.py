@@ -16,7 +16,7 @@ from typing import Literal
 
 from scheduler.meaning import unlimited_video
 from scheduler.meaning.slots import time_groups
-from scheduler.solver.rules import pools
+from scheduler.solver.rules import named_sets, pools
 from scheduler.solver.space import TABLES, VIDEO, CompanyDayKey, DayKey, Space, Var
 
 # A resource that meetings take, named by its kind and what it belongs to.
@@ -25,7 +25,9 @@ Key = (tuple[Literal["req"], int]  # request
        | tuple[Literal["session", "total"], str]  # session id | company id
        | tuple[Literal["cs", "group"], str, int]  # company id, slot | group of slots
        | tuple[Literal["per-session"], str, str]  # company id, session id
-       | tuple[Literal["pool"], int, str])  # slot, pool
+       | tuple[Literal["pool"], int, str]  # slot, pool
+       | tuple[Literal["named"], str, int, int]  # company id, slot, named set
+       | tuple[Literal["named-group"], str, int, int])  # company id, group, named set
 UNLIMITED = 1 << 30
 
 
@@ -70,6 +72,7 @@ class Option:
     pool: str
     session: str
     mask: int
+    virtual: bool = False  # first-fit tries in-person options first
 
 
 class Board:
@@ -100,6 +103,9 @@ class Board:
         self.counts: dict[CompanyDayKey, Counter[int]] = defaultdict(Counter)  # meetings at each
         self.frozen: set[int] = set()
         self._next = 0
+        self.named = named_sets(space)  # parallel company -> named delegate sets
+        self.request_mask = {r: sum(1 << s for s in slots)
+                             for r, slots in space.request_slots.items()}
 
     def _groups(self) -> dict[int, list[int]]:
         """Slot -> indices of the time groups (overlapping slots of several sessions)."""
@@ -115,13 +121,13 @@ class Board:
         a, b = self.space.requests[r].companies
         if a == b or a not in self.free or b not in self.free:
             return []
-        common = self.free[a] & self.free[b]
+        common = self.free[a] & self.free[b] & self.request_mask.get(r, -1)
         out = []
         for sid, mask in self.session_mask.items():
             if common & mask:
                 session = self.sessions[sid]
                 shared = self.plain_pools.get(sid) if not session.booths else None
-                out += [Option(p, sid, common & mask)
+                out += [Option(p, sid, common & mask, session.virtual)
                         for p in shared or pools(self.space, session, (a, b))]
         return out
 
@@ -136,6 +142,20 @@ class Board:
             keys.append(("pool", s, pool))
         for gi in self.groups.get(s, ()):
             keys += [("group", a, gi), ("group", b, gi)]
+        if self.named:
+            keys += self._named(r, s)
+        return keys
+
+    def _named(self, r: int, s: int) -> list[Key]:
+        """The named-delegate resources of a meeting (rules.add_one_meeting_at_a_time):
+        every union of named sets of a parallel company holding the request's own."""
+        terms = self.space.requests[r].terms
+        keys: list[Key] = []
+        for c, ids in terms.delegates:
+            for k, people in enumerate(self.named.get(c, ())):
+                if ids <= people:
+                    keys.append(("named", c, s, k))
+                    keys += [("named-group", c, gi, k) for gi in self.groups.get(s, ())]
         return keys
 
     def limit(self, key: Key) -> int:
@@ -153,6 +173,13 @@ class Board:
         elif key[0] == "cs":
             here = space.people[key[1]].get(key[2], [])
             cap = len(here) if companies[key[1]].parallel else min(1, len(here))
+        elif key[0] == "named":
+            people = self.named[key[1]][key[3]]
+            cap = len(people.intersection(space.people[key[1]].get(key[2], [])))
+        elif key[0] == "named-group":
+            free = space.people[key[1]]
+            cap = len({d for s in self.group_slots[key[2]] for d in free.get(s, [])}
+                      & self.named[key[1]][key[3]])
         elif key[0] == "total":
             cap = companies[key[1]].max_meetings
         elif key[0] == "per-session":
@@ -256,10 +283,15 @@ def place_first_fit(board: Board, r: int, options: list[Option], avoid: int = 0,
     """The earliest slot (not in `avoid`) where request r fits now, or None; a meeting
     moving from a session already holds its request's and companies' caps."""
     best: Var | None = None
-    for option in options:
-        mask = board.mask_of(r, option) & ~avoid
-        if mask and board.open(r, option.session, moving_from):
-            s = lowest(mask)
-            if best is None or s < best.slot:
-                best = Var(r, s, option.pool)
+    for virtual in (False, True):  # in person first: video only where no table is left
+        for option in options:
+            if option.virtual != virtual:
+                continue
+            mask = board.mask_of(r, option) & ~avoid
+            if mask and board.open(r, option.session, moving_from):
+                s = lowest(mask)
+                if best is None or s < best.slot:
+                    best = Var(r, s, option.pool)
+        if best is not None:
+            return best
     return best

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from ortools.sat.python import cp_model
 
 from scheduler.meaning import booth_tables, session_tables
+from scheduler.meaning.wishes import attending
 from scheduler.solver.space import TABLES, VIDEO, Space
 
 MAX_CELLS = 40_000  # meetings x tables above which the greedy assignment is kept
@@ -144,16 +145,24 @@ def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
 
 
 def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list[str]]]:
-    """Who attends each chosen candidate: every free delegate, or one for parallel companies."""
+    """Who attends each chosen candidate: every free delegate its wishes allow, or one of
+    them for parallel companies (meetings naming fewer people choose first)."""
     out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
     busy: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)  # start, end, who
     instants = sorted({s.utc for s in space.slots})
     rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
-    for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], v)):
+
+    def choice(v: int) -> int:
+        """How many people the candidate's wishes leave to choose from (fewest first)."""
+        terms = space.requests[space.vars[v].request].terms
+        return sum(len(ids) for _, ids in terms.delegates) if terms.delegates else 1 << 20
+
+    for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], choice(v), v)):
         var = space.vars[v]
+        terms = space.requests[var.request].terms
         start, end = space.slots[var.slot].utc
         for c in space.companies(var):
-            free = space.people[c][var.slot]
+            free = attending(terms, c, space.people[c][var.slot])
             if space.folder.companies[c].parallel:
                 taken = {d for a, b, d in busy[c] if a < end and start < b}
                 pick = next((d for d in free if d not in taken), free[0])
