@@ -174,8 +174,8 @@ class Board:
             here = space.people[key[1]].get(key[2], [])
             cap = len(here) if companies[key[1]].parallel else min(1, len(here))
         elif key[0] == "named":
-            people = self.named[key[1]][key[3]]
-            cap = len(people.intersection(space.people[key[1]].get(key[2], [])))
+            cap = len(self.named[key[1]][key[3]].intersection(
+                space.people[key[1]].get(key[2], [])))
         elif key[0] == "named-group":
             free = space.people[key[1]]
             cap = len({d for s in self.group_slots[key[2]] for d in free.get(s, [])}
