@@ -73,6 +73,10 @@ class Quality(Record):
     fairness: float = Field(description="Smallest placed/requested share of a delegation company.")
     status: SolveStatus = "feasible"
     gap: float = Field(0.0, description="Relative gap of the last objective level, 0 if proven.")
+    in_person_share: float | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="Share of the meetings held in person; only for missions with both "
+        "in-person and virtual sessions.")
 
 
 class Change(Record):

@@ -102,6 +102,7 @@ class Conflict(NamedTuple):
 
     ask: Ask
     what: str  # 'mode', 'sessions', 'days' or 'delegates of x'
+    before: Terms  # what the asks before it allowed
 
 
 def asks(folder: MissionFolder) -> Iterator[Ask]:
@@ -128,11 +129,11 @@ def merge_requests(folder: MissionFolder) -> tuple[list[Request], list[Conflict]
         if rid not in found:
             found[rid] = Request(rid, (a, b) if a <= b else (b, a), order=len(found))
         request = found[rid]
-        was_empty = request.terms.empty()
+        before = request.terms
         request.add(ask.asker, ask.priority, ask.reason, ask.meetings, ask.terms)
         what = request.terms.empty()
-        if what and not was_empty:
-            conflicts.append(Conflict(ask, what))
+        if what and not before.empty() and not ask.terms.empty():  # else reported alone
+            conflicts.append(Conflict(ask, what, before))
     blocked = blocked_pairs(folder) if _any_blocks(folder) else {}
     for request in found.values():
         request.blocked = blocked.get(frozenset(request.companies), "")

@@ -62,6 +62,16 @@ class Terms:
                 and (self.sessions is None or session.id in self.sessions)
                 and (self.days is None or day in self.days))
 
+    def shown(self, what: str) -> str:
+        """One part of the terms as a wish writes it: 'virtual', 'boston, calls', ..."""
+        if what == "mode":
+            return "any" if self.either_mode else "/".join(sorted(self.modes))
+        if what in ("sessions", "days"):
+            chosen = getattr(self, what)
+            return "any" if chosen is None else ", ".join(map(str, sorted(chosen))) or "none"
+        named = self.named(what.rpartition(" ")[2])
+        return "anyone" if named is None else ", ".join(sorted(named)) or "nobody"
+
     @property
     def either_mode(self) -> bool:
         """Whether the meeting may be in person or virtual (then in person is preferred)."""
@@ -76,6 +86,13 @@ def _both(a: frozenset[T] | None, b: frozenset[T] | None) -> frozenset[T] | None
     return b if a is None else a if b is None else a & b
 
 
+def hybrid(folder: MissionFolder) -> bool:
+    """Whether a mission has both in-person and virtual sessions (so the in-person share
+    of its meetings is a figure worth reporting)."""
+    kinds = {s.virtual for s in folder.mission.partnering}
+    return len(kinds) == 2
+
+
 def session_mode(session: PartneringSession) -> str:
     """'virtual' for a virtual session, else 'in-person'."""
     return VIRTUAL if session.virtual else IN_PERSON
@@ -83,10 +100,10 @@ def session_mode(session: PartneringSession) -> str:
 
 def delegate_of(company: Company, name: str) -> str | None:
     """The id of the delegate a wish names (by id, by name, or by the slug of a name)."""
-    wanted = name.strip().casefold()
+    wanted, slug = name.strip().casefold(), slugify(name)
     for d in company.delegates:
         ident = d.id or slugify(d.name)
-        if wanted in (ident.casefold(), d.name.strip().casefold(), slugify(name)):
+        if wanted in (ident.casefold(), d.name.strip().casefold()) or ident == slug:
             return ident
     return None
 

@@ -24,6 +24,7 @@ from scheduler.input.model import MissionFolder
 from scheduler.load.loader import load_mission
 from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
 from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
+from scheduler.meaning.wishes import hybrid
 from scheduler.plan.publish import fingerprint
 from scheduler.plan.replan import binding_locks, changes, still_possible
 from scheduler.schedule import (
@@ -252,7 +253,16 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
         weight_requested=sum(q.weight * q.meetings for q in requests),
         weight_placed=sum(weight[m.request] for m in meetings),
         idle_slots=idle, holes=holes, fairness=fairness(space.folder, requests, meetings),
-        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0)
+        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0,
+        in_person_share=in_person_share(space.folder, meetings))
+
+
+def in_person_share(folder: MissionFolder, meetings: list[Meeting]) -> float | None:
+    """Share of the meetings held in person, on a mission with both kinds of session."""
+    if not hybrid(folder):
+        return None
+    held = sum(not folder.session(m.session).virtual for m in meetings)
+    return round(held / len(meetings), 4) if meetings else 1.0
 
 
 def read_previous(path: Path, folder: MissionFolder, fresh: bool) -> Schedule | None:
