@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,56 @@ def test_hybrid_mission_goes_virtual_only_where_the_pair_cannot_meet_in_person(t
     assert all({"h7", "h8"} & set(m.companies) for m in virtual), [m.id for m in virtual]
     assert all(free_in_person(f, schedule, m) == [] for m in virtual)
     assert schedule.quality.in_person_share == round(1 - len(virtual) / 23, 4)
+
+
+def plan(root: Path, *extra: str) -> tuple[int, str]:
+    """`mission plan ROOT --format ics,html -o ROOT/out`: exit code and output."""
+    result = CliRunner().invoke(cli, ["plan", str(root), "--format", "ics,html", "-o",
+                                      str(root / "out"), "--time-limit", "5", *extra])
+    return result.exit_code, result.output
+
+
+def test_declines_exclusions_and_named_delegates_as_people_see_them(tmp_path):
+    acme = company("acme", "delegation", ("Ann Lee", "Bob Roy"), wants_to_meet=[
+        {"company": "xeno", "priority": "must"},
+        {"company": "quux"},
+        {"company": "yolk", "delegates": ["Bob Roy"], "mode": "virtual"},
+        {"company": "zeta", "days": ["2026-05-05"]}])
+    root = write(tmp_path / "m", [acme, company("xeno", declines=["acme"]), company("quux"),
+                                  company("yolk"), company("zeta")],
+                 exclude=[{"companies": ["quux", "acme"], "reason": "competing bids"}])
+    code, output = plan(root)
+    assert code == 0, output  # a declined must-have is no reason to stop
+    schedule = json.loads((root / "schedule.json").read_text(encoding="utf-8"))
+    why = {u["request"]: u["reason"] for u in schedule["unplaced"]}
+    assert why == {"acme--xeno": "declined by Xeno",
+                   "acme--quux": "excluded by the organiser (competing bids)"}
+    meetings = {m["request"]: m for m in schedule["meetings"]}
+    assert meetings["acme--yolk"]["delegates"] == ["acme/bob-roy", "yolk/ann-lee"]
+    assert meetings["acme--yolk"]["session"] == "calls"
+    assert meetings["acme--zeta"]["start"].startswith("2026-05-05")
+    assert "competing bids" in (root / "out" / "report.html").read_text(encoding="utf-8")
+    calendars = "".join(p.read_text(encoding="utf-8") for p in (root / "out").rglob("*.ics"))
+    assert "competing" not in calendars and "declined" not in calendars
+    ann = next((root / "out").rglob("*ann-lee*.ics")).read_text(encoding="utf-8")
+    bob = next((root / "out").rglob("*bob-roy*.ics")).read_text(encoding="utf-8")
+    assert "Yolk" in bob and "Yolk" not in ann and "Zeta" in ann
+
+
+def test_a_must_have_in_person_stays_in_person_on_a_replan(tmp_path):
+    companies = hybrid_companies()
+    companies[0]["wants_to_meet"][0]["priority"] = "must"  # d1--h1
+    root = write(tmp_path / "m", companies)
+    assert plan(root)[0] == 0
+    first = json.loads((root / "schedule.json").read_text(encoding="utf-8"))
+    before = next(m for m in first["meetings"] if m["request"] == "d1--h1")
+    assert before["session"] == "boston"
+    companies[1]["wants_to_meet"].append({"company": "h3", "priority": "high"})  # d2 asks more
+    write(root, companies)
+    code, output = plan(root)
+    assert code == 0, output
+    after = json.loads((root / "schedule.json").read_text(encoding="utf-8"))
+    moved = next(m for m in after["meetings"] if m["request"] == "d1--h1")
+    assert moved["session"] == "boston"
+    virtual = [m for m in after["meetings"] if m["session"] == "calls"]
+    assert all({"h7", "h8"} & set(m["companies"]) for m in virtual)
