@@ -165,3 +165,22 @@ def test_a_must_have_in_person_stays_in_person_on_a_replan(tmp_path):
     assert moved["session"] == "boston"
     virtual = [m for m in after["meetings"] if m["session"] == "calls"]
     assert all({"h7", "h8"} & set(m["companies"]) for m in virtual)
+
+
+@pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
+def test_a_parallel_company_sends_each_named_person_to_one_meeting_at_a_time(engine):
+    from helpers.solver_kit import company as plain
+    from helpers.solver_kit import folder, mission
+
+    m = mission()
+    m["partnering"][0].update(windows=["09:00-09:20"], tables=3)  # one slot, three tables
+    a = plain("a", delegates=2, parallel=True, wants_to_meet=[
+        {"company": "x", "delegates": ["p1"]}, {"company": "y", "delegates": ["a person 1"]},
+        {"company": "z"}])
+    f = folder(m, [a, *(plain(h, "host") for h in "xyz")])
+    schedule = solve(f, time_limit=2.0, **engine)
+    assert check_schedule(f, schedule) == []
+    people = sorted((m.request, [d for d in m.delegates if d.startswith("a/")])
+                    for m in schedule.meetings)
+    assert len(people) == 2 and people[-1] == ("a--z", ["a/p2"]), people
+    assert people[0][1] == ["a/p1"]

@@ -217,7 +217,18 @@ class Board:
         """Slots of an option where both companies and the pool have room now."""
         a, b = self.space.requests[r].companies
         pool = self.pool_mask.get(option.pool, -1) if option.pool != VIDEO else -1
-        return option.mask & self.avail[a] & self.avail[b] & pool & ~self.used[r]
+        mask = option.mask & self.avail[a] & self.avail[b] & pool & ~self.used[r]
+        if mask and self.named and self.space.requests[r].terms.delegates:
+            mask = self._named_room(r, mask)
+        return mask
+
+    def _named_room(self, r: int, mask: int) -> int:
+        """The slots of mask where request r's named people have room (parallel companies)."""
+        out = 0
+        for s in bits(mask):
+            if all(self.room[k] > 0 for k in self._named(r, s)):
+                out |= 1 << s
+        return out
 
     def take(self, var: Var) -> int:
         """Place a meeting; return its number."""
