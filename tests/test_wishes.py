@@ -184,3 +184,15 @@ def test_a_parallel_company_sends_each_named_person_to_one_meeting_at_a_time(eng
                     for m in schedule.meetings)
     assert len(people) == 2 and people[-1] == ("a--z", ["a/p2"]), people
     assert people[0][1] == ["a/p1"]
+
+
+def test_the_reason_names_what_the_wish_asked_for():
+    from helpers.solver_kit import DAY, folder, mission
+    from helpers.solver_kit import company as plain
+
+    a = plain("a", delegates=2, wants_to_meet=[{"company": "x", "delegates": ["p1"]}])
+    a["delegates"][0]["unavailable"] = [f"{DAY} 09:00-10:00"]
+    f = folder(mission(), [a, plain("x", "host")])
+    schedule = solve(f, time_limit=2.0)
+    assert [u.reason for u in schedule.unplaced] == [
+        "no slot in s1 where both are free: a's named delegate(s) p1 not free"]
