@@ -10,7 +10,7 @@ from scheduler.check.times import meeting_delegates
 from scheduler.input.model import MissionFolder
 from scheduler.meaning import session_zone
 from scheduler.meaning.requests import Request, build_requests, pair_id
-from scheduler.meaning.wishes import blocked_pairs, session_mode
+from scheduler.meaning.wishes import any_terms, blocked_pairs, session_mode
 from scheduler.schedule import Meeting, Schedule
 
 
@@ -40,6 +40,8 @@ def _requests(folder: MissionFolder) -> dict[str, Request]:
 
 def check_placement(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """Each meeting is in a mode, session and on a day its wishes allow."""
+    if not any_terms(folder):
+        return []
     requests = _requests(folder)
     out: list[Violation] = []
     for m in known_meetings(folder, schedule):
@@ -63,6 +65,8 @@ def check_placement(folder: MissionFolder, schedule: Schedule) -> list[Violation
 
 def check_named_delegates(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """Where wishes name who takes a meeting, nobody else of that company attends it."""
+    if not any_terms(folder):
+        return []
     requests = _requests(folder)
     out: list[Violation] = []
     for m in known_meetings(folder, schedule):

@@ -28,7 +28,7 @@ from scheduler.check.times import (
 from scheduler.input.model import Company, MissionFolder
 from scheduler.meaning import attends_item, blocking_items, session_zone
 from scheduler.meaning.requests import build_requests, pair_id
-from scheduler.meaning.wishes import ANY, Terms, attending
+from scheduler.meaning.wishes import ANY, Terms, any_terms, attending
 from scheduler.schedule import Meeting, Schedule
 
 
@@ -104,7 +104,7 @@ def check_session_attendance(folder: MissionFolder, schedule: Schedule) -> list[
 def check_availability(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """No meeting while a company or delegate is unavailable; the right delegates attend."""
     out: list[Violation] = []
-    terms = {r.id: r.terms for r in build_requests(folder)}
+    terms = {r.id: r.terms for r in build_requests(folder)} if any_terms(folder) else {}
     for m in known_meetings(folder, schedule):
         for c in dict.fromkeys(m.companies):
             out += [Violation("availability", m.id, msg) for msg in _availability(

@@ -7,7 +7,7 @@ from scheduler.input.model import Company, Match, MissionFolder, PartneringSessi
 from scheduler.load.findings import Findings, unknown
 from scheduler.load.source import Source
 from scheduler.meaning.requests import ORGANISER, merge_requests
-from scheduler.meaning.wishes import delegate_of, session_mode
+from scheduler.meaning.wishes import any_terms, asks_terms, delegate_of, session_mode
 
 At = tuple  # a path inside a file: ("wants_to_meet", 0, "sessions", 1)
 
@@ -21,6 +21,8 @@ def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Sour
         if csrc is None:
             continue
         for i, wish in enumerate(company.wants_to_meet):
+            if not asks_terms(wish):
+                continue  # most wishes: nothing to check here, and large fairs have many
             other = folder.companies.get(wish.company)
             if other is not None and other.id != cid:
                 check_terms(folder, wish, (company, other), csrc, ("wants_to_meet", i), out,
@@ -28,11 +30,13 @@ def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Sour
         check_declines(folder, company, csrc, out)
     for i, match in enumerate(folder.mission.matches):
         pair = [folder.companies.get(c) for c in match.companies]
-        if pair[0] is not None and pair[1] is not None and pair[0] is not pair[1]:
+        if asks_terms(match) and pair[0] is not None and pair[1] is not None \
+                and pair[0] is not pair[1]:
             check_terms(folder, match, (pair[0], pair[1]), src, ("matches", i), out,
                         [pair[0], pair[1]])
     check_exclude(folder, src, out)
-    check_conflicts(folder, src, sources, out)
+    if any_terms(folder):
+        check_conflicts(folder, src, sources, out)
 
 
 def _shared(folder: MissionFolder, a: Company, b: Company) -> list[PartneringSession]:
@@ -77,12 +81,12 @@ def check_terms(folder: MissionFolder, ask: Wish | Match, pair: tuple[Company, C
 def check_declines(folder: MissionFolder, company: Company, src: Source,
                    out: Findings) -> None:
     """A company declines known companies, and not itself."""
-    every = set(folder.companies) | set(folder.withdrawn)
     for j, other in enumerate(company.declines):
         if other == company.id:
             out.error(src, ("declines", j), f"'{company.id}' declines itself")
-        elif other not in every:
-            out.error(src, ("declines", j), unknown("company", other, every))
+        elif other not in folder.companies and other not in folder.withdrawn:
+            out.error(src, ("declines", j), unknown(
+                "company", other, set(folder.companies) | set(folder.withdrawn)))
 
 
 def check_exclude(folder: MissionFolder, src: Source, out: Findings) -> None:

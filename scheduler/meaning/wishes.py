@@ -86,6 +86,18 @@ def _both(a: frozenset[T] | None, b: frozenset[T] | None) -> frozenset[T] | None
     return b if a is None else a if b is None else a & b
 
 
+def asks_terms(ask: Wish | Match) -> bool:
+    """Whether a wish or match says anything about mode, sessions, days or delegates."""
+    return ask.mode != "any" or ask.sessions is not None or ask.days is not None \
+        or ask.delegates is not None
+
+
+def any_terms(folder: MissionFolder) -> bool:
+    """Whether any wish or match of the mission sets terms (most missions: none)."""
+    return any(asks_terms(m) for m in folder.mission.matches) or any(
+        asks_terms(w) for c in folder.companies.values() for w in c.wants_to_meet)
+
+
 def hybrid(folder: MissionFolder) -> bool:
     """Whether a mission has both in-person and virtual sessions (so the in-person share
     of its meetings is a figure worth reporting)."""
