@@ -160,6 +160,7 @@ def test_a_must_have_in_person_stays_in_person_on_a_replan(tmp_path):
     write(root, companies)
     code, output = plan(root)
     assert code == 0, output
+    assert "% in person" in output
     after = json.loads((root / "schedule.json").read_text(encoding="utf-8"))
     moved = next(m for m in after["meetings"] if m["request"] == "d1--h1")
     assert moved["session"] == "boston"

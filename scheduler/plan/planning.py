@@ -307,7 +307,9 @@ def summary_lines(schedule: Schedule) -> list[str]:
     lines = [f"placed {q.placed} of {q.requested} requested meetings (bound {q.bound}, "
              f"{share} of bound); weight {q.weight_placed} of {q.weight_requested}",
              f"idle slots {q.idle_slots}, holes {q.holes}, fairness {q.fairness:.2f}, "
-             f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")]
+             f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")
+             + (f", {percent(q.in_person_share)} in person" if q.in_person_share is not None
+                else "")]
     for change in schedule.changes:
         span = " -> ".join(x for x in (change.before, change.after) if x)
         lines.append(f"{change.change}: {change.meeting} ({span}): {change.reason}")
