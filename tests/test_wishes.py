@@ -34,7 +34,7 @@ def test_every_mistake_in_wish_terms_is_reported_at_its_place_in_one_run(tmp_pat
     wave = company("wave", wants_to_meet=[{"company": "acme", "mode": "virtual"}])
     root = write(tmp_path / "m", [acme, xeno, wave, company("yolk"), company("zeta"),
                                   company("quux")],
-                 matches=[{"companies": ["acme", "quux"]},
+                 matches=[{"companies": ["acme", "quux"], "delegates": ["Ann Lee"]},
                           {"companies": ["acme", "wave"], "mode": "in-person"}],
                  exclude=[{"companies": ["acme", "quux"], "reason": "competitors"},
                           {"companies": ["acme", "zz"]}])
@@ -54,15 +54,17 @@ def test_every_mistake_in_wish_terms_is_reported_at_its_place_in_one_run(tmp_pat
         "agree (or leave `sessions` out of one)",
         "companies/xeno.yaml:19:9: error: 'xeno' does not attend session 'calls'; it attends "
         "boston",
-        "mission.yaml:55:15: error: the wishes and matches for 'acme' and 'wave' together "
+        "mission.yaml:50:9: error: 'Ann Lee' is a delegate of both; write acme/ann-lee or "
+        "quux/ann-lee",
+        "mission.yaml:58:15: error: the wishes and matches for 'acme' and 'wave' together "
         "allow no mode: this one asks in-person, those before it virtual; make them agree "
         "(or leave `mode` out of one)",
-        "mission.yaml:59:5: error: 'acme' and 'quux' are also an organiser match (line 44); "
+        "mission.yaml:62:5: error: 'acme' and 'quux' are also an organiser match (line 44); "
         "remove the match or the exclusion",
-        "mission.yaml:69:9: error: unknown company 'zz'",
+        "mission.yaml:72:9: error: unknown company 'zz'",
     ]
     assert [line for line in lines if ": error: " in line] == expected
-    assert lines[-1].startswith("10 error(s)")
+    assert lines[-1].startswith("11 error(s)")
 
 
 def hybrid_companies() -> list[dict]:
@@ -197,3 +199,14 @@ def test_the_reason_names_what_the_wish_asked_for():
     schedule = solve(f, time_limit=2.0)
     assert [u.reason for u in schedule.unplaced] == [
         "no slot in s1 where both are free: a's named delegate(s) p1 not free"]
+
+
+def test_a_match_names_who_of_each_company_takes_it():
+    from helpers.solver_kit import company as plain
+    from helpers.solver_kit import folder, mission
+
+    m = mission(matches=[{"companies": ["a", "x"], "delegates": ["a person 2", "x/p3"]}])
+    f = folder(m, [plain("a", delegates=3), plain("x", "host", delegates=3)])
+    schedule = solve(f, time_limit=2.0)
+    assert check_schedule(f, schedule) == []
+    assert [m.delegates for m in schedule.meetings] == [["a/p2", "x/p3"]]

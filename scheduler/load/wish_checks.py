@@ -7,7 +7,13 @@ from scheduler.input.model import Company, Match, MissionFolder, PartneringSessi
 from scheduler.load.findings import Findings, unknown
 from scheduler.load.source import Source
 from scheduler.meaning.requests import ORGANISER, merge_requests
-from scheduler.meaning.wishes import any_terms, asks_terms, delegate_of, session_mode
+from scheduler.meaning.wishes import (
+    any_terms,
+    asks_terms,
+    delegate_of,
+    match_delegate,
+    session_mode,
+)
 
 At = tuple  # a path inside a file: ("wants_to_meet", 0, "sessions", 1)
 
@@ -71,7 +77,12 @@ def check_terms(folder: MissionFolder, ask: Wish | Match, pair: tuple[Company, C
             out.error(src, (*at, "days", j), f"'{pair[0].id}' and '{pair[1].id}' share no "
                       f"session on {day}; theirs run on {', '.join(map(str, runs))}")
     for j, name in enumerate(ask.delegates or []):
-        if not any(delegate_of(c, name) for c in people):
+        found = match_delegate(folder, ask, name) if isinstance(ask, Match) else \
+            [(c.id, d) for c in people if (d := delegate_of(c, name))]
+        if len(found) > 1:
+            out.error(src, (*at, "delegates", j), f"'{name}' is a delegate of both; write "
+                      f"{' or '.join(f'{c}/{d}' for c, d in found)}")
+        elif not found:
             names = [d.name for c in people for d in c.delegates]
             whose = " or ".join(f"'{c.id}'" for c in people)
             out.error(src, (*at, "delegates", j),

@@ -137,18 +137,30 @@ def wish_terms(company: Company, wish: Wish) -> Terms:
     return _terms(wish, () if named is None else ((company.id, named),))
 
 
+def match_delegate(folder: MissionFolder, match: Match, name: str) -> list[tuple[str, str]]:
+    """(company id, delegate id) of every person of the match's companies a name can mean:
+    'x/p3' names x's p3; a bare name or id is looked up in both companies."""
+    owner, _, person = name.partition("/")
+    wanted = [(owner, person)] if person and owner in match.companies else \
+        [(cid, name) for cid in match.companies]
+    found = []
+    for cid, who in wanted:
+        company = folder.companies.get(cid)
+        ident = delegate_of(company, who) if company else None
+        if ident is not None:
+            found.append((cid, ident))
+    return found
+
+
 def match_terms(folder: MissionFolder, match: Match) -> Terms:
-    """The terms of an organiser match; its `delegates` name people of either company,
-    each restricting that company's side (a company none of whose people is named is
-    not restricted)."""
+    """The terms of an organiser match; its `delegates` name people of either company
+    ('x/p3', or a name only one of them has), each restricting that company's side (a
+    company none of whose people is named is not restricted)."""
     people: dict[str, set[str]] = {}
     for name in match.delegates or []:
-        for cid in match.companies:
-            company = folder.companies.get(cid)
-            found = delegate_of(company, name) if company else None
-            if found is not None:
-                people.setdefault(cid, set()).add(found)
-                break
+        found = match_delegate(folder, match, name)
+        if len(found) == 1:  # none or both: an error validate reports
+            people.setdefault(found[0][0], set()).add(found[0][1])
     return _terms(match, tuple(sorted((c, frozenset(ids)) for c, ids in people.items())))
 
 
