@@ -9,6 +9,7 @@ away. Missions where no request has the choice skip it (and keep their budgets).
 
 from __future__ import annotations
 
+from scheduler.meaning import booth_tables, session_tables
 from scheduler.solver.levels import SKIPPED, LevelResult, State, reached, search_level
 from scheduler.solver.search import Search
 
@@ -24,7 +25,8 @@ class InPersonLevel:
 
     def _terms(self) -> tuple[list[int], int]:
         """The in-person candidates of requests with both kinds, and at most how many
-        of them any schedule places (each such request's meetings)."""
+        of them any schedule places (each such request's meetings, and the in-person
+        table-slots)."""
         kinds: dict[int, set[bool]] = {}
         for v, var in enumerate(self.space.vars):
             kinds.setdefault(var.request, set()).add(self.space.virtual(v))
@@ -32,7 +34,14 @@ class InPersonLevel:
                  if len(k) == 2 and self.space.requests[r].terms.either_mode}
         chosen = [v for v, var in enumerate(self.space.vars)
                   if var.request in mixed and not self.space.virtual(v)]
-        return chosen, sum(self.space.requests[r].meetings for r in mixed)
+        return chosen, min(sum(self.space.requests[r].meetings for r in mixed), self.seats())
+
+    def seats(self) -> int:
+        """Table-slots of the in-person sessions: no schedule holds more meetings there."""
+        sessions = {s.id: s for s in self.space.folder.mission.partnering}
+        per_slot = {sid: len(session_tables(s)) + sum(len(booth_tables(b)) for b in s.booths)
+                    for sid, s in sessions.items() if not s.virtual}
+        return sum(per_slot.get(slot.session, 0) for slot in self.space.slots)
 
     @property
     def active(self) -> bool:
