@@ -163,6 +163,8 @@ def test_a_must_have_in_person_stays_in_person_on_a_replan(tmp_path):
     code, output = plan(root)
     assert code == 0, output
     assert "% in person" in output
+    report = (root / "out" / "report.html").read_text(encoding="utf-8")
+    assert "of meetings held in person" in report and '<th class="num">In person</th>' in report
     after = json.loads((root / "schedule.json").read_text(encoding="utf-8"))
     moved = next(m for m in after["meetings"] if m["request"] == "d1--h1")
     assert moved["session"] == "boston"
