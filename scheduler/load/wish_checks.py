@@ -32,14 +32,14 @@ def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Sour
             other = folder.companies.get(wish.company)
             if other is not None and other.id != cid:
                 check_terms(folder, wish, (company, other), csrc, ("wants_to_meet", i), out,
-                            [company])
+                            [company], src.unread("partnering"))
         check_declines(folder, company, csrc, out)
     for i, match in enumerate(folder.mission.matches):
         pair = [folder.companies.get(c) for c in match.companies]
         if asks_terms(match) and pair[0] is not None and pair[1] is not None \
                 and pair[0] is not pair[1]:
             check_terms(folder, match, (pair[0], pair[1]), src, ("matches", i), out,
-                        [pair[0], pair[1]])
+                        [pair[0], pair[1]], src.unread("partnering"))
     check_exclude(folder, src, out)
     if any_terms(folder):
         check_conflicts(folder, src, sources, out)
@@ -52,12 +52,16 @@ def _shared(folder: MissionFolder, a: Company, b: Company) -> list[PartneringSes
 
 
 def check_terms(folder: MissionFolder, ask: Wish | Match, pair: tuple[Company, Company],
-                src: Source, at: At, out: Findings, people: list[Company]) -> None:
+                src: Source, at: At, out: Findings, people: list[Company],
+                unread: frozenset[str] = frozenset()) -> None:
     """One wish or match: its sessions exist and both attend them, its mode and days are
-    offered by a session both attend, its delegates belong to `people`."""
+    offered by a session both attend, its delegates belong to `people` (`unread`: sessions
+    that failed their own schema, reported there)."""
     known = {s.id for s in folder.mission.partnering}
     shared = _shared(folder, *pair)
     for j, sid in enumerate(ask.sessions or []):
+        if sid in unread:
+            continue
         if sid not in known:
             out.error(src, (*at, "sessions", j), unknown("partnering session", sid, known))
             continue
