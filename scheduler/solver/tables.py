@@ -145,29 +145,61 @@ def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
 
 
 def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list[str]]]:
-    """Who attends each chosen candidate: every free delegate its wishes allow, or one of
-    them for parallel companies (meetings naming fewer people choose first)."""
+    """Who attends each chosen candidate: every free delegate its wishes allow; for a
+    parallel company one of them, matched per start time so that the people its
+    meetings name suffice (the model keeps Hall's condition, so a matching exists)."""
     out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
     busy: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)  # start, end, who
     instants = sorted({s.utc for s in space.slots})
     rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
-
-    def choice(v: int) -> int:
-        """How many people the candidate's wishes leave to choose from (fewest first)."""
-        terms = space.requests[space.vars[v].request].terms
-        return sum(len(ids) for _, ids in terms.delegates) if terms.delegates else 1 << 20
-
-    for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], choice(v), v)):
-        var = space.vars[v]
-        terms = space.requests[var.request].terms
-        start, end = space.slots[var.slot].utc
-        for c in space.companies(var):
-            free = attending(terms, c, space.people[c][var.slot])
-            if space.folder.companies[c].parallel:
+    at: dict[int, list[int]] = defaultdict(list)
+    for v in sorted(chosen):
+        at[rank[space.vars[v].slot]].append(v)
+    for moment in sorted(at):
+        parallel: dict[str, dict[int, list[str]]] = defaultdict(dict)  # company -> v -> free
+        for v in at[moment]:
+            var = space.vars[v]
+            terms = space.requests[var.request].terms
+            for c in space.companies(var):
+                free = attending(terms, c, space.people[c][var.slot])
+                if space.folder.companies[c].parallel:
+                    parallel[c][v] = free
+                else:
+                    out[v][c] = list(free)
+        for c, meetings in sorted(parallel.items()):
+            options = {}
+            for v, free in meetings.items():
+                start, end = space.slots[space.vars[v].slot].utc
                 taken = {d for a, b, d in busy[c] if a < end and start < b}
-                pick = next((d for d in free if d not in taken), free[0])
-                busy[c].append((start, end, pick))
+                options[v] = [d for d in free if d not in taken]
+            picks = _match(options)
+            for v, free in meetings.items():
+                pick = picks.get(v, free[0])
+                busy[c].append((*space.slots[space.vars[v].slot].utc, pick))
                 out[v][c] = [pick]
-            else:
-                out[v][c] = list(free)
     return out
+
+
+def _match(options: dict[int, list[str]]) -> dict[int, str]:
+    """Meetings -> people, as many as possible (augmenting paths); each meeting takes the
+    first person free, and moves another's only when none is (so without names it is
+    the plain first-free assignment)."""
+    owner: dict[str, int] = {}
+
+    def augment(v: int, seen: set[str]) -> bool:
+        """Give meeting v a person, moving others along a path if needed."""
+        for d in options[v]:
+            if d not in owner:
+                owner[d] = v
+                return True
+        for d in options[v]:
+            if d not in seen:
+                seen.add(d)
+                if augment(owner[d], seen):
+                    owner[d] = v
+                    return True
+        return False
+
+    for v in sorted(options):
+        augment(v, set())
+    return {v: d for d, v in owner.items()}
