@@ -59,6 +59,8 @@ class Unplaced(Record):
     reason: str
     remedies: list[str] = Field(default_factory=list, description="For a must-have: changes "
                                 "to the input, each of which would let it be placed.")
+    blocked: bool = Field(False, description="Declined or excluded: the pair is never "
+                          "scheduled, so even a must-have is not missing.")
 
 
 class Quality(Record):
@@ -75,6 +77,10 @@ class Quality(Record):
     fairness: float = Field(description="Smallest placed/requested share of a delegation company.")
     status: SolveStatus = "feasible"
     gap: float = Field(0.0, description="Relative gap of the last objective level, 0 if proven.")
+    in_person_share: float | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="Share of the meetings held in person; only for missions with both "
+        "in-person and virtual sessions.")
 
 
 class Move(Record):
@@ -133,16 +139,17 @@ def percent(share: float, decimals: int = 1) -> str:
 
 
 # keys left out while empty, so schedules that need none read as they always have
-OPTIONAL_KEYS = {"changes": "move", "unplaced": "remedies"}
+OPTIONAL_KEYS = {"changes": ("move",), "unplaced": ("remedies", "blocked")}
 
 
 def to_json(schedule: Schedule) -> str:
     """Serialise a schedule deterministically."""
     data = schedule.model_dump(mode="json")
-    for part, key in OPTIONAL_KEYS.items():
+    for part, keys in OPTIONAL_KEYS.items():
         for record in data[part]:
-            if not record[key]:
-                del record[key]
+            for key in keys:
+                if not record[key]:
+                    del record[key]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -34,6 +34,7 @@ from scheduler.meaning import (
 )
 from scheduler.meaning.lengths import covered, length, slots_taken
 from scheduler.meaning.requests import Request, build_requests, pair_id
+from scheduler.meaning.wishes import ANY, Terms
 from scheduler.schedule import Meeting
 
 MAX_LISTED = 3
@@ -119,8 +120,10 @@ def _explain(folder: MissionFolder, index: Placed, request: Request) -> str:
     gone = [c for c in request.companies if c not in folder.companies]
     if gone:
         return f"{' and '.join(gone)} no longer take(s) part in the mission"
+    if request.blocked:
+        return request.blocked
     a, b = (folder.companies[c] for c in request.companies)
-    apart = no_common_session(folder, a, b)
+    apart = no_common_session(folder, a, b) or not_where_asked(folder, request, a, b)
     if apart:
         return apart
     reason = _diagnose(folder, index, request, a, b)
@@ -135,8 +138,8 @@ def _explain(folder: MissionFolder, index: Placed, request: Request) -> str:
 def _diagnose(folder: MissionFolder, placed: Placed, request: Request,
               a: Company, b: Company) -> str:
     """The reasons after the first: free slots, caps, tables, busy companies."""
-    common = common_sessions(folder, a, b)
-    free, blockers = free_slots(placed, common, a, b, request.minutes)
+    common = [s for s in common_sessions(folder, a, b) if _may_use(request.terms, s)]
+    free, blockers = free_slots(placed, common, a, b, request.minutes, request.terms)
     if not free:
         return no_free_slot(common, blockers, request.minutes)
     capped = cap_reason(folder, placed, request, free)
@@ -164,17 +167,55 @@ def no_common_session(folder: MissionFolder, a: Company, b: Company) -> str | No
             f"{b.id} only {', '.join(second)}")
 
 
+def _may_use(terms: Terms, session: PartneringSession) -> bool:
+    """Whether the wishes allow a session on at least one of its days."""
+    return any(terms.allows(session, day) for day in session.days)
+
+
+def not_where_asked(folder: MissionFolder, request: Request, a: Company, b: Company
+                    ) -> str | None:
+    """'no common session is virtual as asked', or None when some session is allowed."""
+    common = common_sessions(folder, a, b)
+    if any(_may_use(request.terms, s) for s in common):
+        return None
+    terms, asked = request.terms, []
+    if not terms.either_mode:
+        asked.append("/".join(sorted(terms.modes)))
+    if terms.sessions is not None:
+        asked.append("in " + ", ".join(sorted(terms.sessions)))
+    if terms.days is not None:
+        asked.append("on " + ", ".join(map(str, sorted(terms.days))))
+    return (f"no common session of {a.id} and {b.id} ({', '.join(s.id for s in common)}) "
+            f"is {' '.join(asked)} as the wishes ask")
+
+
+def _named_blocker(folder: MissionFolder, terms: Terms, company: Company,
+                   slot: Slot) -> str | None:
+    """'a: none of p1 is free' when the delegates a wish names are all away then."""
+    named = terms.named(company.id)
+    if named is None or set(free_delegates(folder, company, slot.span)) & named:
+        return None
+    return f"{company.id}'s named delegate(s) {', '.join(sorted(named))} not free"
+
+
 def free_slots(placed: Placed, sessions: list[PartneringSession], a: Company,
-               b: Company, minutes: int | None = None) -> tuple[list[Slot], list[str]]:
-    """Slots where both are free (for a longer meeting, the starts of its stretches of
-    slots, free throughout), and what blocks them in the other slots (distinct)."""
+               b: Company, minutes: int | None = None, terms: Terms = ANY
+               ) -> tuple[list[Slot], list[str]]:
+    """Slots where both are free, of those the wishes allow (for a longer meeting, the
+    starts of its stretches of slots, free throughout), and what blocks them in the other
+    slots (distinct)."""
     free: list[Slot] = []
     blockers: list[str] = []
     for session in sessions:
         span = timedelta(minutes=length(session, minutes))
+        zone = session_zone(placed.folder, session)
         for start in starts_for(placed, session, minutes):
+            if not terms.allows(session, start.astimezone(zone).date()):
+                continue
             slot = Slot(session, start, start + span)
-            found = [x for x in (placed.blocker(c, slot) for c in (a, b)) if x]
+            found = [x for x in (placed.blocker(c, slot) or
+                                 _named_blocker(placed.folder, terms, c, slot)
+                                 for c in (a, b)) if x]
             if not found:
                 free.append(slot)
             blockers += [f for f in found if f not in blockers]

@@ -28,6 +28,7 @@ from scheduler.input.model import Company, MissionFolder, PartneringSession
 from scheduler.meaning import SlotTime, attends_item, blocking_items, session_zone, slot_grid
 from scheduler.meaning.lengths import covered, length, slots_taken
 from scheduler.meaning.requests import build_requests, pair_id
+from scheduler.meaning.wishes import ANY, Terms, any_terms, attending
 from scheduler.schedule import Meeting, Schedule
 
 
@@ -130,14 +131,16 @@ def check_session_attendance(folder: MissionFolder, schedule: Schedule) -> list[
 def check_availability(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """No meeting while a company or delegate is unavailable; the right delegates attend."""
     out: list[Violation] = []
+    terms = {r.id: r.terms for r in build_requests(folder)} if any_terms(folder) else {}
     for m in known_meetings(folder, schedule):
         for c in dict.fromkeys(m.companies):
-            out += [Violation("availability", m.id, msg)
-                    for msg in _availability(folder, folder.companies[c], m)]
+            out += [Violation("availability", m.id, msg) for msg in _availability(
+                folder, folder.companies[c], m, terms.get(pair_id(*m.companies), ANY))]
     return out
 
 
-def _availability(folder: MissionFolder, company: Company, m: Meeting) -> list[str]:
+def _availability(folder: MissionFolder, company: Company, m: Meeting,
+                  terms: Terms = ANY) -> list[str]:
     """What is wrong with one company's presence at a meeting."""
     period = unavailable_clash(folder, company, meeting_span(m))
     if period:
@@ -154,8 +157,8 @@ def _availability(folder: MissionFolder, company: Company, m: Meeting) -> list[s
     if company.parallel and len(sent) != 1:
         problems.append(f"{company.id} holds parallel meetings, so exactly one of its "
                         f"delegates attends each; {len(sent)} do")
-    if not company.parallel:
-        missing = [d for d in free if d not in sent]
+    if not company.parallel:  # everyone free attends, of those the wishes name
+        missing = [d for d in attending(terms, company.id, free) if d not in sent]
         if missing:
             problems.append(f"{company.id} meets with all its available delegates, but "
                             f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "

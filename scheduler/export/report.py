@@ -16,6 +16,7 @@ from scheduler.export.agenda import agenda_slug, company_name, delegate_names, l
 from scheduler.input.model import MissionFolder, PartneringSession
 from scheduler.meaning import session_tables, session_zone, video_rooms, wall_grid
 from scheduler.meaning.clock import abbreviation
+from scheduler.meaning.wishes import hybrid
 from scheduler.schedule import Meeting, Schedule
 
 
@@ -32,6 +33,7 @@ class CompanyRow:
     unplaced: int
     idle_slots: int
     delegates: tuple[tuple[str, str], ...] = ()  # (name, agenda slug) when split per delegate
+    in_person: int | None = None  # meetings held in person, on a hybrid mission
 
 
 @dataclass(frozen=True)
@@ -227,15 +229,18 @@ def company_rows(folder: MissionFolder, schedule: Schedule) -> list[CompanyRow]:
     """Requested, placed, unplaced and idle slots per company; delegation first."""
     placed: dict[str, int] = defaultdict(int)
     missing: dict[str, int] = defaultdict(int)
+    held: dict[str, int] = defaultdict(int)
     for m in schedule.meetings:
         for c in set(m.companies):
             placed[c] += 1
+            held[c] += not folder.session(m.session).virtual
+    mixed = hybrid(folder)
     for u in schedule.unplaced:
         for c in set(u.companies):
             missing[c] += u.meetings
     rows = [CompanyRow(c.id, c.name, c.side, c.country, placed[c.id] + missing[c.id], placed[c.id],
                        missing[c.id], idle_slots(folder, schedule, c.id),
                        tuple((d.name, agenda_slug(c.id, d.id)) for d in c.delegates
-                             if len(c.delegates) > 1))
+                             if len(c.delegates) > 1), held[c.id] if mixed else None)
             for c in folder.companies.values()]
     return sorted(rows, key=lambda r: (r.side != "delegation", r.name.casefold(), r.id))

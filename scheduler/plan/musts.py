@@ -25,7 +25,8 @@ def with_remedies(folder: MissionFolder, meetings: list[Meeting], requests: list
                   unplaced: list[Unplaced]) -> list[Unplaced]:
     """The unplaced requests, each must-have with no meeting given its remedies."""
     has = {m.request for m in meetings}
-    missing = {u.request for u in unplaced if u.priority == "must" and u.request not in has}
+    missing = {u.request for u in unplaced
+               if u.priority == "must" and not u.blocked and u.request not in has}
     if not missing:
         return unplaced
     placed = Placed(folder, meetings, requests)
@@ -38,7 +39,8 @@ def missing_musts(schedule: Schedule) -> list[Unplaced]:
     """The must-have requests with no meeting at all in a schedule (one of several asked
     for is what the must-have level promises)."""
     has = {m.request for m in schedule.meetings}
-    return [u for u in schedule.unplaced if u.priority == "must" and u.request not in has]
+    return [u for u in schedule.unplaced
+            if u.priority == "must" and not u.blocked and u.request not in has]
 
 
 def must_lines(schedule: Schedule) -> list[str]:

@@ -25,6 +25,7 @@ from scheduler.load.loader import load_mission
 from scheduler.meaning.distance import distance
 from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
 from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
+from scheduler.meaning.wishes import hybrid
 from scheduler.plan.musts import must_lines, with_remedies
 from scheduler.plan.publish import fingerprint
 from scheduler.plan.replan import binding_locks, changes, closeness, still_possible
@@ -234,7 +235,8 @@ def unplaced(requests: list[Request], meetings: list[Meeting], explain: Explain
     """Requests with fewer meetings than asked, each with a reason."""
     placed = placed_counts(meetings)
     return [Unplaced(request=q.id, companies=list(q.companies), priority=q.priority,
-                     meetings=q.meetings - placed[q.id], reason=explain(q))
+                     meetings=q.meetings - placed[q.id], reason=explain(q),
+                     blocked=bool(q.blocked))
             for q in requests if placed[q.id] < q.meetings]
 
 
@@ -267,7 +269,16 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
         weight_requested=sum(q.weight * q.meetings for q in requests),
         weight_placed=sum(weight[m.request] for m in meetings),
         idle_slots=idle, holes=holes, fairness=fairness(space.folder, requests, meetings),
-        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0)
+        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0,
+        in_person_share=in_person_share(space.folder, meetings))
+
+
+def in_person_share(folder: MissionFolder, meetings: list[Meeting]) -> float | None:
+    """Share of the meetings held in person, on a mission with both kinds of session."""
+    if not hybrid(folder):
+        return None
+    held = sum(not folder.session(m.session).virtual for m in meetings)
+    return round(held / len(meetings), 4) if meetings else 1.0
 
 
 def read_previous(path: Path, folder: MissionFolder, fresh: bool) -> Schedule | None:
@@ -312,7 +323,9 @@ def summary_lines(schedule: Schedule) -> list[str]:
     lines = [f"placed {q.placed} of {q.requested} requested meetings (bound {q.bound}, "
              f"{share} of bound); weight {q.weight_placed} of {q.weight_requested}",
              f"idle slots {q.idle_slots}, holes {q.holes}, fairness {q.fairness:.2f}, "
-             f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")]
+             f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")
+             + (f", {percent(q.in_person_share)} in person" if q.in_person_share is not None
+                else "")]
     for change in schedule.changes:
         span = " -> ".join(x for x in (change.before, change.after) if x)
         how = f"{change.move.text}; " if change.move else ""

@@ -3,7 +3,8 @@ other on one model (scheduler.solver.search).
 
 After each level its value is added as a constraint and its solution is the hint of the
 next level, so a later level never trades away an earlier one: priority (must-haves,
-re-planning and priority weight as one objective), fairness, idle slots. Table
+re-planning and priority weight as one objective), in person over video (only when a
+request has the choice), fairness, idle slots. Table
 stability comes after the slots (scheduler.solver.tables). Each level gets an equal
 share of what is left of the budget. The searches run in a thread so that Ctrl-C stops
 them and keeps the best solution found so far.
@@ -18,6 +19,7 @@ from typing import NamedTuple
 
 from scheduler.solver.days import DaySearch
 from scheduler.solver.idle import IdleWindows
+from scheduler.solver.inperson import InPersonLevel
 from scheduler.solver.levels import (
     FairnessLevel,
     IdleLevel,
@@ -75,6 +77,9 @@ class Lexicographic:
         frozen = self.frozen(keep)
         state = State(keep, frozen, set(hint), Outcome(set(hint), "optimal"))
         plan: list[Level] = list(self.levels(keep, frozen))
+        in_person = InPersonLevel(self.search)
+        if in_person.active:  # in person over video, right after the priority weight
+            plan.insert(1, in_person)
         for n, level in enumerate(plan):
             budget = max(0.05, self.search.left() / (len(plan) - n))
             result = level.solve(state, budget)

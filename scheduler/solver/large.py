@@ -217,7 +217,10 @@ class Builder:
         lb = mb & ~bit if board.counts[kb][here.position] == 1 else mb
         leaving = idle_of(la) + idle_of(lb) - before
         best, gain = var, 0
+        in_person = not self.board.sessions[here.session].virtual
         for option in self.opts[var.request]:
+            if in_person and option.virtual:
+                continue  # idle slots never send a meeting from a table to video
             mask = board.mask_of(var.request, option)
             if not mask or not board.open(var.request, option.session, here.session):
                 continue
@@ -255,10 +258,12 @@ def estimate(space: Space) -> int:
     """Candidate meetings the full model would have (slots where both are free)."""
     free = {c: sum(1 << s for s in people) for c, people in space.people.items()}
     total = 0
-    for q in space.requests:
+    for r, q in enumerate(space.requests):
         a, b = q.companies
         if a != b and a in free and b in free:
-            total += (free[a] & free[b]).bit_count()
+            allowed = sum(1 << s for s in space.request_slots.get(r, ())) \
+                if r in space.request_slots else -1
+            total += (free[a] & free[b] & allowed).bit_count()
     return total
 
 
@@ -320,7 +325,8 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
         bound, keep = _build(builder, space, locked, previous,
                              progress or (lambda _m: None), clock)
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
-                    people=space.people, spans=space.spans, grid=space.grid)
+                    people=space.people, spans=space.spans, grid=space.grid,
+                    request_slots=space.request_slots)
     for var in builder.chosen() + sorted(keep):
         reduced.add_var(var)
     complete_space(reduced, locked)

@@ -115,9 +115,12 @@ def polish(space: Space, chosen: set[int], frozen: set[int], rounds: int = 8) ->
 def _move(state: _State, v: int, others: list[int]) -> bool:
     """Move meeting v to the candidate of its request that lowers idle slots most."""
     best, gain = None, 0
+    space = state.space
     for w in others:
         if w in state.chosen or not state.fits((v,), (w,)):
             continue
+        if space.virtual(w) and not space.virtual(v):
+            continue  # idle slots never send a meeting from a table to video
         d = state.delta((v,), (w,))
         if d < gain:
             best, gain = w, d

@@ -33,7 +33,9 @@ from scheduler.meaning.slots import (
     time_groups,
     unavailable_blocks,
 )
+from scheduler.meaning.wishes import attending
 from scheduler.schedule import Meeting
+from scheduler.solver.named import named_sets
 from scheduler.solver.space import TABLES, VIDEO, Long, Space, Var
 from scheduler.solver.tables import pool_tables
 
@@ -114,6 +116,43 @@ def _free_people(company: Company, mission: Mission, spans: list[Span], allowed:
     return people
 
 
+def add_placement(space: Space) -> None:
+    """A request meets only in the modes, sessions and days its wishes allow."""
+    sessions = {s.id: s for s in space.folder.mission.partnering}
+    usable: dict[object, set[int]] = {}
+    for r, request in enumerate(space.requests):
+        terms = request.terms
+        if terms.either_mode and terms.sessions is None and terms.days is None:
+            continue
+        if terms not in usable:
+            usable[terms] = {s.index for s in space.slots
+                             if terms.allows(sessions[s.session], s.day)}
+        space.restrict(r, usable[terms])
+
+
+def add_named_delegates(space: Space) -> None:
+    """A request whose wishes name delegates meets only when one of them (per company
+    named) is free; one meeting at a time per person holds them to it."""
+    for r, request in enumerate(space.requests):
+        if not request.terms.delegates:
+            continue
+        slots: set[int] | None = None
+        for c in request.companies:
+            if request.terms.named(c) is None or c not in space.people:
+                continue
+            here = {s for s, free in space.people[c].items()
+                    if attending(request.terms, c, free)}
+            slots = here if slots is None else slots & here
+        space.restrict(r, slots or set())
+
+
+def add_blocked_pair(space: Space) -> None:
+    """Declined and excluded pairs never meet: their requests get no candidates."""
+    for r, request in enumerate(space.requests):
+        if request.blocked:
+            space.restrict(r, set())
+
+
 def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> list[str]:
     """Where a pair may meet in a session (the `booth_ownership` rule picks booths); a
     virtual session's video rooms, if it names any, are its table pool."""
@@ -172,7 +211,10 @@ def make_candidates(space: Space) -> None:
         a, b = request.companies
         if a == b or a not in space.allowed or b not in space.allowed:
             continue
-        for slot in sorted(space.allowed[a] & space.allowed[b]):
+        common = space.allowed[a] & space.allowed[b]
+        if r in space.request_slots:
+            common &= space.request_slots[r]
+        for slot in sorted(common):
             if request.minutes is not None and not may_start(space, r, slot):
                 continue
             session = sessions[space.slots[slot].session]
@@ -197,20 +239,39 @@ def _company_vars(space: Space, overlapped: bool = False) -> dict[str, dict[int,
 
 
 def add_one_meeting_at_a_time(space: Space) -> None:
-    """A company (or each delegate of a parallel one) is in one meeting at a time."""
+    """A company (or each delegate of a parallel one) is in one meeting at a time; of a
+    parallel company's meetings whose wishes name delegates, no more at once than the
+    named people free then (for every union of named sets: Hall's condition)."""
     groups = time_groups(space.slots)
+    named = named_sets(space)
     for company, by_slot in sorted(_company_vars(space, overlapped=True).items()):
         parallel = space.folder.companies[company].parallel
+        sets = named.get(company, []) if parallel else []
         for slot, vars_ in sorted(by_slot.items()):
             cap = len(space.people[company][slot]) if parallel else 1
             space.pack("one_meeting_at_a_time", f"{company}@{slot}", vars_, cap)
+            for k, people in enumerate(sets):
+                within = [v for v in vars_ if _inside(space, v, company, people)]
+                free = people.intersection(space.people[company][slot])
+                space.pack("one_meeting_at_a_time", f"{company}@{slot}#{k}", within, len(free))
         for group in groups:
             used = [s for s in group if s in by_slot]
             if len(used) < 2:
                 continue
             vars_ = [v for s in used for v in by_slot[s]]
-            cap = len({d for s in used for d in space.people[company][s]}) if parallel else 1
-            space.pack("one_meeting_at_a_time", f"{company}@{used}", vars_, cap)
+            who = {d for s in used for d in space.people[company][s]}
+            space.pack("one_meeting_at_a_time", f"{company}@{used}", vars_,
+                       len(who) if parallel else 1)
+            for k, people in enumerate(sets):
+                within = [v for v in vars_ if _inside(space, v, company, people)]
+                space.pack("one_meeting_at_a_time", f"{company}@{used}#{k}", within,
+                           len(people & who))
+
+
+def _inside(space: Space, v: int, company: str, people: frozenset[str]) -> bool:
+    """Whether a candidate's named delegates for a company are all among `people`."""
+    named = space.requests[space.vars[v].request].terms.named(company)
+    return named is not None and named <= people
 
 
 def _pool_vars(space: Space) -> dict[tuple[int, str], list[int]]:
@@ -325,7 +386,7 @@ def add_locked(space: Space, locked: list[Meeting]) -> None:
 
 DOMAIN_RULES: list[Callable[[Space], None]] = [
     add_slot_grid, add_meeting_shape, add_session_attendance, add_programme_conflict,
-    add_availability,
+    add_availability, add_placement, add_named_delegates, add_blocked_pair,
 ]
 PACKING_RULES: list[Callable[[Space], None]] = [
     add_one_meeting_at_a_time, add_table_capacity, add_booth_ownership, add_company_cap,

@@ -71,6 +71,7 @@ class Space:
     slots: list[Slot]
     allowed: dict[str, set[int]] = field(default_factory=dict)
     people: dict[str, dict[int, list[str]]] = field(default_factory=dict)
+    request_slots: dict[int, set[int]] = field(default_factory=dict)  # absent: any slot
     vars: list[Var] = field(default_factory=list)
     index: dict[Var, int] = field(default_factory=dict)
     constraints: list[Packing] = field(default_factory=list)
@@ -101,6 +102,15 @@ class Space:
         """Every slot a candidate overlaps in time, in any session."""
         long = self.long(var)
         return long.touches if long else (var.slot,)
+
+    def restrict(self, request: int, slots: set[int]) -> None:
+        """Let a request meet only in these slots (and where earlier rules let it)."""
+        here = self.request_slots.get(request)
+        self.request_slots[request] = set(slots) if here is None else here & slots
+
+    def virtual(self, v: int) -> bool:
+        """Whether candidate v is a video meeting (in a virtual session)."""
+        return self.folder.session(self.slots[self.vars[v].slot].session).virtual
 
     def add_var(self, var: Var) -> int:
         """Register a candidate once; return its index."""
