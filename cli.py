@@ -17,6 +17,7 @@ from scheduler.cli_options import (
     FOLDER,
     POSITIVE_SECONDS,
     export_options,
+    mail_options,
     preset_name,
     solve_options,
 )
@@ -290,6 +291,32 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
                f"see {result.exported.index} for whom to send each to")
     for line in report_lines(result.exported, result.out, verbose, files=verbose):
         click.echo(line)
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+@mail_options
+def mail(folder: Path, kind: str, calendars: Path | None, outbox: Path | None,
+         templates: Path | None, send: bool, **sending: object) -> None:
+    """Mail each delegate their agenda: calendar (.ics) and PDF attached.
+
+    \b
+    Without --send, writes one .eml per delegate into OUTBOX/<kind> with
+    index.md (who gets what) for review. With --send, sends what is left of
+    it; a journal there records each message, so a re-run after a crash, a
+    lost connection or Ctrl-C sends only what is left, never a message twice.
+    Refuses an outbox built from another schedule than the current one.
+
+    \b
+    Example:
+      mission export mission/ --format ics,pdf
+      mission mail mission/ --kind final
+      MAIL_PW=... mission mail mission/ --kind final --send \\
+          --smtp smtp.example.org:587 --starttls --user desk --password-env MAIL_PW
+    """
+    from scheduler.deliver.mail.command import run_mail
+
+    sys.exit(run_mail(folder, kind, (calendars, outbox, templates), send, sending, click.echo))
+
 
 @cli.command()
 @click.option("--preset", required=True, callback=preset_name,

@@ -1,0 +1,1 @@
+"""Getting itineraries to people: agenda mailings, subscription links, CalDAV publishing."""
