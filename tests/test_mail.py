@@ -17,7 +17,7 @@ from tests.helpers.smtp_server import Mailbox, smtp_server
 
 FIXTURE = Path(__file__).parent / "fixtures_html"
 DELEGATES = 6  # every delegate of the fixture has an address
-pytestmark = [pytest.mark.external, pytest.mark.skipif(
+pytestmark = [pytest.mark.external, pytest.mark.slow, pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="pdftotext missing: apt-get install poppler-utils")]
 
 
@@ -26,14 +26,22 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 
-@pytest.fixture
-def mission(tmp_path: Path) -> Path:
-    """A copy of the fixture mission, exported (calendars and PDFs) into tmp/out."""
-    folder = tmp_path / "mission"
-    shutil.copytree(FIXTURE, folder)
-    done = run("export", folder, "-o", tmp_path / "out", "--format", "ics,pdf")
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture mission exported once (calendars and PDFs) into out/ beside it."""
+    base = tmp_path_factory.mktemp("exported")
+    shutil.copytree(FIXTURE, base / "mission")
+    done = run("export", base / "mission", "-o", base / "out", "--format", "ics,pdf")
     assert done.exit_code == 0, done.output
-    return folder
+    return base
+
+
+@pytest.fixture
+def mission(exported: Path, tmp_path: Path) -> Path:
+    """A copy of the exported fixture mission of this test's own (tmp/mission, tmp/out)."""
+    for name in ("mission", "out"):
+        shutil.copytree(exported / name, tmp_path / name)
+    return tmp_path / "mission"
 
 
 def mail(mission: Path, *extra: str, kind: str = "final",
