@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -109,8 +110,11 @@ def test_the_outbox_is_the_same_bytes_when_built_again(mission):
 def test_a_rejected_recipient_is_reported_and_never_retried(mission):
     box = Mailbox(refuse={"laura.puig@example.com"})
     with smtp_server(box) as address:
-        first = send(mission, address)
+        started = time.monotonic()
+        first = send(mission, address, "--per-minute", "600")
+        took = time.monotonic() - started
         again = send(mission, address)
+    assert took >= 0.5  # six messages, one every 0.1 s
     assert first.exit_code == 0, first.output
     assert "sent 5, rejected 1, left 0" in first.output
     assert "rejected: laura.puig@example.com: 550" in first.output

@@ -58,7 +58,7 @@ def sha256(path: Path) -> str:
 def origin(mission: Path, schedule: Schedule, out: Path) -> Origin:
     """What a mailing built now is built from."""
     return Origin(sha256(mission / "schedule.json"), dict(schedule.inputs or {}),
-                  sha256(out / STATE_FILE), str(out))
+                  sha256(out / STATE_FILE), str(out.resolve()))
 
 
 def message_file(letter: Letter) -> str:
