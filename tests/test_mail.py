@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -239,3 +240,23 @@ def test_the_password_comes_from_the_environment_and_a_wrong_one_is_refused(miss
     assert unset.exit_code == 2 and "NO_SUCH_VAR" in unset.output
     assert right.exit_code == 0 and "sent 6," in right.output
     assert len(box.received) == DELEGATES
+
+
+def test_a_sender_killed_while_the_server_reads_a_message_never_sends_it_twice(mission):
+    box = Mailbox(hold_inside=4)
+    with smtp_server(box) as (host, port):
+        command = [sys.executable, "-c", "from cli import main; main()", "mail", str(mission),
+                   "--kind", "final", "--calendars", str(mission.parent / "out"),
+                   "-o", str(mission.parent / "outbox"), "--send", "--smtp", f"{host}:{port}"]
+        sender = subprocess.Popen(command, cwd=Path(__file__).parent.parent,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert box.holding.wait(120), sender.communicate()[0]
+        sender.kill()  # SIGKILL: no handler runs, the journal is all that is left
+        sender.wait()
+        box.release.set()
+        again = send(mission, (host, port))
+        third = send(mission, (host, port))
+    assert "sent 0, rejected 0, left 0, uncertain 1 (sent earlier: 5;" in third.output
+    assert "sent 2, rejected 0, left 0, uncertain 1 (sent earlier: 3;" in again.output
+    ids = box.message_ids()
+    assert len(ids) == len(set(ids)) == DELEGATES

@@ -7,6 +7,7 @@ import asyncio
 import email
 import email.policy
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ class Mailbox:
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
     drop_after: int | None = None  # close the connection after accepting this many messages
     drop_inside: int | None = None  # take this message's text, then close without replying
+    hold_inside: int | None = None  # take this message's text, then wait for `release`
+    holding: threading.Event = field(default_factory=threading.Event)  # set while it waits
+    release: threading.Event = field(default_factory=threading.Event)
     received: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
 
@@ -41,6 +45,10 @@ class Mailbox:
                                                       policy=email.policy.default))
         self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
         count = len(self.received)
+        if count == self.hold_inside:
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         if count == self.drop_inside:
             assert server.transport is not None
             server.transport.close()  # the text arrived; the client never hears so

@@ -36,7 +36,7 @@ def build(mission: Path, kind: str, calendars: Path | None, outbox: Path | None,
     """Build the mailing and say what it holds; its folder."""
     built = build_mailing(mission, kind, calendars, outbox, templates, _rendering)
     for warning in built.warnings:
-        echo(warning)
+        click.echo(warning, err=True)
     echo(f"wrote {len(built.letters)} message(s) to {built.folder} "
          f"(who gets what: {built.folder / 'index.md'})")
     if kind == "update":
@@ -51,7 +51,7 @@ def send(mission: Path, kind: str, calendars: Path | None, outbox: Path | None,
     """Send what is left of the mailing (building it first when there is none)."""
     folder, schedule, warnings = load_current(mission)
     for warning in warnings:
-        echo(warning)
+        click.echo(warning, err=True)
     box = (outbox or Path("outbox") / folder.mission.id) / kind
     if not (box / "manifest.json").is_file():
         echo(f"{box} holds no mailing yet: building it first")
