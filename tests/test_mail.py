@@ -260,3 +260,23 @@ def test_a_sender_killed_while_the_server_reads_a_message_never_sends_it_twice(m
     assert "sent 2, rejected 0, left 0, uncertain 1 (sent earlier: 3;" in again.output
     ids = box.message_ids()
     assert len(ids) == len(set(ids)) == DELEGATES
+
+
+def test_the_people_of_a_withdrawn_company_are_told_what_is_cancelled(mission):
+    box = Mailbox()
+    with smtp_server(box) as address:
+        assert send(mission, address).exit_code == 0
+        company = mission / "companies" / "evil-partners.yaml"
+        company.write_text(company.read_text(encoding="utf-8") + "withdrawn: true\n",
+                           encoding="utf-8")
+        plan = json.loads((mission / "schedule.json").read_text(encoding="utf-8"))
+        plan["meetings"] = [m for m in plan["meetings"] if "evil-partners" not in m["companies"]]
+        (mission / "schedule.json").write_text(json.dumps(plan), encoding="utf-8")
+        assert run("export", mission, "-o", mission.parent / "out",
+                   "--format", "ics,pdf").exit_code == 0
+        update = send(mission, address, kind="update")
+    assert update.exit_code == 0 and "sent 3," in update.output, update.output
+    ola = next(m for m in box.received[6:] if "ola@example.no" in str(m["To"]))
+    text = ola.get_body(("plain",)).get_content()
+    assert "cancelled: Meeting with BioM Immuno GmbH" in text and "Nothing is planned" in text
+    assert [p.get_content_type() for p in ola.iter_attachments()] == ["text/calendar"]

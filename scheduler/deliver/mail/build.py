@@ -72,18 +72,18 @@ def build_mailing(mission: Path, kind: str, calendars: Path | None, outbox: Path
     chosen = recipients(folder, everyone, kind, box)
     pdfs = _agendas(folder, schedule, [p for p, _ in chosen], progress)
     letters = [compose(env, folder, schedule, person, kind, found,
-                       _calendar(out / person.calendar), pdfs[person.agenda.slug])
+                       _calendar(out / person.calendar), pdfs.get(person.agenda.slug))
                for person, found in chosen]
     written = write_outbox(box, kind, letters, origin(mission, schedule, out))
-    skipped = len([p for p in everyone if not p.withdrawn]) - len(letters) \
-        if kind == "update" else 0
-    return Built(written, letters, max(skipped, 0), warnings)
+    skipped = len(everyone) - len(letters) if kind == "update" else 0
+    return Built(written, letters, skipped, warnings)
 
 
 def _agendas(folder: MissionFolder, schedule: Schedule, chosen: list[Person],
              progress: Progress | None) -> dict[str, bytes]:
-    """The PDF agenda of each recipient (by agenda slug), as the export prints it."""
-    agendas = {p.agenda.slug: p.agenda for p in chosen}
+    """The PDF agenda of each recipient (by agenda slug), as the export prints it; none for
+    the people of a withdrawn company (the export prints none: their calendar cancels all)."""
+    agendas = {p.agenda.slug: p.agenda for p in chosen if not p.withdrawn}
     pages = [agenda_html(folder, schedule, a) for a in agendas.values()]
     rendered = progress(pages) if progress else render_all(pages)
     return dict(zip(agendas, rendered, strict=True))

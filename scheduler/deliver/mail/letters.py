@@ -95,11 +95,11 @@ def _context(folder: MissionFolder, person: Person, kind: str, changes: list[Cha
 
 
 def compose(env: jinja2.Environment, folder: MissionFolder, schedule: Schedule,
-            person: Person, kind: str, changes: list[Change], ics: bytes, pdf: bytes
-            ) -> Letter:
+            person: Person, kind: str, changes: list[Change], ics: bytes,
+            pdf: bytes | None) -> Letter:
     """The message for one person."""
     pdf_name = f"{Path(person.calendar).stem}-agenda.pdf"
-    context = _context(folder, person, kind, changes, pdf_name)
+    context = _context(folder, person, kind, changes, pdf_name if pdf is not None else "")
     subject = " ".join(_render(env, "subject.txt.j2", context).split())
     context["subject"] = subject
     message = EmailMessage()
@@ -116,7 +116,8 @@ def compose(env: jinja2.Environment, folder: MissionFolder, schedule: Schedule,
     message.add_attachment(ics, maintype="text", subtype="calendar",
                            filename=Path(person.calendar).name,
                            params={"method": calendar_method(ics)})
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name)
+    if pdf is not None:
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name)
     seal(message, f"{folder.mission.id}\n{kind}\n{person.key}")
     return Letter(person, kind, changes, message)
 
