@@ -123,6 +123,19 @@ def test_a_rejected_recipient_is_reported_and_never_retried(mission):
     assert len(box.received) == 5 == len(set(box.message_ids()))
 
 
+def test_a_refused_sender_stops_the_run_and_every_message_is_sent_later(mission):
+    box = Mailbox(refuse_sender=True)
+    with smtp_server(box) as address:
+        refused = send(mission, address)
+        box.refuse_sender = False
+        fixed = send(mission, address)
+    assert refused.exit_code == 5
+    assert "stopped: the server refused the sender <marta.vidal@example.com>: 553" in \
+        refused.output
+    assert fixed.exit_code == 0 and "sent 6, rejected 0, left 0" in fixed.output
+    assert len(box.received) == DELEGATES == len(set(box.message_ids()))
+
+
 def test_a_dropped_connection_is_finished_by_the_next_run_without_duplicates(mission):
     box = Mailbox(drop_after=2)
     with smtp_server(box) as address:

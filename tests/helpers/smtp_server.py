@@ -22,6 +22,7 @@ class Mailbox:
     """What the server received, and how it misbehaves."""
 
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
+    refuse_sender: bool = False  # answer MAIL FROM with 553
     drop_after: int | None = None  # close the connection after accepting this many messages
     drop_inside: int | None = None  # take this message's text, then close without replying
     hold_inside: int | None = None  # take this message's text, then wait for `release`
@@ -29,6 +30,15 @@ class Mailbox:
     release: threading.Event = field(default_factory=threading.Event)
     received: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, mail_options: list[str]) -> str:
+        """Refuse every sender when told to."""
+        if self.refuse_sender:
+            return "553 5.7.1 sender not allowed"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:

@@ -70,6 +70,8 @@ def summary(outcome: Outcome, total: int) -> list[str]:
              f"left {len(outcome.left)}, uncertain {len(outcome.uncertain)} "
              f"(sent earlier: {outcome.already}; {total} in the mailing)"]
     lines += [f"rejected: {e.to}: {why}" for e, why in outcome.rejected]
+    if outcome.stopped:
+        lines.append(f"stopped: {outcome.stopped}")
     if outcome.left:
         lines.append(f"{len(outcome.left)} left: run the same command again to send them")
     lines += [f"uncertain: {e.to} ({e.file}): interrupted while the server was reading it; "
@@ -123,4 +125,4 @@ def run_mail(mission: Path, kind: str, places: tuple[Path | None, Path | None, P
                 options["password_env"])
     outcome = send(mission, kind, calendars, outbox, templates, to, options["per_minute"],
                    options["resend_uncertain"], echo)
-    return 5 if outcome.left else 0
+    return 5 if outcome.left or outcome.stopped else 0

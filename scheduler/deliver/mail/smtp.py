@@ -52,6 +52,7 @@ class Outcome:
     left: list[Entry] = field(default_factory=list)
     uncertain: list[Entry] = field(default_factory=list)  # interrupted inside DATA earlier
     already: int = 0  # sent by an earlier run
+    stopped: str = ""  # why sending stopped before the end
 
 
 def plan_send(mailing: Path, mission: Path, current: Origin, resend_uncertain: bool
@@ -117,7 +118,7 @@ def send_all(mailing: Path, todo: list[Entry], outcome: Outcome, server: Server,
             if per_minute:
                 time.sleep(max(0.0, start + number * 60.0 / per_minute - time.monotonic()))
             if not _send_one(session, mailing, journal, entry, outcome):
-                outcome.left += todo[todo.index(entry) + 1:]
+                outcome.left += todo[number + 1:]
                 break
     finally:
         _quit(session)
@@ -135,14 +136,19 @@ def _send_one(session: smtplib.SMTP, mailing: Path, journal: Path, entry: Entry,
     step = Step(entry.message_id, entry.to, entry.person, "left", now())
     try:
         code, reply = session.mail(sender)
-        if code == 250:
-            code, reply = session.rcpt(entry.to)
+        if code != 250:  # about the sender, not this recipient: stop, retry all later
+            record(journal, _with(step, detail=f"sender refused: {code}"))
+            outcome.left.append(entry)
+            outcome.stopped = f"the server refused the sender <{sender}>: {code} {_text(reply)}"
+            return False
+        code, reply = session.rcpt(entry.to)
         if code not in (250, 251):
             return _refused(session, journal, entry, step, outcome, code, reply)
         record(journal, Step(entry.message_id, entry.to, entry.person, "sending", now()))
     except (OSError, smtplib.SMTPServerDisconnected) as exc:
         record(journal, _with(step, detail=f"connection lost before sending: {exc}"))
         outcome.left.append(entry)
+        outcome.stopped = f"the connection was lost: {exc}"
         return False
     except BaseException:
         record(journal, _with(step, detail="interrupted before sending"))
@@ -158,8 +164,9 @@ def _data(session: smtplib.SMTP, journal: Path, entry: Entry, data: bytes,
         code, reply = session.data(data)
     except smtplib.SMTPDataError as exc:  # refused DATA itself: nothing was taken
         code, reply = exc.smtp_code, exc.smtp_error
-    except (OSError, smtplib.SMTPServerDisconnected):
+    except (OSError, smtplib.SMTPServerDisconnected) as exc:
         outcome.uncertain.append(entry)  # the journal keeps `sending`: see journal.py
+        outcome.stopped = f"the connection was lost while the server read a message: {exc}"
         return False
     if code == 250:
         record(journal, Step(entry.message_id, entry.to, entry.person, "sent", now(),
@@ -173,8 +180,7 @@ def _data(session: smtplib.SMTP, journal: Path, entry: Entry, data: bytes,
 def _refused(session: smtplib.SMTP, journal: Path, entry: Entry, step: Step,
              outcome: Outcome, code: int, reply: bytes | str) -> bool:
     """A refusal: for good (5xx) -> rejected; for now (4xx) -> left for the next run."""
-    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-    why = f"{code} {text}".strip()
+    why = f"{code} {_text(reply)}".strip()
     if 500 <= code < 600:
         record(journal, _with(step, state="rejected", detail=why))
         outcome.rejected.append((entry, why))
@@ -186,6 +192,11 @@ def _refused(session: smtplib.SMTP, journal: Path, entry: Entry, step: Step,
     except (OSError, smtplib.SMTPException):
         return False
     return True
+
+
+def _text(reply: bytes | str) -> str:
+    """A server's reply as text."""
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _with(step: Step, state: str | None = None, detail: str = "") -> Step:
