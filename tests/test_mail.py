@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from icalendar import Calendar
 
 from cli import cli
-from tests.helpers.smtp_server import Mailbox, smtp_server
+from tests.helpers.smtp_server import Mailbox, certificate, smtp_server
 
 FIXTURE = Path(__file__).parent / "fixtures_html"
 DELEGATES = 6  # every delegate of the fixture has an address
@@ -293,3 +293,18 @@ def test_the_people_of_a_withdrawn_company_are_told_what_is_cancelled(mission):
     text = ola.get_body(("plain",)).get_content()
     assert "cancelled: Meeting with BioM Immuno GmbH" in text and "Nothing is planned" in text
     assert [p.get_content_type() for p in ola.iter_attachments()] == ["text/calendar"]
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_sending_over_tls_checks_the_certificate_and_logs_in_inside_it(mission, security):
+    cert, key = certificate(mission.parent)
+    box = Mailbox()
+    trusted = {"SSL_CERT_FILE": str(cert), "PW": "s3cret"}
+    with smtp_server(box, login=("desk", "s3cret"), tls=(security, cert, key)) as address:
+        untrusted = send(mission, address, f"--{security}", "--user", "desk",
+                         "--password-env", "PW", env={"PW": "s3cret"})
+        done = send(mission, address, f"--{security}", "--user", "desk",
+                    "--password-env", "PW", env=trusted)
+    assert untrusted.exit_code == 5 and "CERTIFICATE_VERIFY_FAILED" in untrusted.output
+    assert done.exit_code == 0 and "sent 6," in done.output, done.output
+    assert len(box.received) == DELEGATES

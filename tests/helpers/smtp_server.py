@@ -7,11 +7,14 @@ import asyncio
 import email
 import email.policy
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
@@ -82,11 +85,30 @@ def _login(user: str, password: str):
     return check
 
 
+def certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, made by openssl."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
 @contextmanager
-def smtp_server(mailbox: Mailbox, login: tuple[str, str] | None = None
-                ) -> Iterator[tuple[str, int]]:
-    """Serve `mailbox` on 127.0.0.1 (a free port); yields (host, port)."""
-    extra = {"authenticator": _login(*login), "auth_require_tls": False} if login else {}
+def smtp_server(mailbox: Mailbox, login: tuple[str, str] | None = None,
+                tls: tuple[str, Path, Path] | None = None) -> Iterator[tuple[str, int]]:
+    """Serve `mailbox` on 127.0.0.1 (a free port); yields (host, port). `tls` is
+    ("starttls" or "ssl", certificate, key); a login over STARTTLS must come after it."""
+    extra: dict[str, object] = {}
+    if login:
+        # aiosmtpd counts only STARTTLS as TLS for AUTH; over --ssl all of it is TLS anyway
+        extra |= {"authenticator": _login(*login),
+                  "auth_require_tls": tls is not None and tls[0] == "starttls"}
+    if tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(tls[1], tls[2])
+        extra |= {"tls_context": context, "require_starttls": True} \
+            if tls[0] == "starttls" else {"ssl_context": context}
     with socket.socket() as probe:  # a free port (aiosmtpd cannot be given port 0)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
