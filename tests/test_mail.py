@@ -101,8 +101,11 @@ def test_the_outbox_is_the_same_bytes_when_built_again(mission):
     assert mail(mission).exit_code == 0
     box = mission.parent / "outbox" / "final"
     before = {p: p.read_bytes() for p in sorted(box.rglob("*")) if p.is_file()}
+    rendered = {p: p.stat().st_mtime_ns for p in (box / ".agendas").iterdir()}
+    assert len(rendered) == DELEGATES  # genomix-bcn has two people, each their own agenda
     assert mail(mission).exit_code == 0
     assert {p: p.read_bytes() for p in sorted(box.rglob("*")) if p.is_file()} == before
+    assert {p: p.stat().st_mtime_ns for p in (box / ".agendas").iterdir()} == rendered
     assert len([p for p in before if p.suffix == ".eml"]) == DELEGATES
     index = (box / "index.md").read_text(encoding="utf-8")
     assert "laura.puig@example.com" in index and "laura-puig-agenda.pdf" in index

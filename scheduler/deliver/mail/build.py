@@ -3,10 +3,12 @@ their PDF agendas and write every message into the outbox."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scheduler.atomic import write_atomic
 from scheduler.deliver.mail.addresses import check_addresses
 from scheduler.deliver.mail.changes import Change, changes
 from scheduler.deliver.mail.journal import last_sent
@@ -23,6 +25,7 @@ from scheduler.schedule import Schedule, read_schedule
 
 # Rendering the PDFs takes seconds: the caller wraps the pages in a progress bar.
 Progress = Callable[[list[str]], Iterator[bytes]]
+AGENDA_CACHE = ".agendas"  # in OUTBOX/<kind>: PDF agendas by the digest of their HTML page
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def build_mailing(mission: Path, kind: str, calendars: Path | None, outbox: Path
     env = environment(templates)
     check_templates(env)
     chosen = recipients(folder, everyone, kind, box)
-    pdfs = _agendas(folder, schedule, [p for p, _ in chosen], progress)
+    pdfs = _agendas(folder, schedule, [p for p, _ in chosen], progress, box / kind / AGENDA_CACHE)
     letters = [compose(env, folder, schedule, person, kind, found,
                        _calendar(out / person.calendar), pdfs.get(person.agenda.slug))
                for person, found in chosen]
@@ -80,13 +83,36 @@ def build_mailing(mission: Path, kind: str, calendars: Path | None, outbox: Path
 
 
 def _agendas(folder: MissionFolder, schedule: Schedule, chosen: list[Person],
-             progress: Progress | None) -> dict[str, bytes]:
+             progress: Progress | None, cache: Path) -> dict[str, bytes]:
     """The PDF agenda of each recipient (by agenda slug), as the export prints it; none for
-    the people of a withdrawn company (the export prints none: their calendar cancels all)."""
+    the people of a withdrawn company (the export prints none: their calendar cancels all).
+    A PDF is a function of its HTML page, so pages rendered by an earlier build (kept in
+    OUTBOX/<kind>/.agendas by the page's digest) are not rendered again: rebuilding after a change
+    of wording costs seconds, not a minute."""
     agendas = {p.agenda.slug: p.agenda for p in chosen if not p.withdrawn}
-    pages = [agenda_html(folder, schedule, a) for a in agendas.values()]
-    rendered = progress(pages) if progress else render_all(pages)
-    return dict(zip(agendas, rendered, strict=True))
+    pages = {slug: agenda_html(folder, schedule, a) for slug, a in agendas.items()}
+    keys = {slug: hashlib.sha256(page.encode()).hexdigest() for slug, page in pages.items()}
+    found = {slug: (cache / f"{key}.pdf").read_bytes() for slug, key in keys.items()
+             if (cache / f"{key}.pdf").is_file()}
+    missing = [slug for slug in pages if slug not in found]
+    rendered = (progress or render_all)([pages[slug] for slug in missing])
+    for slug, data in zip(missing, rendered, strict=True):
+        found[slug] = data
+    _keep(cache, {keys[slug]: found[slug] for slug in missing}, set(keys.values()))
+    return found
+
+
+def _keep(cache: Path, new: dict[str, bytes], used: set[str]) -> None:
+    """Store newly rendered PDFs in the cache and drop those no page uses any more."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create {cache}: {exc.strerror}") from None
+    for key, data in new.items():
+        write_atomic(cache / f"{key}.pdf", data)
+    for old in cache.glob("*.pdf"):
+        if old.stem not in used:
+            old.unlink(missing_ok=True)
 
 
 def _calendar(path: Path) -> bytes:
