@@ -292,6 +292,7 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
     for line in report_lines(result.exported, result.out, verbose, files=verbose):
         click.echo(line)
 
+
 @cli.command()
 @click.argument("folder", type=FOLDER)
 @mail_options
@@ -315,7 +316,8 @@ def mail(folder: Path, kind: str, calendars: Path | None, outbox: Path | None,
     """
     from scheduler.deliver.mail.command import run_mail
 
-    sys.exit(run_mail(folder, kind, (calendars, outbox, templates), send, sending, click.echo))
+    status = run_mail(folder, kind, (calendars, outbox, templates), send, sending, click.echo)
+    click.get_current_context().exit(status)
 
 
 @cli.command()
