@@ -197,3 +197,40 @@ def progress_bar(label: str) -> Callable[[list[T]], Iterator[T]]:
         with click.progressbar(items, label=label, file=sys.stderr) as bar:
             yield from bar
     return wrap
+
+
+def smtp_address(_ctx: click.Context, _param: click.Parameter, value: str | None
+                 ) -> tuple[str, int] | None:
+    """'HOST:PORT' -> (host, port); a usage error naming --smtp otherwise."""
+    if value is None:
+        return None
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"'{value}' is not HOST:PORT (e.g. smtp.example.org:587)")
+    return host.strip("[]"), int(port)
+
+
+mail_options = option_group(
+    click.option("--kind", required=True, type=click.Choice(["preliminary", "final", "update"]),
+                 help="preliminary or final agenda to everyone; update: only to people whose "
+                 "calendar changed since the last message they were sent, saying what changed."),
+    click.option("--calendars", type=FOLDER, help="The export to attach from (default: "
+                 "calendars/<mission id>, as `mission export` writes it)."),
+    click.option("-o", "--outbox", type=FOLDER, help="Where the messages go (default: "
+                 "outbox/<mission id>); each kind in a folder of its own."),
+    click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+                 help="A folder of Jinja templates replacing the shipped ones "
+                 "(subject.txt.j2, body.txt.j2, body.html.j2)."),
+    click.option("--send", is_flag=True, help="Send what is left of the built mailing."),
+    click.option("--smtp", callback=smtp_address, metavar="HOST:PORT",
+                 help="The SMTP server to send through."),
+    click.option("--starttls", "security", flag_value="starttls", help="Upgrade with STARTTLS."),
+    click.option("--ssl", "security", flag_value="ssl", help="Connect over TLS (port 465)."),
+    click.option("--user", help="Log in as this user (the password is asked for)."),
+    click.option("--password-env", metavar="VAR", help="Take the password from this "
+                 "environment variable instead of asking (never from the command line)."),
+    click.option("--per-minute", type=click.FloatRange(min=0, min_open=True),
+                 help="Send at most this many messages a minute."),
+    click.option("--resend-uncertain", is_flag=True, help="Also send messages a run was "
+                 "interrupted in the middle of (they may have arrived already)."),
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from scheduler.commands.deliver import publish
+from scheduler.commands.deliver import mail, publish
 from scheduler.commands.intake import catalogue, import_
 
-AROUND_THE_PLAN: tuple[click.Command, ...] = (import_, catalogue, publish)
+AROUND_THE_PLAN: tuple[click.Command, ...] = (import_, catalogue, mail, publish)
