@@ -227,6 +227,13 @@ class Match(Model):
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
 
 
+class SuggestSettings(Model):
+    """How `mission suggest` pairs companies."""
+
+    within_delegation: bool = Field(
+        False, description="Also suggest meetings between two delegation companies.")
+
+
 class Mission(Model):
     """mission.yaml: the trip, its venues, programme and partnering sessions."""
 
@@ -246,6 +253,7 @@ class Mission(Model):
     programme: list[ProgrammeItem] = Field(default_factory=list, max_length=MAX_PROGRAMME)
     partnering: list[PartneringSession] = Field(default_factory=list)
     matches: list[Match] = Field(default_factory=list)
+    suggest: SuggestSettings = Field(default_factory=SuggestSettings)
 
 
 class Delegate(Model):

@@ -1,0 +1,108 @@
+"""Ranked, explained suggestions: whom each company should meet, and why in words."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from scheduler.errors import MissionError
+from scheduler.input.model import Company, MissionFolder
+from scheduler.suggest.rank import Pair, Progress, Ranker, blocks, build_ranker
+from scheduler.suggest.text import sector_key
+
+MATCHING = 0.12  # an item pair at least this similar is named in a reason
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One partner suggested to a company, with its rank, score and reason."""
+
+    company: str
+    partner: str
+    rank: int
+    score: float
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The suggestion as JSON-ready data."""
+        return {"company": self.company, "partner": self.partner, "rank": self.rank,
+                "score": round(self.score, 4), "reason": self.reason}
+
+
+def best_entries(ranker: Ranker, seeker: Company, offerer: Company
+                 ) -> tuple[str, str, float] | None:
+    """The seeker's need and the offerer's offer most alike, with their similarity."""
+    if not seeker.profile.seeks or not offerer.profile.offers:
+        return None
+    i, j = ranker.index(seeker.id), ranker.index(offerer.id)
+    need, offer = ranker.need.rows(i, i + 1), ranker.offer.rows(j, j + 1)
+    sims = (need @ offer.T).toarray()
+    k, m = np.unravel_index(int(np.argmax(sims)), sims.shape)
+    return seeker.profile.seeks[int(k)], offerer.profile.offers[int(m)], float(sims[k, m])
+
+
+def shared_sectors(company: Company, partner: Company) -> list[str]:
+    """The company's sectors (as it writes them) that the partner also names."""
+    theirs = {sector_key(s) for s in partner.profile.sectors}
+    return [s for s in company.profile.sectors if sector_key(s) in theirs]
+
+
+def possessive(name: str) -> str:
+    """"Kansai BioWorks'" or "Genomix's"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def reason(ranker: Ranker, company: Company, partner: Company, subject: str = "its") -> str:
+    """Why two companies should meet, in words: matching needs and offers, shared sectors."""
+    parts = []
+    need = best_entries(ranker, company, partner)
+    if need and need[2] >= MATCHING:
+        parts.append(f"{subject} need '{need[0]}' matches {possessive(partner.name)} offer "
+                     f"'{need[1]}'")
+    give = best_entries(ranker, partner, company)
+    if give and give[2] >= MATCHING:
+        parts.append(f"{possessive(partner.name)} need '{give[0]}' matches {subject} offer "
+                     f"'{give[1]}'")
+    sectors = shared_sectors(company, partner)
+    if sectors:
+        parts.append("shared sectors: " + ", ".join(sectors))
+    return "; ".join(parts) or "similar descriptions"
+
+
+def suggest(folder: MissionFolder, company_ids: list[str] | None = None, top: int = 10,
+            blocked: Collection[Pair] = frozenset(), progress: Progress | None = None
+            ) -> list[Suggestion]:
+    """The top partners of each company (or of the ones named), best first, explained."""
+    unknown = [c for c in company_ids or [] if c not in folder.companies]
+    if unknown:
+        raise MissionError(f"no company with id '{unknown[0]}' in this mission"
+                           + (" (it withdrew)" if unknown[0] in folder.withdrawn else ""))
+    ranker = build_ranker(folder, blocked)
+    rows = sorted(ranker.index(c) for c in company_ids) if company_ids else None
+    ranges = [range(r, r + 1) for r in rows] if rows is not None else blocks(len(ranker.ids))
+    out = []
+    for span in ranges:
+        for row, best in zip(span, ranker.top(span, top), strict=True):
+            company = ranker.companies[row]
+            for rank, (col, score) in enumerate(best, start=1):
+                partner = ranker.companies[col]
+                out.append(Suggestion(company.id, partner.id, rank, score,
+                                      reason(ranker, company, partner)))
+        if progress:
+            progress(len(span))
+    return out
+
+
+def text_lines(folder: MissionFolder, suggestions: list[Suggestion]) -> list[str]:
+    """Suggestions for people: a heading per company, one numbered line per partner."""
+    lines: list[str] = []
+    for s in suggestions:
+        if s.rank == 1:
+            company = folder.companies[s.company]
+            lines += ([""] if lines else []) + [f"{company.name} ({s.company}, {company.side})"]
+        partner = folder.companies[s.partner]
+        lines.append(f"  {s.rank:2d}. {partner.name} ({s.partner}, {partner.side}) "
+                     f"{s.score:.2f}: {s.reason}")
+    return lines
