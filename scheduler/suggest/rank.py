@@ -115,6 +115,7 @@ class Ranker:
     delegation: np.ndarray
     within_delegation: bool
     excluded: dict[int, set[int]]  # row -> columns never suggested (wished, blocked)
+    blocked: dict[int, set[int]]  # row -> columns of blocked pairs (declined, excluded)
     encoder: Encoder
 
     def index(self, company_id: str) -> int:
@@ -169,6 +170,18 @@ def _sector_matrix(companies: list[Company]) -> sparse.csr_matrix:
     return normalize(matrix).astype(np.float32)
 
 
+def _by_row(pairs: Collection[Pair], position: dict[str, int]) -> dict[int, set[int]]:
+    """Pairs of company ids as row -> columns, both ways (pairs with others are skipped)."""
+    out: dict[int, set[int]] = {}
+    for pair in pairs:
+        members = [position[c] for c in pair if c in position]
+        if len(members) == 2:
+            a, b = members
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return out
+
+
 def build_ranker(folder: MissionFolder, blocked: Collection[Pair] = frozenset()) -> Ranker:
     """The ranker of a mission; `blocked` pairs (declined, excluded) are never suggested."""
     ids = sorted(folder.companies)
@@ -179,17 +192,12 @@ def build_ranker(folder: MissionFolder, blocked: Collection[Pair] = frozenset())
     encoder = Encoder.fit([expanded(t) for entries in seeks + offers for t in entries]
                           + descriptions)
     position = {cid: i for i, cid in enumerate(ids)}
-    excluded: dict[int, set[int]] = {}
-    for pair in wished_pairs(folder) | set(blocked):
-        members = [position[c] for c in pair if c in position]
-        if len(members) == 2:
-            a, b = members
-            excluded.setdefault(a, set()).add(b)
-            excluded.setdefault(b, set()).add(a)
+    excluded = _by_row(wished_pairs(folder) | set(blocked), position)
     delegation = np.array([c.side == "delegation" for c in companies], dtype=bool)
     return Ranker(ids, companies, Entries.of(encoder, seeks), Entries.of(encoder, offers),
                   _sector_matrix(companies), encoder.encode(descriptions), delegation,
-                  folder.mission.suggest.within_delegation, excluded, encoder)
+                  folder.mission.suggest.within_delegation, excluded,
+                  _by_row(set(blocked), position), encoder)
 
 
 def blocks(total: int) -> list[range]:

@@ -23,7 +23,8 @@ class Suggestion:
     partner: str
     rank: int
     score: float
-    reason: str
+    reason: str  # "its need ..." under the company's heading
+    written: str  # the same with the company's name, as a match in mission.yaml says it
 
     def as_dict(self) -> dict[str, object]:
         """The suggestion as JSON-ready data."""
@@ -54,21 +55,34 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def reason(ranker: Ranker, company: Company, partner: Company, subject: str = "its") -> str:
-    """Why two companies should meet, in words: matching needs and offers, shared sectors."""
-    parts = []
-    need = best_entries(ranker, company, partner)
-    if need and need[2] >= MATCHING:
-        parts.append(f"{subject} need '{need[0]}' matches {possessive(partner.name)} offer "
-                     f"'{need[1]}'")
-    give = best_entries(ranker, partner, company)
-    if give and give[2] >= MATCHING:
-        parts.append(f"{possessive(partner.name)} need '{give[0]}' matches {subject} offer "
-                     f"'{give[1]}'")
-    sectors = shared_sectors(company, partner)
-    if sectors:
-        parts.append("shared sectors: " + ", ".join(sectors))
-    return "; ".join(parts) or "similar descriptions"
+@dataclass(frozen=True)
+class Explanation:
+    """What two profiles have in common: a need met each way, and shared sectors."""
+
+    partner: str  # the partner's name
+    need: tuple[str, str, float] | None  # the company's need, the partner's offer
+    give: tuple[str, str, float] | None  # the partner's need, the company's offer
+    sectors: list[str]
+
+    def words(self, subject: str = "its") -> str:
+        """The reason in words, the company called `subject` ('its' or "Genomix's")."""
+        them = possessive(self.partner)
+        parts = []
+        if self.need and self.need[2] >= MATCHING:
+            parts.append(f"{subject} need '{self.need[0]}' matches {them} offer "
+                         f"'{self.need[1]}'")
+        if self.give and self.give[2] >= MATCHING:
+            parts.append(f"{them} need '{self.give[0]}' matches {subject} offer "
+                         f"'{self.give[1]}'")
+        if self.sectors:
+            parts.append("shared sectors: " + ", ".join(self.sectors))
+        return "; ".join(parts) or "similar descriptions"
+
+
+def explain(ranker: Ranker, company: Company, partner: Company) -> Explanation:
+    """Why two companies should meet."""
+    return Explanation(partner.name, best_entries(ranker, company, partner),
+                       best_entries(ranker, partner, company), shared_sectors(company, partner))
 
 
 def suggest(folder: MissionFolder, company_ids: list[str] | None = None, top: int = 10,
@@ -88,8 +102,9 @@ def suggest(folder: MissionFolder, company_ids: list[str] | None = None, top: in
             company = ranker.companies[row]
             for rank, (col, score) in enumerate(best, start=1):
                 partner = ranker.companies[col]
-                out.append(Suggestion(company.id, partner.id, rank, score,
-                                      reason(ranker, company, partner)))
+                why = explain(ranker, company, partner)
+                out.append(Suggestion(company.id, partner.id, rank, score, why.words(),
+                                      why.words(possessive(company.name))))
         if progress:
             progress(len(span))
     return out
