@@ -19,6 +19,8 @@ from scheduler.cli_options import (
     export_options,
     preset_name,
     solve_options,
+    suggest_options,
+    wishes_options,
 )
 from scheduler.errors import InputError, MissionError, Problem
 from scheduler.tooling.phases import SKIPPABLE
@@ -347,25 +349,16 @@ def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
 
 @cli.command()
 @click.argument("folder", type=FOLDER)
-@click.option("--company", "companies", multiple=True, help="Only this company (repeatable).")
-@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help="Partners per company.")
-@click.option("--write", is_flag=True, help="Add the suggestions to mission.yaml as matches "
-              "(by: suggested, priority: normal); existing ones are left alone.")
-@click.option("--evaluate", is_flag=True, help="Hide each wish in turn and report how well "
-              "the ranking recovers it (recall@5, recall@10, mean reciprocal rank).")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@suggest_options
 def suggest(folder: Path, companies: tuple[str, ...], top: int, write: bool, evaluate: bool,
             as_json: bool) -> None:
     """Suggest who should meet whom, ranked and explained from the profiles.
 
     \b
-    A company's seeks against the other's offers weigh most, the other
-    direction counts too, shared sectors and descriptions help; a shipped
-    vocabulary knows that mAb is a monoclonal antibody, a CDMO a contract
-    manufacturer. Delegation companies are not matched with each other
-    (unless mission.yaml says `suggest: {within_delegation: true}`), and a
-    pair that already has a wish or a match is not suggested again.
+    Seeks against the other's offers weigh most, then the other way round,
+    shared sectors and descriptions (mAb = monoclonal antibody, CDMO =
+    contract manufacturer, ...). Never two delegation companies (unless
+    `suggest: {within_delegation: true}`), nor a pair with a wish or match.
     Example:
       mission suggest seeds/bioxclusters-japan-2016 --company genomix-bcn --top 5
     """
@@ -377,23 +370,16 @@ def suggest(folder: Path, companies: tuple[str, ...], top: int, write: bool, eva
 
 @cli.command()
 @click.argument("folder", type=FOLDER)
-@click.option("--out", "out", type=FOLDER, help="Write one wish sheet (.xlsx) per company here.")
-@click.option("--side", type=click.Choice(["delegation"]), help="Only companies of this side.")
-@click.option("--import", "sheets", multiple=True, help="A filled sheet to read (repeatable; "
-              "a shell glob such as SHEETS/*.xlsx gives several).",
-              type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.argument("more", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@wishes_options
 def wishes(folder: Path, out: Path | None, side: str | None, sheets: tuple[Path, ...],
            more: tuple[Path, ...]) -> None:
     """Wish sheets: write one per company to fill in, or import the filled ones.
 
     \b
-    --out SHEETS/ writes SHEETS/<company>.xlsx: the partners the company may
-    meet, ranked, with their profiles and why each is suggested; the company
-    fills in priority (a dropdown), mode and reason. --import reads them into
-    each company's wants_to_meet: new wishes added, changed priorities
-    updated and listed, nothing else touched. Errors are given by cell, all
-    at once, and then nothing is written.
+    --out SHEETS/ writes SHEETS/<company>.xlsx: its possible partners, ranked
+    and explained; it fills in priority, mode and reason. --import merges them
+    into wants_to_meet (new wishes added, changed priorities listed); errors
+    by cell, all at once, and then nothing is written.
     Examples:
       mission wishes seeds/bioxclusters-japan-2016 --out sheets/ --side delegation
       mission wishes seeds/bioxclusters-japan-2016 --import sheets/*.xlsx

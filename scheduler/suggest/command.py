@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from click._termui_impl import ProgressBar
 
 from scheduler.errors import MissionError, rel
 from scheduler.gcpause import freeze_if_large
@@ -35,8 +37,8 @@ def progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
     if total < PROGRESS_FROM:
         yield None
         return
-    with click.progressbar(length=total, label=label, file=click.get_text_stream("stderr")
-                           ) as bar:
+    bar: ProgressBar[int] = click.progressbar(length=total, label=label, file=sys.stderr)
+    with bar:
         yield bar.update
 
 

@@ -28,7 +28,8 @@ Progress = Callable[[int], None]  # told how many more rows are scored
 
 def vectorizers() -> list[TfidfVectorizer]:
     """Word and character n-gram TF-IDF: words for meaning, characters for word forms."""
-    return [TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", dtype=np.float32),
+    return [TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english",
+                            dtype=np.float32),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                             min_df=2, dtype=np.float32)]
 

@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
 
 from scheduler.atomic import write_atomic
 from scheduler.input.model import Company, MissionFolder
@@ -121,13 +122,16 @@ def workbook(folder: MissionFolder, ranker: Ranker, company: Company) -> Workboo
 def fixed_bytes(book: Workbook) -> bytes:
     """The .xlsx bytes with every zip entry's time fixed, so equal sheets are equal files."""
     raw = io.BytesIO()
-    book.save(raw)
+    book.save(raw)  # stamps the time of saving as `modified`: put the fixed one back
+    book.properties.modified = STAMP
+    core = tostring(book.properties.to_tree())
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dest.writestr(fixed, source.read(info.filename))
+            data = core if info.filename == "docProps/core.xml" else source.read(info.filename)
+            dest.writestr(fixed, data)
     return out.getvalue()
 
 

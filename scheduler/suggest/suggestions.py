@@ -76,7 +76,7 @@ class Explanation:
                          f"'{self.give[1]}'")
         if self.sectors:
             parts.append("shared sectors: " + ", ".join(self.sectors))
-        return "; ".join(parts) or "similar descriptions"
+        return "; ".join(parts) or "no clear match, only related words in the profiles"
 
 
 def explain(ranker: Ranker, company: Company, partner: Company) -> Explanation:

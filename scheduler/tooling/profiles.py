@@ -10,6 +10,7 @@ manufacturing of monoclonal antibodies'), and sometimes something else (noise), 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Protocol
 
 # (how a provider words it, how a seeker words it); {m}: the modality, {s}: the sector.
@@ -67,7 +68,7 @@ def seek_text(service: Service) -> str:
     return CAPABILITIES[capability][1].format(m=MODALITIES[modality][1], s=sector)
 
 
-def plant_profiles(rng: random.Random, companies: list[Profiled]) -> None:
+def plant_profiles(rng: random.Random, companies: Sequence[Profiled]) -> None:
     """Give every company offers, and seeks that mostly match the companies it wishes to meet."""
     services = {c.id: [_service(rng, c.sectors) for _ in range(OFFERS)] for c in companies}
     for company in companies:
