@@ -60,31 +60,54 @@ class Encoder:
 class Entries:
     """Unit vectors of every company's entries of one kind (seeks or offers), by company.
 
-    Company i owns rows starts[i]..starts[i+1]; a company without entries owns one zero row,
-    so every company has at least one (numpy's reduceat needs non-empty groups)."""
+    Company i owns entries starts[i]..starts[i+1]; a company without entries owns one empty
+    entry, so every company has at least one (numpy's reduceat needs non-empty groups).
+    Entries written the same way share one vector (`ids`), computed once."""
 
-    vectors: sparse.csr_matrix
-    starts: np.ndarray  # n + 1 row offsets
+    vectors: sparse.csr_matrix  # one row per distinct text
+    ids: np.ndarray  # entry -> its row in `vectors`
+    starts: np.ndarray  # n + 1 entry offsets
 
     @classmethod
     def of(cls, encoder: Encoder, lists: list[list[str]]) -> Entries:
-        """The entries of each company, encoded in one pass."""
+        """The entries of each company, each distinct text encoded once."""
         texts = [expanded(t) for entries in lists for t in (entries or [""])]
+        distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
         sizes = [max(1, len(entries)) for entries in lists]
         starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-        return cls(encoder.encode(texts), starts)
+        ids = np.array([distinct[t] for t in texts], dtype=np.int64)
+        return cls(encoder.encode(list(distinct)), ids, starts)
 
-    def rows(self, lo: int, hi: int) -> sparse.csr_matrix:
-        """The entry vectors of companies lo..hi-1."""
-        return self.vectors[int(self.starts[lo]):int(self.starts[hi])]
+    def span(self, lo: int, hi: int) -> slice:
+        """The entries of companies lo..hi-1."""
+        return slice(int(self.starts[lo]), int(self.starts[hi]))
 
 
-def best_match(left: Entries, right: Entries, lo: int, hi: int) -> np.ndarray:
-    """For companies lo..hi-1 against every company: the best similarity of one entry of
-    the first kind with one entry of the second (a need met by an offer)."""
-    sims = (left.rows(lo, hi) @ right.vectors.T).toarray()
-    per_company = np.maximum.reduceat(sims, right.starts[:-1], axis=1)
-    return np.maximum.reduceat(per_company, left.starts[lo:hi] - left.starts[lo], axis=0)
+def entry_sims(left: Entries, right: Entries, lo: int, hi: int) -> np.ndarray:
+    """Similarity of each entry of companies lo..hi-1 (one kind) with every entry of the
+    other kind: rows are the block's entries, columns every company's entries."""
+    distinct, inverse = np.unique(left.ids[left.span(lo, hi)], return_inverse=True)
+    sims = (left.vectors[distinct] @ right.vectors.T).toarray()
+    return np.take(np.take(sims, inverse, axis=0), right.ids, axis=1)
+
+
+def best_match(sims: np.ndarray, left: Entries, right: Entries, lo: int, hi: int
+               ) -> np.ndarray:
+    """Per pair of companies, the best similarity of one entry with one entry (a need met
+    by an offer), from the entry similarities of companies lo..hi-1."""
+    per_row = np.maximum.reduceat(sims, left.starts[lo:hi] - left.starts[lo], axis=0)
+    return np.maximum.reduceat(per_row, right.starts[:-1], axis=1)
+
+
+@dataclass
+class Scored:
+    """A block of rows scored against every company, with the entry similarities that
+    name the matching need and offer."""
+
+    rows: range
+    score: np.ndarray
+    need: np.ndarray  # the rows' seeks x every offer
+    give: np.ndarray  # the rows' offers x every seek
 
 
 def eligible_side(a: Company, b: Company, within_delegation: bool) -> bool:
@@ -128,15 +151,21 @@ class Ranker:
 
     def raw(self, rows: range) -> np.ndarray:
         """Scores of these rows against every company; -inf where the side rules forbid."""
+        return self.scored(rows).score
+
+    def scored(self, rows: range) -> Scored:
+        """These rows scored against every company; -inf where the side rules forbid."""
         lo, hi = rows.start, rows.stop
-        score = NEED * best_match(self.need, self.offer, lo, hi)
-        score += GIVE * best_match(self.offer, self.need, lo, hi)
+        need = entry_sims(self.need, self.offer, lo, hi)
+        give = entry_sims(self.offer, self.need, lo, hi)
+        score = NEED * best_match(need, self.need, self.offer, lo, hi)
+        score += GIVE * best_match(give, self.offer, self.need, lo, hi)
         score += SECTORS * (self.sectors[lo:hi] @ self.sectors.T).toarray()
         score += DESCRIPTION * (self.description[lo:hi] @ self.description.T).toarray()
         if not self.within_delegation:
             score[np.ix_(self.delegation[lo:hi], self.delegation)] = -np.inf
         score[np.arange(hi - lo), np.arange(lo, hi)] = -np.inf
-        return score
+        return Scored(rows, score, need, give)
 
     def block(self, rows: range, raw: np.ndarray | None = None) -> np.ndarray:
         """Scores of these rows with every pair never suggested (wished, blocked) at -inf."""
@@ -147,9 +176,9 @@ class Ranker:
                 score[row - rows.start, sorted(cols)] = -np.inf
         return score
 
-    def top(self, rows: range, n: int) -> list[list[tuple[int, float]]]:
+    def top(self, scored: Scored, n: int) -> list[list[tuple[int, float]]]:
         """The n best eligible partners of each row: (column, score), best first, ties by id."""
-        score = self.block(rows)
+        score = self.block(scored.rows, scored.score)
         out = []
         for line in score:
             order = np.lexsort((np.arange(len(line)), -line))[:n]
@@ -190,8 +219,8 @@ def build_ranker(folder: MissionFolder, blocked: Collection[Pair] = frozenset())
     seeks = [c.profile.seeks for c in companies]
     offers = [c.profile.offers for c in companies]
     descriptions = [expanded(c.profile.description) for c in companies]
-    encoder = Encoder.fit([expanded(t) for entries in seeks + offers for t in entries]
-                          + descriptions)
+    texts = dict.fromkeys(expanded(t) for entries in seeks + offers for t in entries)
+    encoder = Encoder.fit(list(texts) + descriptions)  # each text counted once for IDF
     position = {cid: i for i, cid in enumerate(ids)}
     excluded = _by_row(wished_pairs(folder) | set(blocked), position)
     delegation = np.array([c.side == "delegation" for c in companies], dtype=bool)

@@ -9,7 +9,7 @@ import numpy as np
 
 from scheduler.errors import MissionError
 from scheduler.input.model import Company, MissionFolder
-from scheduler.suggest.rank import Pair, Progress, Ranker, blocks, build_ranker
+from scheduler.suggest.rank import Pair, Progress, Ranker, Scored, blocks, build_ranker
 from scheduler.suggest.text import sector_key
 
 MATCHING = 0.12  # an item pair at least this similar is named in a reason
@@ -32,16 +32,38 @@ class Suggestion:
                 "score": round(self.score, 4), "reason": self.reason}
 
 
-def best_entries(ranker: Ranker, seeker: Company, offerer: Company
-                 ) -> tuple[str, str, float] | None:
-    """The seeker's need and the offerer's offer most alike, with their similarity."""
+Matched = tuple[str, str, float] | None  # a need, the offer meeting it, their similarity
+
+
+def _named(sims: np.ndarray, seeker: Company, offerer: Company) -> Matched:
+    """The need and offer of the highest entry similarity (rows: needs, columns: offers)."""
     if not seeker.profile.seeks or not offerer.profile.offers:
         return None
+    i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+    return seeker.profile.seeks[int(i)], offerer.profile.offers[int(j)], float(sims[i, j])
+
+
+def best_entries(ranker: Ranker, seeker: Company, offerer: Company) -> Matched:
+    """The seeker's need and the offerer's offer most alike, with their similarity."""
     i, j = ranker.index(seeker.id), ranker.index(offerer.id)
-    need, offer = ranker.need.rows(i, i + 1), ranker.offer.rows(j, j + 1)
-    sims = (need @ offer.T).toarray()
-    k, m = np.unravel_index(int(np.argmax(sims)), sims.shape)
-    return seeker.profile.seeks[int(k)], offerer.profile.offers[int(m)], float(sims[k, m])
+    need = ranker.need.vectors[ranker.need.ids[ranker.need.span(i, i + 1)]]
+    offer = ranker.offer.vectors[ranker.offer.ids[ranker.offer.span(j, j + 1)]]
+    return _named((need @ offer.T).toarray(), seeker, offerer)
+
+
+def block_entries(ranker: Ranker, scored: Scored, row: int, col: int
+                  ) -> tuple[Matched, Matched]:
+    """Both ways, the matching need and offer of a scored row and a column."""
+    lo = scored.rows.start
+    mine = ranker.need.span(row, row + 1)
+    theirs = ranker.offer.span(col, col + 1)
+    base_need, base_offer = int(ranker.need.starts[lo]), int(ranker.offer.starts[lo])
+    need = scored.need[mine.start - base_need:mine.stop - base_need, theirs]
+    offers = ranker.offer.span(row, row + 1)
+    seeks = ranker.need.span(col, col + 1)
+    give = scored.give[offers.start - base_offer:offers.stop - base_offer, seeks].T
+    company, partner = ranker.companies[row], ranker.companies[col]
+    return _named(need, company, partner), _named(give, partner, company)
 
 
 def shared_sectors(company: Company, partner: Company) -> list[str]:
@@ -60,8 +82,8 @@ class Explanation:
     """What two profiles have in common: a need met each way, and shared sectors."""
 
     partner: str  # the partner's name
-    need: tuple[str, str, float] | None  # the company's need, the partner's offer
-    give: tuple[str, str, float] | None  # the partner's need, the company's offer
+    need: Matched  # the company's need, the partner's offer
+    give: Matched  # the partner's need, the company's offer
     sectors: list[str]
 
     def words(self, subject: str = "its") -> str:
@@ -98,11 +120,13 @@ def suggest(folder: MissionFolder, company_ids: list[str] | None = None, top: in
     ranges = [range(r, r + 1) for r in rows] if rows is not None else blocks(len(ranker.ids))
     out = []
     for span in ranges:
-        for row, best in zip(span, ranker.top(span, top), strict=True):
+        scored = ranker.scored(span)
+        for row, best in zip(span, ranker.top(scored, top), strict=True):
             company = ranker.companies[row]
             for rank, (col, score) in enumerate(best, start=1):
                 partner = ranker.companies[col]
-                why = explain(ranker, company, partner)
+                why = Explanation(partner.name, *block_entries(ranker, scored, row, col),
+                                  shared_sectors(company, partner))
                 out.append(Suggestion(company.id, partner.id, rank, score, why.words(),
                                       why.words(possessive(company.name))))
         if progress:
