@@ -357,8 +357,8 @@ def suggest(folder: Path, companies: tuple[str, ...], top: int, write: bool, eva
     \b
     Seeks against the other's offers weigh most, then the other way round,
     shared sectors and descriptions (mAb = monoclonal antibody, CDMO =
-    contract manufacturer, ...). Never two delegation companies (unless
-    `suggest: {within_delegation: true}`), nor a pair with a wish or match.
+    contract manufacturer, ...). The delegation meets the hosts (any pair with
+    `suggest: {within_delegation: true}`), never a pair with a wish or match.
     Example:
       mission suggest seeds/bioxclusters-japan-2016 --company genomix-bcn --top 5
     """

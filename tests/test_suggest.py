@@ -18,6 +18,7 @@ from scheduler.tooling.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 JAPAN = ROOT / "seeds" / "bioxclusters-japan-2016"
+HOSTING = {"host", "investor", "agency", "government"}
 SEEDS = sorted(p for p in (ROOT / "seeds").iterdir() if (p / "mission.yaml").exists())
 
 
@@ -53,9 +54,10 @@ def test_side_rules_hold_on_every_seed(seed: Path) -> None:
     found = suggest(folder, top=50)
     assert found, "no suggestion at all"
     for s in found:
-        sides = {folder.companies[s.company].side, folder.companies[s.partner].side}
+        sides = [folder.companies[s.company].side, folder.companies[s.partner].side]
         assert s.company != s.partner
-        assert sides != {"delegation"}, (s.company, s.partner)
+        assert sides != ["delegation", "delegation"], (s.company, s.partner)
+        assert not set(sides) <= HOSTING, (s.company, s.partner)
         assert frozenset((s.company, s.partner)) not in wished
     ranks = [s.rank for s in found if s.company == found[0].company]
     assert ranks == list(range(1, len(ranks) + 1))
@@ -69,15 +71,16 @@ def test_blocked_pairs_are_never_suggested() -> None:
     assert first.partner not in {s.partner for s in again}
 
 
-def test_within_delegation_lets_delegation_companies_meet(tmp_path: Path) -> None:
+def test_within_delegation_lets_any_pair_meet(tmp_path: Path) -> None:
     shutil.copytree(JAPAN, tmp_path / "m")
     path = tmp_path / "m" / "mission.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "suggest: {within_delegation: true}\n",
                     encoding="utf-8")
     folder, _ = load_mission(tmp_path / "m")
     found = suggest(folder, top=50)
-    assert any(folder.companies[s.company].side == folder.companies[s.partner].side
-               == "delegation" for s in found)
+    sides = [(folder.companies[s.company].side, folder.companies[s.partner].side)
+             for s in found]
+    assert ("delegation", "delegation") in sides and ("host", "host") in sides
 
 
 def test_json_output_lists_rank_score_and_reason() -> None:

@@ -231,7 +231,9 @@ class SuggestSettings(Model):
     """How `mission suggest` pairs companies."""
 
     within_delegation: bool = Field(
-        False, description="Also suggest meetings between two delegation companies.")
+        False, description="Suggest any pair, also two delegation companies or two hosts "
+        "(a fair); default: delegation companies with hosts, investors, agencies and "
+        "government, academics with anyone.")
 
 
 class Mission(Model):

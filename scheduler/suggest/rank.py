@@ -21,6 +21,7 @@ from scheduler.suggest.text import expanded, sector_key
 
 NEED, GIVE, SECTORS, DESCRIPTION = 1.0, 0.3, 0.15, 0.1  # weights of the four similarities
 PART_WEIGHTS = (0.6, 1.0)  # words, characters: character n-grams carry word forms
+HOSTING = ("host", "investor", "agency", "government")
 BLOCK = 512  # rows scored at once
 Pair = frozenset[str]
 Progress = Callable[[int], None]  # told how many more rows are scored
@@ -110,11 +111,6 @@ class Scored:
     give: np.ndarray  # the rows' offers x every seek
 
 
-def eligible_side(a: Company, b: Company, within_delegation: bool) -> bool:
-    """The side rule: two delegation companies meet only if the mission asks for it."""
-    return within_delegation or not (a.side == "delegation" and b.side == "delegation")
-
-
 def wished_pairs(folder: MissionFolder) -> set[Pair]:
     """Pairs that already have a wish or an organiser's match (but not a suggested one)."""
     pairs = {frozenset((c.id, w.company)) for c in folder.companies.values()
@@ -136,8 +132,9 @@ class Ranker:
     offer: Entries
     sectors: sparse.csr_matrix  # unit rows over sector groups
     description: sparse.csr_matrix
-    delegation: np.ndarray
-    within_delegation: bool
+    delegation: np.ndarray  # side: delegation
+    hosting: np.ndarray  # the sides a delegation comes to meet (academics meet anyone)
+    within_delegation: bool  # any pair may meet (a fair)
     excluded: dict[int, set[int]]  # row -> columns never suggested (wished, blocked)
     blocked: dict[int, set[int]]  # row -> columns of blocked pairs (declined, excluded)
     encoder: Encoder
@@ -162,8 +159,9 @@ class Ranker:
         score += GIVE * best_match(give, self.offer, self.need, lo, hi)
         score += SECTORS * (self.sectors[lo:hi] @ self.sectors.T).toarray()
         score += DESCRIPTION * (self.description[lo:hi] @ self.description.T).toarray()
-        if not self.within_delegation:
+        if not self.within_delegation:  # the side rules: the delegation meets the hosts
             score[np.ix_(self.delegation[lo:hi], self.delegation)] = -np.inf
+            score[np.ix_(self.hosting[lo:hi], self.hosting)] = -np.inf
         score[np.arange(hi - lo), np.arange(lo, hi)] = -np.inf
         return Scored(rows, score, need, give)
 
@@ -224,9 +222,10 @@ def build_ranker(folder: MissionFolder, blocked: Collection[Pair] = frozenset())
     position = {cid: i for i, cid in enumerate(ids)}
     excluded = _by_row(wished_pairs(folder) | set(blocked), position)
     delegation = np.array([c.side == "delegation" for c in companies], dtype=bool)
+    hosting = np.array([c.side in HOSTING for c in companies], dtype=bool)
     return Ranker(ids, companies, Entries.of(encoder, seeks), Entries.of(encoder, offers),
-                  _sector_matrix(companies), encoder.encode(descriptions), delegation,
-                  folder.mission.suggest.within_delegation, excluded,
+                  _sector_matrix(companies), encoder.encode(descriptions), delegation, hosting,
+                  folder.mission.suggest.within_delegation or not delegation.any(), excluded,
                   _by_row(set(blocked), position), encoder)
 
 
