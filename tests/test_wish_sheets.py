@@ -160,3 +160,21 @@ def test_sheet_layout_and_identical_bytes(tmp_path: Path) -> None:
     assert sheet["B1"].value == "bioxclusters-japan-2016" and sheet["B2"].value == "genomix-bcn"
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["C"].width
     assert "genomix-bcn" not in {row[0].value for row in sheet.iter_rows(min_row=HEADER_ROW + 1)}
+
+
+def test_unreadable_or_duplicate_sheets_and_cleared_priorities(tmp_path: Path) -> None:
+    folder = copy(JAPAN, tmp_path)
+    run("wishes", str(folder), "--out", str(tmp_path / "s"), "--side", "delegation")
+    sheet = tmp_path / "s" / "alpenlabor-dx.xlsx"
+    shutil.copy(sheet, tmp_path / "copy.xlsx")
+    (tmp_path / "notes.xlsx").write_text("not a spreadsheet", encoding="utf-8")
+    result = run("wishes", str(folder), "--import", str(sheet), str(tmp_path / "copy.xlsx"),
+                 str(tmp_path / "notes.xlsx"))
+    assert result.exit_code == 1
+    assert "notes.xlsx: error: cannot read the sheet" in result.output
+    assert "a second sheet for alpenlabor-dx" in result.output
+    fill(sheet, {f"{PRIORITY}{rows(sheet)['naniwa-diagnostics']}": None})
+    result = run("wishes", str(folder), "--import", str(sheet))
+    assert result.exit_code == 0
+    assert "warning: a blank priority keeps the wish to meet naniwa-diagnostics" in result.output
+    assert "naniwa-diagnostics" in (folder / "companies" / "alpenlabor-dx.yaml").read_text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -31,6 +32,8 @@ from scheduler.suggest.sheets import (
 )
 from scheduler.suggest.textedit import append_items, set_value
 from scheduler.yamledit import CommentedMap, load_path
+
+PRIORITY_AT = COLUMNS.index("priority")
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def read_sheet(path: Path, folder: MissionFolder, ranker: Ranker
     """The company and the filled rows of one sheet, with every problem found."""
     try:
         book = load_workbook(path, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
+    except (OSError, InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
         return None, [], [Problem(path.name, 0, 0, "error", f"cannot read the sheet: {exc}")]
     if SHEET not in book.sheetnames:
         return None, [], [Problem(path.name, 0, 0, "error", f"no sheet named '{SHEET}'")]
@@ -128,15 +131,22 @@ def read_sheet(path: Path, folder: MissionFolder, ranker: Ranker
         return None, [], problems
     company = folder.companies[company_id]
     partners = {p.id: rank for p, rank in ranked_partners(ranker, company)}
+    wished = {w.company for w in company.wants_to_meet}
     filled: list[Filled] = []
     seen: set[str] = set()
     for index, cells in enumerate(sheet.iter_rows(min_row=FIRST_ROW, values_only=True),
                                   start=FIRST_ROW):
-        wish, found = _row(path, index, cells, partners)
         partner = _text(cells[0]) if cells else ""
+        priority = cells[PRIORITY_AT] if len(cells) > PRIORITY_AT else None
+        cleared = partner in wished and not _text(priority)
+        wish, found = (None, []) if cleared else _row(path, index, cells, partners)
         expected = (partner_row(ranker, company, folder.companies[partner], partners[partner])
                     if partner in partners else None)
         problems += found + _edited(path, index, cells, expected)
+        if cleared:
+            problems.append(_at(path, f"{column('priority')}{index}", "warning", "a blank "
+                                f"priority keeps the wish to meet {partner}; remove it from "
+                                f"{folder.files[company_id]} to drop it"))
         if wish and wish.partner in seen:
             problems.append(_at(path, f"A{index}", "error", f"'{wish.partner}' is listed twice"))
         elif wish:
@@ -195,7 +205,10 @@ def import_sheets(folder: MissionFolder, paths: list[Path],
     for path in paths:
         company_id, filled, found = read_sheet(path, folder, ranker)
         problems += found
-        if company_id is not None:
+        if company_id in per_company:
+            problems.append(Problem(path.name, 0, 0, "error", f"a second sheet for "
+                                    f"{company_id}: import one sheet per company"))
+        elif company_id is not None:
             per_company.setdefault(company_id, []).extend(filled)
     if any(p.is_error for p in problems):
         raise InputError(problems)
