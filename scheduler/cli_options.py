@@ -100,5 +100,5 @@ wishes_options = option_group(
     click.option("--side", type=click.Choice(["delegation"]), help="Only companies of this side."),
     click.option("--import", "sheets", multiple=True, type=SHEET_FILE, help="A filled sheet to "
                  "read (repeatable; a shell glob such as SHEETS/*.xlsx gives several)."),
-    click.argument("more", nargs=-1, type=SHEET_FILE),
+    click.argument("more", nargs=-1, type=SHEET_FILE, metavar="[SHEET.xlsx]..."),
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from click._termui_impl import ProgressBar
 
-from scheduler.errors import MissionError, rel
+from scheduler.errors import rel
 from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
 from scheduler.load.loader import load_mission
@@ -53,8 +53,8 @@ def run_suggest(folder: Path, companies: list[str], top: int, write: bool, evalu
                 as_json: bool) -> list[str]:
     """The output lines of `mission suggest`."""
     if evaluate and (write or companies):
-        raise MissionError("--evaluate ranks every company; use it without --write and "
-                           "--company")
+        raise click.UsageError("--evaluate ranks every company; use it without --write and "
+                               "--company")
     mission = _load(folder)
     blocked = blocked_pairs(mission)
     if evaluate:
@@ -78,8 +78,8 @@ def run_wishes(folder: Path, out: Path | None, side: str | None, sheets: list[Pa
                ) -> list[str]:
     """The output lines of `mission wishes`."""
     if (out is None) == (not sheets):
-        raise MissionError("give either --out SHEETS/ (write the sheets) or --import "
-                           "SHEETS/*.xlsx (read them back)")
+        raise click.UsageError("give either --out SHEETS/ (write the sheets) or --import "
+                               "SHEETS/*.xlsx (read them back)")
     mission = _load(folder)
     blocked = blocked_pairs(mission)
     if out is not None:
