@@ -23,6 +23,7 @@ from scheduler.suggest.wishimport import import_sheets
 from scheduler.suggest.write import write_matches
 
 PROGRESS_FROM = 500  # companies from which a progress bar is shown
+SHEETS_FROM = 50  # companies from which writing their sheets shows one
 
 
 def blocked_pairs(folder: MissionFolder) -> frozenset[Pair]:
@@ -32,9 +33,10 @@ def blocked_pairs(folder: MissionFolder) -> frozenset[Pair]:
 
 
 @contextmanager
-def progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+def progress(total: int, label: str, start: int = PROGRESS_FROM
+             ) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for big missions, else nothing."""
-    if total < PROGRESS_FROM:
+    if total < start:
         yield None
         return
     bar: ProgressBar[int] = click.progressbar(length=total, label=label, file=sys.stderr)
@@ -70,7 +72,11 @@ def run_suggest(folder: Path, companies: list[str], top: int, write: bool, evalu
     if write:
         added = write_matches(folder, mission, found)
         note = f"added {len(added)} suggested match(es) to {rel(folder / 'mission.yaml')}"
-        lines.append(note if added else "no new suggestion to add to mission.yaml")
+        note = note if added else "no new suggestion to add to mission.yaml"
+        if as_json:  # stdout stays one JSON document
+            click.echo(note, err=True)
+        else:
+            lines.append(note)
     return lines
 
 
@@ -83,7 +89,8 @@ def run_wishes(folder: Path, out: Path | None, side: str | None, sheets: list[Pa
     mission = _load(folder)
     blocked = blocked_pairs(mission)
     if out is not None:
-        written = write_sheets(mission, out, side, blocked)
+        with progress(len(mission.companies), "writing wish sheets", SHEETS_FROM) as tick:
+            written = write_sheets(mission, out, side, blocked, tick)
         return [f"wrote {len(written)} wish sheet(s) to {rel(out)}"]
     merged = import_sheets(mission, sorted(sheets), blocked)
     lines = [str(p) for p in merged.warnings]

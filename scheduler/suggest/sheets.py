@@ -24,7 +24,7 @@ from openpyxl.xml.functions import tostring
 
 from scheduler.atomic import write_atomic
 from scheduler.input.model import Company, MissionFolder
-from scheduler.suggest.rank import Pair, Ranker, build_ranker
+from scheduler.suggest.rank import Pair, Progress, Ranker, build_ranker
 from scheduler.suggest.suggestions import explain
 
 SHEET = "Wishes"
@@ -85,9 +85,9 @@ def _layout(sheet: Worksheet, rows: int) -> None:
         rule.add(f"{column(name)}{FIRST_ROW}:{column(name)}{last}")
         sheet.add_data_validation(rule)
     tint = PatternFill("solid", fgColor="FFF2CC")
-    for name in FILL_IN:
-        for row in range(HEADER_ROW, last + 1):
-            sheet[f"{column(name)}{row}"].fill = tint
+    for name in FILL_IN:  # a column style, not one per cell: big sheets stay quick to write
+        sheet[f"{column(name)}{HEADER_ROW}"].fill = tint
+        sheet.column_dimensions[column(name)].fill = tint
     for index in range(1, len(COLUMNS) + 1):
         letter = get_column_letter(index)
         longest = max(len(str(c.value)) for c in sheet[letter][HEADER_ROW - 1:] if c.value
@@ -136,7 +136,8 @@ def fixed_bytes(book: Workbook) -> bytes:
 
 
 def write_sheets(folder: MissionFolder, out: Path, side: str | None = None,
-                 blocked: Collection[Pair] = frozenset()) -> list[Path]:
+                 blocked: Collection[Pair] = frozenset(), progress: Progress | None = None
+                 ) -> list[Path]:
     """Write one wish sheet per company (or per company of one side) into OUT."""
     ranker = build_ranker(folder, blocked)
     out.mkdir(parents=True, exist_ok=True)
@@ -146,4 +147,6 @@ def write_sheets(folder: MissionFolder, out: Path, side: str | None = None,
             path = out / f"{company.id}.xlsx"
             write_atomic(path, fixed_bytes(workbook(folder, ranker, company)))
             written.append(path)
+        if progress:
+            progress(1)
     return written
