@@ -23,6 +23,7 @@ NEED, GIVE, SECTORS, DESCRIPTION = 1.0, 0.3, 0.15, 0.1  # weights of the four si
 PART_WEIGHTS = (0.6, 1.0)  # words, characters: character n-grams carry word forms
 HOSTING = ("host", "investor", "agency", "government")
 BLOCK = 512  # rows scored at once
+SUGGESTED = "suggested"  # `by:` of the matches `mission suggest --write` adds
 Pair = frozenset[str]
 Progress = Callable[[int], None]  # told how many more rows are scored
 
@@ -117,9 +118,6 @@ def wished_pairs(folder: MissionFolder) -> set[Pair]:
              for w in c.wants_to_meet}
     pairs |= {frozenset(m.companies) for m in folder.mission.matches if m.by != SUGGESTED}
     return pairs
-
-
-SUGGESTED = "suggested"  # `by:` of the matches `mission suggest --write` adds
 
 
 @dataclass

@@ -15,6 +15,7 @@ from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.errors import InputError, Problem
 from scheduler.input.model import Company, MissionFolder
@@ -50,9 +51,10 @@ class Filled:
 class Merge:
     """What an import changes: wishes added and priorities changed, per company."""
 
-    added: list[tuple[str, Filled]] = field(default_factory=list)
-    changed: list[tuple[str, str, str, str]] = field(default_factory=list)  # company, partner,
-    warnings: list[Problem] = field(default_factory=list)  # old, new
+    added: list[tuple[str, Filled]] = field(default_factory=list)  # company, its new wish
+    # company, partner, old priority, new priority
+    changed: list[tuple[str, str, str, str]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def _at(path: Path, cell: str, severity: str, message: str) -> Problem:
@@ -65,9 +67,10 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _header(path: Path, sheet: object, folder: MissionFolder) -> tuple[str | None, list[Problem]]:
+def _header(path: Path, sheet: Worksheet, folder: MissionFolder
+            ) -> tuple[str | None, list[Problem]]:
     """The company a sheet is for, once its mission and company cells check out."""
-    mission, company = _text(sheet["B1"].value), _text(sheet["B2"].value)  # type: ignore[index]
+    mission, company = _text(sheet["B1"].value), _text(sheet["B2"].value)
     if mission != folder.mission.id:
         return None, [_at(path, "B1", "error", f"this sheet is for mission '{mission}', "
                           f"not '{folder.mission.id}'")]
