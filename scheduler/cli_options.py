@@ -234,3 +234,21 @@ mail_options = option_group(
     click.option("--resend-uncertain", is_flag=True, help="Also send messages a run was "
                  "interrupted in the middle of (they may have arrived already)."),
 )
+suggest_options = option_group(
+    click.option("--company", "companies", multiple=True, help="Only this company (repeatable)."),
+    click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+                 help="Partners per company."),
+    click.option("--write", is_flag=True, help="Add the suggestions to mission.yaml as matches "
+                 "(by: suggested, priority: normal); existing ones are left alone."),
+    click.option("--evaluate", is_flag=True, help="Hide each wish in turn and report how well "
+                 "the ranking recovers it (recall@5, recall@10, mean reciprocal rank)."),
+    click.option("--json", "as_json", is_flag=True, help="JSON instead of text."),
+)
+SHEET_FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+wishes_options = option_group(
+    click.option("--out", type=FOLDER, help="Write one wish sheet (.xlsx) per company here."),
+    click.option("--side", type=click.Choice(["delegation"]), help="Only companies of this side."),
+    click.option("--import", "sheets", multiple=True, type=SHEET_FILE, help="A filled sheet to "
+                 "read (repeatable; a shell glob such as SHEETS/*.xlsx gives several)."),
+    click.argument("more", nargs=-1, type=SHEET_FILE, metavar="[SHEET.xlsx]..."),
+)

@@ -249,6 +249,15 @@ class Exclusion(Model):
     reason: Text = Field("", description="Shown in the organiser's report only.")
 
 
+class SuggestSettings(Model):
+    """How `mission suggest` pairs companies."""
+
+    within_delegation: bool = Field(
+        False, description="Suggest any pair, also two delegation companies or two hosts "
+        "(a fair); default: delegation companies with hosts, investors, agencies and "
+        "government, academics with anyone.")
+
+
 class Mission(Model):
     """mission.yaml: the trip, its venues, programme and partnering sessions."""
 
@@ -270,6 +279,7 @@ class Mission(Model):
     matches: list[Match] = Field(default_factory=list)
     exclude: list[Exclusion] = Field(
         default_factory=list, description="Pairs never to schedule (competitors, conflicts).")
+    suggest: SuggestSettings = Field(default_factory=SuggestSettings)
 
 
 class Delegate(Model):
