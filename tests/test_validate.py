@@ -130,7 +130,34 @@ def test_nested_unknown_key(tmp_path):
     text = GENOMIX.replace("    email: laura", "    emial: x\n    email: laura")
     code, lines = validate(tmp_path, genomix=text)
     assert "companies/genomix-bcn.yaml:8:5: " \
-        "error: unknown key 'emial'; did you mean 'email'?" in lines
+        "error: unknown key 'emial' in delegate 'Laura Puig'; did you mean 'email'?" in lines
+
+
+def test_unknown_key_names_the_part_it_is_in(tmp_path):
+    """A misspelt key deep in mission.yaml says which session, booth or item it is in."""
+    text = MISSION.replace("    tables: 4\n  - id: yokohama",
+                           "    tabels: 4\n    booths:\n      - {id: b1, name: Booth 1, "
+                           "owners: [kansai-bioworks], tabels: 1}\n  - id: yokohama")
+    text = text.replace("    venue: senri\npartnering:", "    venu: senri\npartnering:")
+    text = text.replace("    name: Senri Life Science Center", "    nmae: Senri\n"
+                        "    name: Senri Life Science Center")
+    code, lines = validate(tmp_path, mission=text)
+    assert code == 1
+    assert "mission.yaml:25:5: error: unknown key 'tabels' in partnering session 'osaka'; " \
+        "did you mean 'tables'?" in lines, lines
+    assert "mission.yaml:27:60: error: unknown key 'tabels' in booth 'b1' of partnering " \
+        "session 'osaka'; did you mean 'tables'?" in lines, lines
+    assert "mission.yaml:16:5: error: unknown key 'venu' in programme item 1 ('Workshop'); " \
+        "did you mean 'venue'?" in lines, lines
+    assert "mission.yaml:9:5: error: unknown key 'nmae' in venue 'senri'; " \
+        "did you mean 'name'?" in lines, lines
+
+
+def test_unknown_key_in_a_wish_names_the_wish(tmp_path):
+    text = GENOMIX.replace("    priority: high", "    priorty: high")
+    code, lines = validate(tmp_path, genomix=text)
+    assert "companies/genomix-bcn.yaml:12:5: error: unknown key 'priorty' in wish to meet " \
+        "'kansai-bioworks'; did you mean 'priority'?" in lines, lines
 
 
 def test_wrong_type(tmp_path):
