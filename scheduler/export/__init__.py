@@ -161,7 +161,7 @@ def _export(folder: MissionFolder, schedule: Schedule, out: Path,
     """export(), the files left as they were collected by the caller."""
     from scheduler.export.ics.published import load_state
     from scheduler.export.ics.state import FORMAT, ExportState, digest, remember, write_state
-    from scheduler.export.owned import remove_stale
+    from scheduler.export.owned import adopt_earlier, remove_stale
 
     check_mission(folder, schedule)
     options = replace(options, links=replace(options.links, mission=folder.mission.id))
@@ -173,6 +173,7 @@ def _export(folder: MissionFolder, schedule: Schedule, out: Path,
         raise ExportError(f"cannot create {out}: {exc.strerror}") from None
     sweep(out, recursive=True)  # temporary files of a killed export
     old = load_state(out, folder.mission.id, folder.mission.timezone)
+    adopt_earlier(out, old)  # agendas of exports whose state listed no files
     names = _index_names(out, old, links, result)  # before anything is written
     # The state as it is on disk once the calendars are written (they write it first).
     state, rows = old, []
