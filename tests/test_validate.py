@@ -627,3 +627,19 @@ def test_out_of_range_numbers_say_the_bound_in_plain_words(tmp_path):
     assert result.exit_code == 1
     assert "meeting_minutes: must be at least 5, got '3'" in result.output, result.output
     assert "Input should be" not in result.output
+
+
+def test_delegates_whose_names_differ_only_in_accents_are_both_named(tmp_path):
+    """'José Pérez' and 'Jose Perez' make the same id: each error names the other person
+    and where they are written."""
+    text = GENOMIX.replace("  - name: Laura Puig\n", "  - name: José Pérez\n"
+                           "    email: jose@example.com\n  - name: Laura Puig\n")
+    text = text.replace("attends: [osaka]", "  - name: Jose Perez\n"
+                        "    email: jose.perez@example.com\nattends: [osaka]")
+    code, lines = validate(tmp_path, genomix=text)
+    assert code == 1
+    where = "companies/genomix-bcn.yaml"
+    assert f"{where}:7:5: error: delegate 'José Pérez' has the id 'jose-perez' (made from " \
+        f"the name), as 'Jose Perez' ({where}:11:5) does; give each an `id:`" in lines, lines
+    assert f"{where}:11:5: error: delegate 'Jose Perez' has the id 'jose-perez' (made from " \
+        f"the name), as 'José Pérez' ({where}:7:5) does; give each an `id:`" in lines, lines
