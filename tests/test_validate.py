@@ -643,3 +643,31 @@ def test_delegates_whose_names_differ_only_in_accents_are_both_named(tmp_path):
         f"the name), as 'Jose Perez' ({where}:11:5) does; give each an `id:`" in lines, lines
     assert f"{where}:11:5: error: delegate 'Jose Perez' has the id 'jose-perez' (made from " \
         f"the name), as 'José Pérez' ({where}:7:5) does; give each an `id:`" in lines, lines
+
+
+VIRTUAL = MISSION + """\
+  - id: online
+    title: Online meetings
+    virtual: true
+    timezone: Europe/Madrid
+    video_link: https://meet.example/{rom}/{meeting}
+    date: 2016-10-13
+    windows: ["09:00-10:00"]
+    booths:
+      - {id: b1, name: Booth 1, owners: [kansai-bioworks]}
+"""
+
+
+def test_a_virtual_session_refuses_booths_and_unknown_placeholders(tmp_path):
+    code, lines = validate(tmp_path, mission=VIRTUAL)
+    assert code == 1
+    assert "mission.yaml:38:5: error: virtual session 'online' has booths, but its meetings " \
+        "are video calls; leave out `booths` (use `tables` for video rooms)" in lines, lines
+    assert "mission.yaml:35:17: error: unknown placeholder '{rom}' in video_link; did you " \
+        "mean '{room}'?" in lines, lines
+    rooms = VIRTUAL.replace("{rom}", "{room}").split("    booths:")[0]
+    code, lines = validate(tmp_path / "rooms", mission=rooms)
+    assert "mission.yaml:35:17: error: {room} in video_link needs video rooms: give virtual " \
+        "session 'online' `tables` (a count or their names)" in lines, lines
+    code, lines = validate(tmp_path / "ok", mission=rooms + "    tables: 3\n")
+    assert code == 0, lines

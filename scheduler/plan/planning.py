@@ -22,6 +22,7 @@ from scheduler.errors import InfeasibleError, ScheduleError
 from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
 from scheduler.load.loader import load_mission
+from scheduler.meaning import video_link
 from scheduler.meaning.distance import distance
 from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
 from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
@@ -207,10 +208,7 @@ def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[
     long = space.long(var)
     session = space.folder.session(slot.session)
     companies = space.folder.companies
-    link = None
-    if session.virtual:
-        link = (session.video_link or "link to be sent by the organiser").replace(
-            "{meeting}", mid)
+    link = video_link(session, mid, seat.table) if session.virtual else None
     g2b = any(companies[c].side == "government" for c in request.companies)
     return Meeting(
         id=mid, request=request.id, companies=list(request.companies),
