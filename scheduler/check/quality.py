@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from scheduler.check.times import slot_starts
 from scheduler.input.model import MissionFolder
-from scheduler.meaning.requests import build_requests, pair_id, requested_meetings
+from scheduler.meaning.requests import build_requests, in_fairness, pair_id, requested_meetings
 from scheduler.meaning.wishes import hybrid
 from scheduler.schedule import Schedule
 
@@ -88,7 +88,7 @@ def fairness(folder: MissionFolder, schedule: Schedule) -> float:
             asked[c] += request.meetings
             got[c] += min(per_pair[rid], request.meetings)
     shares = [got[c] / asked[c] for c, company in sorted(folder.companies.items())
-              if company.side == "delegation" and asked[c]]
+              if in_fairness(company) and asked[c]]
     return round(min(shares), 4) if shares else 1.0
 
 
