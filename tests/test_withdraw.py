@@ -128,6 +128,23 @@ def test_checker_flags_a_meeting_of_a_withdrawn_company(planned):
     assert all(v.message == f"{GONE} withdrew (budget cut) but still meets" for v in found)
 
 
+def test_check_counts_no_meeting_of_a_withdrawn_company_as_placed(planned):
+    """`mission check` of a schedule made before the withdrawal: placed and requested both
+    leave the company's meetings out, and a line says how many there are and whose."""
+    import re
+
+    withdraw(planned, GONE)
+    theirs = meetings_of(planned, GONE)
+    result = run("check", str(planned))
+    assert result.exit_code == 4
+    quality = next(line for line in result.output.splitlines() if line.startswith("quality ("))
+    placed, requested = map(int, re.search(r"(\d+) of (\d+) requested", quality).groups())
+    assert placed == len(read_schedule(planned).meetings) - len(theirs) <= requested
+    name = load_mission(planned)[0].withdrawn[GONE].name
+    assert f"{len(theirs)} meeting(s) belong to withdrawn {name}: counted in neither " \
+        "figure; `mission schedule` drops them" in result.output.splitlines()
+
+
 def test_export_of_a_schedule_made_before_the_withdrawal_is_refused(planned, tmp_path):
     """Exporting without re-scheduling says why and what to run; nothing is written."""
     withdraw(planned, GONE)
