@@ -145,6 +145,31 @@ def test_check_counts_no_meeting_of_a_withdrawn_company_as_placed(planned):
         "figure; `mission schedule` drops them" in result.output.splitlines()
 
 
+def test_report_names_companies_where_schedule_json_has_ids(planned, tmp_path):
+    """The report shows the withdrawn company, and the companies in unplaced reasons and
+    change reasons, by name; schedule.json keeps ids."""
+    import html
+    import re
+
+    withdraw(planned, GONE)
+    assert run("schedule", str(planned), *FAST).exit_code == 0
+    assert run("export", str(planned), "-o", str(tmp_path / "out"), "--format", "html"
+               ).exit_code == 0
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    tables = {kind: html.unescape(re.sub(r"<[^>]+>", " ", text)) for kind, text in
+              re.findall(r'<table class="(unplaced|changes)">(.*?)</table>', report, re.S)}
+    folder, _ = load_mission(planned)
+    name = folder.withdrawn[GONE].name
+    assert f"{name} withdrew (budget cut)" in tables["changes"]
+    assert GONE not in tables["changes"]
+    schedule = read_schedule(planned)
+    ids = {c for u in schedule.unplaced for c in u.companies}
+    assert any(c in u.reason for u in schedule.unplaced for c in u.companies)  # JSON: ids
+    assert not [c for c in ids if re.search(rf"(?<![a-z0-9-]){c}(?![a-z0-9-])",
+                                            tables["unplaced"])]
+    assert any(folder.companies[c].name in tables["unplaced"] for c in ids)
+
+
 def test_export_of_a_schedule_made_before_the_withdrawal_is_refused(planned, tmp_path):
     """Exporting without re-scheduling says why and what to run; nothing is written."""
     withdraw(planned, GONE)

@@ -7,6 +7,7 @@ fetch nothing. Output depends only on the mission and the schedule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -41,14 +42,32 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 @dataclass(frozen=True)
 class Named:
-    """An unplaced request or a change, with company names for display."""
+    """An unplaced request or a change, with company names for display: in its companies,
+    and in its reason and remedies (written with ids, as schedule.json keeps them)."""
 
     names: list[str]
     item: object
+    reason: str = ""
+    remedies: tuple[str, ...] = ()
 
     def __getattr__(self, name: str) -> object:
         """Everything else comes from the wrapped record."""
         return getattr(self.item, name)
+
+
+_ID = re.compile(r"(?<![a-z0-9-])[a-z0-9][a-z0-9-]*(?![a-z0-9-])")  # an id in a sentence
+
+
+def by_name(folder: MissionFolder, text: str, companies: list[str]) -> str:
+    """A reason or remedy with the ids of its companies (and of withdrawn ones) as their
+    names; an id that also names a session, venue, booth or item stays, being ambiguous."""
+    mission = folder.mission
+    others = {*(s.id for s in mission.partnering), *mission.venues,
+              *(b.id for s in mission.partnering for b in s.booths),
+              *(i.id for i in mission.programme if i.id)}
+    names = {c: company_name(folder, c) for c in [*companies, *folder.withdrawn]
+             if c not in others}
+    return _ID.sub(lambda m: names.get(m[0], m[0]), text)
 
 
 def longdate(day: date) -> str:
@@ -104,7 +123,10 @@ def agenda_html(folder: MissionFolder, schedule: Schedule, agenda: Agenda) -> st
 def report_html(folder: MissionFolder, schedule: Schedule, options: ExportOptions) -> str:
     """The organiser's report: quality, companies, unplaced, changes, meeting grids."""
     def named(items: list) -> list[Named]:
-        return [Named([company_name(folder, c) for c in i.companies], i) for i in items]
+        return [Named([company_name(folder, c) for c in i.companies], i,
+                      by_name(folder, i.reason, i.companies),
+                      tuple(by_name(folder, r, i.companies) for r in getattr(i, "remedies", [])))
+                for i in items]
 
     return render(
         "report.html.j2", q=schedule.quality, companies=company_rows(folder, schedule),
