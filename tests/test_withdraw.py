@@ -145,6 +145,44 @@ def test_check_counts_no_meeting_of_a_withdrawn_company_as_placed(planned):
         "figure; `mission schedule` drops them" in result.output.splitlines()
 
 
+def test_cancelled_meetings_say_why_in_their_description(planned, tmp_path):
+    """A meeting dropped by the withdrawal says so, by the company's name; a meeting handed
+    to a colleague says who holds it now, in the calendar of the person who had it."""
+    out = tmp_path / "out"
+    assert run("export", str(planned), "-o", str(out)).exit_code == 0
+    dropped = meetings_of(planned, GONE)
+    withdraw(planned, GONE)
+    assert run("schedule", str(planned), *FAST).exit_code == 0
+    assert run("export", str(planned), "-o", str(out)).exit_code == 0
+    name = load_mission(planned)[0].withdrawn[GONE].name
+    calendar = Calendar.from_ical((out / "organiser.ics").read_bytes())
+    said = {str(e["UID"]): str(e.get("DESCRIPTION", "")) for e in calendar.walk("VEVENT")
+            if str(e.get("STATUS")) == "CANCELLED"}
+    uids = [make_uid("santiago-chongqing-2023", "meeting", m.id) for m in dropped]
+    assert all(said[uid].startswith(f"Cancelled: {name} withdrew (budget cut)\n\nWho:")
+               for uid in uids), said
+
+
+def test_a_meeting_handed_to_a_colleague_says_who_holds_it(tmp_path):
+    """In the calendar of the person who no longer takes a meeting, its cancellation names
+    the people who hold it now."""
+    from scheduler.export import ExportOptions, export
+
+    f = folder(mission(), [company("a", wants=["x"], delegates=2), company("x", "host")])
+    schedule = solve(f, time_limit=2.0)
+    meeting = schedule.meetings[0]
+    export(f, schedule, tmp_path, ExportOptions(formats=("ics",)))
+    handed = meeting.model_copy(update={"delegates": ["a/p2", "x/p1"]})
+    export(f, schedule.model_copy(update={"meetings": [handed]}), tmp_path,
+           ExportOptions(formats=("ics",)))
+    calendar = Calendar.from_ical((tmp_path / "people/a/p1.ics").read_bytes())
+    uid = make_uid(f.mission.id, "meeting", meeting.id)
+    event = next(e for e in calendar.walk("VEVENT") if str(e["UID"]) == uid)
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["DESCRIPTION"]).startswith(
+        "Cancelled: held by a person 2, x person 1 instead\n\n")
+
+
 def test_report_names_companies_where_schedule_json_has_ids(planned, tmp_path):
     """The report shows the withdrawn company, and the companies in unplaced reasons and
     change reasons, by name; schedule.json keeps ids."""

@@ -7,7 +7,6 @@ fetch nothing. Output depends only on the mission and the schedule.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -23,6 +22,7 @@ from scheduler.export.agenda import (
     company_name,
 )
 from scheduler.export.files import Publisher
+from scheduler.export.ics.text import by_name
 from scheduler.export.links import qr_svg
 from scheduler.export.options import ExportOptions
 from scheduler.export.report import build_grids, build_signs, company_rows
@@ -53,21 +53,6 @@ class Named:
     def __getattr__(self, name: str) -> object:
         """Everything else comes from the wrapped record."""
         return getattr(self.item, name)
-
-
-_ID = re.compile(r"(?<![a-z0-9-])[a-z0-9][a-z0-9-]*(?![a-z0-9-])")  # an id in a sentence
-
-
-def by_name(folder: MissionFolder, text: str, companies: list[str]) -> str:
-    """A reason or remedy with the ids of its companies (and of withdrawn ones) as their
-    names; an id that also names a session, venue, booth or item stays, being ambiguous."""
-    mission = folder.mission
-    others = {*(s.id for s in mission.partnering), *mission.venues,
-              *(b.id for s in mission.partnering for b in s.booths),
-              *(i.id for i in mission.programme if i.id)}
-    names = {c: company_name(folder, c) for c in [*companies, *folder.withdrawn]
-             if c not in others}
-    return _ID.sub(lambda m: names.get(m[0], m[0]), text)
 
 
 def longdate(day: date) -> str:
