@@ -20,7 +20,7 @@ from scheduler.errors import ExportError
 from scheduler.export.links import Links, Subscribe
 from scheduler.export.options import ExportOptions
 from scheduler.input.model import MissionFolder
-from scheduler.schedule import Schedule
+from scheduler.schedule import Schedule, write_atomic
 
 if TYPE_CHECKING:
     from scheduler.export.ics.state import ExportState
@@ -152,7 +152,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
 
     with kept_files() as kept:
         result = _export(folder, schedule, out, options, progress)
-    result.unchanged = kept
+    result.unchanged += kept
     return result
 
 
@@ -210,8 +210,9 @@ def _export(folder: MissionFolder, schedule: Schedule, out: Path,
     if not (state.format == FORMAT and final.same_as(state)):  # the index is recorded first:
         write_state(out, final)  # killed before it is written, the old one is still known
     written = [write_index(out, name, text) for name, text in texts.items()]
-    result.index = written[0]
-    result.paths += written
+    result.index = written[0][0]
+    result.paths += [path for path, _ in written]
+    result.unchanged += [path for path, same in written if same]
     return result
 
 
@@ -349,9 +350,15 @@ def index_text(folder: MissionFolder, rows: list[tuple[str, str, str]],
     return "\n".join(lines) + "\n"
 
 
-def write_index(out: Path, name: str, text: str) -> Path:
+def write_index(out: Path, name: str, text: str) -> tuple[Path, bool]:
     """Write the index (OUT/README.md, or the other name when README.md is the user's),
-    unless it holds these bytes already."""
-    from scheduler.export.files import Publisher
-
-    return Publisher(out).write(name, text.encode("utf-8"))
+    and whether it held these bytes already. It is written even then: an export into a
+    folder it cannot write says so, even when nothing changed."""
+    path = out / name
+    try:
+        same = path.is_file() and not path.is_symlink() and path.read_bytes() == text.encode()
+    except OSError:
+        same = False
+    write_atomic(path, text)
+    path.chmod(0o644)
+    return path, same
