@@ -645,7 +645,7 @@ def test_delegates_whose_names_differ_only_in_accents_are_both_named(tmp_path):
         f"the name), as 'José Pérez' ({where}:7:5) does; give each an `id:`" in lines, lines
 
 
-VIRTUAL = MISSION + """\
+ONLINE = MISSION + """\
   - id: online
     title: Online meetings
     virtual: true
@@ -659,13 +659,13 @@ VIRTUAL = MISSION + """\
 
 
 def test_a_virtual_session_refuses_booths_and_unknown_placeholders(tmp_path):
-    code, lines = validate(tmp_path, mission=VIRTUAL)
+    code, lines = validate(tmp_path, mission=ONLINE)
     assert code == 1
     assert "mission.yaml:38:5: error: virtual session 'online' has booths, but its meetings " \
         "are video calls; leave out `booths` (use `tables` for video rooms)" in lines, lines
     assert "mission.yaml:35:17: error: unknown placeholder '{rom}' in video_link; did you " \
         "mean '{room}'?" in lines, lines
-    rooms = VIRTUAL.replace("{rom}", "{room}").split("    booths:")[0]
+    rooms = ONLINE.replace("{rom}", "{room}").split("    booths:")[0]
     code, lines = validate(tmp_path / "rooms", mission=rooms)
     assert "mission.yaml:35:17: error: {room} in video_link needs video rooms: give virtual " \
         "session 'online' `tables` (a count or their names)" in lines, lines
