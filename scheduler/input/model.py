@@ -178,7 +178,8 @@ class PartneringSession(Model):
     venue: Id | None = None
     virtual: bool = False
     video_link: Url | None = Field(
-        None, description="Virtual sessions: link for every meeting; {meeting} is replaced."
+        None, description="Virtual sessions: link for every meeting; {meeting} becomes the "
+        "meeting's id, {room} its video room's name as an id (video-room-2).",
     )
     timezone: TimeZone | None = Field(None, description="Virtual sessions without a venue.")
     date: Day | None = None

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from scheduler.input.model import PRIORITY_WEIGHT, MissionFolder, Priority
+from scheduler.input.model import PRIORITY_WEIGHT, Company, MissionFolder, Priority
 from scheduler.meaning.wishes import ANY, Terms, blocked_pairs, match_terms, wish_terms
 
 ORGANISER = "organiser"
@@ -82,6 +82,12 @@ def pair_id(a: str, b: str) -> str:
 def meeting_id(request_id: str, number: int) -> str:
     """Stable meeting id: the request id, plus -2, -3 for repeat meetings."""
     return request_id if number == 1 else f"{request_id}-{number}"
+
+
+def in_fairness(company: Company) -> bool:
+    """Whether a company's share counts in fairness: one of the delegation that accepts
+    meetings (`max_meetings: 0` asks for none, so its share of none tells nothing)."""
+    return company.side == "delegation" and company.max_meetings != 0
 
 
 def requested_meetings(requests: list[Request]) -> int:

@@ -28,6 +28,7 @@ from typing import Literal, Protocol
 
 from ortools.sat.python import cp_model
 
+from scheduler.meaning.requests import in_fairness
 from scheduler.solver.bound import (
     compact_relaxation,
     fairness_relaxation,
@@ -247,7 +248,7 @@ class FairnessLevel:
                 requested[c] += q.meetings
         vars_of = self.space.by_company()
         shares = [(c, n) for c, n in sorted(requested.items())
-                  if self.space.folder.companies[c].side == "delegation" and c in vars_of]
+                  if in_fairness(self.space.folder.companies[c]) and c in vars_of]
         if not shares:
             return None
         model, x = self.search.model, self.search.x
