@@ -16,8 +16,10 @@ import click
 from scheduler.cli_options import (
     FOLDER,
     POSITIVE_SECONDS,
+    attendance_options,
     caldav_target,
     export_options,
+    import_files,
     link_options,
     preset_name,
     publish_options,
@@ -80,6 +82,7 @@ def cli() -> None:
       5. mission check DIR       re-check a schedule.json, e.g. after editing it
       6. mission export DIR      one calendar (.ics) per delegate, company, cluster
     `mission plan DIR` runs validate, schedule and export in one go.
+    After the day: `mission attendance`, then `mission impact`.
 
     A mission folder holds mission.yaml (programme, venues, partnering
     sessions) and companies/*.yaml (one profile per company).
@@ -335,6 +338,40 @@ def publish(folder: Path, url: str, user: str, password_env: str, people: bool, 
                            file=sys.stderr) as bar:
         lines = send(target, ready, lambda: bar.update(1))
     click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+@attendance_options
+@click.argument("files", nargs=-1, callback=import_files,
+                type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def attendance(folder: Path, sheet: Path | None, formats: tuple[str, ...], imports: bool,
+               files: list[Path]) -> None:
+    """Print attendance sheets (.xlsx, a tab per session-day; a PDF per table), or read the
+    filled ones back into DIR/outcomes.yaml, walk-in meetings included.
+
+    \b
+      mission attendance DIR                       writes DIR/attendance.xlsx, DIR/attendance/
+      mission attendance DIR --import filled.xlsx  merges it into DIR/outcomes.yaml
+    """
+    from scheduler.outcomes.attendance import run_attendance
+
+    click.echo("\n".join(run_attendance(folder, sheet, formats, files)))
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER)
+@click.option("-o", "--out", type=FOLDER, help="Output folder (default DIR/impact).")
+def impact(folder: Path, out: Path | None) -> None:
+    """Write the impact report (impact.html, A4 impact.pdf, with charts) and its figures
+    (impact.json, impact.csv) from schedule.json and DIR/outcomes.yaml, if there is one.
+
+    \b
+      mission impact DIR -o report/
+    """
+    from scheduler.outcomes.report import run_impact
+
+    click.echo("\n".join(run_impact(folder, out)))
 
 
 @cli.command()

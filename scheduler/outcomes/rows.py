@@ -7,6 +7,7 @@ another schedule is refused whole, since its rows cannot be trusted to mean thes
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -172,6 +173,15 @@ def planned_row(tab: Tab, cells: dict[str, Cell]) -> None:
     tab.found.meetings[meeting.id] = (outcome, cells["meeting"])
 
 
+def required(tab: Tab, cell: Cell, message: str,
+             parse: Callable[[Cell], str | None]) -> str | None:
+    """A cell that must be filled, parsed; a problem (and None) when it is empty."""
+    if not cell.text:
+        tab.error(cell, message)
+        return None
+    return parse(cell)
+
+
 def walk_in_row(tab: Tab, cells: dict[str, Cell]) -> None:
     """A walk-in meeting added at the end of a tab."""
     if yes_no(tab, cells["held"]) is False:
@@ -180,10 +190,10 @@ def walk_in_row(tab: Tab, cells: dict[str, Cell]) -> None:
     if start is None:
         tab.error(cells["time"], f"{cells['time'].text!r}: write the walk-in's time as HH:MM "
                   f"({tab.zone.key} time)")
-    table = (table_of(tab, cells["table"], cells["table"].text) if cells["table"].text
-             else tab.error(cells["table"], "a walk-in needs its table"))
-    companies = [company_of(tab, cells[name]) if cells[name].text
-                 else tab.error(cells[name], "a walk-in needs two companies")
+    table = required(tab, cells["table"], "a walk-in needs its table",
+                     lambda cell: table_of(tab, cell, cell.text))
+    companies = [required(tab, cells[name], "a walk-in needs two companies",
+                          lambda cell: company_of(tab, cell))
                  for name in ("company A", "company B")]
     if companies[0] and companies[0] == companies[1]:
         tab.error(cells["company B"], "a company cannot meet itself")
