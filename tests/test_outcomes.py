@@ -168,8 +168,8 @@ def test_a_bad_csv_cell_is_named_by_line_and_column(japan, tmp_path):
 
 
 def test_outcomes_yaml_errors_have_positions(japan, tmp_path):
-    from scheduler.outcomes.report import write_impact
     from scheduler.errors import InputError
+    from scheduler.outcomes.report import write_impact
 
     folder, _ = japan
     other = copy_seed(tmp_path / "typo")

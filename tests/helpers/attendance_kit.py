@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
