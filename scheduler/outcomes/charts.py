@@ -29,6 +29,10 @@ def _svg(figure: Figure, name: str) -> str:
         figure.savefig(out, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = out.getvalue()
     text = re.sub(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", "", text)
+    # matplotlib numbers its ids per figure (text_1, patch_2): prefix them per chart, so
+    # the charts of one page never share an id
+    prefix = re.sub(r"\W+", "-", name)
+    text = re.sub(r'(id="|href="#|url\(#)', lambda m: f"{m[1]}{prefix}-", text)
     return text.replace("<svg ", f'<svg role="img" aria-label="{name}" ', 1)
 
 
@@ -72,16 +76,20 @@ def heat_map(pairs: list[dict[str, object]]) -> str:
         side = min(7.2, 1.5 + 0.35 * len(shown))
         figure = Figure(figsize=(side, side * 0.85))
         axes = figure.subplots()
-        image = axes.imshow(grid or [[0]], cmap="Greys", vmin=0)
-        axes.set_xticks(range(len(shown)), shown, rotation=90)
-        axes.set_yticks(range(len(shown)), shown)
+        # a mesh of vector cells, not an image: the PDF pipeline fetches nothing, not even
+        # a data: URL, and the counts are written in the cells, so no colour bar is needed
+        axes.pcolormesh(grid or [[0]], cmap="Greys", vmin=0, edgecolors="#ffffff",
+                        linewidth=0.5)
+        axes.invert_yaxis()
+        axes.set_aspect("equal")
+        axes.set_xticks([k + 0.5 for k in range(len(shown))], shown, rotation=90)
+        axes.set_yticks([k + 0.5 for k in range(len(shown))], shown)
         top = max((max(row) for row in grid), default=0)
         for y, row in enumerate(grid):
             for x, value in enumerate(row):
                 if value:
-                    axes.text(x, y, str(value), ha="center", va="center", fontsize=6,
+                    axes.text(x + 0.5, y + 0.5, str(value), ha="center", va="center", fontsize=6,
                               color="white" if value > top / 2 else "black")
-        figure.colorbar(image, ax=axes, shrink=0.7, label="meetings")
         return _svg(figure, "meetings between countries")
 
 
@@ -92,6 +100,7 @@ def distribution_bars(spread: list[list[int]]) -> str:
         axes = figure.subplots()
         axes.bar([k for k, _ in spread], [n for _, n in spread], 0.7, color="#808080",
                  edgecolor="#000", hatch="..")
+        axes.set_xticks([k for k, _ in spread])
         axes.set_xlabel("meetings")
         axes.set_ylabel("companies")
         return _svg(figure, "meetings per company")

@@ -13,11 +13,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from scheduler.errors import InputError, Problem, rel
 from scheduler.input.types import Id, Line, Text
-from scheduler.load.loader import read_source, validate_model
+from scheduler.input.yamlio import YamlProblem, parse_text
+from scheduler.load.loader import validate_model
 from scheduler.load.source import Source
 from scheduler.outcomes.common import Mission, all_tables
 
 OUTCOMES_FILE = "outcomes.yaml"
+MAX_BYTES = 50_000_000  # some 700,000 meeting outcomes
 Status = Literal["held", "no-show", "cancelled"]
 
 
@@ -72,7 +74,7 @@ def read_outcomes(mission: Mission) -> Outcomes | None:
     path = mission.path / OUTCOMES_FILE
     if not path.exists():
         return None
-    source, problems = read_source(path, rel(path))
+    source, problems = read_outcomes_source(path)
     outcomes = None
     if source is not None:
         outcomes, problems = validate_model(Outcomes, source)
@@ -81,6 +83,25 @@ def read_outcomes(mission: Mission) -> Outcomes | None:
     if problems or outcomes is None:
         raise InputError(problems)
     return outcomes
+
+
+def read_outcomes_source(path: Path) -> tuple[Source | None, list[Problem]]:
+    """outcomes.yaml as a located source. It grows with the number of meetings, past the
+    size limit of a mission file, so it has a limit of its own."""
+    shown = rel(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, "error", f"cannot read: {exc.strerror}")]
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(shown, 1, 1, "error", f"file is {len(raw) / 1e6:.1f} MB; "
+                              f"the limit is {MAX_BYTES // 1_000_000} MB")]
+    try:
+        return Source(shown, parse_text(raw.decode("utf-8-sig"))), []
+    except UnicodeDecodeError:
+        return None, [Problem(shown, 1, 1, "error", "file is not UTF-8 text")]
+    except YamlProblem as exc:
+        return None, [Problem(shown, exc.line, exc.col, "error", exc.message)]
 
 
 def cross_check(mission: Mission, outcomes: Outcomes, source: Source) -> list[Problem]:

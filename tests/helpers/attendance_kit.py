@@ -29,7 +29,7 @@ def copy_seed(target: Path) -> Path:
     return target
 
 
-def fill(sheet_path: Path, filled: Path) -> None:
+def fill(sheet_path: Path, filled: Path, walk_in: tuple[str, str, str, str] = WALK_IN) -> None:
     """Fill the first tab of a printed workbook as a table host would, and add a walk-in."""
     book = load_workbook(sheet_path)
     tab = book.worksheets[0]
@@ -47,7 +47,7 @@ def fill(sheet_path: Path, filled: Path) -> None:
             tab.cell(row, 7, "yes")
             tab.cell(row, 11, "yes" if n % 3 == 0 else "no")
         row += 1
-    first, second, clock, table = WALK_IN
+    first, second, clock, table = walk_in
     for column, value in ((2, clock), (3, table), (4, first), (5, second), (11, "yes")):
         tab.cell(row, column, value)
     book.save(filled)
