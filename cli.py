@@ -356,7 +356,8 @@ def attendance(folder: Path, sheet: Path | None, formats: tuple[str, ...], impor
     """
     from scheduler.outcomes.attendance import run_attendance
 
-    click.echo("\n".join(run_attendance(folder, sheet, formats, files)))
+    bar = lambda n: click.progressbar(length=n, label="table sheets", file=sys.stderr)  # noqa: E731
+    click.echo("\n".join(run_attendance(folder, sheet, formats, files, bar)))
 
 
 @cli.command()

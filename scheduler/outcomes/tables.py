@@ -6,8 +6,11 @@ holding that table's meetings of every session-day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -18,6 +21,7 @@ from scheduler.export.pdf import render_all
 from scheduler.outcomes.common import Mission, session_days, when
 
 TEMPLATES = Path(__file__).parent / "templates"
+Progress = Callable[[int], AbstractContextManager[Any]]  # a bar of N steps (click.progressbar)
 VIDEO = "Video meetings"
 WALK_IN_ROWS = 3
 
@@ -67,10 +71,35 @@ def table_pages(mission: Mission) -> dict[str, str]:
             for table, parts in sorted(by_table(mission).items())}
 
 
-def write_table_pdfs(mission: Mission, out: Path) -> list[Path]:
-    """Write OUT/<table>.pdf for every table with meetings."""
+def write_table_pdfs(mission: Mission, out: Path, progress: Progress | None = None
+                     ) -> list[Path]:
+    """Write OUT/<table>.pdf for every table with meetings; `progress` gets the number of
+    files and gives a bar that is told of each one written."""
     pages = table_pages(mission)
     names = unique_slugs(pages, "table")
     publisher = Publisher(out)
-    return [publisher.write(f"{names[table]}.pdf", data)
-            for table, data in zip(pages, render_all(list(pages.values())), strict=True)]
+    written = []
+    with (progress or silent)(len(pages)) as bar:
+        for table, data in zip(pages, render_all(list(pages.values())), strict=True):
+            written.append(publisher.write(f"{names[table]}.pdf", data))
+            bar.update(1)
+    return written
+
+
+class Silent:
+    """A progress bar that shows nothing."""
+
+    def __enter__(self) -> Silent:
+        """Itself."""
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Nothing to close."""
+
+    def update(self, _steps: int) -> None:
+        """Nothing to show."""
+
+
+def silent(_length: int) -> Silent:
+    """No progress bar."""
+    return Silent()
