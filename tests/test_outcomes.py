@@ -206,3 +206,28 @@ def test_charts_are_repeatable_svg_in_grey(japan):
         assert svg.startswith("<svg ") and "<dc:date>" not in svg
         colours = {c.lower() for c in __import__("re").findall(r"#([0-9a-fA-F]{6})", svg)}
         assert all(c[0:2] == c[2:4] == c[4:6] for c in colours), colours  # greys only
+
+
+def test_a_company_named_like_a_formula_stays_text_in_the_workbook(tmp_path):
+    folder = copy_seed(tmp_path / "japan")
+    path = folder / "companies" / "cardioptica.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "name: Cardiòptica Medical S.L.", "name: '=HYPERLINK(\"http://x.example\",\"y\")'"),
+        encoding="utf-8")
+    run("schedule", str(folder), "--time-limit", "2")
+    code, output = run("attendance", str(folder), "--format", "xlsx")
+    assert code == 0, output
+    book = load_workbook(folder / "attendance.xlsx")
+    cells = [c for tab in book.worksheets for row in tab.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_the_report_files_are_repeatable(japan, tmp_path):
+    from scheduler.outcomes.report import write_impact
+
+    folder, _ = japan
+    write_impact(folder, tmp_path / "again", pdf=False)
+    for name in ("impact.html", "impact.json", "impact.csv"):
+        assert (tmp_path / "again" / name).read_bytes() == \
+            (folder / "impact" / name).read_bytes(), name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from scheduler.atomic import write_atomic
 from scheduler.export.agenda import company_name, delegate_names
@@ -23,6 +25,12 @@ from scheduler.outcomes.common import Mission, SessionDay, session_days, when
 
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")  # grey: reads in black and white
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def put(sheet: Worksheet, row: int, column: int, value: str) -> None:
+    """Write text into a cell as text: a name starting with '=' is never a formula."""
+    cell = sheet.cell(row, column, value)
+    cell.data_type = "s"
 
 
 def _dropdown(sheet: Worksheet, column: str, choices: str, last_row: int) -> None:
@@ -59,7 +67,7 @@ def _rows(mission: Mission, sheet: Worksheet, part: SessionDay) -> None:
         values = (meeting.id, when(mission, meeting), meeting.table or meeting.video_link or "",
                   company_name(folder, first), company_name(folder, second), ", ".join(people))
         for column, value in enumerate(values, 1):
-            sheet.cell(row, column, value)
+            put(sheet, row, column, value)
 
 
 def _tab(mission: Mission, book: Workbook, part: SessionDay) -> None:
@@ -90,7 +98,7 @@ def _companies(mission: Mission, book: Workbook) -> None:
     for row, company in enumerate(companies, 2):
         for column, value in enumerate((company.id, company.name, company.country,
                                         company.side), 1):
-            sheet.cell(row, column, value)
+            put(sheet, row, column, value)
 
 
 def workbook_bytes(mission: Mission) -> bytes:
@@ -100,11 +108,12 @@ def workbook_bytes(mission: Mission) -> bytes:
     for part in session_days(mission):
         _tab(mission, book, part)
     _companies(mission, book)
-    stamp = mission.schedule.generated.replace(tzinfo=None)
+    stamp = mission.schedule.generated.astimezone(UTC).replace(tzinfo=None)  # read as UTC
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = "mission"
     raw = io.BytesIO()
-    book.save(raw)
+    # ExcelWriter, not book.save(), which stamps the workbook as modified now
+    ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
     return _fixed_zip(raw.getvalue())
 
 
