@@ -214,7 +214,6 @@ def test_a_company_named_like_a_formula_stays_text_in_the_workbook(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace(
         "name: Cardiòptica Medical S.L.", "name: '=HYPERLINK(\"http://x.example\",\"y\")'"),
         encoding="utf-8")
-    run("schedule", str(folder), "--time-limit", "2")
     code, output = run("attendance", str(folder), "--format", "xlsx")
     assert code == 0, output
     book = load_workbook(folder / "attendance.xlsx")
