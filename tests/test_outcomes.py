@@ -230,3 +230,16 @@ def test_the_report_files_are_repeatable(japan, tmp_path):
     for name in ("impact.html", "impact.json", "impact.csv"):
         assert (tmp_path / "again" / name).read_bytes() == \
             (folder / "impact" / name).read_bytes(), name
+
+
+def test_usage_mistakes_are_named(japan, tmp_path):
+    folder, _ = japan
+    result = RUNNER.invoke(cli, ["attendance", str(folder), str(folder / "filled.xlsx")])
+    assert result.exit_code == 2 and "give the filled sheets after --import" in result.output
+    result = RUNNER.invoke(cli, ["attendance", str(folder), "--format", "docx"])
+    assert result.exit_code == 2 and "'docx': give xlsx, pdf or xlsx,pdf" in result.output
+    bare = copy_seed(tmp_path / "bare")
+    (bare / "schedule.json").unlink()
+    result = RUNNER.invoke(cli, ["impact", str(bare)])
+    assert result.exit_code == 1 and "no schedule yet" in result.output
+    assert "Traceback" not in result.output and not (bare / "impact").exists()
