@@ -73,7 +73,7 @@ def heat_map(pairs: list[dict[str, object]]) -> str:
         if a != b:
             grid[b][a] += n
     with rc_context(STYLE):
-        side = min(7.2, 1.5 + 0.35 * len(shown))
+        side = min(7.2, 3.0 + 0.3 * len(shown))
         figure = Figure(figsize=(side, side * 0.85))
         axes = figure.subplots()
         # a mesh of vector cells, not an image: the PDF pipeline fetches nothing, not even
