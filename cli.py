@@ -16,30 +16,16 @@ import click
 from scheduler.cli_options import (
     FOLDER,
     POSITIVE_SECONDS,
-    attendance_options,
-    caldav_target,
     export_options,
-    import_files,
     link_options,
     preset_name,
-    publish_options,
     solve_options,
     subscription_links,
 )
-from scheduler.errors import InputError, MissionError, Problem
+from scheduler.commands import AROUND_THE_PLAN
+from scheduler.commands.common import print_problems
+from scheduler.errors import InputError, MissionError
 from scheduler.tooling.phases import SKIPPABLE
-
-
-def print_problems(problems: list[Problem], files: int | None = None) -> None:
-    """Print problems one per line and a summary line."""
-    for problem in problems:
-        click.echo(str(problem))
-    errors = sum(p.is_error for p in problems)
-    notes = sum(p.severity == "note" for p in problems)
-    warnings = len(problems) - errors - notes
-    where = f" in {files} file(s)" if files is not None else ""
-    also = f", {notes} note(s)" if notes else ""
-    click.echo(f"{errors} error(s), {warnings} warning(s){also}{where}")
 
 
 class MissionGroup(click.Group):
@@ -92,7 +78,9 @@ def cli() -> None:
       0    success
       1    input errors (listed file:line:col), or no schedule.json yet
       2    usage error: an unknown command or option, or a bad option value
-      3    a must-have or locked meeting cannot be placed (the reason is printed)
+      3    a must-have meeting cannot be placed (schedule.json is written with
+           everything else; the reason and remedies are printed), or a locked
+           meeting cannot stay (nothing is written)
       4    schedule.json is malformed or breaks a rule (mission check)
       5    an output could not be written
       70   internal error (a bug)
@@ -173,9 +161,16 @@ def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bo
     placed around them, and each move, drop and addition is listed. The same
     input and options give the same file, byte for byte. Ctrl-C stops the
     search and saves the best schedule so far (status "interrupted").
+    A must-have meeting that cannot be placed is listed with what would make
+    it possible; schedule.json is still written, and the exit status is 3.
+
+    \b
+    Example:
+      mission schedule seeds/bioxclusters-japan-2016 --time-limit 10
     """
     import time
 
+    from scheduler.plan.musts import stop_if_musts_missing
     from scheduler.plan.planning import SolveOptions, schedule_folder, summary_lines
 
     options = SolveOptions(time_limit, seed, workers, fresh)
@@ -184,6 +179,7 @@ def schedule(folder: Path, time_limit: float, seed: int, workers: int, fresh: bo
     click.echo(f"wrote {folder / 'schedule.json'}")
     for line in summary_lines(result):
         click.echo(line)
+    stop_if_musts_missing(result, folder, f"mission export {shlex.quote(str(folder))}")
 
 
 @cli.command()
@@ -271,108 +267,56 @@ def export(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int 
         click.echo(line)
 
 
-
 @cli.command()
 @click.argument("folder", type=FOLDER)
 @export_options
 @link_options
 @solve_options
+@click.option("--allow-missing-musts", is_flag=True, help="Export even when a must-have "
+              "meeting cannot be placed (the exit status is still 3).")
 def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | None,
          csv_separator: str, verbose: bool, base_url: str, private_links: bool,
          link_secret_env: str, time_limit: float, seed: int, workers: int,
-         fresh: bool) -> None:
+         fresh: bool, allow_missing_musts: bool) -> None:
     """Validate, schedule and export in one go: the main job.
 
     \b
-    Stops at the first step that fails: input errors are listed (exit 1),
-    a must-have meeting that cannot be placed is explained (exit 3).
+    Stops at the first step that fails: input errors are listed (exit 1).
+    A must-have meeting that cannot be placed is listed with what would
+    make it possible, schedule.json is written with everything else, and
+    nothing is exported (exit 3) unless --allow-missing-musts.
     Otherwise writes FOLDER/schedule.json and the calendars (and the other
     formats asked for) to OUT, and prints the schedule's summary and what
     changed for whom since the last export.
+
+    \b
+    Example:
+      mission plan my-mission --format all -o out/
     """
     import time
 
     from scheduler.export import ExportOptions, report_lines
+    from scheduler.plan.musts import stop_if_musts_missing
     from scheduler.plan.pipeline import plan_folder
     from scheduler.plan.planning import SolveOptions, summary_lines
 
     options = ExportOptions(formats, alarm, csv_separator,
                             subscription_links(base_url, private_links, link_secret_env))
     result = plan_folder(folder, SolveOptions(time_limit, seed, workers, fresh), options, out,
-                         lambda line: click.echo(line, err=True), time.monotonic)
+                         lambda line: click.echo(line, err=True), time.monotonic,
+                         allow_missing_musts)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     click.echo(f"wrote {folder / 'schedule.json'}")
     for line in summary_lines(result.schedule):
         click.echo(line)
-    click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
-               f"see {result.exported.index} for whom to send each to")
-    for line in report_lines(result.exported, result.out, verbose, files=verbose):
-        click.echo(line)
-
-@cli.command()
-@click.argument("folder", type=FOLDER)
-@publish_options
-@export_options
-@link_options
-def publish(folder: Path, url: str, user: str, password_env: str, people: bool, allow_stale: bool,
-            out: Path | None, formats: tuple[str, ...], alarm: int | None, csv_separator: str,
-            verbose: bool, base_url: str, private_links: bool, link_secret_env: str) -> None:
-    """Export, then put the organiser's and each company's (--people: each person's)
-    calendar on a CalDAV server, sending only the events that changed.
-
-    \b
-      MISSION_CALDAV_PASSWORD=... mission publish DIR --caldav URL --user org
-    """
-    from scheduler.deliver.publishing import prepare, send
-    from scheduler.export import ExportOptions
-
-    target = caldav_target(url, user, password_env)
-    options = ExportOptions(formats, alarm, csv_separator,
-                            subscription_links(base_url, private_links, link_secret_env))
-    ready = prepare(folder, out, options, people, allow_stale,
-                    lambda line: click.echo(line, err=True), verbose)
-    for line in ready.lines:
-        click.echo(line, err=line.startswith("warning"))
-    with click.progressbar(length=len(ready.collections), label="publishing",
-                           file=sys.stderr) as bar:
-        lines = send(target, ready, lambda: bar.update(1))
-    click.echo("\n".join(lines))
-
-
-@cli.command()
-@click.argument("folder", type=FOLDER)
-@attendance_options
-@click.argument("files", nargs=-1, callback=import_files,
-                type=click.Path(path_type=Path, dir_okay=False, exists=True))
-def attendance(folder: Path, sheet: Path | None, formats: tuple[str, ...], imports: bool,
-               files: list[Path]) -> None:
-    """Print attendance sheets (.xlsx, a tab per session-day; a PDF per table), or read the
-    filled ones back into DIR/outcomes.yaml, walk-in meetings included.
-
-    \b
-      mission attendance DIR                       writes DIR/attendance.xlsx, DIR/attendance/
-      mission attendance DIR --import filled.xlsx  merges it into DIR/outcomes.yaml
-    """
-    from scheduler.outcomes.attendance import run_attendance
-
-    bar = lambda n: click.progressbar(length=n, label="table sheets", file=sys.stderr)  # noqa: E731
-    click.echo("\n".join(run_attendance(folder, sheet, formats, files, bar)))
-
-
-@cli.command()
-@click.argument("folder", type=FOLDER)
-@click.option("-o", "--out", type=FOLDER, help="Output folder (default DIR/impact).")
-def impact(folder: Path, out: Path | None) -> None:
-    """Write the impact report (impact.html, A4 impact.pdf, with charts) and its figures
-    (impact.json, impact.csv) from schedule.json and DIR/outcomes.yaml, if there is one.
-
-    \b
-      mission impact DIR -o report/
-    """
-    from scheduler.outcomes.report import run_impact
-
-    click.echo("\n".join(run_impact(folder, out)))
+    if result.exported is not None:
+        click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
+                   f"see {result.exported.index} for whom to send each to")
+        for line in report_lines(result.exported, result.out, verbose, files=verbose):
+            click.echo(line)
+    stop_if_musts_missing(result.schedule, folder, None if result.exported else
+                          f"mission plan {shlex.quote(str(folder))} --allow-missing-musts")
 
 
 @cli.command()
@@ -427,6 +371,10 @@ def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
     options = BenchOptions(seed, time_limit, workers, cache, frozenset(skip), repeat)
     for result in run_bench(list(presets or DEFAULT_PRESETS), options):
         click.echo(to_json(result) if as_json else "\n".join(table_lines(result)))
+
+
+for command in AROUND_THE_PLAN:
+    cli.add_command(command)
 
 
 def main() -> None:

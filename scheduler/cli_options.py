@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -20,13 +20,28 @@ if TYPE_CHECKING:
     from scheduler.export.links import Links
 
 FOLDER = click.Path(path_type=Path, file_okay=False)
+SHEET = click.Path(path_type=Path, dir_okay=False)
 POSITIVE_SECONDS = click.FloatRange(min=0, min_open=True)
+# The sides of input/model.py's Side, spelt out so `mission --help` needs no pydantic import.
+SIDES = ("delegation", "host", "investor", "agency", "government", "academic")
+T = TypeVar("T")
 CSV_SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 
 
 def format_list(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
     """--format as a tuple of formats; an unknown one is a usage error."""
     from scheduler.export import parse_formats
+
+    try:
+        return parse_formats(value)
+    except MissionError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def catalogue_formats(_ctx: click.Context, _param: click.Parameter, value: str
+                      ) -> tuple[str, ...]:
+    """--format of `mission catalogue` as a tuple; an unknown format is a usage error."""
+    from scheduler.intake.catalogue import parse_formats
 
     try:
         return parse_formats(value)
@@ -155,6 +170,87 @@ publish_options = option_group(
     click.option("--people", is_flag=True, help="Also one calendar per person."),
     click.option("--allow-stale", is_flag=True, help="Publish a schedule made before "
                  "mission.yaml or a company file changed (one breaking a rule is refused)."),
+)
+catalogue_options = option_group(
+    click.option("-o", "--out", type=FOLDER, help="Output folder (default FOLDER/catalogue)."),
+    click.option("--format", "formats", default="html,pdf", show_default=True,
+                 callback=catalogue_formats, help="Comma list of html and pdf."),
+)
+import_options = option_group(
+    click.argument("folder", type=FOLDER, required=False),
+    click.argument("sheet", type=SHEET, required=False),
+    click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                 help="YAML file: which column feeds which field (default: guessed)."),
+    click.option("--sheet", "sheet_name", help="The workbook's sheet to read (default: first)."),
+    click.option("--side", type=click.Choice(SIDES), help="Side of companies the sheet gives "
+                 "none for."),
+    click.option("--skip-bad-rows", is_flag=True,
+                 help="Write the rows without errors, list the others, exit status 1."),
+    click.option("--guess-mapping", "guess", type=SHEET, metavar="SHEET",
+                 help="Print the mapping SHEET's header suggests (for --mapping), and stop."),
+)
+
+
+def progress_bar(label: str) -> Callable[[list[T]], Iterator[T]]:
+    """Iterate a list with a progress bar on stderr."""
+    def wrap(items: list[T]) -> Iterator[T]:
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+    return wrap
+
+
+def smtp_address(_ctx: click.Context, _param: click.Parameter, value: str | None
+                 ) -> tuple[str, int] | None:
+    """'HOST:PORT' -> (host, port); a usage error naming --smtp otherwise."""
+    if value is None:
+        return None
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"'{value}' is not HOST:PORT (e.g. smtp.example.org:587)")
+    return host.strip("[]"), int(port)
+
+
+mail_options = option_group(
+    click.option("--kind", required=True, type=click.Choice(["preliminary", "final", "update"]),
+                 help="preliminary or final agenda to everyone; update: only to people whose "
+                 "calendar changed since the last message they were sent, saying what changed."),
+    click.option("--calendars", type=FOLDER, help="The export to attach from (default: "
+                 "calendars/<mission id>, as `mission export` writes it)."),
+    click.option("-o", "--outbox", type=FOLDER, help="Where the messages go (default: "
+                 "outbox/<mission id>); each kind in a folder of its own."),
+    click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+                 help="A folder of Jinja templates replacing the shipped ones "
+                 "(subject.txt.j2, body.txt.j2, body.html.j2)."),
+    click.option("--send", is_flag=True, help="Send what is left of the built mailing."),
+    click.option("--smtp", callback=smtp_address, metavar="HOST:PORT",
+                 help="The SMTP server to send through."),
+    click.option("--starttls", "security", flag_value="starttls", help="Upgrade with STARTTLS."),
+    click.option("--ssl", "security", flag_value="ssl", help="Connect over TLS (port 465)."),
+    click.option("--user", help="Log in as this user (the password is asked for)."),
+    click.option("--password-env", metavar="VAR", help="Take the password from this "
+                 "environment variable instead of asking (never from the command line)."),
+    click.option("--per-minute", type=click.FloatRange(min=0, min_open=True),
+                 help="Send at most this many messages a minute."),
+    click.option("--resend-uncertain", is_flag=True, help="Also send messages a run was "
+                 "interrupted in the middle of (they may have arrived already)."),
+)
+suggest_options = option_group(
+    click.option("--company", "companies", multiple=True, help="Only this company (repeatable)."),
+    click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+                 help="Partners per company."),
+    click.option("--write", is_flag=True, help="Add the suggestions to mission.yaml as matches "
+                 "(by: suggested, priority: normal); existing ones are left alone."),
+    click.option("--evaluate", is_flag=True, help="Hide each wish in turn and report how well "
+                 "the ranking recovers it (recall@5, recall@10, mean reciprocal rank)."),
+    click.option("--json", "as_json", is_flag=True, help="JSON instead of text."),
+)
+SHEET_FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+wishes_options = option_group(
+    click.option("--out", type=FOLDER, help="Write one wish sheet (.xlsx) per company here."),
+    click.option("--side", type=click.Choice(["delegation"]), help="Only companies of this side."),
+    click.option("--import", "sheets", multiple=True, type=SHEET_FILE, help="A filled sheet to "
+                 "read (repeatable; a shell glob such as SHEETS/*.xlsx gives several)."),
+    click.argument("more", nargs=-1, type=SHEET_FILE, metavar="[SHEET.xlsx]..."),
 )
 
 

@@ -57,6 +57,10 @@ class Unplaced(Record):
     priority: Literal["must", "high", "normal", "low"] = "normal"
     meetings: int = Field(1, description="How many of the requested meetings are missing.")
     reason: str
+    remedies: list[str] = Field(default_factory=list, description="For a must-have: changes "
+                                "to the input, each of which would let it be placed.")
+    blocked: bool = Field(False, description="Declined or excluded: the pair is never "
+                          "scheduled, so even a must-have is not missing.")
 
 
 class Quality(Record):
@@ -73,6 +77,23 @@ class Quality(Record):
     fairness: float = Field(description="Smallest placed/requested share of a delegation company.")
     status: SolveStatus = "feasible"
     gap: float = Field(0.0, description="Relative gap of the last objective level, 0 if proven.")
+    in_person_share: float | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="Share of the meetings held in person; only for missions with both "
+        "in-person and virtual sessions.")
+
+
+class Move(Record):
+    """How far a moved meeting went: re-planning prefers the same mode, session and day,
+    then the smallest shift."""
+
+    text: str = Field(description="'moved 30 min later, same table', 'moved to Fri 13 Mar, "
+                      "video', 'moved to 14:00, Table 7'.")
+    minutes: int = Field(description="Shift of the start in minutes, later positive.")
+    days: int = Field(description="Local dates apart, later positive.")
+    same_mode: bool = Field(description="Still in person, or still virtual.")
+    same_session: bool
+    same_table: bool
 
 
 class Change(Record):
@@ -84,6 +105,7 @@ class Change(Record):
     before: str | None = None
     after: str | None = None
     reason: str = ""
+    move: Move | None = Field(None, description="For a move: how far it went.")
 
 
 class Schedule(Record):
@@ -116,9 +138,19 @@ def percent(share: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}%"
 
 
+# keys left out while empty, so schedules that need none read as they always have
+OPTIONAL_KEYS = {"changes": ("move",), "unplaced": ("remedies", "blocked")}
+
+
 def to_json(schedule: Schedule) -> str:
     """Serialise a schedule deterministically."""
-    return json.dumps(schedule.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    data = schedule.model_dump(mode="json")
+    for part, keys in OPTIONAL_KEYS.items():
+        for record in data[part]:
+            for key in keys:
+                if not record[key]:
+                    del record[key]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_schedule(schedule: Schedule, folder: Path) -> Path:

@@ -32,7 +32,8 @@ def test_every_rule_of_the_contract_has_a_check():
     assert set(RULES) | {"locked"} == {
         "meeting_shape", "slot_grid", "session_attendance", "availability",
         "programme_conflict", "one_meeting_at_a_time", "table_capacity", "booth_ownership",
-        "company_cap", "session_cap", "requested_pair", "locked"}
+        "company_cap", "session_cap", "requested_pair", "locked", "placement",
+        "named_delegates", "blocked_pair"}
 
 
 def test_a_valid_schedule_has_no_violation():
@@ -461,7 +462,8 @@ def test_quality_figures_recomputed():
                     online("gene-two", "osaka-pharma"))
     figures = quality_figures(folder, plan)
     assert figures == {"requested": 5, "placed": 3, "weight_requested": 10, "weight_placed": 6,
-                       "idle_slots": 1, "holes": 1, "fairness": 0.0}
+                       "idle_slots": 1, "holes": 1, "fairness": 0.0,
+                       "in_person_share": 0.6667}  # osaka in person, one video call
 
 
 def test_quality_idle_slots_count_per_session_day():

@@ -11,7 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Distribution name -> the module the code imports (where the two differ).
 IMPORT_NAME = {"pyyaml": "yaml", "ruamel.yaml": "ruamel", "python-dateutil": "dateutil",
-               "pydantic-core": "pydantic_core"}
+               "pydantic-core": "pydantic_core", "python-calamine": "python_calamine",
+               "email-validator": "email_validator",
+               "scikit-learn": "sklearn"}
 # Data packages read through the standard library, never imported by name.
 DATA_ONLY = {"tzdata"}  # zoneinfo falls back to it where the system has no zone files
 

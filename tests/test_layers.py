@@ -1,6 +1,6 @@
 """The packages form layers, and imports point one way only: down, never sideways or in a cycle.
 
-cli -> cli_options -> tooling -> (intake | suggest | deliver | outcomes) -> plan ->
+cli -> commands -> cli_options -> tooling -> (intake | suggest | deliver | outcomes) -> plan ->
 (load | solver | check | export) -> meaning -> input -> base.
 The graph is read from the source with `ast` (nothing is imported) and holds every import:
 at module level, inside functions, under TYPE_CHECKING (a type-only import still ties the
@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scheduler.intake", "scheduler.suggest", "scheduler.deliver", "scheduler.outcomes"),
     ("scheduler.tooling",),
     ("scheduler.cli_options",),
+    ("scheduler.commands",),
     ("cli",),
 )
 

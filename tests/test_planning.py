@@ -79,13 +79,14 @@ def test_same_input_gives_identical_bytes(tmp_path):
     assert (root / "schedule.json").read_bytes() == first
 
 
-def test_must_have_that_cannot_be_placed_fails_with_reason(tmp_path):
+def test_must_have_that_cannot_be_placed_exits_3_with_reason_and_remedy(tmp_path):
     root = write_folder(tmp_path / "m", mission(), [
         company("a", wants=[("z", "must")]), company("z", "host", attends=[])])
     result = CliRunner().invoke(cli, ["schedule", str(root)])
     assert result.exit_code == 3
-    assert "must-have meeting a and z cannot be placed" in result.output
-    assert not (root / "schedule.json").exists()
+    assert "a and z: no common slot: z attends no partnering session" in result.output
+    assert "possible with: both attend s1" in result.output
+    assert read_schedule(root).unplaced[0].remedies == ["both attend s1"]
 
 
 def test_ctrl_c_keeps_the_best_schedule_so_far():

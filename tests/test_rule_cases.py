@@ -172,6 +172,25 @@ def per_session(cap: int | None) -> MissionFolder:
                                                  *hosts("x", "y")])
 
 
+def wishes(*items: dict, m: dict | None = None, away: bool = False) -> MissionFolder:
+    """Mission m (default: two one-slot sessions s1, s2) where a's wants_to_meet are these
+    items (and, when away, a's first delegate Ann is away all session); x and y host."""
+    if m is None:
+        m = one_slot()
+        m["partnering"].append({**m["partnering"][0], "id": "s2", "date": "2026-03-11"})
+    a = company("a", wants_to_meet=list(items), delegates=2)
+    if away:
+        a["delegates"][0].update(name="Ann", unavailable=[f"{DAY} 09:00-10:00"])
+    return folder(m, [a, *hosts("x", "y")])
+
+
+def declined(by_x: bool) -> MissionFolder:
+    """Three slots; a wants x and y; x declines a (when by_x)."""
+    return folder(mission(), [company("a", wants=["x", "y"]),
+                              company("x", "host", declines=["a"] if by_x else []),
+                              *hosts("y")])
+
+
 CASES: dict[str, Case] = {
     "meeting_shape": Case(
         binding=lambda: folder(mission(), [company("a", wants=["x", "y"]),
@@ -273,6 +292,32 @@ CASES: dict[str, Case] = {
         kept=lambda f: [meet(f, "a", "x")],
         broken=lambda f: [meet(f, "b", "y"), meet(f, "a", "x", at="09:20")],
         large="by construction: locked meetings are placed first and frozen (Builder.construct)"),
+    "placement": Case(
+        binding=lambda: wishes({"company": "x", "sessions": ["s1"]},
+                               {"company": "y", "sessions": ["s1"]}),
+        relaxed=lambda: wishes({"company": "x"}, {"company": "y"}),
+        fact=lambda s: {m.session for m in s.meetings} == {"s1"} and len(s.meetings) == 1,
+        kept=lambda f: [meet(f, "a", "x")],
+        broken=lambda f: [meet(f, "a", "x"), meet(f, "a", "y", session="s2", table="Table 2")],
+        large="a request's options keep only the slots its terms allow (Board.request_mask)"),
+    "named_delegates": Case(
+        binding=lambda: wishes({"company": "x", "delegates": ["Ann"]}, {"company": "y"},
+                               m=mission(), away=True),
+        relaxed=lambda: wishes({"company": "x"}, {"company": "y"}, m=mission(), away=True),
+        fact=lambda s: all("x" not in m.companies for m in s.meetings),
+        kept=lambda f: [meet(f, "a", "y", delegates=["a/p2", "y/p1"])],
+        broken=lambda f: [meet(f, "a", "y", delegates=["a/p2", "y/p1"]),
+                          meet(f, "a", "x", at="09:20", delegates=["a/p2", "x/p1"])],
+        large="a request's options keep only slots where a named delegate is free "
+              "(Board.request_mask); parallel companies: resources ('named', company, slot, "
+              "set)"),
+    "blocked_pair": Case(
+        binding=lambda: declined(True),
+        relaxed=lambda: declined(False),
+        fact=lambda s: all("x" not in m.companies for m in s.meetings),
+        kept=lambda f: [meet(f, "a", "y")],
+        broken=lambda f: [meet(f, "a", "y"), meet(f, "a", "x", at="09:20")],
+        large="a declined or excluded request has no slot (Board.request_mask)"),
 }
 
 

@@ -237,10 +237,14 @@ def test_locked_meeting_stays_and_impossible_lock_is_an_error():
         solve(f, prev.model_copy(update={"meetings": [bad]}))
 
 
-def test_must_have_that_cannot_be_placed_is_an_error():
-    f = folder(mission(), [company("a", wants=[("x", "must")], attends=[]), *hosts("x")])
-    with pytest.raises(InfeasibleError, match="must-have meeting a and x"):
-        solve(f)
+def test_must_have_that_cannot_be_placed_is_listed_with_a_remedy():
+    f = folder(mission(), [company("a", wants=[("x", "must"), "y"], attends=[]),
+                           company("b", wants=["y"]), *hosts("x", "y")])
+    s = solve(f)
+    assert [m.id for m in s.meetings] == ["b--y"]
+    must = next(u for u in s.unplaced if u.request == "a--x")
+    assert must.priority == "must" and must.reason.startswith("no common slot")
+    assert must.remedies == ["both attend s1"]
 
 
 def test_must_have_beats_weight():

@@ -2,10 +2,11 @@
 
 placed / requested meetings (and their priority weights); idle slots (for each
 company and session day, the slots between its first and last meeting in which
-it has none, summed; a night is not idle time) and holes (the runs of such idle
-slots); and
+it has none, summed; a night is not idle time; a slot a longer meeting runs in is
+busy) and holes (the runs of such idle slots); and
 fairness (the smallest placed/requested share of a delegation company that asked
-for meetings; 1.0 when none did).
+for meetings; 1.0 when none did); on missions with both in-person and virtual sessions,
+the share of meetings held in person.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from datetime import date, datetime
 from scheduler.check.times import slot_starts
 from scheduler.input.model import MissionFolder
 from scheduler.meaning.requests import build_requests, pair_id, requested_meetings
+from scheduler.meaning.wishes import hybrid
 from scheduler.schedule import Schedule
 
 FIGURES = ("requested", "placed", "weight_requested", "weight_placed", "idle_slots", "holes",
-           "fairness")
+           "fairness", "in_person_share")
 
 
 def quality_figures(folder: MissionFolder, schedule: Schedule) -> dict[str, int | float]:
@@ -35,14 +37,24 @@ def quality_figures(folder: MissionFolder, schedule: Schedule) -> dict[str, int 
         "idle_slots": idle,
         "holes": holes,
         "fairness": fairness(folder, schedule),
+        **({"in_person_share": in_person(folder, schedule)} if hybrid(folder) else {}),
     }
+
+
+def in_person(folder: MissionFolder, schedule: Schedule) -> float:
+    """Share of the meetings held in a session that is not virtual."""
+    sessions = {s.id: s for s in folder.mission.partnering}
+    held = [m for m in schedule.meetings if m.session in sessions]
+    share = sum(not sessions[m.session].virtual for m in held) / len(held) if held else 1.0
+    return round(share, 4)
 
 
 def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]:
     """Idle slots and holes summed over every company and session day."""
+    grids = {s.id: slot_starts(folder, s) for s in folder.mission.partnering}
     index: dict[str, dict[datetime, tuple[date, int]]] = {
-        s.id: {start: (start.date(), i) for i, start in enumerate(slot_starts(folder, s))}
-        for s in folder.mission.partnering
+        sid: {start: (start.date(), i) for i, start in enumerate(starts)}
+        for sid, starts in grids.items()
     }
     used: dict[tuple[str, str, date], set[int]] = defaultdict(set)
     for m in schedule.meetings:
@@ -50,8 +62,13 @@ def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]
         if found is None:
             continue
         day, slot = found
+        starts = grids[m.session]
+        taken = [slot]  # and every later slot of the day it still runs in (longer meetings)
+        while taken[-1] + 1 < len(starts) and starts[taken[-1] + 1] < m.end \
+                and starts[taken[-1] + 1].date() == day:
+            taken.append(taken[-1] + 1)
         for c in set(m.companies):
-            used[(c, m.session, day)].add(slot)
+            used[(c, m.session, day)].update(taken)
     idle = holes = 0
     for slots in used.values():
         gaps = [i for i in range(min(slots), max(slots) + 1) if i not in slots]
@@ -81,6 +98,11 @@ def quality_differences(folder: MissionFolder, schedule: Schedule) -> list[str]:
     out = []
     for name in FIGURES:
         theirs = getattr(schedule.quality, name)
+        if theirs is None or name not in mine:  # schedules of older versions lack it
+            if theirs is not None:
+                out.append(f"{name}: schedule.json says {theirs}, but the mission has "
+                           "sessions of one kind only")
+            continue
         if abs(float(theirs) - float(mine[name])) > 0.001:
             out.append(f"{name}: schedule.json says {theirs}, recomputed {mine[name]}")
     return out

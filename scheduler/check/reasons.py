@@ -24,8 +24,17 @@ from scheduler.check.times import (
     slot_starts,
 )
 from scheduler.input.model import Company, MissionFolder, PartneringSession
-from scheduler.meaning import booth_tables, owned_booths, session_tables, session_zone, video_rooms
+from scheduler.meaning import (
+    booth_tables,
+    owned_booths,
+    session_tables,
+    session_zone,
+    slot_grid,
+    video_rooms,
+)
+from scheduler.meaning.lengths import covered, length, slots_taken
 from scheduler.meaning.requests import Request, build_requests, pair_id
+from scheduler.meaning.wishes import ANY, Terms
 from scheduler.schedule import Meeting
 
 MAX_LISTED = 3
@@ -111,8 +120,10 @@ def _explain(folder: MissionFolder, index: Placed, request: Request) -> str:
     gone = [c for c in request.companies if c not in folder.companies]
     if gone:
         return f"{' and '.join(gone)} no longer take(s) part in the mission"
+    if request.blocked:
+        return request.blocked
     a, b = (folder.companies[c] for c in request.companies)
-    apart = no_common_session(folder, a, b)
+    apart = no_common_session(folder, a, b) or not_where_asked(folder, request, a, b)
     if apart:
         return apart
     reason = _diagnose(folder, index, request, a, b)
@@ -127,10 +138,10 @@ def _explain(folder: MissionFolder, index: Placed, request: Request) -> str:
 def _diagnose(folder: MissionFolder, placed: Placed, request: Request,
               a: Company, b: Company) -> str:
     """The reasons after the first: free slots, caps, tables, busy companies."""
-    common = common_sessions(folder, a, b)
-    free, blockers = free_slots(placed, common, a, b)
+    common = [s for s in common_sessions(folder, a, b) if _may_use(request.terms, s)]
+    free, blockers = free_slots(placed, common, a, b, request.minutes, request.terms)
     if not free:
-        return no_free_slot(common, blockers)
+        return no_free_slot(common, blockers, request.minutes)
     capped = cap_reason(folder, placed, request, free)
     if capped:
         return capped
@@ -156,31 +167,87 @@ def no_common_session(folder: MissionFolder, a: Company, b: Company) -> str | No
             f"{b.id} only {', '.join(second)}")
 
 
+def _may_use(terms: Terms, session: PartneringSession) -> bool:
+    """Whether the wishes allow a session on at least one of its days."""
+    return any(terms.allows(session, day) for day in session.days)
+
+
+def not_where_asked(folder: MissionFolder, request: Request, a: Company, b: Company
+                    ) -> str | None:
+    """'no common session is virtual as asked', or None when some session is allowed."""
+    common = common_sessions(folder, a, b)
+    if any(_may_use(request.terms, s) for s in common):
+        return None
+    terms, asked = request.terms, []
+    if not terms.either_mode:
+        asked.append("/".join(sorted(terms.modes)))
+    if terms.sessions is not None:
+        asked.append("in " + ", ".join(sorted(terms.sessions)))
+    if terms.days is not None:
+        asked.append("on " + ", ".join(map(str, sorted(terms.days))))
+    return (f"no common session of {a.id} and {b.id} ({', '.join(s.id for s in common)}) "
+            f"is {' '.join(asked)} as the wishes ask")
+
+
+def _named_blocker(folder: MissionFolder, terms: Terms, company: Company,
+                   slot: Slot) -> str | None:
+    """'a: none of p1 is free' when the delegates a wish names are all away then."""
+    named = terms.named(company.id)
+    if named is None or set(free_delegates(folder, company, slot.span)) & named:
+        return None
+    return f"{company.id}'s named delegate(s) {', '.join(sorted(named))} not free"
+
+
 def free_slots(placed: Placed, sessions: list[PartneringSession], a: Company,
-               b: Company) -> tuple[list[Slot], list[str]]:
-    """Slots where both are free, and what blocks them in the other slots (distinct)."""
+               b: Company, minutes: int | None = None, terms: Terms = ANY
+               ) -> tuple[list[Slot], list[str]]:
+    """Slots where both are free, of those the wishes allow (for a longer meeting, the
+    starts of its stretches of slots, free throughout), and what blocks them in the other
+    slots (distinct)."""
     free: list[Slot] = []
     blockers: list[str] = []
     for session in sessions:
-        length = timedelta(minutes=session.meeting_minutes)
-        for start in placed.grids[session.id]:
-            slot = Slot(session, start, start + length)
-            found = [x for x in (placed.blocker(c, slot) for c in (a, b)) if x]
+        span = timedelta(minutes=length(session, minutes))
+        zone = session_zone(placed.folder, session)
+        for start in starts_for(placed, session, minutes):
+            if not terms.allows(session, start.astimezone(zone).date()):
+                continue
+            slot = Slot(session, start, start + span)
+            found = [x for x in (placed.blocker(c, slot) or
+                                 _named_blocker(placed.folder, terms, c, slot)
+                                 for c in (a, b)) if x]
             if not found:
                 free.append(slot)
             blockers += [f for f in found if f not in blockers]
     return free, blockers
 
 
-def no_free_slot(sessions: list[PartneringSession], blockers: list[str]) -> str:
-    """'no slot in osaka where both are free: A is unavailable ...; B attends ...'."""
+def starts_for(placed: Placed, session: PartneringSession, minutes: int | None
+               ) -> list[datetime]:
+    """Where a meeting of `minutes` may start in a session (scheduler.meaning.lengths):
+    every slot for one-slot meetings, else the slots its stretch fits after."""
+    count = slots_taken(session, minutes)
+    if count == 1:
+        return placed.grids[session.id]
+    grid = slot_grid(placed.folder, session)
+    return sorted((t.start for i, t in enumerate(grid)
+                   if count and covered(grid, i, count) is not None),
+                  key=lambda start: (start.timestamp(), start.isoformat()))
+
+
+def no_free_slot(sessions: list[PartneringSession], blockers: list[str],
+                 minutes: int | None = None) -> str:
+    """'no slot in osaka where both are free: A is unavailable ...; B attends ...' (for a
+    longer meeting: 'no 60 minutes in osaka ...')."""
     where = ", ".join(s.id for s in sessions)
     if not blockers:
-        return f"no common slot: {where} has no meeting slots"
+        return f"no common slot: {where} has no meeting slots" + (
+            f" for a {minutes}-minute meeting" if minutes else "")
     listed = blockers[:MAX_LISTED]
     more = len(blockers) - len(listed)
     tail = f" (and {more} more)" if more else ""
-    return f"no slot in {where} where both are free: {'; '.join(listed)}{tail}"
+    what = f"{minutes} minutes" if minutes else "slot"
+    return f"no {what} in {where} where both are free: {'; '.join(listed)}{tail}"
 
 
 def _who_fills(placed: Placed, request: Request, company: str) -> str:
@@ -230,8 +297,8 @@ def _session_full(placed: Placed, session: PartneringSession,
 def crowded(folder: MissionFolder, placed: Placed, free: list[Slot], a: Company,
             b: Company) -> str:
     """Tables taken or a company busy in every slot both are free; else what is left."""
-    busy = [[c.id for c in (a, b) if _busy(folder, placed, s, c)] for s in free]
-    full = [_tables_full(folder, placed, s, (a.id, b.id)) for s in free]
+    busy = [[c.id for c in (a, b) if busy_in(folder, placed, s, c)] for s in free]
+    full = [tables_full(folder, placed, s, (a.id, b.id)) for s in free]
     k = _slots(len(free))
     if all(full):
         return f"{_tables(folder, free, (a.id, b.id))} taken in {k} both are free"
@@ -253,7 +320,7 @@ def _slots(k: int) -> str:
     return "the only slot" if k == 1 else f"the {k} slots"
 
 
-def _busy(folder: MissionFolder, placed: Placed, slot: Slot, company: Company) -> bool:
+def busy_in(folder: MissionFolder, placed: Placed, slot: Slot, company: Company) -> bool:
     """Whether the company cannot take one more meeting during the slot (memoised)."""
     key = (company.id, slot.session.id, slot.start)
     if key not in placed.busy:
@@ -276,7 +343,7 @@ def _usable_tables(folder: MissionFolder, session: PartneringSession,
     return session_tables(session)
 
 
-def _tables_full(folder: MissionFolder, placed: Placed, slot: Slot,
+def tables_full(folder: MissionFolder, placed: Placed, slot: Slot,
                  companies: tuple[str, str]) -> bool:
     """Whether every table the pair may use is taken during the slot."""
     tables = _usable_tables(folder, slot.session, companies)

@@ -1,12 +1,16 @@
-"""Rules about what was asked: each meeting requested, locked meetings kept."""
+"""Rules about what was asked: each meeting requested, where and with whom its wishes
+allow, never a declined or excluded pair; locked meetings kept."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from scheduler.check.common import Violation, known_meetings, sessions_by_id
+from scheduler.check.common import Violation, known_meetings, sessions_by_id, when
+from scheduler.check.times import meeting_delegates
 from scheduler.input.model import MissionFolder
-from scheduler.meaning.requests import build_requests, pair_id
+from scheduler.meaning import session_zone
+from scheduler.meaning.requests import Request, build_requests, pair_id
+from scheduler.meaning.wishes import any_terms, blocked_pairs, session_mode
 from scheduler.schedule import Meeting, Schedule
 
 
@@ -27,6 +31,62 @@ def check_requested_pair(folder: MissionFolder, schedule: Schedule) -> list[Viol
                                  f"{m.companies[1]} meet {_times(rid, schedule)} times; "
                                  f"{request.meetings} requested"))
     return out
+
+
+def _requests(folder: MissionFolder) -> dict[str, Request]:
+    """The folder's requests by id."""
+    return {r.id: r for r in build_requests(folder)}
+
+
+def check_placement(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
+    """Each meeting is in a mode, session and on a day its wishes allow."""
+    if not any_terms(folder):
+        return []
+    requests = _requests(folder)
+    out: list[Violation] = []
+    for m in known_meetings(folder, schedule):
+        request = requests.get(pair_id(*m.companies))
+        if request is None:
+            continue  # requested_pair's
+        session = folder.session(m.session)
+        day = m.start.astimezone(session_zone(folder, session)).date()
+        terms = request.terms
+        if session_mode(session) not in terms.modes:
+            out.append(Violation("placement", m.id, f"is {session_mode(session)} "
+                                 f"({m.session}) but was asked {'/'.join(sorted(terms.modes))}"))
+        elif terms.sessions is not None and m.session not in terms.sessions:
+            out.append(Violation("placement", m.id, f"is in {m.session}; the wishes allow "
+                                 f"{', '.join(sorted(terms.sessions))}"))
+        elif terms.days is not None and day not in terms.days:
+            out.append(Violation("placement", m.id, f"is on {day} ({when(folder, m)}); the "
+                                 f"wishes allow {', '.join(map(str, sorted(terms.days)))}"))
+    return out
+
+
+def check_named_delegates(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
+    """Where wishes name who takes a meeting, nobody else of that company attends it."""
+    if not any_terms(folder):
+        return []
+    requests = _requests(folder)
+    out: list[Violation] = []
+    for m in known_meetings(folder, schedule):
+        request = requests.get(pair_id(*m.companies))
+        for c in dict.fromkeys(m.companies):
+            named = request.terms.named(c) if request else None
+            others = [d for d in meeting_delegates(m, c) if named is not None and d not in named]
+            if others:
+                out.append(Violation("named_delegates", m.id, f"{c}/{others[0]} attends, but "
+                                     f"the wishes name {', '.join(sorted(named or ()))}"))
+    return out
+
+
+def check_blocked_pair(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
+    """No declined or excluded pair meets."""
+    blocked = blocked_pairs(folder)
+    return [Violation("blocked_pair", m.id, f"{m.companies[0]} and {m.companies[1]} meet, "
+                      f"but the pair is {why}")
+            for m in known_meetings(folder, schedule)
+            if (why := blocked.get(frozenset(m.companies)))]
 
 
 def _times(rid: str, schedule: Schedule) -> int:

@@ -20,7 +20,13 @@ from scheduler.check.capacity_rules import (
 )
 from scheduler.check.common import Violation
 from scheduler.check.quality import quality_differences, quality_figures
-from scheduler.check.request_rules import check_locked, check_requested_pair
+from scheduler.check.request_rules import (
+    check_blocked_pair,
+    check_locked,
+    check_named_delegates,
+    check_placement,
+    check_requested_pair,
+)
 from scheduler.check.time_rules import (
     check_availability,
     check_meeting_shape,
@@ -36,7 +42,8 @@ __all__ = ["RULES", "Violation", "check_locked", "check_schedule", "quality_diff
            "quality_figures", *(f"check_{name}" for name in (
                "meeting_shape", "slot_grid", "session_attendance", "availability",
                "programme_conflict", "one_meeting_at_a_time", "table_capacity",
-               "booth_ownership", "company_cap", "session_cap", "requested_pair"))]
+               "booth_ownership", "company_cap", "session_cap", "requested_pair", "placement",
+               "named_delegates", "blocked_pair"))]
 
 
 RULES: dict[str, Callable[[MissionFolder, Schedule], list[Violation]]] = {
@@ -51,6 +58,9 @@ RULES: dict[str, Callable[[MissionFolder, Schedule], list[Violation]]] = {
     "company_cap": check_company_cap,
     "session_cap": check_session_cap,
     "requested_pair": check_requested_pair,
+    "placement": check_placement,
+    "named_delegates": check_named_delegates,
+    "blocked_pair": check_blocked_pair,
 }
 
 

@@ -22,11 +22,13 @@ from scheduler.check.times import (
     meeting_delegates,
     overlapping_pairs,
     overlaps,
-    slot_starts,
     unavailable_clash,
 )
-from scheduler.input.model import Company, MissionFolder
-from scheduler.meaning import attends_item, blocking_items, session_zone
+from scheduler.input.model import Company, MissionFolder, PartneringSession
+from scheduler.meaning import SlotTime, attends_item, blocking_items, session_zone, slot_grid
+from scheduler.meaning.lengths import covered, length, slots_taken
+from scheduler.meaning.requests import build_requests, pair_id
+from scheduler.meaning.wishes import ANY, Terms, any_terms, attending
 from scheduler.schedule import Meeting, Schedule
 
 
@@ -35,12 +37,32 @@ def check_meeting_shape(folder: MissionFolder, schedule: Schedule) -> list[Viola
     ids = Counter(m.id for m in schedule.meetings)
     out = [Violation("meeting_shape", m.id, f"{ids[m.id]} meetings have the id '{m.id}'")
            for m in schedule.meetings if ids[m.id] > 1]
+    asked = asked_minutes(folder)
     for m in schedule.meetings:
-        out += [Violation("meeting_shape", m.id, msg) for msg in _shape(folder, m)]
+        out += [Violation("meeting_shape", m.id, msg)
+                for msg in _shape(folder, m, asked.get(pair_id(*m.companies)))]
     return out
 
 
-def _shape(folder: MissionFolder, m: Meeting) -> list[str]:
+def asked_minutes(folder: MissionFolder) -> dict[str, int | None]:
+    """Request id -> the length its askers gave (`minutes`; None: one slot)."""
+    return {q.id: q.minutes for q in build_requests(folder)}
+
+
+def _length(session: PartneringSession, m: Meeting, minutes: int | None) -> str | None:
+    """What is wrong with a meeting's length: the request's (`minutes`), else the session's."""
+    if slots_taken(session, minutes) is None:
+        return (f"is asked to last {minutes} minutes, not a whole number of {session.id}'s "
+                f"{session.meeting_minutes}-minute meetings")
+    if m.end - m.start == timedelta(minutes=length(session, minutes)):
+        return None
+    lasts = (m.end - m.start) / timedelta(minutes=1)
+    if minutes is not None:
+        return f"lasts {lasts:g} minutes; {minutes} were asked for"
+    return f"lasts {lasts:g} minutes; meetings of {session.id} last {session.meeting_minutes}"
+
+
+def _shape(folder: MissionFolder, m: Meeting, minutes: int | None = None) -> list[str]:
     """What is wrong with one meeting's length, companies, session and delegates."""
     a, b = m.companies
     problems = [f"{a} meets itself"] if a == b else []
@@ -52,10 +74,8 @@ def _shape(folder: MissionFolder, m: Meeting) -> list[str]:
         problems.append("start and end need a UTC offset, like 2016-10-11T14:00:00+09:00")
     if session is None:
         problems.append(f"unknown partnering session '{m.session}'")
-    elif has_offsets(m) and m.end - m.start != timedelta(minutes=session.meeting_minutes):
-        minutes = (m.end - m.start) / timedelta(minutes=1)
-        problems.append(f"lasts {minutes:g} minutes; meetings of {m.session} last "
-                        f"{session.meeting_minutes}")
+    elif has_offsets(m) and (wrong := _length(session, m, minutes)):
+        problems.append(wrong)
     for d in m.delegates:
         company, _, person = d.partition("/")
         known = folder.companies.get(company) or folder.withdrawn.get(company)
@@ -70,14 +90,23 @@ def _shape(folder: MissionFolder, m: Meeting) -> list[str]:
 def check_slot_grid(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """Each meeting starts on a slot of its session, written in the session's zone."""
     out: list[Violation] = []
-    grids: dict[str, set[datetime]] = {}
+    grids: dict[str, list[SlotTime]] = {}
+    index: dict[str, dict[datetime, int]] = {}
+    asked = asked_minutes(folder)
     for m in known_meetings(folder, schedule):
         session = folder.session(m.session)
         if m.session not in grids:
-            grids[m.session] = set(slot_starts(folder, session))
+            grids[m.session] = slot_grid(folder, session)
+            index[m.session] = {t.start: i for i, t in enumerate(grids[m.session])}
         where = session_zone(folder, session)
-        if m.start not in grids[m.session]:
+        at = index[m.session].get(m.start)
+        count = slots_taken(session, asked.get(pair_id(*m.companies)))
+        if at is None:
             out.append(Violation("slot_grid", m.id, f"{when(folder, m)} is not a slot start of "
+                                 f"{m.session} ({describe_grid(session)})"))
+        elif count and covered(grids[m.session], at, count) is None:
+            out.append(Violation("slot_grid", m.id, f"a {count}-slot meeting at "
+                                 f"{when(folder, m)} runs past the end of its window in "
                                  f"{m.session} ({describe_grid(session)})"))
         for name, moment in (("start", m.start), ("end", m.end)):
             if moment.utcoffset() != moment.astimezone(where).utcoffset():
@@ -102,14 +131,16 @@ def check_session_attendance(folder: MissionFolder, schedule: Schedule) -> list[
 def check_availability(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """No meeting while a company or delegate is unavailable; the right delegates attend."""
     out: list[Violation] = []
+    terms = {r.id: r.terms for r in build_requests(folder)} if any_terms(folder) else {}
     for m in known_meetings(folder, schedule):
         for c in dict.fromkeys(m.companies):
-            out += [Violation("availability", m.id, msg)
-                    for msg in _availability(folder, folder.companies[c], m)]
+            out += [Violation("availability", m.id, msg) for msg in _availability(
+                folder, folder.companies[c], m, terms.get(pair_id(*m.companies), ANY))]
     return out
 
 
-def _availability(folder: MissionFolder, company: Company, m: Meeting) -> list[str]:
+def _availability(folder: MissionFolder, company: Company, m: Meeting,
+                  terms: Terms = ANY) -> list[str]:
     """What is wrong with one company's presence at a meeting."""
     period = unavailable_clash(folder, company, meeting_span(m))
     if period:
@@ -126,8 +157,8 @@ def _availability(folder: MissionFolder, company: Company, m: Meeting) -> list[s
     if company.parallel and len(sent) != 1:
         problems.append(f"{company.id} holds parallel meetings, so exactly one of its "
                         f"delegates attends each; {len(sent)} do")
-    if not company.parallel:
-        missing = [d for d in free if d not in sent]
+    if not company.parallel:  # everyone free attends, of those the wishes name
+        missing = [d for d in attending(terms, company.id, free) if d not in sent]
         if missing:
             problems.append(f"{company.id} meets with all its available delegates, but "
                             f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "

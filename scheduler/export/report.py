@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduler.export.agenda import agenda_slug, company_name, delegate_names, local
 from scheduler.input.model import MissionFolder, PartneringSession
 from scheduler.meaning import session_tables, session_zone, video_rooms, wall_grid
 from scheduler.meaning.clock import abbreviation
+from scheduler.meaning.wishes import hybrid
 from scheduler.schedule import Meeting, Schedule
 
 
@@ -32,6 +33,7 @@ class CompanyRow:
     unplaced: int
     idle_slots: int
     delegates: tuple[tuple[str, str], ...] = ()  # (name, agenda slug) when split per delegate
+    in_person: int | None = None  # meetings held in person, on a hybrid mission
 
 
 @dataclass(frozen=True)
@@ -145,9 +147,28 @@ def _grid(folder: MissionFolder, session: PartneringSession, day: date,
     noon = datetime.combine(day, time(12), ZoneInfo(zone))  # a DST change falls at night
     grid = Grid(session, day, zone, _place(folder, session), slots, declared + used,
                 abbreviation(noon), heading="Video room" if session.virtual else "Table")
-    for label, start, meeting in labelled:
-        grid.cells.setdefault((label, start), []).append(_cell(folder, meeting))
+    for label, _start, meeting in labelled:
+        for start in running(folder, meeting):  # a longer meeting fills each of its slots
+            grid.cells.setdefault((label, start), []).append(_cell(folder, meeting))
     return grid
+
+
+def running(folder: MissionFolder, meeting: Meeting) -> list[str]:
+    """Local 'HH:MM' starts of the slots of its session day a meeting runs in: its own
+    start, and the later slots a longer meeting takes."""
+    session = folder.session(meeting.session)
+    start = _local_start(folder, meeting)
+    if meeting.end - meeting.start <= timedelta(minutes=session.meeting_minutes):
+        return [f"{start:%H:%M}"]
+    first, last = start.replace(tzinfo=None), _local_end(folder, meeting)
+    return [f"{start:%H:%M}", *(f"{t.start:%H:%M}" for t in wall_grid(session)
+                                if t.day == first.date() and first < t.start < last)]
+
+
+def _local_end(folder: MissionFolder, meeting: Meeting) -> datetime:
+    """A meeting's end in its session's zone, as a wall-clock time."""
+    zone = session_zone(folder, folder.session(meeting.session)).key
+    return local(meeting.end, zone).replace(tzinfo=None)
 
 
 def build_signs(folder: MissionFolder, schedule: Schedule) -> list[Sign]:
@@ -195,7 +216,7 @@ def idle_slots(folder: MissionFolder, schedule: Schedule, company_id: str) -> in
     for m in schedule.meetings:
         if company_id in m.companies:
             start = _local_start(folder, m)
-            busy[(m.session, start.date())].add(f"{start:%H:%M}")
+            busy[(m.session, start.date())].update(running(folder, m))
     idle = 0
     for (session_id, day), used in busy.items():
         slots = sorted(set(session_slots(folder.session(session_id), day)) | used)
@@ -208,15 +229,18 @@ def company_rows(folder: MissionFolder, schedule: Schedule) -> list[CompanyRow]:
     """Requested, placed, unplaced and idle slots per company; delegation first."""
     placed: dict[str, int] = defaultdict(int)
     missing: dict[str, int] = defaultdict(int)
+    held: dict[str, int] = defaultdict(int)
     for m in schedule.meetings:
         for c in set(m.companies):
             placed[c] += 1
+            held[c] += not folder.session(m.session).virtual
+    mixed = hybrid(folder)
     for u in schedule.unplaced:
         for c in set(u.companies):
             missing[c] += u.meetings
     rows = [CompanyRow(c.id, c.name, c.side, c.country, placed[c.id] + missing[c.id], placed[c.id],
                        missing[c.id], idle_slots(folder, schedule, c.id),
                        tuple((d.name, agenda_slug(c.id, d.id)) for d in c.delegates
-                             if len(c.delegates) > 1))
+                             if len(c.delegates) > 1), held[c.id] if mixed else None)
             for c in folder.companies.values()]
     return sorted(rows, key=lambda r: (r.side != "delegation", r.name.casefold(), r.id))

@@ -40,6 +40,7 @@ from scheduler.input.types import (
 )
 
 Priority = Literal["must", "high", "normal", "low"]
+Mode = Literal["in-person", "virtual", "any"]
 PRIORITY_WEIGHT: dict[str, int] = {"must": 3, "high": 3, "normal": 2, "low": 1}
 Side = Literal["delegation", "host", "investor", "agency", "government", "academic"]
 # Limits on every count that sizes memory or solving time, far above any real event (the
@@ -217,6 +218,13 @@ class PartneringSession(Model):
         return sorted({*(self.dates or []), *([self.date] if self.date else [])})
 
 
+# A longer meeting over consecutive slots of one session window, at one table; a multiple
+# of the session's meeting_minutes (checked against the sessions in load/lengths.py).
+MINUTES_HELP = ("A longer meeting: its length in minutes, a multiple of the session's "
+                "meeting_minutes (e.g. 60 in a session of 30-minute meetings); it takes "
+                "consecutive slots of one window, at one table, with no changeover inside.")
+
+
 class Match(Model):
     """An organiser-set meeting between two companies."""
 
@@ -225,6 +233,29 @@ class Match(Model):
     reason: Text = ""
     by: Line = Field("", description="Who proposed it, e.g. the host organisation.")
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
+    minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
+    mode: Mode = Field("any", description="in-person, virtual, or any (in person preferred).")
+    sessions: list[Id] | None = Field(None, description="Partnering sessions it may be placed in.")
+    days: list[Day] | None = Field(None, description="Days it may be placed on.")
+    delegates: list[Line] | None = Field(
+        None, description="Names or ids of the delegates, of either company, who take the "
+        "meeting.")
+
+
+class Exclusion(Model):
+    """Two companies the organiser never schedules together."""
+
+    companies: list[Id] = Field(min_length=2, max_length=2)
+    reason: Text = Field("", description="Shown in the organiser's report only.")
+
+
+class SuggestSettings(Model):
+    """How `mission suggest` pairs companies."""
+
+    within_delegation: bool = Field(
+        False, description="Suggest any pair, also two delegation companies or two hosts "
+        "(a fair); default: delegation companies with hosts, investors, agencies and "
+        "government, academics with anyone.")
 
 
 class Mission(Model):
@@ -246,6 +277,9 @@ class Mission(Model):
     programme: list[ProgrammeItem] = Field(default_factory=list, max_length=MAX_PROGRAMME)
     partnering: list[PartneringSession] = Field(default_factory=list)
     matches: list[Match] = Field(default_factory=list)
+    exclude: list[Exclusion] = Field(
+        default_factory=list, description="Pairs never to schedule (competitors, conflicts).")
+    suggest: SuggestSettings = Field(default_factory=SuggestSettings)
 
 
 class Delegate(Model):
@@ -280,6 +314,12 @@ class Wish(Model):
     priority: Priority = "normal"
     reason: Text = ""
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
+    minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
+    mode: Mode = Field("any", description="in-person, virtual, or any (in person preferred).")
+    sessions: list[Id] | None = Field(None, description="Partnering sessions it may be placed in.")
+    days: list[Day] | None = Field(None, description="Days it may be placed on.")
+    delegates: list[Line] | None = Field(
+        None, description="Names or ids of this company's delegates who take the meeting.")
 
 
 class Company(Model):
@@ -303,6 +343,7 @@ class Company(Model):
     max_meetings: int | None = Field(None, ge=0)
     parallel: bool = Field(False, description="Delegates may hold meetings at the same time.")
     wants_to_meet: list[Wish] = Field(default_factory=list)
+    declines: list[Id] = Field(default_factory=list, description="Companies it will not meet.")
     withdrawn: bool = Field(
         False, description="The company withdrew: it is out of the plan, references to it stay "
         "valid, and its people receive calendars that cancel its meetings.")

@@ -11,8 +11,10 @@ from scheduler.input.types import slugify
 from scheduler.input.yamlio import Path_
 from scheduler.load.company_checks import check_company
 from scheduler.load.findings import Findings, in_mission, unknown
+from scheduler.load.lengths import check_lengths
 from scheduler.load.source import ANY_NAME, AnyName, Source
 from scheduler.load.wallclock import check_wall_clocks
+from scheduler.load.wish_checks import check_wish_terms
 from scheduler.meaning import SPECIAL_ATTENDEES, unlimited_video, video_rooms
 
 
@@ -230,10 +232,14 @@ def cross_check(mission: Mission | None, src: Source | None,
     fill_defaults(mission, by_id)
     # References were checked against every company; MissionFolder sets the withdrawn apart.
     folder = MissionFolder(mission=mission, companies=by_id, files=files)
+    if src:
+        check_wish_terms(folder, src, {c.id: s for c, s in companies if by_id.get(c.id) is c},
+                         out)
     wrong = {p.file for p in out.problems if p.is_error}
     if src and not src.partial and src.name not in wrong:
         sound = {c.id: s for c, s in companies if not s.partial and s.name not in wrong}
         check_reachable(folder, sound, out)
+    check_lengths(folder, src, {c.id: s for c, s in companies if by_id.get(c.id) is c}, out)
     if src is None or src.left_out("timezone"):
         return folder, out.problems  # wall clocks need the zones they are read in
     own = {c.id: s for c, s in companies

@@ -152,6 +152,7 @@ class SlotTime(NamedTuple):
     position: int
     start: datetime  # wall-clock (wall_grid) or aware in the session's zone (slot_grid)
     end: datetime
+    window: int = 0  # which window of the day (sorted): a longer meeting stays in one
 
 
 def wall_grid(session: PartneringSession) -> list[SlotTime]:
@@ -162,10 +163,10 @@ def wall_grid(session: PartneringSession) -> list[SlotTime]:
     out: list[SlotTime] = []
     for day in session.days:
         position = 0
-        for first, last in sorted(session.windows):
+        for window, (first, last) in enumerate(sorted(session.windows)):
             start, stop = datetime.combine(day, first), datetime.combine(day, last)
             while start + length <= stop:
-                out.append(SlotTime(day, position, start, start + length))
+                out.append(SlotTime(day, position, start, start + length, window))
                 position += 1
                 start += step
     return out

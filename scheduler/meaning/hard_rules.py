@@ -19,4 +19,7 @@ HARD_RULES: tuple[str, ...] = (
     "session_cap",  # a session's max_meetings
     "requested_pair",  # only requested pairs meet, at most as often as asked
     "locked",  # locked meetings of the previous schedule stay where they are
+    "placement",  # a wish's mode, sessions and days
+    "named_delegates",  # only the delegates a wish names take its meeting
+    "blocked_pair",  # declined and excluded pairs never meet
 )

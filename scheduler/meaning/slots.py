@@ -39,6 +39,7 @@ class Slot:
     position: int  # 0-based position within the session's day
     start: datetime  # aware, session zone
     end: datetime
+    window: int = 0  # which window of its day
 
     @cached_property
     def utc(self) -> Interval:
@@ -53,7 +54,7 @@ def local(value: datetime, tz: ZoneInfo) -> datetime:
 
 def session_slots(mission: Mission, session: PartneringSession, first: int = 0) -> list[Slot]:
     """The slots of one session (meaning.slot_grid), numbered from `first`."""
-    return [Slot(first + k, session.id, t.day, t.position, t.start, t.end)
+    return [Slot(first + k, session.id, t.day, t.position, t.start, t.end, t.window)
             for k, t in enumerate(slot_grid(mission, session))]
 
 
@@ -184,15 +185,24 @@ def time_groups(slots: list[Slot]) -> list[list[int]]:
     return [g for g in groups if not any(set(g) < set(h) for h in groups)]
 
 
-def idle_and_holes(meetings: Iterable[tuple[str, str, datetime]], slots: list[Slot]
-                   ) -> tuple[int, int]:
-    """Idle slots and holes (runs of idle slots) over (company, session, start) triples."""
+Busy = tuple[str, str, datetime] | tuple[str, str, datetime, datetime]
+
+
+def idle_and_holes(meetings: Iterable[Busy], slots: list[Slot]) -> tuple[int, int]:
+    """Idle slots and holes (runs of idle slots) over (company, session, start[, end])
+    tuples; a longer meeting (with its end) keeps every slot it takes busy."""
     position = {(s.session, s.start.astimezone(UTC)): (s.day, s.position) for s in slots}
+    starts = {(s.session, s.day, s.position): s.start.astimezone(UTC) for s in slots}
     busy: dict[tuple[str, str, date], set[int]] = defaultdict(set)
-    for company, session, start in meetings:
+    for company, session, start, *end in meetings:
         found = position.get((session, start.astimezone(UTC)))
-        if found:
-            busy[(company, session, found[0])].add(found[1])
+        if not found:
+            continue
+        day, at = found
+        busy[(company, session, day)].add(at)
+        while end and (nxt := starts.get((session, day, at + 1))) and nxt < end[0]:
+            at += 1
+            busy[(company, session, day)].add(at)
     idle = holes = 0
     for used in busy.values():
         gaps = [p for p in range(min(used), max(used) + 1) if p not in used]

@@ -55,7 +55,7 @@ def _head(mission: Mission, sheet: Worksheet, part: SessionDay) -> None:
         cell = sheet.cell(L.HEADER_ROW, column, name)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         sheet.column_dimensions[get_column_letter(column)].width = L.WIDTHS[column - 1]
-    sheet.freeze_panes = sheet.cell(L.FIRST_ROW, 1)
+    sheet.freeze_panes = f"A{L.FIRST_ROW}"
 
 
 def _rows(mission: Mission, sheet: Worksheet, part: SessionDay) -> None:
@@ -104,7 +104,8 @@ def _companies(mission: Mission, book: Workbook) -> None:
 def workbook_bytes(mission: Mission) -> bytes:
     """The attendance workbook of a mission, as repeatable bytes."""
     book = Workbook()
-    book.remove(book.active)
+    for blank in book.worksheets:  # the empty first sheet a new workbook has
+        book.remove(blank)
     for part in session_days(mission):
         _tab(mission, book, part)
     _companies(mission, book)

@@ -10,6 +10,7 @@ from scheduler.errors import Problem
 from scheduler.export import ExportOptions, ExportResult, export
 from scheduler.gcpause import freeze_if_large
 from scheduler.load.loader import load_mission
+from scheduler.plan.musts import missing_musts
 from scheduler.plan.planning import SolveOptions, schedule_loaded
 from scheduler.plan.publish import fingerprint
 from scheduler.schedule import Schedule
@@ -21,14 +22,16 @@ class PlanResult:
 
     warnings: list[Problem]
     schedule: Schedule
-    exported: ExportResult
+    exported: ExportResult | None  # None: stopped before the export (a must-have missing)
     out: Path
 
 
 def plan_folder(path: Path, solve: SolveOptions, options: ExportOptions, out: Path | None,
                 progress: Callable[[str], None] | None = None,
-                clock: Callable[[], float] | None = None) -> PlanResult:
-    """Validate (raising InputError), schedule (writing schedule.json) and export.
+                clock: Callable[[], float] | None = None,
+                allow_missing_musts: bool = False) -> PlanResult:
+    """Validate (raising InputError), schedule (writing schedule.json) and export; a
+    must-have meeting that could not be placed stops it before the export unless allowed.
 
     The export step needs no check of its own: scheduling refuses (exit 4, nothing
     written) a schedule that breaks any rule, and the schedule is made from the inputs
@@ -39,4 +42,6 @@ def plan_folder(path: Path, solve: SolveOptions, options: ExportOptions, out: Pa
     freeze_if_large(len(folder.companies))  # the command owns the process: it may freeze
     schedule = schedule_loaded(path, folder, solve, progress, clock, inputs)
     out = out or Path("calendars") / folder.mission.id
+    if missing_musts(schedule) and not allow_missing_musts:
+        return PlanResult(warnings, schedule, None, out)
     return PlanResult(warnings, schedule, export(folder, schedule, out, options, progress), out)

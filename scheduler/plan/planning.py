@@ -22,10 +22,13 @@ from scheduler.errors import InfeasibleError, ScheduleError
 from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
 from scheduler.load.loader import load_mission
+from scheduler.meaning.distance import distance
 from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
 from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
+from scheduler.meaning.wishes import hybrid
+from scheduler.plan.musts import must_lines, with_remedies
 from scheduler.plan.publish import fingerprint
-from scheduler.plan.replan import binding_locks, changes, still_possible
+from scheduler.plan.replan import binding_locks, changes, closeness, still_possible
 from scheduler.schedule import (
     SCHEDULE_FILE,
     Meeting,
@@ -42,6 +45,7 @@ from scheduler.solver.build import build_domain, complete_space
 from scheduler.solver.cpsat import Outcome, Settings, solve
 from scheduler.solver.greedy import greedy
 from scheduler.solver.large import LARGE_CANDIDATES, estimate, solve_large
+from scheduler.solver.nearness import Near
 from scheduler.solver.rules import make_candidates
 from scheduler.solver.space import Space
 from scheduler.solver.tables import Seat, assign_delegates, assign_tables
@@ -97,19 +101,21 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
         make_candidates(space)
         raise_problems(complete_space(space, locked))
         keep = still_possible(space, previous)
-        outcome, bound = solve_model(space, keep, options, progress, clock)
+        outcome, bound = solve_model(space, keep, options, progress, clock,
+                                     closeness(space, previous, keep))
     if outcome.status == "infeasible":
         raise InfeasibleError("the locked meetings conflict with each other or with a rule; "
                               "unlock some in schedule.json or run with --fresh")
     say(f"seating {len(outcome.chosen)} meetings at tables")
     meetings = build_meetings(space, outcome.chosen, keep, options.seed,
-                              optimise=outcome.status != "interrupted")
+                              optimise=outcome.status != "interrupted",
+                              previous=previous.meetings if previous else [])
     say("explaining every request not placed in full")
     explain = explainer(folder, meetings, requests)
-    missing_musts(requests, meetings, explain)
     schedule = Schedule(
         mission=folder.mission.id, generated=generated_at(folder), meetings=meetings,
-        unplaced=unplaced(requests, meetings, explain),
+        unplaced=with_remedies(folder, meetings, requests,
+                               unplaced(requests, meetings, explain)),
         quality=quality(space, meetings, bound, outcome),
         changes=changes(folder, space, previous, meetings, explain),
         solver={"seed": options.seed, "workers": options.workers,
@@ -129,9 +135,10 @@ def raise_problems(space: Space) -> None:
 
 
 def solve_model(space: Space, keep: dict[int, Meeting], options: SolveOptions,
-                progress: Progress | None, clock: Callable[[], float] | None
-                ) -> tuple[Outcome, int]:
-    """The lexicographic CP-SAT solve of a full candidate space, and the bound."""
+                progress: Progress | None, clock: Callable[[], float] | None,
+                near: Near | None = None) -> tuple[Outcome, int]:
+    """The lexicographic CP-SAT solve of a full candidate space, and the bound (`near`:
+    re-planning, how close each candidate is to a meeting that must move)."""
     hint = greedy(space, set(keep))
     bound = lp_bound(space)
     if progress:
@@ -139,35 +146,51 @@ def solve_model(space: Space, keep: dict[int, Meeting], options: SolveOptions,
                  f"constraints, {requested_meetings(space.requests)} requested meetings; "
                  f"bound {bound}")
     settings = Settings(options.time_limit, options.seed, options.workers, progress, clock)
-    outcome = solve(space, settings, hint, set(keep))
+    outcome = solve(space, settings, hint, set(keep), near)
     if outcome.status == "unknown":
         outcome.chosen = hint
     return outcome, bound
 
 
 def build_meetings(space: Space, chosen: set[int], keep: dict[int, Meeting],
-                   seed: int, optimise: bool = True) -> list[Meeting]:
-    """Meetings of the chosen candidates, with stable ids, tables and delegates."""
+                   seed: int, optimise: bool = True,
+                   previous: list[Meeting] | None = None) -> list[Meeting]:
+    """Meetings of the chosen candidates, with stable ids, tables and delegates (a
+    previous meeting that moved keeps its id on the nearest of its request's meetings)."""
     seats = assign_tables(space, chosen, {v: m.table for v, m in keep.items() if m.table},
                           seed, optimise)
     people = assign_delegates(space, chosen)
     per_request: dict[int, list[int]] = defaultdict(list)
     for v in sorted(chosen, key=lambda v: (space.slots[space.vars[v].slot].utc, v)):
         per_request[space.vars[v].request].append(v)
+    before: dict[str, list[Meeting]] = defaultdict(list)
+    for m in previous or []:
+        before[m.request].append(m)
     out = []
     for r, vars_ in sorted(per_request.items()):
         request = space.requests[r]
-        ids = _ids(request, vars_, keep)
+        ids = _ids(space, request, vars_, keep, before.get(request.id, []))
         out += [_meeting(space, v, ids[v], seats[v], people[v],
                          locked=v in keep and keep[v].locked and keep[v].id == ids[v])
                 for v in vars_]
     return sorted(out, key=lambda m: (m.start, m.session, m.table or "", m.id))
 
 
-def _ids(request: Request, vars_: list[int], keep: dict[int, Meeting]) -> dict[int, str]:
-    """Meeting ids: kept meetings keep theirs, the others take the lowest free numbers."""
+def _ids(space: Space, request: Request, vars_: list[int], keep: dict[int, Meeting],
+         before: list[Meeting]) -> dict[int, str]:
+    """Meeting ids: kept meetings keep theirs, a previous one that moved goes to the
+    nearest meeting left, the others take the lowest free numbers."""
     ids = {v: keep[v].id for v in vars_ if v in keep and keep[v].request == request.id}
     taken = set(ids.values())
+    for old in sorted(before, key=lambda m: m.id):
+        left = [v for v in vars_ if v not in ids]
+        if old.id in taken or not left:
+            continue
+        slots = space.slots
+        ids[max(left, key=lambda v: distance(space.folder, (old.session, old.start), (
+            slots[space.vars[v].slot].session, slots[space.vars[v].slot].start)).closeness)
+            ] = old.id
+        taken.add(old.id)
     numbers = (meeting_id(request.id, n) for n in range(1, len(vars_) * 2 + 2))
     free = [i for i in numbers if i not in taken]
     for v in vars_:
@@ -181,6 +204,7 @@ def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[
     """One Meeting record (a locked meeting kept in place stays locked)."""
     var = space.vars[v]
     request, slot = space.requests[var.request], space.slots[var.slot]
+    long = space.long(var)
     session = space.folder.session(slot.session)
     companies = space.folder.companies
     link = None
@@ -191,7 +215,8 @@ def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[
     return Meeting(
         id=mid, request=request.id, companies=list(request.companies),
         delegates=[f"{c}/{d}" for c in request.companies for d in people[c]],
-        session=slot.session, start=slot.start, end=slot.end, table=seat.table,
+        session=slot.session, start=slot.start, end=long.end if long else slot.end,
+        table=seat.table,
         booth=seat.booth, video_link=link, kind="g2b" if g2b else "b2b",
         priority=request.priority, mutual=request.mutual, asked_by=list(request.asked_by),
         reason=request.reason, locked=locked)
@@ -205,21 +230,13 @@ def placed_counts(meetings: list[Meeting]) -> dict[str, int]:
     return out
 
 
-def missing_musts(requests: list[Request], meetings: list[Meeting], explain: Explain) -> None:
-    """Raise InfeasibleError naming every must-have request with no meeting."""
-    placed = placed_counts(meetings)
-    lines = [f"must-have meeting {' and '.join(q.companies)} cannot be placed: {explain(q)}"
-             for q in requests if q.must and not placed[q.id]]
-    if lines:
-        raise InfeasibleError("\n".join(lines))
-
-
 def unplaced(requests: list[Request], meetings: list[Meeting], explain: Explain
              ) -> list[Unplaced]:
     """Requests with fewer meetings than asked, each with a reason."""
     placed = placed_counts(meetings)
     return [Unplaced(request=q.id, companies=list(q.companies), priority=q.priority,
-                     meetings=q.meetings - placed[q.id], reason=explain(q))
+                     meetings=q.meetings - placed[q.id], reason=explain(q),
+                     blocked=bool(q.blocked))
             for q in requests if placed[q.id] < q.meetings]
 
 
@@ -243,7 +260,7 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
     requests = space.requests
     weight = {q.id: q.weight for q in requests}
     idle, holes = idle_and_holes(
-        ((c, m.session, m.start) for m in meetings for c in m.companies), space.slots)
+        ((c, m.session, m.start, m.end) for m in meetings for c in m.companies), space.slots)
     bound = max(bound, len(meetings))
     status: SolveStatus = "empty" if not requests else _STATUSES.get(outcome.status, "feasible")
     return Quality(
@@ -252,7 +269,16 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
         weight_requested=sum(q.weight * q.meetings for q in requests),
         weight_placed=sum(weight[m.request] for m in meetings),
         idle_slots=idle, holes=holes, fairness=fairness(space.folder, requests, meetings),
-        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0)
+        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0,
+        in_person_share=in_person_share(space.folder, meetings))
+
+
+def in_person_share(folder: MissionFolder, meetings: list[Meeting]) -> float | None:
+    """Share of the meetings held in person, on a mission with both kinds of session."""
+    if not hybrid(folder):
+        return None
+    held = sum(not folder.session(m.session).virtual for m in meetings)
+    return round(held / len(meetings), 4) if meetings else 1.0
 
 
 def read_previous(path: Path, folder: MissionFolder, fresh: bool) -> Schedule | None:
@@ -297,10 +323,14 @@ def summary_lines(schedule: Schedule) -> list[str]:
     lines = [f"placed {q.placed} of {q.requested} requested meetings (bound {q.bound}, "
              f"{share} of bound); weight {q.weight_placed} of {q.weight_requested}",
              f"idle slots {q.idle_slots}, holes {q.holes}, fairness {q.fairness:.2f}, "
-             f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")]
+             f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")
+             + (f", {percent(q.in_person_share)} in person" if q.in_person_share is not None
+                else "")]
     for change in schedule.changes:
         span = " -> ".join(x for x in (change.before, change.after) if x)
-        lines.append(f"{change.change}: {change.meeting} ({span}): {change.reason}")
+        how = f"{change.move.text}; " if change.move else ""
+        lines.append(f"{change.change}: {change.meeting} ({span}): {how}{change.reason}")
+    lines += must_lines(schedule)
     if schedule.unplaced:
         lines.append(f"{len(schedule.unplaced)} request(s) not (fully) placed:")
     rank = {"must": 0, "high": 1, "normal": 2, "low": 3}

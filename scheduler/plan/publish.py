@@ -16,6 +16,7 @@ from scheduler.check.rules import check_schedule
 from scheduler.errors import ScheduleError
 from scheduler.input.model import MissionFolder
 from scheduler.load.loader import MISSION_FILE, company_paths
+from scheduler.plan.musts import missing_musts
 from scheduler.schedule import Schedule
 
 NO_FINGERPRINT = ("warning: schedule.json does not record the inputs it was made from "
@@ -79,4 +80,7 @@ def ready_to_publish(path: Path, folder: MissionFolder, schedule: Schedule,
     if stale or broken:
         raise ScheduleError("\n".join([f"{path / 'schedule.json'} cannot be published:",
                                        *warnings, *stale, *broken]))
-    return warnings
+    # every hard rule holds, so it may be published; but say what it lacks
+    return warnings + [f"warning: must-have meeting {' and '.join(u.companies)} is not placed "
+                       f"({u.reason}); exporting the schedule without it"
+                       for u in missing_musts(schedule)]

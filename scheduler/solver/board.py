@@ -16,7 +16,8 @@ from typing import Literal
 
 from scheduler.meaning import unlimited_video
 from scheduler.meaning.slots import time_groups
-from scheduler.solver.rules import pools
+from scheduler.solver.named import named_sets
+from scheduler.solver.rules import may_start, pools
 from scheduler.solver.space import TABLES, VIDEO, CompanyDayKey, DayKey, Space, Var
 
 # A resource that meetings take, named by its kind and what it belongs to.
@@ -25,7 +26,9 @@ Key = (tuple[Literal["req"], int]  # request
        | tuple[Literal["session", "total"], str]  # session id | company id
        | tuple[Literal["cs", "group"], str, int]  # company id, slot | group of slots
        | tuple[Literal["per-session"], str, str]  # company id, session id
-       | tuple[Literal["pool"], int, str])  # slot, pool
+       | tuple[Literal["pool"], int, str]  # slot, pool
+       | tuple[Literal["named"], str, int, int]  # company id, slot, named set
+       | tuple[Literal["named-group"], str, int, int])  # company id, group, named set
 UNLIMITED = 1 << 30
 
 
@@ -70,6 +73,7 @@ class Option:
     pool: str
     session: str
     mask: int
+    virtual: bool = False  # first-fit tries in-person options first
 
 
 class Board:
@@ -100,6 +104,9 @@ class Board:
         self.counts: dict[CompanyDayKey, Counter[int]] = defaultdict(Counter)  # meetings at each
         self.frozen: set[int] = set()
         self._next = 0
+        self.named = named_sets(space)  # parallel company -> named delegate sets
+        self.request_mask = {r: sum(1 << s for s in slots)
+                             for r, slots in space.request_slots.items()}
 
     def _groups(self) -> dict[int, list[int]]:
         """Slot -> indices of the time groups (overlapping slots of several sessions)."""
@@ -115,13 +122,15 @@ class Board:
         a, b = self.space.requests[r].companies
         if a == b or a not in self.free or b not in self.free:
             return []
-        common = self.free[a] & self.free[b]
+        common = self.free[a] & self.free[b] & self.request_mask.get(r, -1)
+        if self.space.requests[r].minutes is not None:  # a longer meeting: where it fits
+            common = sum(1 << t for t in bits(common) if may_start(self.space, r, t))
         out = []
         for sid, mask in self.session_mask.items():
             if common & mask:
                 session = self.sessions[sid]
                 shared = self.plain_pools.get(sid) if not session.booths else None
-                out += [Option(p, sid, common & mask)
+                out += [Option(p, sid, common & mask, session.virtual)
                         for p in shared or pools(self.space, session, (a, b))]
         return out
 
@@ -130,12 +139,38 @@ class Board:
         session = self.slot_session[s]
         a, b = self.pairs[r]
         keys: list[Key] = [("req", r), ("req-slot", r, s), ("session", session),
-                           ("cs", a, s), ("total", a), ("per-session", a, session),
-                           ("cs", b, s), ("total", b), ("per-session", b, session)]
+                           ("total", a), ("per-session", a, session),
+                           ("total", b), ("per-session", b, session)]
+        long = self.space.spans.get((r, s)) if self.space.spans else None
+        if long is None:
+            keys += [("cs", a, s), ("cs", b, s)]
+            if pool != VIDEO:
+                keys.append(("pool", s, pool))
+            for gi in self.groups.get(s, ()):
+                keys += [("group", a, gi), ("group", b, gi)]
+            return keys + (self._named(r, s) if self.named else [])
+        # a longer meeting: every slot it overlaps where a company could meet, its table
+        # in each slot it takes
+        people = self.space.people
+        keys += [("cs", c, t) for c in (a, b) for t in long.touches if t in people[c]]
         if pool != VIDEO:
-            keys.append(("pool", s, pool))
-        for gi in self.groups.get(s, ()):
+            keys += [("pool", t, pool) for t in long.covers]
+        for gi in sorted({gi for t in long.touches for gi in self.groups.get(t, ())}):
             keys += [("group", a, gi), ("group", b, gi)]
+        if self.named:
+            keys += [k for t in long.covers for k in self._named(r, t)]
+        return keys
+
+    def _named(self, r: int, s: int) -> list[Key]:
+        """The named-delegate resources of a meeting (rules.add_one_meeting_at_a_time):
+        every union of named sets of a parallel company holding the request's own."""
+        terms = self.space.requests[r].terms
+        keys: list[Key] = []
+        for c, ids in terms.delegates:
+            for k, people in enumerate(self.named.get(c, ())):
+                if ids <= people:
+                    keys.append(("named", c, s, k))
+                    keys += [("named-group", c, gi, k) for gi in self.groups.get(s, ())]
         return keys
 
     def limit(self, key: Key) -> int:
@@ -153,6 +188,13 @@ class Board:
         elif key[0] == "cs":
             here = space.people[key[1]].get(key[2], [])
             cap = len(here) if companies[key[1]].parallel else min(1, len(here))
+        elif key[0] == "named":
+            cap = len(self.named[key[1]][key[3]].intersection(
+                space.people[key[1]].get(key[2], [])))
+        elif key[0] == "named-group":
+            free = space.people[key[1]]
+            cap = len({d for s in self.group_slots[key[2]] for d in free.get(s, [])}
+                      & self.named[key[1]][key[3]])
         elif key[0] == "total":
             cap = companies[key[1]].max_meetings
         elif key[0] == "per-session":
@@ -190,7 +232,18 @@ class Board:
         """Slots of an option where both companies and the pool have room now."""
         a, b = self.space.requests[r].companies
         pool = self.pool_mask.get(option.pool, -1) if option.pool != VIDEO else -1
-        return option.mask & self.avail[a] & self.avail[b] & pool & ~self.used[r]
+        mask = option.mask & self.avail[a] & self.avail[b] & pool & ~self.used[r]
+        if mask and self.named and self.space.requests[r].terms.delegates:
+            mask = self._named_room(r, mask)
+        return mask
+
+    def _named_room(self, r: int, mask: int) -> int:
+        """The slots of mask where request r's named people have room (parallel companies)."""
+        out = 0
+        for s in bits(mask):
+            if all(self.room[k] > 0 for k in self._named(r, s)):
+                out |= 1 << s
+        return out
 
     def take(self, var: Var) -> int:
         """Place a meeting; return its number."""
@@ -213,21 +266,30 @@ class Board:
         """Update room, bitsets and indexes for a meeting taken (-1) or freed (+1)."""
         for key in self.resources(var.request, var.slot, var.pool):
             self.room[key] = self.room[key] + step
-        slot = self.space.slots[var.slot]
+        covers, touches = self.space.covers(var), self.space.touches(var)
         if var.pool != VIDEO:
-            self._index(("pool", var.slot, var.pool), n, step)
-            self._refresh_pool(var.pool, var.slot)
+            for t in covers:
+                self._index(("pool", t, var.pool), n, step)
+                self._refresh_pool(var.pool, t)
         for c in self.space.requests[var.request].companies:
-            self._index(("cs", c, var.slot), n, step)
-            day = (c, slot.session, slot.day)
-            self.counts[day][slot.position] -= step
-            if self.counts[day][slot.position]:
-                self.days[day] |= 1 << slot.position
-            else:
-                self.days[day] &= ~(1 << slot.position)
-            for s in [var.slot, *(t for gi in self.groups.get(var.slot, ())
-                                  for t in self.group_slots[gi])]:
+            for t in touches:
+                if t == var.slot or t in self.space.people[c]:
+                    self._index(("cs", c, t), n, step)
+            for t in covers:
+                self._count(c, t, step)
+            for s in {*touches, *(t for u in touches for gi in self.groups.get(u, ())
+                                  for t in self.group_slots[gi])}:
                 self._refresh_company(c, s)
+
+    def _count(self, c: str, t: int, step: int) -> None:
+        """Book (step -1) or free (+1) a company's position of slot t for the idle polish."""
+        slot = self.space.slots[t]
+        day = (c, slot.session, slot.day)
+        self.counts[day][slot.position] -= step
+        if self.counts[day][slot.position]:
+            self.days[day] |= 1 << slot.position
+        else:
+            self.days[day] &= ~(1 << slot.position)
 
     def _index(self, key: Key, n: int, step: int) -> None:
         """Add (step -1) or remove (+1) a meeting from an index."""
@@ -256,10 +318,18 @@ def place_first_fit(board: Board, r: int, options: list[Option], avoid: int = 0,
     """The earliest slot (not in `avoid`) where request r fits now, or None; a meeting
     moving from a session already holds its request's and companies' caps."""
     best: Var | None = None
-    for option in options:
-        mask = board.mask_of(r, option) & ~avoid
-        if mask and board.open(r, option.session, moving_from):
-            s = lowest(mask)
-            if best is None or s < best.slot:
-                best = Var(r, s, option.pool)
+    longer = board.space.requests[r].minutes is not None
+    for virtual in (False, True):  # in person first: video only where no table is left
+        for option in options:
+            if option.virtual != virtual:
+                continue
+            mask = board.mask_of(r, option) & ~avoid
+            if mask and board.open(r, option.session, moving_from):
+                # a longer meeting needs room in each of its slots, not only the first
+                s = next((t for t in bits(mask) if board.fits(r, t, option.pool)), None) \
+                    if longer else lowest(mask)
+                if s is not None and (best is None or s < best.slot):
+                    best = Var(r, s, option.pool)
+        if best is not None:
+            return best
     return best

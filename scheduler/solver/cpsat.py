@@ -3,7 +3,8 @@ other on one model (scheduler.solver.search).
 
 After each level its value is added as a constraint and its solution is the hint of the
 next level, so a later level never trades away an earlier one: priority (must-haves,
-re-planning and priority weight as one objective), fairness, idle slots. Table
+re-planning and priority weight as one objective), in person over video (only when a
+request has the choice), fairness, idle slots. Table
 stability comes after the slots (scheduler.solver.tables). Each level gets an equal
 share of what is left of the budget. The searches run in a thread so that Ctrl-C stops
 them and keeps the best solution found so far.
@@ -18,6 +19,7 @@ from typing import NamedTuple
 
 from scheduler.solver.days import DaySearch
 from scheduler.solver.idle import IdleWindows
+from scheduler.solver.inperson import InPersonLevel
 from scheduler.solver.levels import (
     FairnessLevel,
     IdleLevel,
@@ -26,6 +28,7 @@ from scheduler.solver.levels import (
     PriorityLevel,
     State,
 )
+from scheduler.solver.nearness import Near
 from scheduler.solver.polish import polish
 from scheduler.solver.search import Search, Settings
 from scheduler.solver.space import Space
@@ -46,28 +49,37 @@ class Levels(NamedTuple):
 class Lexicographic:
     """The model of a space and its levels, solved in turn."""
 
-    def __init__(self, space: Space, settings: Settings) -> None:
+    def __init__(self, space: Space, settings: Settings, near: Near | None = None) -> None:
         self.space = space
+        self.near = near  # re-planning: closeness of candidates to the previous schedule
         self.search = Search(space, settings)
         self.windows = IdleWindows(space, self.search.model, self.search.x,
                                    self.search.aux_here)
+
+    def frozen(self, keep: set[int]) -> set[int]:
+        """What polish never moves: kept and fixed candidates, and those placed by their
+        closeness to the previous schedule (a move would trade that away)."""
+        return set(keep) | set(self.space.fixed) | set(self.near.score if self.near else ())
 
     def levels(self, keep: set[int], frozen: set[int] | None = None) -> Levels:
         """The levels given the meetings to keep; polish never moves `frozen` (by
         default the kept and fixed candidates)."""
         if frozen is None:
-            frozen = set(keep) | set(self.space.fixed)
+            frozen = self.frozen(keep)
         days = DaySearch(self.search, self.windows, frozen)
-        priority = PriorityLevel(self.search, keep, days)
+        priority = PriorityLevel(self.search, keep, days, self.near)
         return Levels(priority, FairnessLevel(self.search, priority),
                       IdleLevel(self.search, self.windows, days, priority))
 
     def solve(self, hint: set[int], keep: set[int]) -> Outcome:
         """Solve every level in turn; stop early on Ctrl-C, when no level has found a
         solution of its own yet, or when the idle level's budget is gone."""
-        frozen = set(keep) | set(self.space.fixed)
+        frozen = self.frozen(keep)
         state = State(keep, frozen, set(hint), Outcome(set(hint), "optimal"))
         plan: list[Level] = list(self.levels(keep, frozen))
+        in_person = InPersonLevel(self.search)
+        if in_person.active:  # in person over video, right after the priority weight
+            plan.insert(1, in_person)
         for n, level in enumerate(plan):
             budget = max(0.05, self.search.left() / (len(plan) - n))
             result = level.solve(state, budget)
@@ -85,8 +97,10 @@ class Lexicographic:
         return outcome
 
 
-def solve(space: Space, settings: Settings, hint: set[int], keep: set[int]) -> Outcome:
-    """Lexicographic CP-SAT over a search space (see the module docstring)."""
+def solve(space: Space, settings: Settings, hint: set[int], keep: set[int],
+          near: Near | None = None) -> Outcome:
+    """Lexicographic CP-SAT over a search space (see the module docstring); `near`:
+    closeness to the previous schedule of meetings that must move (re-planning)."""
     if not space.vars:
         return Outcome(set(), "optimal")
     if len(space.vars) > CP_MAX_VARS:  # one CP-SAT model of this size takes too long
@@ -95,4 +109,4 @@ def solve(space: Space, settings: Settings, hint: set[int], keep: set[int]) -> O
                               "keeping the greedy schedule, polished for idle slots")
         return Outcome(polish(space, hint, keep | set(space.fixed), rounds=2), "feasible",
                        gap=1.0)
-    return Lexicographic(space, settings).solve(hint, keep)
+    return Lexicographic(space, settings, near).solve(hint, keep)

@@ -53,10 +53,13 @@ class IdleWindows:
     def build(self) -> dict[DayKey, list[cp_model.IntVar]]:
         """Add the formulation; return the gap booleans of each session day."""
         busy: dict[CompanyDayKey, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        slots = self.space.slots
         for i, var in enumerate(self.space.vars):
-            slot = self.space.slots[var.slot]
-            for c in self.space.companies(var):
-                busy[(c, slot.session, slot.day)][slot.position].append(i)
+            taken = self.space.covers(var) if self.space.spans else (var.slot,)
+            for s in taken:  # every slot of a longer meeting is busy
+                slot = slots[s]
+                for c in self.space.companies(var):
+                    busy[(c, slot.session, slot.day)][slot.position].append(i)
         gaps: dict[DayKey, list[cp_model.IntVar]] = defaultdict(list)
         for key in sorted(busy):
             entry = self._company_day(busy[key], self.space.folder.companies[key[0]].parallel)

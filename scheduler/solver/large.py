@@ -6,7 +6,8 @@ costs more than solving. Here each company's free slots are one integer used as 
 bitset, so "where are both free and is a table left" is a few ANDs. Steps:
 
 1. locked meetings, then previous meetings still possible in their slot
-   (re-planning keeps them in place), then first-fit in request order (must,
+   (re-planning keeps them in place), then each other previous meeting at the nearest
+   slot with room (scheduler.meaning.distance), then first-fit in request order (must,
    weight, file order): the earliest slot where both companies and a table have room;
 2. repair: for each request still short of meetings, in the same order, a slot where
    both companies are free is cleared by moving what blocks it (the meeting one of
@@ -31,11 +32,12 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from scheduler.errors import InfeasibleError
+from scheduler.meaning.distance import distance
 from scheduler.schedule import Meeting
 from scheduler.solver.board import Board, Key, bits, lowest, place_first_fit, union
 from scheduler.solver.bound import flow_bound
@@ -71,9 +73,12 @@ class Builder:
         return any(o.pool == var.pool and (o.mask >> var.slot) & 1
                    for o in self.opts.get(var.request, ()))
 
-    def construct(self, fixed: list[Var], keep: list[Var]) -> list[Var]:
-        """Locked meetings, then kept ones, then first-fit in request order; return the
-        locked meetings that conflict with an earlier one (the caller reports them)."""
+    def construct(self, fixed: list[Var], keep: list[Var],
+                  previous: Sequence[Meeting] = ()) -> list[Var]:
+        """Locked meetings, then kept ones, then the `previous` meetings that could not
+        stay each as near its old place as it fits, then first-fit in request order;
+        return the locked meetings that conflict with an earlier one (the caller
+        reports them)."""
         board, clashes = self.board, []
         for var in fixed:
             if not self.possible(var):
@@ -84,6 +89,10 @@ class Builder:
         for var in keep:
             if self.possible(var) and board.fits(var.request, var.slot, var.pool):
                 board.frozen.add(board.take(var))
+        stayed = set(board.placed.values())
+        for meeting in previous:
+            if meeting_candidate(self.space, meeting) not in stayed:
+                self.place_near(meeting)
         for r in request_order(self.space):
             while self.short(r) and not self.stopped:
                 found = place_first_fit(board, r, self.opts[r])
@@ -91,6 +100,28 @@ class Builder:
                     break
                 board.take(found)
         return clashes
+
+    def place_near(self, meeting: Meeting) -> None:
+        """Place a previous meeting that cannot stay at the nearest slot with room
+        (scheduler.meaning.distance; the earlier slot on a tie), frozen there as the
+        CP-SAT levels freeze it, if its request is still short."""
+        board, slots = self.board, self.space.slots
+        r = self.space.lookup.get(("r", meeting.request))
+        if r is None or not self.short(r):
+            return
+        best: tuple[tuple[int, int], Var] | None = None
+        for option in self.opts[r]:
+            if not board.open(r, option.session):
+                continue
+            for s in bits(board.mask_of(r, option)):
+                if not board.fits(r, s, option.pool):
+                    continue
+                near = distance(self.space.folder, (meeting.session, meeting.start),
+                                (slots[s].session, slots[s].start)).closeness
+                if best is None or (near, -s) > best[0]:
+                    best = ((near, -s), Var(r, s, option.pool))
+        if best is not None:
+            board.frozen.add(board.take(best[1]))
 
     def repair(self, rounds: int = 2) -> int:
         """Place short requests by moving what blocks a slot; return meetings added."""
@@ -172,6 +203,8 @@ class Builder:
         most; False if no move lowers them."""
         board, slots = self.board, self.space.slots
         var = board.placed[n]
+        if self.space.long(var):
+            return False  # a longer meeting stays where first-fit put it
         here = slots[var.slot]
         a, b = self.space.requests[var.request].companies
         ka, kb = (a, here.session, here.day), (b, here.session, here.day)
@@ -184,7 +217,10 @@ class Builder:
         lb = mb & ~bit if board.counts[kb][here.position] == 1 else mb
         leaving = idle_of(la) + idle_of(lb) - before
         best, gain = var, 0
+        in_person = not self.board.sessions[here.session].virtual
         for option in self.opts[var.request]:
+            if in_person and option.virtual:
+                continue  # idle slots never send a meeting from a table to video
             mask = board.mask_of(var.request, option)
             if not mask or not board.open(var.request, option.session, here.session):
                 continue
@@ -222,10 +258,12 @@ def estimate(space: Space) -> int:
     """Candidate meetings the full model would have (slots where both are free)."""
     free = {c: sum(1 << s for s in people) for c, people in space.people.items()}
     total = 0
-    for q in space.requests:
+    for r, q in enumerate(space.requests):
         a, b = q.companies
         if a != b and a in free and b in free:
-            total += (free[a] & free[b]).bit_count()
+            allowed = sum(1 << s for s in space.request_slots.get(r, ())) \
+                if r in space.request_slots else -1
+            total += (free[a] & free[b] & allowed).bit_count()
     return total
 
 
@@ -287,7 +325,8 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
         bound, keep = _build(builder, space, locked, previous,
                              progress or (lambda _m: None), clock)
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
-                    people=space.people)
+                    people=space.people, spans=space.spans, grid=space.grid,
+                    request_slots=space.request_slots)
     for var in builder.chosen() + sorted(keep):
         reduced.add_var(var)
     complete_space(reduced, locked)
@@ -301,7 +340,8 @@ def _build(builder: Builder, space: Space, locked: list[Meeting], previous: list
     fixed = [v for v in (meeting_candidate(space, m) for m in locked) if v is not None]
     keep = [v for v in (meeting_candidate(space, m) for m in previous if not m.locked)
             if v is not None and builder.possible(v)]
-    if builder.construct(fixed, keep):
+    moved = [m for m in previous if not m.locked]
+    if builder.construct(fixed, keep, moved):
         raise InfeasibleError("the locked meetings conflict with each other or with a rule; "
                               "unlock some in schedule.json or run with --fresh")
     pairs = [(*space.requests[r].companies,

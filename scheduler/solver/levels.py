@@ -7,7 +7,8 @@ level's hint), adds its value as a constraint (">= value" or "<= value") so that
 level trades it away, and says how it ended. A level that proves its value from a bound
 skips its search.
 
-  1.  must-haves placed, 1b. previous meetings kept in their slot (re-planning), and
+  1.  must-haves placed, 1b. previous meetings kept in their slot (re-planning),
+  1c. a meeting that must move as near its old place as possible (re-planning), and
   2.  priority weight placed: one objective (PriorityLevel);
   3.  fairness: the smallest placed/requested share of a delegation company
       (FairnessLevel);
@@ -36,6 +37,7 @@ from scheduler.solver.bound import (
 from scheduler.solver.days import DaySearch, day_keys
 from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.idle import IdleWindows
+from scheduler.solver.nearness import Near
 from scheduler.solver.polish import polish
 from scheduler.solver.search import Search
 from scheduler.solver.space import Space
@@ -135,42 +137,50 @@ def search_level(search: Search, name: str, expr: cp_model.LinearExprT, maximise
 
 
 class PriorityLevel:
-    """Levels 1, 1b and 2 as one objective with proven separation:
-    musts * (K + 1) * T + kept * T + weight, where T exceeds any placed weight and K is
-    the number of meetings that could be kept. Its first solution is therefore already
-    a full schedule. The LP relaxation often proves it without a search."""
+    """Levels 1, 1b, 1c and 2 as one objective with proven separation:
+    musts * (K + 1) * N + kept * N + near * T + weight, where T exceeds any placed
+    weight, N = (D + 1) * T exceeds any re-plan closeness term (scheduler.solver.nearness,
+    at most D) and K is the number of meetings that could be kept. Its first solution is
+    therefore already a full schedule. The LP relaxation often proves it without a
+    search (it ignores the caps on closeness, so it stays an upper bound)."""
 
     name = "priority"
 
-    def __init__(self, search: Search, keep: set[int], days: DaySearch) -> None:
+    def __init__(self, search: Search, keep: set[int], days: DaySearch,
+                 near: Near | None = None) -> None:
         self.search, self.space, self.keep, self.days = search, search.space, keep, days
+        self.near = near or Near()
+        # T, more than any placed weight: the worth of one point of closeness
+        self.near.unit = sum(q.weight * q.meetings for q in self.space.requests) + 1
         self.polished: set[int] | None = None  # the start lp_start polished
 
     def terms(self) -> tuple[list[int], dict[int, int]]:
         """The objective as a coefficient per candidate and a bonus per must request
-        placed at least once."""
-        top = sum(q.weight * q.meetings for q in self.space.requests) + 1
-        scale = top * (len(self.keep) + 1) if self.keep else top
+        placed at least once (closeness counted for every candidate, without caps)."""
+        top = self.near.unit
+        kept = top * (self.near.total + 1)
+        scale = kept * (len(self.keep) + 1)
         coefficient = [self.space.requests[var.request].weight +
-                       (top if i in self.keep else 0)
+                       top * self.near.score.get(i, 0) + (kept if i in self.keep else 0)
                        for i, var in enumerate(self.space.vars)]
         musts = {r: scale for r in sorted(self.space.by_request())
                  if self.space.requests[r].must}
         return coefficient, musts
 
     def value(self, chosen: set[int]) -> int:
-        """The objective of a set of candidates."""
+        """The objective of a set of candidates (closeness within its caps)."""
         coefficient, musts = self.terms()
         placed = {self.space.vars[v].request for v in chosen}
-        return sum(coefficient[v] for v in chosen) + sum(
-            s for r, s in musts.items() if r in placed)
+        return sum(coefficient[v] for v in chosen) - self.near.excess(chosen, self.space) + \
+            sum(s for r, s in musts.items() if r in placed)
 
     def objective(self) -> cp_model.LinearExprT:
-        """Add a boolean per must request (1 only when it has a meeting); the objective."""
+        """Add a boolean per must request (1 only when it has a meeting) and the caps on
+        closeness; the objective."""
         coefficient, musts = self.terms()
         by_request = self.space.by_request()
         model, x = self.search.model, self.search.x
-        terms = []
+        terms = self.near.capped(model, x, by_request, coefficient)
         for r, scale in sorted(musts.items()):
             placed = model.new_bool_var(f"must{r}")
             model.add(placed <= sum(x[v] for v in by_request[r]))
@@ -193,7 +203,8 @@ class PriorityLevel:
         compact = compact_relaxation(self.space, coefficient, musts, value)
         if compact is not None and self.value(compact) >= value:
             start = compact  # same priority value, meetings early in their day
-        start = polish(self.space, start, set(self.keep) | set(self.space.fixed))
+        start = polish(self.space, start,
+                       set(self.keep) | set(self.space.fixed) | set(self.near.score))
         self.polished = set(start)
         return start, value >= relaxed.value
 

@@ -40,11 +40,13 @@ class _State:
             self._apply((), (v,))
 
     def keys(self, v: int) -> list[tuple[Key, int]]:
-        """(company-day, position) of a candidate, for both its companies (memoised)."""
+        """(company-day, position) of each slot a candidate takes, for both its companies
+        (memoised)."""
         if v not in self._keys:
-            slot = self.space.slots[self.space.vars[v].slot]
+            var = self.space.vars[v]
+            slots = [self.space.slots[s] for s in self.space.covers(var)]
             self._keys[v] = [((c, slot.session, slot.day), slot.position)
-                             for c in self.space.companies(self.space.vars[v])]
+                             for slot in slots for c in self.space.companies(var)]
         return self._keys[v]
 
     def fits(self, out: tuple[int, ...], into: tuple[int, ...]) -> bool:
@@ -113,9 +115,12 @@ def polish(space: Space, chosen: set[int], frozen: set[int], rounds: int = 8) ->
 def _move(state: _State, v: int, others: list[int]) -> bool:
     """Move meeting v to the candidate of its request that lowers idle slots most."""
     best, gain = None, 0
+    space = state.space
     for w in others:
         if w in state.chosen or not state.fits((v,), (w,)):
             continue
+        if space.virtual(w) and not space.virtual(v):
+            continue  # idle slots never send a meeting from a table to video
         d = state.delta((v,), (w,))
         if d < gain:
             best, gain = w, d

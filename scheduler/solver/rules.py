@@ -20,18 +20,23 @@ from scheduler.meaning import (
     session_tables,
     unlimited_video,
 )
+from scheduler.meaning.lengths import covered, meeting_end, slots_taken
 from scheduler.meaning.slots import (
     Span,
     blocked,
+    company_blocks,
     delegate_blocks,
+    free,
     overlapping,
     slot_spans,
     span,
     time_groups,
     unavailable_blocks,
 )
+from scheduler.meaning.wishes import attending
 from scheduler.schedule import Meeting
-from scheduler.solver.space import TABLES, VIDEO, Space, Var
+from scheduler.solver.named import named_sets
+from scheduler.solver.space import TABLES, VIDEO, Long, Space, Var
 from scheduler.solver.tables import pool_tables
 
 
@@ -111,6 +116,43 @@ def _free_people(company: Company, mission: Mission, spans: list[Span], allowed:
     return people
 
 
+def add_placement(space: Space) -> None:
+    """A request meets only in the modes, sessions and days its wishes allow."""
+    sessions = {s.id: s for s in space.folder.mission.partnering}
+    usable: dict[object, set[int]] = {}
+    for r, request in enumerate(space.requests):
+        terms = request.terms
+        if terms.either_mode and terms.sessions is None and terms.days is None:
+            continue
+        if terms not in usable:
+            usable[terms] = {s.index for s in space.slots
+                             if terms.allows(sessions[s.session], s.day)}
+        space.restrict(r, usable[terms])
+
+
+def add_named_delegates(space: Space) -> None:
+    """A request whose wishes name delegates meets only when one of them (per company
+    named) is free; one meeting at a time per person holds them to it."""
+    for r, request in enumerate(space.requests):
+        if not request.terms.delegates:
+            continue
+        slots: set[int] | None = None
+        for c in request.companies:
+            if request.terms.named(c) is None or c not in space.people:
+                continue
+            here = {s for s, free in space.people[c].items()
+                    if attending(request.terms, c, free)}
+            slots = here if slots is None else slots & here
+        space.restrict(r, slots or set())
+
+
+def add_blocked_pair(space: Space) -> None:
+    """Declined and excluded pairs never meet: their requests get no candidates."""
+    for r, request in enumerate(space.requests):
+        if request.blocked:
+            space.restrict(r, set())
+
+
 def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> list[str]:
     """Where a pair may meet in a session (the `booth_ownership` rule picks booths); a
     virtual session's video rooms, if it names any, are its table pool."""
@@ -124,6 +166,44 @@ def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> li
     return [TABLES] if session_tables(session) else []
 
 
+def may_start(space: Space, r: int, s: int) -> bool:
+    """Whether request r's meeting may start at slot s (both companies allowed there): a
+    one-slot meeting always; a longer one (scheduler.meaning.lengths) when it takes
+    consecutive slots of one window and neither company is blocked (unavailable, at a
+    programme item) while it runs, with a delegate of each free throughout. A longer
+    one's reach goes into space.spans."""
+    request = space.requests[r]
+    if request.minutes is None or (r, s) in space.spans:
+        return True
+    slot = space.slots[s]
+    count = slots_taken(space.folder.session(slot.session), request.minutes)
+    if count == 1:
+        return True
+    cover = covered(space.slots, s, count) if count else None
+    if cover is None:
+        return False
+    interval = (slot.start, meeting_end(slot.start, request.minutes))
+    utc = as_utc(interval)
+    people = {c: _free_throughout(space, c, utc, s) for c in request.companies}
+    if not all(people.values()):
+        return False
+    touches = tuple(sorted(overlapping(space.slot_spans(), span(utc)) | set(cover)))
+    space.spans[(r, s)] = Long(tuple(cover), touches, interval[1], people)
+    return True
+
+
+def _free_throughout(space: Space, cid: str, utc: tuple, first: int) -> list[str]:
+    """Delegates of a company (allowed at the first slot) free from a longer meeting's start
+    to its end, changeovers included: the meeting's own time, not its slots', counts (a
+    60-minute meeting from 09:00 ends at 10:00 even if its second slot runs to 10:05)."""
+    company = space.folder.companies[cid]
+    mission = space.folder.mission
+    if not free(utc, company_blocks(company, mission)):
+        return []
+    personal = delegate_blocks(company, mission)
+    return [d for d in space.people[cid][first] if free(utc, personal[d])]
+
+
 def make_candidates(space: Space) -> None:
     """One candidate per request, common free slot and allowed pool, in a stable order."""
     sessions = {s.id: s for s in space.folder.mission.partnering}
@@ -131,43 +211,79 @@ def make_candidates(space: Space) -> None:
         a, b = request.companies
         if a == b or a not in space.allowed or b not in space.allowed:
             continue
-        for slot in sorted(space.allowed[a] & space.allowed[b]):
+        common = space.allowed[a] & space.allowed[b]
+        if r in space.request_slots:
+            common &= space.request_slots[r]
+        for slot in sorted(common):
+            if request.minutes is not None and not may_start(space, r, slot):
+                continue
             session = sessions[space.slots[slot].session]
             for pool in pools(space, session, request.companies):
                 space.add_var(Var(r, slot, pool))
 
 
-def _company_vars(space: Space) -> dict[str, dict[int, list[int]]]:
-    """Company -> slot -> candidate indices."""
+def _company_vars(space: Space, overlapped: bool = False) -> dict[str, dict[int, list[int]]]:
+    """Company -> slot -> candidate indices (at their first slot; with `overlapped`, at every
+    slot the company could meet in that a longer candidate overlaps)."""
     out: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    longer = overlapped and bool(space.spans)
     for i, var in enumerate(space.vars):
         for company in space.companies(var):
-            out[company][var.slot].append(i)
+            if not longer:
+                out[company][var.slot].append(i)
+                continue
+            for s in space.touches(var):
+                if s in space.people[company]:
+                    out[company][s].append(i)
     return out
 
 
 def add_one_meeting_at_a_time(space: Space) -> None:
-    """A company (or each delegate of a parallel one) is in one meeting at a time."""
+    """A company (or each delegate of a parallel one) is in one meeting at a time; of a
+    parallel company's meetings whose wishes name delegates, no more at once than the
+    named people free then (for every union of named sets: Hall's condition)."""
     groups = time_groups(space.slots)
-    for company, by_slot in sorted(_company_vars(space).items()):
+    named = named_sets(space)
+    for company, by_slot in sorted(_company_vars(space, overlapped=True).items()):
         parallel = space.folder.companies[company].parallel
+        sets = named.get(company, []) if parallel else []
         for slot, vars_ in sorted(by_slot.items()):
             cap = len(space.people[company][slot]) if parallel else 1
             space.pack("one_meeting_at_a_time", f"{company}@{slot}", vars_, cap)
+            for k, people in enumerate(sets):
+                within = [v for v in vars_ if _inside(space, v, company, people)]
+                free = people.intersection(space.people[company][slot])
+                space.pack("one_meeting_at_a_time", f"{company}@{slot}#{k}", within, len(free))
         for group in groups:
             used = [s for s in group if s in by_slot]
             if len(used) < 2:
                 continue
             vars_ = [v for s in used for v in by_slot[s]]
-            cap = len({d for s in used for d in space.people[company][s]}) if parallel else 1
-            space.pack("one_meeting_at_a_time", f"{company}@{used}", vars_, cap)
+            who = {d for s in used for d in space.people[company][s]}
+            space.pack("one_meeting_at_a_time", f"{company}@{used}", vars_,
+                       len(who) if parallel else 1)
+            for k, people in enumerate(sets):
+                within = [v for v in vars_ if _inside(space, v, company, people)]
+                space.pack("one_meeting_at_a_time", f"{company}@{used}#{k}", within,
+                           len(people & who))
+
+
+def _inside(space: Space, v: int, company: str, people: frozenset[str]) -> bool:
+    """Whether a candidate's named delegates for a company are all among `people`."""
+    named = space.requests[space.vars[v].request].terms.named(company)
+    return named is not None and named <= people
 
 
 def _pool_vars(space: Space) -> dict[tuple[int, str], list[int]]:
     """(slot, pool) -> candidate indices."""
     out: dict[tuple[int, str], list[int]] = defaultdict(list)
+    if not space.spans:
+        for i, var in enumerate(space.vars):
+            out[(var.slot, var.pool)].append(i)
+        return out
     for i, var in enumerate(space.vars):
-        out[(var.slot, var.pool)].append(i)
+        for s in space.covers(var):  # a longer meeting holds its table throughout
+            out[(s, var.pool)].append(i)
     return out
 
 
@@ -270,7 +386,7 @@ def add_locked(space: Space, locked: list[Meeting]) -> None:
 
 DOMAIN_RULES: list[Callable[[Space], None]] = [
     add_slot_grid, add_meeting_shape, add_session_attendance, add_programme_conflict,
-    add_availability,
+    add_availability, add_placement, add_named_delegates, add_blocked_pair,
 ]
 PACKING_RULES: list[Callable[[Space], None]] = [
     add_one_meeting_at_a_time, add_table_capacity, add_booth_ownership, add_company_cap,

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from ortools.sat.python import cp_model
 
 from scheduler.meaning import booth_tables, session_tables
+from scheduler.meaning.wishes import attending
 from scheduler.solver.space import TABLES, VIDEO, Space
 
 MAX_CELLS = 40_000  # meetings x tables above which the greedy assignment is kept
@@ -67,13 +68,12 @@ def _greedy(space: Space, vars_: list[int], names: list[str], previous: dict[int
     last: dict[str, int] = {}
     out: dict[int, int] = {}
     position = {name: k for k, name in enumerate(names)}
-    by_slot: dict[int, list[int]] = defaultdict(list)
-    for v in vars_:
-        by_slot[space.vars[v].slot].append(v)
+    by_slot = _by_slot(space, vars_)
     for slot in sorted(by_slot):
-        taken: set[int] = set()
+        taken = {out[v] for v in by_slot[slot] if v in out}  # longer meetings going on
         lowest = 0  # no table below this one is free (tables only fill up within a slot)
-        here = sorted(by_slot[slot], key=lambda v: (previous.get(v) not in position, v))
+        here = sorted((v for v in by_slot[slot] if v not in out),
+                      key=lambda v: (previous.get(v) not in position, v))
         for v in here:
             wishes = [position[previous[v]]] if previous.get(v) in position else []
             wishes += [last[c] for c in space.companies(space.vars[v]) if c in last]
@@ -97,10 +97,9 @@ def _assign_pool(space: Space, vars_: list[int], names: list[str], previous: dic
         return start
     model = cp_model.CpModel()
     t = {(v, k): model.new_bool_var("") for v in vars_ for k in range(len(names))}
-    by_slot: dict[int, list[int]] = defaultdict(list)
+    by_slot = _by_slot(space, vars_)
     for v in vars_:
         model.add_exactly_one(t[(v, k)] for k in range(len(names)))
-        by_slot[space.vars[v].slot].append(v)
         if previous.get(v) in names:
             model.add(t[(v, names.index(previous[v]))] == 1)
         model.add_hint(t[(v, start[v])], True)
@@ -127,6 +126,16 @@ def _assign_pool(space: Space, vars_: list[int], names: list[str], previous: dic
     return {v: k for (v, k), var in t.items() if solver.boolean_value(var)}
 
 
+def _by_slot(space: Space, vars_: list[int]) -> dict[int, list[int]]:
+    """Slot -> the meetings at a table then (a longer meeting in each slot it takes, so it
+    keeps one table throughout)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for v in vars_:
+        for s in space.covers(space.vars[v]):
+            out[s].append(v)
+    return out
+
+
 def _moves(space: Space, table_of: dict[int, int]) -> int:
     """How many times a company changes table between consecutive meetings of a pool."""
     return sum(table_of[a] != table_of[b]
@@ -144,21 +153,71 @@ def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
 
 
 def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list[str]]]:
-    """Who attends each chosen candidate: every free delegate, or one for parallel companies."""
+    """Who attends each chosen candidate: every free delegate its wishes allow; for a
+    parallel company one of them, matched per start time so that the people its
+    meetings name suffice (the model keeps Hall's condition, so a matching exists)."""
     out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
     busy: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)  # start, end, who
     instants = sorted({s.utc for s in space.slots})
     rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
-    for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], v)):
-        var = space.vars[v]
-        start, end = space.slots[var.slot].utc
-        for c in space.companies(var):
-            free = space.people[c][var.slot]
-            if space.folder.companies[c].parallel:
+    at: dict[int, list[int]] = defaultdict(list)
+    for v in sorted(chosen):
+        at[rank[space.vars[v].slot]].append(v)
+    for moment in sorted(at):
+        parallel: dict[str, dict[int, list[str]]] = defaultdict(dict)  # company -> v -> free
+        for v in at[moment]:
+            var = space.vars[v]
+            terms = space.requests[var.request].terms
+            long = space.long(var)
+            for c in space.companies(var):
+                free = attending(terms, c, long.people[c] if long else
+                                 space.people[c][var.slot])
+                if space.folder.companies[c].parallel:
+                    parallel[c][v] = free
+                else:
+                    out[v][c] = list(free)
+        for c, meetings in sorted(parallel.items()):
+            options = {}
+            for v, free in meetings.items():
+                start, end = _span(space, v)
                 taken = {d for a, b, d in busy[c] if a < end and start < b}
-                pick = next((d for d in free if d not in taken), free[0])
-                busy[c].append((start, end, pick))
+                options[v] = [d for d in free if d not in taken]
+            picks = _match(options)
+            for v, free in meetings.items():
+                pick = picks.get(v, free[0])
+                busy[c].append((*_span(space, v), pick))
                 out[v][c] = [pick]
-            else:
-                out[v][c] = list(free)
     return out
+
+
+def _span(space: Space, v: int) -> tuple[datetime, datetime]:
+    """When candidate v's meeting runs, in UTC (a longer meeting to its own end)."""
+    var = space.vars[v]
+    start, end = space.slots[var.slot].utc
+    long = space.long(var)
+    return start, long.end.astimezone(UTC) if long else end
+
+
+def _match(options: dict[int, list[str]]) -> dict[int, str]:
+    """Meetings -> people, as many as possible (augmenting paths); each meeting takes the
+    first person free, and moves another's only when none is (so without names it is
+    the plain first-free assignment)."""
+    owner: dict[str, int] = {}
+
+    def augment(v: int, seen: set[str]) -> bool:
+        """Give meeting v a person, moving others along a path if needed."""
+        for d in options[v]:
+            if d not in owner:
+                owner[d] = v
+                return True
+        for d in options[v]:
+            if d not in seen:
+                seen.add(d)
+                if augment(owner[d], seen):
+                    owner[d] = v
+                    return True
+        return False
+
+    for v in sorted(options):
+        augment(v, set())
+    return {v: d for d, v in owner.items()}

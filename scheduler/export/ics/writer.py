@@ -60,9 +60,11 @@ class ItemChange:
     change: str  # added | moved | changed | cancelled | restored
     before: str = ""
     after: str = ""
+    how: str = ""  # how far a moved meeting went ('20 min later, same table')
 
     def __str__(self) -> str:
-        moved = f" ({self.before} → {self.after})" if self.change == "moved" else ""
+        how = f"; {self.how}" if self.how else ""
+        moved = f" ({self.before} → {self.after}{how})" if self.change == "moved" else ""
         return f"{self.change} {self.summary}{moved}"
 
 
@@ -196,11 +198,12 @@ class Renderer:
 
 
 def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
-               renderer: Renderer) -> tuple[FileState, list[tuple[str, ItemState]]]:
-    """The file's new items against the last export, and the change of each item."""
+               renderer: Renderer) -> tuple[FileState, list[tuple[str, str, ItemState]]]:
+    """The file's new items against the last export, and the change of each item (with
+    its UID)."""
     before = old.items if old else {}
     items: dict[str, ItemState] = {}
-    changes: list[tuple[str, ItemState]] = []
+    changes: list[tuple[str, str, ItemState]] = []
     for uid, key in fresh.items():
         prev, done = before.get(uid), renderer.render(key)
         if prev and not prev.cancelled and prev.digest == done.digest:
@@ -211,12 +214,12 @@ def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
         kind = "added" if not prev else "restored" if prev.cancelled else \
             "moved" if prev.order != done.order else "changed"
         label = f"moved:{prev.start}" if prev and kind == "moved" else kind
-        changes.append((label, items[uid]))
+        changes.append((label, uid, items[uid]))
     for uid in sorted(set(before) - set(fresh)):
         prev = before[uid]
         items[uid] = prev if prev.cancelled else renderer.cancel(prev)
         if not prev.cancelled:
-            changes.append(("cancelled", items[uid]))
+            changes.append(("cancelled", uid, items[uid]))
     return FileState(title, items), changes
 
 
@@ -307,13 +310,20 @@ class Assembler:
         return data, problems
 
 
-def _change(audience: Audience, kind: str, item: ItemState) -> ItemChange:
-    """An ItemChange from merge_file's (kind, item)."""
+def _change(audience: Audience, kind: str, item: ItemState, how: str = "") -> ItemChange:
+    """An ItemChange from merge_file's (kind, item); `how`: how far a moved meeting went."""
     if kind.startswith("moved:"):
         return ItemChange(audience.name, audience.whom or audience.title, item.summary,
-                          "moved", kind.split(":", 1)[1], item.start)
+                          "moved", kind.split(":", 1)[1], item.start, how)
     return ItemChange(audience.name, audience.whom or audience.title, item.summary, kind, "",
                       item.start)
+
+
+def _moves(schedule: Schedule, uids: list[str]) -> dict[str, str]:
+    """Meeting UID -> how far re-planning moved it ('20 min later, same table')."""
+    how = {c.meeting: c.move.text.removeprefix("moved ") for c in schedule.changes if c.move}
+    return {uid: how[m.id] for uid, m in zip(uids, schedule.meetings, strict=True)
+            if m.id in how}
 
 
 def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
@@ -344,12 +354,14 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     # A calendar moved to or from a private folder is the same calendar: its items keep
     # their SEQUENCE, and the file at its old place is no longer produced.
     before = {plain(name): name for name in old.files}
+    moves = _moves(schedule, built.uids)
     for audience in placed(audiences(folder), links):
         state, found = merge_file(built.keys(audience), old.files.get(
             before.get(plain(audience.name), ""), None), audience.title, renderer)
         new.files[audience.name] = state
         written.append((audience, state))
-        changes += [_change(audience, kind, item) for kind, item in found]
+        changes += [_change(audience, kind, item, moves.get(uid, ""))
+                    for kind, uid, item in found]
     now = {plain(name) for name in new.files}
     for name in sorted(n for n in old.files if plain(n) not in now):  # someone left
         title = old.files[name].title
@@ -360,7 +372,7 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
             continue
         new.files[name] = state
         written.append((gone, state))
-        changes += [_change(gone, kind, item) for kind, item in found]
+        changes += [_change(gone, kind, item) for kind, _, item in found]
     distinct = list({id(item): item for state in new.files.values()
                      for item in state.items.values()}.values())
     assembler = Assembler(renderer.sources, renderer.sides)
