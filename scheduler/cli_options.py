@@ -271,7 +271,7 @@ attendance_options = option_group(
     click.option("--format", "formats", default="xlsx,pdf", show_default=True,
                  callback=attendance_formats, help="Comma list of xlsx and pdf."),
     click.option("--import", "imports", is_flag=True, is_eager=True,  # before FILES
-                 help="Read the filled sheets FILES (.xlsx, or a tab saved as .csv) into "
+                 help="Read the filled sheets FILES (.xlsx/.ods, or a tab saved as .csv) into "
                  "DIR/outcomes.yaml instead of writing new ones."),
 )
 

@@ -165,8 +165,7 @@ def planned_row(tab: Tab, cells: dict[str, Cell]) -> None:
         return
     before = tab.found.meetings.get(meeting.id)
     if before is not None:
-        tab.error(cells["meeting"], f"{meeting.id} is also filled in at {before[1].file}"
-                  f"{f':{before[1].line}:{before[1].col}' if before[1].line else ''}")
+        tab.error(cells["meeting"], f"{meeting.id} is also filled in at {before[1].where}")
         return
     outcome = MeetingOutcome(status=status, absent=absent, moved_to=where,  # type: ignore[arg-type]
                              follow_up=bool(follow_up), notes=cells["notes"].text)
@@ -243,7 +242,7 @@ def read_tab(mission: Mission, sheet: Sheet, found: Found) -> None:
     tab = identity(mission, sheet, found)
     if tab is None:
         return
-    for row in range(L.FIRST_ROW, len(sheet.rows) + 1):
+    for row in range(L.FIRST_ROW, sheet.last_row + 1):
         cells = {name: sheet.cell(row, column) for name, column in L.COL.items()}
         if cells["meeting"].text:
             planned_row(tab, cells)
