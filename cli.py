@@ -68,6 +68,7 @@ def cli() -> None:
       5. mission check DIR       re-check a schedule.json, e.g. after editing it
       6. mission export DIR      one calendar (.ics) per delegate, company, cluster
     `mission plan DIR` runs validate, schedule and export in one go.
+    After the day: `mission attendance`, then `mission impact`.
 
     A mission folder holds mission.yaml (programme, venues, partnering
     sessions) and companies/*.yaml (one profile per company).

@@ -252,3 +252,34 @@ wishes_options = option_group(
                  "read (repeatable; a shell glob such as SHEETS/*.xlsx gives several)."),
     click.argument("more", nargs=-1, type=SHEET_FILE, metavar="[SHEET.xlsx]..."),
 )
+
+
+def attendance_formats(_ctx: click.Context, _param: click.Parameter, value: str
+                       ) -> tuple[str, ...]:
+    """Parse --format of `mission attendance`: a comma list of xlsx and pdf."""
+    chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [part for part in chosen if part not in ("xlsx", "pdf")]
+    if unknown or not chosen:
+        raise click.BadParameter(f"'{value}': give xlsx, pdf or xlsx,pdf")
+    return chosen
+
+
+attendance_options = option_group(
+    click.option("-o", "--out", "sheet", type=click.Path(path_type=Path, dir_okay=False),
+                 help="The workbook to write (default DIR/attendance.xlsx); the PDFs go "
+                 "into the folder of the same name beside it."),
+    click.option("--format", "formats", default="xlsx,pdf", show_default=True,
+                 callback=attendance_formats, help="Comma list of xlsx and pdf."),
+    click.option("--import", "imports", is_flag=True, is_eager=True,  # before FILES
+                 help="Read the filled sheets FILES (.xlsx/.ods, or a tab saved as .csv) into "
+                 "DIR/outcomes.yaml instead of writing new ones."),
+)
+
+
+def import_files(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]
+                 ) -> list[Path]:
+    """Check FILES of `mission attendance`: given exactly when --import is."""
+    if bool(value) != bool(ctx.params.get("imports")):
+        raise click.UsageError("give the filled sheets after --import: "
+                               "mission attendance DIR --import FILES...")
+    return list(value)
