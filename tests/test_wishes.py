@@ -102,6 +102,22 @@ def free_in_person(f, schedule, meeting) -> list[str]:
     return out
 
 
+def test_an_empty_list_of_sessions_days_or_delegates_is_an_error_not_an_impossible_wish(
+        tmp_path):
+    acme = company("acme", "delegation", wants_to_meet=[
+        {"company": "xeno", "sessions": []}, {"company": "yolk", "days": []},
+        {"company": "zeta", "delegates": []}])
+    root = write(tmp_path / "m", [acme, company("xeno"), company("yolk"), company("zeta")],
+                 matches=[{"companies": ["acme", "zeta"], "delegates": []}])
+    code, lines = validate(root)
+    assert code == 1
+    assert [line for line in lines if ": error: " in line] == [
+        "companies/acme.yaml:15:19: error: wants_to_meet[0].sessions: needs at least 1 entry",
+        "companies/acme.yaml:19:15: error: wants_to_meet[1].days: needs at least 1 entry",
+        "companies/acme.yaml:23:20: error: wants_to_meet[2].delegates: needs at least 1 entry",
+        "mission.yaml:49:20: error: matches[0].delegates: needs at least 1 entry"]
+
+
 @pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
 def test_hybrid_mission_goes_virtual_only_where_the_pair_cannot_meet_in_person(tmp_path,
                                                                                engine):
