@@ -118,6 +118,21 @@ def test_an_empty_list_of_sessions_days_or_delegates_is_an_error_not_an_impossib
         "mission.yaml:49:20: error: matches[0].delegates: needs at least 1 entry"]
 
 
+def test_declining_a_company_one_asks_for_or_is_matched_with_is_a_warning(tmp_path):
+    acme = company("acme", "delegation", declines=["xeno", "xeno"],
+                   wants_to_meet=[{"company": "xeno", "priority": "must"}])
+    root = write(tmp_path / "m", [acme, company("xeno"), company("yolk", declines=["acme"])],
+                 matches=[{"companies": ["acme", "yolk"]}])
+    code, lines = validate(root)
+    assert code == 0
+    assert [line for line in lines if ": warning: " in line] == [
+        "companies/acme.yaml:13:5: warning: 'acme' declines 'xeno' but asks to meet it "
+        "(line 17); the decline wins: remove one of the two",
+        "companies/yolk.yaml:13:5: warning: 'yolk' declines 'acme', which the organiser "
+        "matched it with (mission.yaml line 44); the decline wins and the match stays "
+        "unplaced"]
+
+
 @pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
 def test_hybrid_mission_goes_virtual_only_where_the_pair_cannot_meet_in_person(tmp_path,
                                                                                engine):

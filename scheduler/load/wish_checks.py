@@ -34,6 +34,7 @@ def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Sour
                 check_terms(folder, wish, (company, other), csrc, ("wants_to_meet", i), out,
                             [company], src.unread("partnering"))
         check_declines(folder, company, csrc, out)
+        check_declined_asks(folder, company, (csrc, src), out)
     for i, match in enumerate(folder.mission.matches):
         pair = [folder.companies.get(c) for c in match.companies]
         if asks_terms(match) and pair[0] is not None and pair[1] is not None \
@@ -102,6 +103,31 @@ def check_declines(folder: MissionFolder, company: Company, src: Source,
         elif other not in folder.companies and other not in folder.withdrawn:
             out.error(src, ("declines", j), unknown(
                 "company", other, set(folder.companies) | set(folder.withdrawn)))
+
+
+def check_declined_asks(folder: MissionFolder, company: Company, srcs: tuple[Source, Source],
+                        out: Findings) -> None:
+    """A warning where a company declines a company it asks to meet itself, or one the
+    organiser matched it with: the decline wins, and the request stays unplaced
+    (`srcs`: the company's file and mission.yaml)."""
+    if not company.declines:
+        return  # most companies decline nobody, and large fairs have many matches
+    own = {w.company: i for i, w in reversed(list(enumerate(company.wants_to_meet)))}
+    matched = {next(c for c in m.companies if c != company.id): k
+               for k, m in enumerate(folder.mission.matches)
+               if company.id in m.companies and len(set(m.companies)) == 2}
+    for j, other in enumerate(company.declines):
+        if other in company.declines[:j]:
+            continue
+        if other in own:
+            line = srcs[0].where(("wants_to_meet", own[other]))[0]
+            out.warn(srcs[0], ("declines", j), f"'{company.id}' declines '{other}' but asks "
+                     f"to meet it (line {line}); the decline wins: remove one of the two")
+        elif other in matched:
+            line = srcs[1].where(("matches", matched[other]))[0]
+            out.warn(srcs[0], ("declines", j), f"'{company.id}' declines '{other}', which the "
+                     f"organiser matched it with (mission.yaml line {line}); the decline "
+                     "wins and the match stays unplaced")
 
 
 def check_exclude(folder: MissionFolder, src: Source, out: Findings) -> None:
