@@ -133,6 +133,28 @@ def test_declining_a_company_one_asks_for_or_is_matched_with_is_a_warning(tmp_pa
         "unplaced"]
 
 
+def test_minutes_are_checked_against_the_sessions_the_wish_allows(tmp_path):
+    from helpers.hybrid_kit import MISSION
+
+    boston, calls = MISSION["partnering"]
+    acme = company("acme", "delegation", wants_to_meet=[
+        {"company": "xeno", "minutes": 60, "mode": "virtual"},
+        {"company": "yolk", "minutes": 60, "sessions": ["boston"]},
+        {"company": "zeta", "minutes": 90, "days": ["2026-05-07"]}])
+    root = write(tmp_path / "m", [acme, company("xeno"), company("yolk"), company("zeta")],
+                 partnering=[boston, {**calls, "meeting_minutes": 45}],
+                 matches=[{"companies": ["acme", "zeta"], "minutes": 60,
+                           "sessions": ["calls"]}])
+    code, lines = validate(root)
+    assert code == 1
+    assert [line for line in lines if ": error: " in line] == [
+        "companies/acme.yaml:15:18: error: minutes: 60 is not a whole number of meetings in "
+        "any session acme and xeno can meet in as asked (meeting minutes calls: 45); use 45 "
+        "or 90",
+        "mission.yaml:49:18: error: minutes: 60 is not a whole number of meetings in any "
+        "session acme and zeta can meet in as asked (meeting minutes calls: 45); use 45 or 90"]
+
+
 @pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
 def test_hybrid_mission_goes_virtual_only_where_the_pair_cannot_meet_in_person(tmp_path,
                                                                                engine):
