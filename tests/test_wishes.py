@@ -268,3 +268,16 @@ def test_a_match_names_who_of_each_company_takes_it():
     schedule = solve(f, time_limit=2.0)
     assert check_schedule(f, schedule) == []
     assert [m.delegates for m in schedule.meetings] == [["a/p2", "x/p3"]]
+
+
+def test_a_declined_or_excluded_request_does_not_count_against_fairness():
+    from helpers.solver_kit import company as plain
+    from helpers.solver_kit import folder, mission
+
+    m = mission(exclude=[{"companies": ["b", "z"], "reason": "competitors"}])
+    f = folder(m, [plain("a", wants=["x", "y"]), plain("b", wants=["x", "y", "z"]),
+                   plain("x", "host", declines=["a"]), plain("y", "host"), plain("z", "host")])
+    schedule = solve(f, time_limit=2.0)
+    assert check_schedule(f, schedule) == []
+    assert {m.request for m in schedule.meetings} == {"a--y", "b--x", "b--y"}
+    assert schedule.quality.fairness == 1.0  # each got every meeting it could get

@@ -78,8 +78,9 @@ def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]
 
 
 def fairness(folder: MissionFolder, schedule: Schedule) -> float:
-    """Smallest placed/requested share over delegation companies that asked for meetings."""
-    requests = {r.id: r for r in build_requests(folder)}
+    """Smallest placed/requested share over delegation companies that asked for meetings
+    (declined and excluded requests left out: no schedule can hold them)."""
+    requests = {r.id: r for r in build_requests(folder) if not r.blocked}
     per_pair = Counter(pair_id(*m.companies) for m in schedule.meetings)
     asked: Counter[str] = Counter()
     got: Counter[str] = Counter()

@@ -241,11 +241,12 @@ def unplaced(requests: list[Request], meetings: list[Meeting], explain: Explain
 
 
 def fairness(folder: MissionFolder, requests: list[Request], meetings: list[Meeting]) -> float:
-    """Smallest placed/requested share over delegation companies that asked for meetings."""
+    """Smallest placed/requested share over delegation companies that asked for meetings
+    (a declined or excluded request is asked of nobody: no schedule can hold it)."""
     asked: dict[str, int] = defaultdict(int)
     got: dict[str, int] = defaultdict(int)
     for q in requests:
-        for c in q.companies:
+        for c in q.companies if not q.blocked else ():
             asked[c] += q.meetings
     for m in meetings:
         for c in m.companies:

@@ -243,7 +243,7 @@ class FairnessLevel:
         """Add the smallest share and its constraints (None without delegation companies)."""
         requested: dict[str, int] = defaultdict(int)
         for q in self.space.requests:
-            for c in q.companies:
+            for c in q.companies if not q.blocked else ():  # blocked: nobody can place it
                 requested[c] += q.meetings
         vars_of = self.space.by_company()
         shares = [(c, n) for c, n in sorted(requested.items())
