@@ -48,7 +48,8 @@ def test_every_mistake_in_wish_terms_is_reported_at_its_place_in_one_run(tmp_pat
         "'boston'?",
         "companies/acme.yaml:36:9: error: 'acme' and 'zeta' share no session on 2026-05-06; "
         "theirs run on 2026-05-05, 2026-05-07",
-        "companies/acme.yaml:42:9: error: unknown delegate 'Carl' (of 'acme')",
+        "companies/acme.yaml:42:9: error: unknown delegate 'Carl' of 'acme'; the delegates: "
+        "Ann Lee, Bob Roy",
         "companies/xeno.yaml:18:19: error: the wishes and matches for 'xeno' and 'acme' "
         "together allow no sessions: this one asks calls, those before it boston; make them "
         "agree (or leave `sessions` out of one)",
@@ -116,6 +117,15 @@ def test_an_empty_list_of_sessions_days_or_delegates_is_an_error_not_an_impossib
         "companies/acme.yaml:19:15: error: wants_to_meet[1].days: needs at least 1 entry",
         "companies/acme.yaml:23:20: error: wants_to_meet[2].delegates: needs at least 1 entry",
         "mission.yaml:49:20: error: matches[0].delegates: needs at least 1 entry"]
+
+
+def test_an_unknown_session_without_a_close_name_lists_the_sessions(tmp_path):
+    acme = company("acme", "delegation",
+                   wants_to_meet=[{"company": "xeno", "sessions": ["osaka-partnering"]}])
+    code, lines = validate(write(tmp_path / "m", [acme, company("xeno")]))
+    assert code == 1
+    assert "companies/acme.yaml:16:9: error: unknown partnering session 'osaka-partnering'; " \
+        "the sessions: boston, calls" in lines, lines
 
 
 def test_declining_a_company_one_asks_for_or_is_matched_with_is_a_warning(tmp_path):

@@ -3,6 +3,8 @@ and of the mission's `exclude`, each at the file:line:col it was written."""
 
 from __future__ import annotations
 
+import difflib
+
 from scheduler.input.model import Company, Match, MissionFolder, PartneringSession, Wish
 from scheduler.load.findings import Findings, unknown
 from scheduler.load.source import Source
@@ -16,6 +18,7 @@ from scheduler.meaning.wishes import (
 )
 
 At = tuple  # a path inside a file: ("wants_to_meet", 0, "sessions", 1)
+MAX_LISTED_NAMES = 10  # sessions or delegates named in a message about an unknown one
 
 
 def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Source],
@@ -64,7 +67,8 @@ def check_terms(folder: MissionFolder, ask: Wish | Match, pair: tuple[Company, C
         if sid in unread:
             continue
         if sid not in known:
-            out.error(src, (*at, "sessions", j), unknown("partnering session", sid, known))
+            out.error(src, (*at, "sessions", j), f"unknown partnering session '{sid}'"
+                      + _suggest(sid, [s.id for s in folder.mission.partnering], "sessions"))
             continue
         for c in pair:
             if sid not in folder.attends(c):
@@ -90,8 +94,18 @@ def check_terms(folder: MissionFolder, ask: Wish | Match, pair: tuple[Company, C
         elif not found:
             names = [d.name for c in people for d in c.delegates]
             whose = " or ".join(f"'{c.id}'" for c in people)
-            out.error(src, (*at, "delegates", j),
-                      unknown("delegate", name, names) + f" (of {whose})")
+            out.error(src, (*at, "delegates", j), f"unknown delegate '{name}' of {whose}"
+                      + _suggest(name, names, "delegates"))
+
+
+def _suggest(name: str, names: list[str], noun: str) -> str:
+    """"; did you mean 'x'?" for a close name, else "; the <noun>: a, b, c" (the first
+    MAX_LISTED_NAMES), so the right one can be copied from the message."""
+    close = difflib.get_close_matches(name, names, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    more = ", ..." if len(names) > MAX_LISTED_NAMES else ""
+    return f"; the {noun}: {', '.join(names[:MAX_LISTED_NAMES])}{more}" if names else ""
 
 
 def check_declines(folder: MissionFolder, company: Company, src: Source,
