@@ -98,6 +98,19 @@ def test_the_remedies_of_a_longer_must_free_its_whole_length(engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_the_remedies_of_a_must_for_named_people_name_those_people(engine):
+    a = company("a", delegates=2, wants_to_meet=[
+        {"company": "x", "priority": "must", "delegates": ["p1"]}])
+    a["delegates"][0]["unavailable"] = ["2026-03-10 09:00-09:40"]  # p2 is free throughout
+    f = folder(mission(), [a, company("x", "host", unavailable=["2026-03-10 09:40-10:00"])])
+    s = solve(f, **engine)
+    [unplaced] = s.unplaced
+    assert unplaced.remedies == ["a's p1 free at 2026-03-10 09:00 CET in s1",
+                                 "a's p1 free at 2026-03-10 09:20 CET in s1",
+                                 "x free at 2026-03-10 09:40 CET in s1"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_must_beyond_a_company_cap_asks_for_a_higher_cap(engine):
     f = folder(mission(), [company("a", wants=[("x", "must"), ("y", "must")], max_meetings=1),
                            company("x", "host"), company("y", "host")])
