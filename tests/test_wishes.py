@@ -119,6 +119,18 @@ def test_an_empty_list_of_sessions_days_or_delegates_is_an_error_not_an_impossib
         "mission.yaml:49:20: error: matches[0].delegates: needs at least 1 entry"]
 
 
+def test_excluding_a_pair_one_of_them_must_meet_is_a_warning(tmp_path):
+    acme = company("acme", "delegation",
+                   wants_to_meet=[{"company": "xeno", "priority": "must"}, {"company": "yolk"}])
+    root = write(tmp_path / "m", [acme, company("xeno"), company("yolk")],
+                 exclude=[{"companies": ["xeno", "acme"]}, {"companies": ["acme", "yolk"]}])
+    code, lines = validate(root)
+    assert code == 0
+    assert [line for line in lines if ": warning: " in line] == [
+        "mission.yaml:44:5: warning: 'acme' asks to meet 'xeno' as a must-have "
+        "(companies/acme.yaml line 13); the exclusion wins and the meeting stays unplaced"]
+
+
 def test_an_unknown_session_without_a_close_name_lists_the_sessions(tmp_path):
     acme = company("acme", "delegation",
                    wants_to_meet=[{"company": "xeno", "sessions": ["osaka-partnering"]}])

@@ -45,6 +45,7 @@ def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Sour
             check_terms(folder, match, (pair[0], pair[1]), src, ("matches", i), out,
                         [pair[0], pair[1]], src.unread("partnering"))
     check_exclude(folder, src, out)
+    check_excluded_musts(folder, src, sources, out)
     if any_terms(folder):
         check_conflicts(folder, src, sources, out)
 
@@ -161,6 +162,24 @@ def check_exclude(folder: MissionFolder, src: Source, out: Findings) -> None:
             out.error(src, ("exclude", i), f"'{rule.companies[0]}' and '{rule.companies[1]}' "
                       f"are also an organiser match (line {line}); remove the match or the "
                       "exclusion")
+
+
+def check_excluded_musts(folder: MissionFolder, src: Source, sources: dict[str, Source],
+                         out: Findings) -> None:
+    """A warning at an exclusion whose pair one of them asks to meet as a must-have (a
+    wrong id in `exclude` would otherwise drop a promised meeting without a word)."""
+    for i, rule in enumerate(folder.mission.exclude):
+        for asker, other in (rule.companies, rule.companies[::-1]):
+            company, csrc = folder.companies.get(asker), sources.get(asker)
+            if company is None or csrc is None or asker == other:
+                continue
+            k = next((k for k, w in enumerate(company.wants_to_meet)
+                      if w.company == other and w.priority == "must"), None)
+            if k is not None:
+                line = csrc.where(("wants_to_meet", k))[0]
+                out.warn(src, ("exclude", i), f"'{asker}' asks to meet '{other}' as a "
+                         f"must-have (companies/{asker}.yaml line {line}); the exclusion "
+                         "wins and the meeting stays unplaced")
 
 
 def check_conflicts(folder: MissionFolder, src: Source, sources: dict[str, Source],
