@@ -17,7 +17,12 @@ from datetime import date, datetime
 
 from scheduler.check.times import slot_starts
 from scheduler.input.model import MissionFolder
-from scheduler.meaning.requests import build_requests, in_fairness, pair_id, requested_meetings
+from scheduler.meaning.requests import (
+    build_requests,
+    fairness_asked,
+    pair_id,
+    requested_meetings,
+)
 from scheduler.meaning.wishes import hybrid
 from scheduler.schedule import Meeting, Schedule
 
@@ -85,17 +90,15 @@ def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]
 
 
 def fairness(folder: MissionFolder, schedule: Schedule) -> float:
-    """Smallest placed/requested share over delegation companies that asked for meetings."""
-    requests = {r.id: r for r in build_requests(folder)}
+    """Smallest placed/requested share over delegation companies that asked for meetings
+    (declined and excluded requests left out: no schedule can hold them)."""
+    requests = build_requests(folder)
     per_pair = Counter(pair_id(*m.companies) for m in schedule.meetings)
-    asked: Counter[str] = Counter()
     got: Counter[str] = Counter()
-    for rid, request in requests.items():
+    for request in requests:
         for c in request.companies:
-            asked[c] += request.meetings
-            got[c] += min(per_pair[rid], request.meetings)
-    shares = [got[c] / asked[c] for c, company in sorted(folder.companies.items())
-              if in_fairness(company) and asked[c]]
+            got[c] += min(per_pair[request.id], request.meetings)
+    shares = [got[c] / n for c, n in fairness_asked(folder, requests).items()]
     return round(min(shares), 4) if shares else 1.0
 
 

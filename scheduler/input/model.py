@@ -236,11 +236,12 @@ class Match(Model):
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
     minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
     mode: Mode = Field("any", description="in-person, virtual, or any (in person preferred).")
-    sessions: list[Id] | None = Field(None, description="Partnering sessions it may be placed in.")
-    days: list[Day] | None = Field(None, description="Days it may be placed on.")
+    sessions: list[Id] | None = Field(None, min_length=1,
+                                      description="Partnering sessions it may be placed in.")
+    days: list[Day] | None = Field(None, min_length=1, description="Days it may be placed on.")
     delegates: list[Line] | None = Field(
-        None, description="Names or ids of the delegates, of either company, who take the "
-        "meeting.")
+        None, min_length=1,
+        description="Names or ids of the delegates, of either company, who take the meeting.")
 
 
 class Exclusion(Model):
@@ -317,10 +318,12 @@ class Wish(Model):
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
     minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
     mode: Mode = Field("any", description="in-person, virtual, or any (in person preferred).")
-    sessions: list[Id] | None = Field(None, description="Partnering sessions it may be placed in.")
-    days: list[Day] | None = Field(None, description="Days it may be placed on.")
+    sessions: list[Id] | None = Field(None, min_length=1,
+                                      description="Partnering sessions it may be placed in.")
+    days: list[Day] | None = Field(None, min_length=1, description="Days it may be placed on.")
     delegates: list[Line] | None = Field(
-        None, description="Names or ids of this company's delegates who take the meeting.")
+        None, min_length=1,
+        description="Names or ids of this company's delegates who take the meeting.")
 
 
 class Company(Model):

@@ -110,7 +110,8 @@ def _message(err: ErrorDetails, model: type[BaseModel], data: object = None
         word, key = _BOUNDS[kind]
         msg = f"must be {word} {err['ctx'][key]}, got '{quoted(err.get('input'))}'"
     elif kind == "too_short":
-        msg = f"needs at least {err['ctx']['min_length']} entries"
+        least = err["ctx"]["min_length"]
+        msg = f"needs at least {least} {'entry' if least == 1 else 'entries'}"
     elif kind == "too_long":
         msg = (f"{err['ctx']['actual_length']} entries is more than the limit of "
                f"{err['ctx']['max_length']}")

@@ -27,7 +27,7 @@ from scheduler.meaning.distance import distance
 from scheduler.meaning.requests import (
     Request,
     build_requests,
-    in_fairness,
+    fairness_asked,
     meeting_id,
     requested_meetings,
 )
@@ -245,17 +245,13 @@ def unplaced(requests: list[Request], meetings: list[Meeting], explain: Explain
 
 
 def fairness(folder: MissionFolder, requests: list[Request], meetings: list[Meeting]) -> float:
-    """Smallest placed/requested share over delegation companies that asked for meetings."""
-    asked: dict[str, int] = defaultdict(int)
+    """Smallest placed/requested share over delegation companies that asked for meetings
+    (a declined or excluded request is asked of nobody: no schedule can hold it)."""
     got: dict[str, int] = defaultdict(int)
-    for q in requests:
-        for c in q.companies:
-            asked[c] += q.meetings
     for m in meetings:
         for c in m.companies:
             got[c] += 1
-    shares = [got[c] / n for c, n in asked.items()
-              if n and in_fairness(folder.companies[c])]
+    shares = [got[c] / n for c, n in fairness_asked(folder, requests).items()]
     return round(min(shares), 4) if shares else 1.0
 
 
