@@ -73,6 +73,9 @@ class Quality(Record):
     fairness: float = Field(description="Smallest placed/requested share of a delegation company.")
     status: SolveStatus = "feasible"
     gap: float = Field(0.0, description="Relative gap of the last objective level, 0 if proven.")
+    idle_bound: int | None = Field(
+        None, description="The solver's claim: no schedule placing the same priority weight "
+        "has fewer idle slots (none when it computed no bound).")
 
 
 class Change(Record):

@@ -5,7 +5,9 @@ company and session day, the slots between its first and last meeting in which
 it has none, summed; a night is not idle time) and holes (the runs of such idle
 slots); and
 fairness (the smallest placed/requested share of a delegation company that asked
-for meetings; 1.0 when none did).
+for meetings; 1.0 when none did). The idle lower bound in schedule.json is the
+solver's claim (from its LP); it is not recomputed here, only checked to be at
+most the idle slots the schedule has.
 """
 
 from __future__ import annotations
@@ -83,4 +85,8 @@ def quality_differences(folder: MissionFolder, schedule: Schedule) -> list[str]:
         theirs = getattr(schedule.quality, name)
         if abs(float(theirs) - float(mine[name])) > 0.001:
             out.append(f"{name}: schedule.json says {theirs}, recomputed {mine[name]}")
+    bound = schedule.quality.idle_bound  # the solver's claim: checked only for consistency
+    if bound is not None and bound > int(mine["idle_slots"]):
+        out.append(f"idle_bound: schedule.json claims no schedule has fewer than {bound} "
+                   f"idle slots, but this one has {mine['idle_slots']}")
     return out

@@ -26,6 +26,7 @@ from scheduler.meaning.requests import Request, build_requests, meeting_id, requ
 from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
 from scheduler.plan.publish import fingerprint
 from scheduler.plan.replan import binding_locks, changes, still_possible
+from scheduler.plan.summary import idle_gap_lines
 from scheduler.schedule import (
     SCHEDULE_FILE,
     Meeting,
@@ -87,7 +88,7 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
             "meetings: "
             "too many for one CP-SAT model; building on bitsets")
         large = solve_large(space, locked, previous.meetings if previous else [], progress,
-                            clock)
+                            clock, options.time_limit, options.seed)
         space, bound = large.space, large.bound
         raise_problems(space)
         keep = still_possible(space, previous)
@@ -252,7 +253,8 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
         weight_requested=sum(q.weight * q.meetings for q in requests),
         weight_placed=sum(weight[m.request] for m in meetings),
         idle_slots=idle, holes=holes, fairness=fairness(space.folder, requests, meetings),
-        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0)
+        status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0,
+        idle_bound=outcome.idle_bound)
 
 
 def read_previous(path: Path, folder: MissionFolder, fresh: bool) -> Schedule | None:
@@ -298,6 +300,7 @@ def summary_lines(schedule: Schedule) -> list[str]:
              f"{share} of bound); weight {q.weight_placed} of {q.weight_requested}",
              f"idle slots {q.idle_slots}, holes {q.holes}, fairness {q.fairness:.2f}, "
              f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")]
+    lines += idle_gap_lines(q)
     for change in schedule.changes:
         span = " -> ".join(x for x in (change.before, change.after) if x)
         lines.append(f"{change.change}: {change.meeting} ({span}): {change.reason}")

@@ -67,7 +67,8 @@ class Lexicographic:
         solution of its own yet, or when the idle level's budget is gone."""
         frozen = set(keep) | set(self.space.fixed)
         state = State(keep, frozen, set(hint), Outcome(set(hint), "optimal"))
-        plan: list[Level] = list(self.levels(keep, frozen))
+        levels = self.levels(keep, frozen)
+        plan: list[Level] = list(levels)
         for n, level in enumerate(plan):
             budget = max(0.05, self.search.left() / (len(plan) - n))
             result = level.solve(state, budget)
@@ -76,6 +77,7 @@ class Lexicographic:
             if not state.record(level.name, result) or self.search.interrupted:
                 break
         outcome = state.outcome
+        outcome.idle_bound = levels.idle.bound
         if self.search.interrupted:
             outcome.status = "interrupted"
         elif outcome.status != "optimal" and state.solution != state.polished:

@@ -35,7 +35,8 @@ from scheduler.solver.bound import (
 )
 from scheduler.solver.days import DaySearch, day_keys
 from scheduler.solver.greedy import constraints_of, greedy
-from scheduler.solver.idle import IdleWindows
+from scheduler.solver.hoods import improve_space
+from scheduler.solver.idle import IdleWindows, company_day_floors
 from scheduler.solver.polish import polish
 from scheduler.solver.search import Search
 from scheduler.solver.space import Space
@@ -55,6 +56,7 @@ class Outcome:
     status: str  # optimal | feasible | interrupted | infeasible | unknown
     gap: float = 0.0
     levels: dict[str, int] = field(default_factory=dict)
+    idle_bound: int | None = None  # no schedule of the earlier levels has fewer idle slots
 
 
 @dataclass(frozen=True)
@@ -293,8 +295,9 @@ class IdleLevel:
     day. Each day has a floor, the idle slots every schedule of the earlier levels has
     there, added as cuts; every day at its floor proves the level. Days are solved one
     at a time first (scheduler.solver.days), then the whole model with what is left of
-    the budget. Above WHOLE_MAX_VARS only polish lowers idle slots (a CP-SAT search
-    there rarely finds anything in its budget)."""
+    the budget. Above WHOLE_MAX_VARS, polish and then neighbourhood search
+    (scheduler.solver.lns) lower idle slots: a CP-SAT search of the whole model there
+    rarely finds anything in its budget. `bound` is the lower bound it ends with."""
 
     name = "idle"
 
@@ -302,6 +305,7 @@ class IdleLevel:
                  priority: PriorityLevel) -> None:
         self.search, self.space, self.windows = search, search.space, windows
         self.days, self.priority = days, priority
+        self.bound: int | None = None
 
     def objective(self) -> cp_model.LinearExprT | None:
         """Add the formulation (scheduler.solver.idle); the idle slots (None if none can
@@ -335,11 +339,13 @@ class IdleLevel:
         """Days first (from a polished schedule), then the whole model unless every day
         is at its floor."""
         if len(self.search.x) > WHOLE_MAX_VARS:
-            return unsolved(stop=True)
+            return self.neighbourhoods(state, budget)
         expr = self.objective()
         if expr is None:
+            self.bound = 0
             return SKIPPED
         self.set_floors(state.outcome.levels.get("priority"), expr)
+        self.bound = sum(self.windows.floors.values())
         keys = day_keys(self.space)
         by_day = len(keys) > 1
         if by_day:
@@ -354,7 +360,35 @@ class IdleLevel:
             budget = self.search.left()
             if budget < MIN_LEVEL_SECONDS or self.search.interrupted:
                 return unsolved(stop=True)
-        return search_level(self.search, self.name, expr, False, state, budget, idle=True)
+        result = search_level(self.search, self.name, expr, False, state, budget, idle=True)
+        if result.kind == "value" and result.proven:
+            self.bound = result.value
+        return result
+
+    def neighbourhoods(self, state: State, budget: float) -> LevelResult:
+        """Polish, then neighbourhood search for the whole budget (no idle model on
+        the whole search); proven when every company-day is at its floor."""
+        priority = state.outcome.levels.get("priority")
+        forced = []
+        if priority is not None:
+            coefficient, musts = self.priority.terms()
+            forced = forced_meetings(self.space, coefficient, musts, priority)
+        floors = company_day_floors(self.space, forced)
+        if state.solution != state.polished:
+            state.solution = polish(self.space, state.solution, state.frozen)
+        state.solution, result = improve_space(
+            self.space, state.solution, state.frozen, budget, self.search.settings.seed,
+            floors, lambda: self.search.interrupted)
+        state.polished = state.solution
+        if self.search.settings.progress:
+            self.search.settings.progress(
+                f"idle: {result.hoods} neighbourhoods searched, {result.saved} idle slots "
+                f"fewer, {result.idle} left (at least {sum(floors.values())})")
+        self.search.spent += result.spent
+        self.search.interrupted |= result.interrupted
+        value, self.bound = result.idle, sum(floors.values())
+        gap = (value - self.bound) / max(1, value)
+        return reached(value, value <= self.bound, round(gap, 6))
 
 
 def most_meetings(space: Space, vars_: set[int], member: list[list[int]]) -> int:
