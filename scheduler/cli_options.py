@@ -17,6 +17,24 @@ POSITIVE_SECONDS = click.FloatRange(min=0, min_open=True)
 CSV_SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 
 
+def seconds_list(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+                 ) -> tuple[float, ...]:
+    """A repeatable --time-limit whose values may be comma lists: the seconds, each more
+    than 0, in the order given."""
+    out: list[float] = []
+    for text in value:
+        for part in str(text).split(","):
+            try:
+                seconds = float(part)
+            except ValueError:
+                raise click.BadParameter(f"'{part.strip()}' is not a number of seconds; "
+                                         "e.g. --time-limit 10,30,90") from None
+            if not seconds > 0:
+                raise click.BadParameter(f"{part.strip()} is not more than 0 seconds")
+            out.append(seconds)
+    return tuple(out)
+
+
 def format_list(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
     """--format as a tuple of formats; an unknown one is a usage error."""
     from scheduler.export import parse_formats
