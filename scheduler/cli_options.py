@@ -22,16 +22,19 @@ def seconds_list(_ctx: click.Context, _param: click.Parameter, value: tuple[str,
     """A repeatable --time-limit whose values may be comma lists: the seconds, each more
     than 0, in the order given."""
     out: list[float] = []
-    for text in value:
-        for part in str(text).split(","):
-            try:
-                seconds = float(part)
-            except ValueError:
-                raise click.BadParameter(f"'{part.strip()}' is not a number of seconds; "
-                                         "e.g. --time-limit 10,30,90") from None
-            if not seconds > 0:
-                raise click.BadParameter(f"{part.strip()} is not more than 0 seconds")
+    wrong: list[str] = []
+    for part in (p.strip() for text in value for p in str(text).split(",")):
+        try:
+            seconds = float(part)
+        except ValueError:
+            wrong.append(f"'{part}' is not a number of seconds")
+            continue
+        if seconds > 0:
             out.append(seconds)
+        else:
+            wrong.append(f"{part} is not more than 0 seconds")
+    if wrong:
+        raise click.BadParameter("; ".join(wrong) + " (e.g. --time-limit 10,30,90)")
     return tuple(out)
 
 
