@@ -67,8 +67,7 @@ class Lexicographic:
         solution of its own yet, or when the idle level's budget is gone."""
         frozen = set(keep) | set(self.space.fixed)
         state = State(keep, frozen, set(hint), Outcome(set(hint), "optimal"))
-        levels = self.levels(keep, frozen)
-        plan: list[Level] = list(levels)
+        plan: list[Level] = list(self.levels(keep, frozen))
         for n, level in enumerate(plan):
             budget = max(0.05, self.search.left() / (len(plan) - n))
             result = level.solve(state, budget)
@@ -77,7 +76,7 @@ class Lexicographic:
             if not state.record(level.name, result) or self.search.interrupted:
                 break
         outcome = state.outcome
-        outcome.idle_bound = levels.idle.bound
+        outcome.idle_bound = next((lv.bound for lv in plan if isinstance(lv, IdleLevel)), None)
         if self.search.interrupted:
             outcome.status = "interrupted"
         elif outcome.status != "optimal" and state.solution != state.polished:

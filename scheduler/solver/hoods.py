@@ -8,11 +8,15 @@ it touches, not the size of the mission.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 from scheduler.solver.board import Board, Option, bits
 from scheduler.solver.greedy import constraints_of
-from scheduler.solver.lns import Cand, Hood, Result, improve
+from scheduler.solver.idle import company_day_floors
+from scheduler.solver.lns import Cand, Hood, improve
+from scheduler.solver.polish import polish
+from scheduler.solver.search import Search
 from scheduler.solver.space import CompanyDayKey, DayKey, Space, Var
 
 Places = tuple[tuple[CompanyDayKey, int], ...]  # (company-day, position) per company
@@ -174,9 +178,36 @@ class BoardSchedule:
             self._index(self.board.take(var), var, True)
 
 
-def improve_space(space: Space, chosen: set[int], frozen: set[int], budget: float,
-                  seed: int, floors: dict[CompanyDayKey, int], stop: Callable[[], bool]
-                  ) -> tuple[set[int], Result]:
-    """Neighbourhood search on candidates of a space (scheduler.solver.lns.improve)."""
-    schedule = SpaceSchedule(space, chosen, frozen)
-    return schedule.chosen, improve(schedule, budget, seed, floors, stop)
+@dataclass
+class IdleFound:
+    """The idle level's schedule from neighbourhood search, its idle slots, the lower
+    bound (the company-day floors) and the relative gap between them."""
+
+    chosen: set[int]
+    idle: int
+    bound: int
+    gap: float
+
+
+def idle_search(search: Search, solution: set[int], polished: set[int] | None,
+                frozen: set[int], budget: float, forced: list[tuple[int, list[int]]]
+                ) -> IdleFound:
+    """The idle level above WHOLE_MAX_VARS (scheduler.solver.levels): polish, then
+    neighbourhood search on the space's candidates for `budget` seconds, charged to
+    the search; `forced` (scheduler.solver.bound.forced_meetings) gives the floors."""
+    space = search.space
+    floors = company_day_floors(space, forced)
+    if solution != polished:
+        solution = polish(space, solution, frozen)
+    schedule = SpaceSchedule(space, solution, frozen)
+    result = improve(schedule, budget, search.settings.seed, floors,
+                     lambda: search.interrupted)
+    search.spent += result.spent
+    search.interrupted |= result.interrupted
+    bound = sum(floors.values())
+    if search.settings.progress:
+        search.settings.progress(
+            f"idle: {result.hoods} neighbourhoods searched, {result.saved} idle slots "
+            f"fewer, {result.idle} left (at least {bound})")
+    return IdleFound(schedule.chosen, result.idle, bound,
+                     round((result.idle - bound) / max(1, result.idle), 6))

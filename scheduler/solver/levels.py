@@ -35,8 +35,8 @@ from scheduler.solver.bound import (
 )
 from scheduler.solver.days import DaySearch, day_keys
 from scheduler.solver.greedy import constraints_of, greedy
-from scheduler.solver.hoods import improve_space
-from scheduler.solver.idle import IdleWindows, company_day_floors
+from scheduler.solver.hoods import idle_search
+from scheduler.solver.idle import IdleWindows
 from scheduler.solver.polish import polish
 from scheduler.solver.search import Search
 from scheduler.solver.space import Space
@@ -366,29 +366,16 @@ class IdleLevel:
         return result
 
     def neighbourhoods(self, state: State, budget: float) -> LevelResult:
-        """Polish, then neighbourhood search for the whole budget (no idle model on
-        the whole search); proven when every company-day is at its floor."""
+        """Neighbourhood search for the whole budget (scheduler.solver.hoods), proven
+        when every company-day is at its floor."""
         priority = state.outcome.levels.get("priority")
-        forced = []
-        if priority is not None:
-            coefficient, musts = self.priority.terms()
-            forced = forced_meetings(self.space, coefficient, musts, priority)
-        floors = company_day_floors(self.space, forced)
-        if state.solution != state.polished:
-            state.solution = polish(self.space, state.solution, state.frozen)
-        state.solution, result = improve_space(
-            self.space, state.solution, state.frozen, budget, self.search.settings.seed,
-            floors, lambda: self.search.interrupted)
-        state.polished = state.solution
-        if self.search.settings.progress:
-            self.search.settings.progress(
-                f"idle: {result.hoods} neighbourhoods searched, {result.saved} idle slots "
-                f"fewer, {result.idle} left (at least {sum(floors.values())})")
-        self.search.spent += result.spent
-        self.search.interrupted |= result.interrupted
-        value, self.bound = result.idle, sum(floors.values())
-        gap = (value - self.bound) / max(1, value)
-        return reached(value, value <= self.bound, round(gap, 6))
+        forced = [] if priority is None else forced_meetings(
+            self.space, *self.priority.terms(), priority)
+        found = idle_search(self.search, state.solution, state.polished, state.frozen,
+                            budget, forced)
+        state.solution = state.polished = found.chosen
+        self.bound = found.bound
+        return reached(found.idle, found.idle <= found.bound, found.gap)
 
 
 def most_meetings(space: Space, vars_: set[int], member: list[list[int]]) -> int:
