@@ -86,7 +86,8 @@ def option_group(*options: Callable[[Callable], Callable]) -> Callable[[Callable
 
 solve_options = option_group(
     click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
-                 help="Seconds the solver may spend (more than 0)."),
+                 help="Seconds the solver may spend (more than 0); it keeps closing idle "
+                 "slots until then unless it proves the schedule best."),
     click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
     click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Solver threads (1 gives repeatable results)."),
