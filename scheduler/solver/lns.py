@@ -37,6 +37,10 @@ HOOD_MEETINGS = 12  # meetings freed per neighbourhood (at least; whole companie
 # a charge, not a clock, so that results never depend on the machine's load).
 LNS_SECONDS_PER_DT = 2.6
 BUILD_SECONDS_PER_CANDIDATE = 5e-5
+# Neighbourhoods in a row that save nothing before the search gives up (at least this
+# many, and at least one per company-day): where nothing is left to find (a small
+# mission), it stops instead of spending the rest of the limit.
+STALL_HOODS = 50
 Place = tuple[CompanyDayKey, int]  # a company-day and a position in it
 
 
@@ -203,13 +207,16 @@ def improve(adapter: Adapter, budget: float, seed: int = 0,
             floors: dict[CompanyDayKey, int] | None = None,
             stop: Callable[[], bool] = lambda: False) -> Result:
     """Neighbourhoods until `budget` seconds are charged, every company-day is at its
-    floor, Ctrl-C, or `stop()` (see the module docstring)."""
+    floor, Ctrl-C, `stop()`, or a long run of neighbourhoods saving nothing (see
+    STALL_HOODS and the module docstring)."""
     rng = random.Random(seed)
     floors = floors or {}
     keys = adapter.company_days()
     result = Result()
     misses = 0  # company-days drawn at their floor since the last neighbourhood
-    while keys and result.spent < budget and not result.interrupted and not stop():
+    stalled, patience = 0, max(STALL_HOODS, len(keys))
+    while keys and result.spent < budget and not result.interrupted and not stop() \
+            and stalled < patience:
         key = keys[rng.randrange(len(keys))]
         if adapter.day_idle(key) <= floors.get(key, 0):
             misses += 1
@@ -224,11 +231,10 @@ def improve(adapter: Adapter, budget: float, seed: int = 0,
         chosen, charge, result.interrupted = solve_hood(hood, rng.randrange(1 << 30))
         result.spent += charge
         result.hoods += 1
-        if chosen is None:
-            adapter.apply(hood, sorted(hood.current))  # as it was
-        else:
-            result.saved += before - hood_idle(hood, set(chosen))
-            adapter.apply(hood, chosen)
+        saved = 0 if chosen is None else before - hood_idle(hood, set(chosen))
+        stalled = 0 if saved > 0 else stalled + 1
+        result.saved += saved
+        adapter.apply(hood, sorted(hood.current) if chosen is None else chosen)
     result.idle = sum(adapter.day_idle(k) for k in keys)
     return result
 
