@@ -15,10 +15,10 @@ import click
 
 from scheduler.cli_options import (
     FOLDER,
-    POSITIVE_SECONDS,
     export_options,
     link_options,
     preset_name,
+    seconds_list,
     solve_options,
     subscription_links,
 )
@@ -344,8 +344,10 @@ def generate(preset: str, seed: int, out: Path) -> None:
               help="Preset to run (repeatable); default mission, brokerage, bio-europe, "
               "bio-international.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
-@click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
-              help="Seconds the solver (and the monolithic baseline) may spend (more than 0).")
+@click.option("--time-limit", "time_limits", multiple=True, default=("30",),
+              show_default=True, callback=seconds_list,
+              help="Seconds the solver (and the monolithic baseline) may spend (more than 0); "
+              "repeat it or give a comma list to run each preset once per limit.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Solver threads.")
 @click.option("--cache", type=FOLDER, help="Keep generated folders here and reuse them.")
@@ -354,9 +356,13 @@ def generate(preset: str, seed: int, out: Path) -> None:
 @click.option("--repeat", type=click.IntRange(1, 99), default=1, show_default=True,
               help="Run each preset this many times and report the median seconds "
               "(this machine may be shared; baselines run once).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per preset.")
-def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
-          cache: Path | None, skip: tuple[str, ...], repeat: int, as_json: bool) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object per preset and time limit.")
+@click.option("--plot", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write idle slots against --time-limit per preset as an SVG plot.")
+def bench(presets: tuple[str, ...], seed: int, time_limits: tuple[float, ...], workers: int,
+          cache: Path | None, skip: tuple[str, ...], repeat: int, as_json: bool,
+          plot: Path | None) -> None:
     """Load, schedule and export synthetic missions end to end; compare with baselines.
 
     \b
@@ -364,13 +370,18 @@ def bench(presets: tuple[str, ...], seed: int, time_limit: float, workers: int,
     idle slots, holes, fairness, rule violations, seconds per phase and in
     total, and peak memory; the same figures for first-fit and (tiny,
     mission, brokerage) one monolithic CP-SAT model. Progress goes to stderr.
-    """
-    from scheduler.tooling.bench import DEFAULT_PRESETS, BenchOptions, table_lines, to_json
-    from scheduler.tooling.bench import bench as run_bench
+    With several time limits, idle slots against time show whether more time
+    helps:
 
-    options = BenchOptions(seed, time_limit, workers, cache, frozenset(skip), repeat)
-    for result in run_bench(list(presets or DEFAULT_PRESETS), options):
-        click.echo(to_json(result) if as_json else "\n".join(table_lines(result)))
+    \b
+      mission bench --preset brokerage --time-limit 10,30,90 --json \\
+        --plot idle.svg > bench.json
+    """
+    from scheduler.tooling.bench import BenchOptions, bench_and_plot
+
+    options = BenchOptions(seed, time_limits[0], workers, cache, frozenset(skip), repeat,
+                           time_limits)
+    bench_and_plot(list(presets), options, plot, as_json, click.echo)
 
 
 for command in AROUND_THE_PLAN:

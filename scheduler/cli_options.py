@@ -28,6 +28,27 @@ T = TypeVar("T")
 CSV_SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 
 
+def seconds_list(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+                 ) -> tuple[float, ...]:
+    """A repeatable --time-limit whose values may be comma lists: the seconds, each more
+    than 0, in the order given."""
+    out: list[float] = []
+    wrong: list[str] = []
+    for part in (p.strip() for text in value for p in str(text).split(",")):
+        try:
+            seconds = float(part)
+        except ValueError:
+            wrong.append(f"'{part}' is not a number of seconds")
+            continue
+        if seconds > 0:
+            out.append(seconds)
+        else:
+            wrong.append(f"{part} is not more than 0 seconds")
+    if wrong:
+        raise click.BadParameter("; ".join(wrong) + " (e.g. --time-limit 10,30,90)")
+    return tuple(out)
+
+
 def format_list(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
     """--format as a tuple of formats; an unknown one is a usage error."""
     from scheduler.export import parse_formats
@@ -131,7 +152,8 @@ def option_group(*options: Callable[[Callable], Callable]) -> Callable[[Callable
 
 solve_options = option_group(
     click.option("--time-limit", type=POSITIVE_SECONDS, default=30.0, show_default=True,
-                 help="Seconds the solver may spend (more than 0)."),
+                 help="Seconds the solver may spend (more than 0); it keeps closing idle "
+                 "slots until then unless it proves the schedule best."),
     click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
     click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Solver threads (1 gives repeatable results)."),

@@ -81,6 +81,9 @@ class Quality(Record):
         None, exclude_if=lambda v: v is None,
         description="Share of the meetings held in person; only for missions with both "
         "in-person and virtual sessions.")
+    idle_bound: int | None = Field(
+        None, description="The solver's claim: no schedule placing the same priority weight "
+        "has fewer idle slots (none when it computed no bound).")
 
 
 class Move(Record):

@@ -18,9 +18,9 @@ from scheduler.solver.bound import fairness_relaxation, forced_meetings, priorit
 from scheduler.solver.build import build_space
 from scheduler.solver.cpsat import Levels, Lexicographic, Settings
 from scheduler.solver.days import day_keys
+from scheduler.solver.fairness import most_meetings
 from scheduler.solver.greedy import constraints_of, greedy
 from scheduler.solver.idle import floor_of
-from scheduler.solver.levels import most_meetings
 from scheduler.solver.polish import idle_of, polish
 from scheduler.solver.space import Space
 

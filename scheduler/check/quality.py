@@ -7,7 +7,9 @@ it has none, summed; a night is not idle time; a slot a longer meeting runs in i
 busy) and holes (the runs of such idle slots); and
 fairness (the smallest placed/requested share of a delegation company that asked
 for meetings; 1.0 when none did); on missions with both in-person and virtual sessions,
-the share of meetings held in person.
+the share of meetings held in person. The idle lower bound in schedule.json is the
+solver's claim (from its LP); it is not recomputed here, only checked to be at
+most the idle slots the schedule has.
 """
 
 from __future__ import annotations
@@ -115,4 +117,8 @@ def quality_differences(folder: MissionFolder, schedule: Schedule) -> list[str]:
             continue
         if abs(float(theirs) - float(mine[name])) > 0.001:
             out.append(f"{name}: schedule.json says {theirs}, recomputed {mine[name]}")
+    bound = schedule.quality.idle_bound  # the solver's claim: checked only for consistency
+    if bound is not None and bound > int(mine["idle_slots"]):
+        out.append(f"idle_bound: schedule.json claims no schedule has fewer than {bound} "
+                   f"idle slots, but this one has {mine['idle_slots']}")
     return out

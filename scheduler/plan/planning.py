@@ -36,6 +36,7 @@ from scheduler.meaning.wishes import hybrid
 from scheduler.plan.musts import must_lines, with_remedies
 from scheduler.plan.publish import fingerprint
 from scheduler.plan.replan import binding_locks, changes, closeness, still_possible
+from scheduler.plan.summary import idle_gap_lines
 from scheduler.schedule import (
     SCHEDULE_FILE,
     Meeting,
@@ -98,7 +99,7 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
             "meetings: "
             "too many for one CP-SAT model; building on bitsets")
         large = solve_large(space, locked, previous.meetings if previous else [], progress,
-                            clock)
+                            clock, options.time_limit, options.seed)
         space, bound = large.space, large.bound
         raise_problems(space)
         keep = still_possible(space, previous)
@@ -270,7 +271,8 @@ def quality(space: Space, meetings: list[Meeting], bound: int, outcome: Outcome)
         weight_placed=sum(weight[m.request] for m in meetings),
         idle_slots=idle, holes=holes, fairness=fairness(space.folder, requests, meetings),
         status=status, gap=round(outcome.gap, 4) if status != "optimal" else 0.0,
-        in_person_share=in_person_share(space.folder, meetings))
+        in_person_share=in_person_share(space.folder, meetings),
+        idle_bound=outcome.idle_bound)
 
 
 def in_person_share(folder: MissionFolder, meetings: list[Meeting]) -> float | None:
@@ -326,6 +328,7 @@ def summary_lines(schedule: Schedule) -> list[str]:
              f"status {q.status}" + (f" (gap {percent(q.gap)})" if q.gap else "")
              + (f", {percent(q.in_person_share)} in person" if q.in_person_share is not None
                 else "")]
+    lines += idle_gap_lines(q)
     for change in schedule.changes:
         span = " -> ".join(x for x in (change.before, change.after) if x)
         how = f"{change.move.text}; " if change.move else ""

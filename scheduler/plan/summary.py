@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.input.model import MissionFolder
 from scheduler.meaning.requests import build_requests, requested_meetings
+from scheduler.schedule import Quality
 
 
 def describe_folder(folder: MissionFolder) -> str:
@@ -24,3 +25,17 @@ def withdrawn_lines(folder: MissionFolder) -> list[str]:
     return [f"{company.withdrawal}: out of the plan; the next `mission schedule` drops its "
             "meetings and its people's calendars cancel them"
             for _, company in sorted(folder.withdrawn.items())]
+
+
+def idle_gap_lines(quality: Quality) -> list[str]:
+    """How far the idle slots are from the solver's lower bound, in words (none without a
+    bound)."""
+    bound, idle = quality.idle_bound, quality.idle_slots
+    if bound is None:
+        return []
+    if idle <= bound:
+        return [f"waiting time: {idle} idle slot(s), the fewest possible for this placed "
+                "weight"]
+    return [f"waiting time: {idle} idle slot(s); no schedule placing the same weight has "
+            f"fewer than {bound}, so at most {idle - bound} could still be saved "
+            "(a longer --time-limit may find some)"]

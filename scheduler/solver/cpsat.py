@@ -18,10 +18,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from scheduler.solver.days import DaySearch
+from scheduler.solver.fairness import FairnessLevel
 from scheduler.solver.idle import IdleWindows
 from scheduler.solver.inperson import InPersonLevel
 from scheduler.solver.levels import (
-    FairnessLevel,
     IdleLevel,
     Level,
     Outcome,
@@ -88,6 +88,7 @@ class Lexicographic:
             if not state.record(level.name, result) or self.search.interrupted:
                 break
         outcome = state.outcome
+        outcome.idle_bound = next((lv.bound for lv in plan if isinstance(lv, IdleLevel)), None)
         if self.search.interrupted:
             outcome.status = "interrupted"
         elif outcome.status != "optimal" and state.solution != state.polished:

@@ -105,24 +105,13 @@ class IdleWindows:
         return CompanyDay(parallel, busy, wins, none, gaps)
 
     def set_floors(self, forced: list[tuple[int, list[int]]]) -> dict[DayKey, int]:
-        """Set each company-day's floor from forced meetings (n of these candidates are
-        placed; kept when they share a company and a day); return the floors summed per
-        session day."""
-        need: dict[CompanyDayKey, list[tuple[int, set[int], set[int]]]] = defaultdict(list)
-        for n, vars_ in forced:
-            slots = [self.space.slots[self.space.vars[v].slot] for v in vars_]
-            days = {(slot.session, slot.day) for slot in slots}
-            common = set.intersection(*(set(self.space.companies(self.space.vars[v]))
-                                        for v in vars_))
-            if len(days) == 1 and n > 0:
-                day = days.pop()
-                for c in sorted(common):
-                    need[(c, *day)].append((n, {slot.position for slot in slots}, set(vars_)))
+        """Set each company-day's floor from forced meetings (see company_day_floors);
+        return the floors summed per session day."""
+        each = company_day_floors(self.space, forced)
         floors: dict[DayKey, int] = defaultdict(int)
-        for key, sets in sorted(need.items()):
-            entry = self.by_key.get(key)
-            if entry:
-                entry.floor = floor_of(sorted(entry.busy), sets, not entry.parallel)
+        for key, entry in sorted(self.by_key.items()):
+            entry.floor = each.get(key, 0)
+            if key in each:
                 floors[key[1:]] += entry.floor
         self.floors = dict(floors)
         return self.floors
@@ -164,6 +153,36 @@ class IdleWindows:
             self.model.add_hint(y, (w, e) == (lo, hi))
         for p, g in entry.gaps:
             self.model.add_hint(g, bool(used) and lo < p < hi and p not in used)
+
+
+def company_day_floors(space: Space, forced: list[tuple[int, list[int]]]
+                       ) -> dict[CompanyDayKey, int]:
+    """Each company-day's floor: the idle slots every schedule has there in which n of
+    each forced set of candidates are placed (kept when they share a company and a day);
+    their sum is a lower bound of the idle slots."""
+    busy: dict[CompanyDayKey, set[int]] = defaultdict(set)
+    longer: set[CompanyDayKey] = set()  # the floors count one position per meeting
+    for var in space.vars:
+        slot = space.slots[var.slot]
+        for c in space.companies(var):
+            busy[(c, slot.session, slot.day)].add(slot.position)
+            if space.long(var):
+                longer.add((c, slot.session, slot.day))
+    need: dict[CompanyDayKey, list[tuple[int, set[int], set[int]]]] = defaultdict(list)
+    for n, vars_ in forced:
+        slots = [space.slots[space.vars[v].slot] for v in vars_]
+        days = {(slot.session, slot.day) for slot in slots}
+        common = set.intersection(*(set(space.companies(space.vars[v])) for v in vars_))
+        if len(days) == 1 and n > 0:
+            day = days.pop()
+            for c in sorted(common):
+                need[(c, *day)].append((n, {slot.position for slot in slots}, set(vars_)))
+    out = {}
+    for key, sets in sorted(need.items()):
+        have = sorted(busy[key])
+        if have and have[-1] - have[0] >= 2 and key not in longer:
+            out[key] = floor_of(have, sets, not space.folder.companies[key[0]].parallel)
+    return out
 
 
 def floor_of(have: list[int], sets: list[tuple[int, set[int], set[int]]], one: bool) -> int:

@@ -15,7 +15,9 @@ bitset, so "where are both free and is a table left" is a few ANDs. Steps:
    where that meeting's own pair is free. Meetings move, never drop, so the placed
    priority weight only grows: never below first-fit's;
 3. idle polish: a meeting moves to another slot of its request when that lowers the
-   idle slots of the company-days it touches.
+   idle slots of the company-days it touches;
+4. neighbourhood search (scheduler.solver.lns): small CP-SAT models re-arrange a few
+   companies' meetings of one day at a time, for LARGE_LNS_SHARE of --time-limit.
 
 Every hard rule is a resource with a capacity, the same "at most cap" packing
 constraints the CP-SAT model has (scheduler.solver.rules): a meeting takes one unit
@@ -43,10 +45,15 @@ from scheduler.solver.board import Board, Key, bits, lowest, place_first_fit, un
 from scheduler.solver.bound import flow_bound
 from scheduler.solver.build import complete_space
 from scheduler.solver.greedy import request_order
+from scheduler.solver.hoods import BoardSchedule
+from scheduler.solver.lns import improve
 from scheduler.solver.rules import meeting_candidate
 from scheduler.solver.space import VIDEO, Space, Var
 
 LARGE_CANDIDATES = 200_000  # from this many candidate meetings, the bitset construction
+# The share of --time-limit the neighbourhood search gets: loading, construction,
+# seating and export take about as long again on these missions.
+LARGE_LNS_SHARE = 0.4
 
 Progress = Callable[[str], None]
 Clock = Callable[[], float]
@@ -312,18 +319,25 @@ def heartbeat(builder: Builder, say: Progress, clock: Clock | None, bound: int
 
 
 def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
-                progress: Progress | None = None, clock: Clock | None = None) -> LargeResult:
+                progress: Progress | None = None, clock: Clock | None = None,
+                time_limit: float = 0.0, seed: int = 0) -> LargeResult:
     """Schedule a large mission on bitsets (see the module docstring).
 
     `space` has only its domain rules applied. Returns a space whose candidates are
     the placed meetings and the previous meetings still possible (so seating,
     re-planning and reasons work on it as on a full one), the placed candidates'
     indices, the max-flow bound, and whether Ctrl-C stopped the steps early.
+    The neighbourhood search gets LARGE_LNS_SHARE of `time_limit`.
     """
     builder = Builder(space)
+    say = progress or (lambda _m: None)
     with interruptible(builder):
-        bound, keep = _build(builder, space, locked, previous,
-                             progress or (lambda _m: None), clock)
+        bound, keep = _build(builder, space, locked, previous, say, clock)
+        if not builder.stopped and time_limit > 0:
+            result = improve(BoardSchedule(builder.board, builder.opts),
+                             time_limit * LARGE_LNS_SHARE, seed, stop=lambda: builder.stopped)
+            say(f"idle: {result.hoods} neighbourhoods searched, {result.saved} idle slots "
+                f"fewer, {result.idle} left")
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
                     people=space.people, spans=space.spans, grid=space.grid,
                     request_slots=space.request_slots)

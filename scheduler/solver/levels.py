@@ -11,7 +11,7 @@ skips its search.
   1c. a meeting that must move as near its old place as possible (re-planning), and
   2.  priority weight placed: one objective (PriorityLevel);
   3.  fairness: the smallest placed/requested share of a delegation company
-      (FairnessLevel);
+      (FairnessLevel, scheduler.solver.fairness);
   4.  idle slots between a company's first and last meeting of a session day
       (IdleLevel, formulation in scheduler.solver.idle, day neighbourhoods in
       scheduler.solver.days);
@@ -22,32 +22,26 @@ skips its search.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from ortools.sat.python import cp_model
 
-from scheduler.meaning.requests import fairness_asked
 from scheduler.solver.bound import (
     compact_relaxation,
-    fairness_relaxation,
     forced_meetings,
     priority_relaxation,
 )
 from scheduler.solver.days import DaySearch, day_keys
-from scheduler.solver.greedy import constraints_of, greedy
+from scheduler.solver.greedy import greedy
+from scheduler.solver.hoods import idle_search
 from scheduler.solver.idle import IdleWindows
 from scheduler.solver.nearness import Near
 from scheduler.solver.polish import polish
 from scheduler.solver.search import Search
-from scheduler.solver.space import Space
 
-FAIR_SCALE = 1000
 MIN_LEVEL_SECONDS = 0.5  # the idle level's whole-model search needs at least this
 WHOLE_MAX_VARS = 20_000  # up to this, each level is searched on the whole model
-LARGE_FAIRNESS_SECONDS = 3.0  # the fairness level's budget above WHOLE_MAX_VARS
-FAIR_LP_COMPANIES = 20  # smallest shares given an LP bound of their own
 
 
 @dataclass
@@ -58,6 +52,7 @@ class Outcome:
     status: str  # optimal | feasible | interrupted | infeasible | unknown
     gap: float = 0.0
     levels: dict[str, int] = field(default_factory=dict)
+    idle_bound: int | None = None  # no schedule of the earlier levels has fewer idle slots
 
 
 @dataclass(frozen=True)
@@ -228,81 +223,14 @@ class PriorityLevel:
         return search_level(self.search, self.name, expr, True, state, budget)
 
 
-class FairnessLevel:
-    """Level 3: FAIR_SCALE times the smallest placed/requested share over delegation
-    companies. Its upper bound, the LP given the priority level's value, proves a
-    schedule that reaches it without a search; else it is a cut, so the search stops on
-    reaching it."""
-
-    name = "fairness"
-
-    def __init__(self, search: Search, priority: PriorityLevel) -> None:
-        self.search, self.space, self.priority = search, search.space, priority
-        self.shares: list[tuple[int, list[int]]] = []  # (requested, candidates)
-
-    def objective(self) -> cp_model.IntVar | None:
-        """Add the smallest share and its constraints (None without delegation companies)."""
-        vars_of = self.space.by_company()
-        shares = [(c, n) for c, n in fairness_asked(self.space.folder, self.space.requests).items()
-                  if c in vars_of]
-        if not shares:
-            return None
-        model, x = self.search.model, self.search.x
-        z = model.new_int_var(0, FAIR_SCALE, "fairness")
-        for c, n in shares:
-            model.add(FAIR_SCALE * sum(x[v] for v in vars_of[c]) >= n * z)
-        self.shares = [(n, vars_of[c]) for c, n in shares]
-        self.search.hinters.append(lambda hint: model.add_hint(z, self.value(hint)))
-        return z
-
-    def value(self, chosen: set[int]) -> int:
-        """The level's value for a set of candidates."""
-        return min((FAIR_SCALE * sum(v in chosen for v in vars_) // n
-                    for n, vars_ in self.shares), default=FAIR_SCALE)
-
-    def bound(self, solution: set[int], priority: int | None) -> int:
-        """An upper bound: up to WHOLE_MAX_VARS the LP bound given the priority level's
-        value (scheduler.solver.bound.fairness_relaxation, per company for the
-        FAIR_LP_COMPANIES smallest shares of the solution), else each company's most
-        meetings (see most_meetings)."""
-        if not self.shares:
-            return FAIR_SCALE
-        shares = self.shares
-        if len(self.search.x) <= WHOLE_MAX_VARS and priority is not None:
-            coefficient, musts = self.priority.terms()
-            lowest = sorted(range(len(shares)), key=lambda k: (
-                sum(v in solution for v in shares[k][1]) / shares[k][0], k))
-            bound = fairness_relaxation(self.space, coefficient, musts, priority, shares,
-                                        FAIR_SCALE, lowest[:FAIR_LP_COMPANIES])
-            if bound is not None:
-                return bound
-        member = constraints_of(self.space)
-        return min(FAIR_SCALE * most_meetings(self.space, set(vars_), member) // n
-                   for n, vars_ in shares)
-
-    def solve(self, state: State, budget: float) -> LevelResult:
-        """Proven when the solution reaches the bound; else searched up to it."""
-        expr = self.objective()
-        if expr is None:
-            return SKIPPED
-        bound = self.bound(state.solution, state.outcome.levels.get("priority"))
-        if self.value(state.solution) >= bound:
-            value = self.value(state.solution)
-            self.search.model.add(expr >= value)
-            return reached(value)
-        self.search.model.add(expr <= bound)
-        if len(self.search.x) > WHOLE_MAX_VARS:
-            budget = min(budget, LARGE_FAIRNESS_SECONDS)  # rarely pays on large models
-        return search_level(self.search, self.name, expr, True, state, budget)
-
-
 class IdleLevel:
     """Level 4: idle slots between each company's first and last meeting of a session
     day. Each day has a floor, the idle slots every schedule of the earlier levels has
     there, added as cuts; every day at its floor proves the level. Days are solved one
     at a time first (scheduler.solver.days), then the whole model with what is left of
-    the budget. Above WHOLE_MAX_VARS only polish lowers idle slots (a CP-SAT search
-    there rarely finds anything in its budget)."""
+    the budget. Above WHOLE_MAX_VARS, polish and then neighbourhood search
+    (scheduler.solver.lns) lower idle slots: a CP-SAT search of the whole model there
+    rarely finds anything in its budget. `bound` is the lower bound it ends with."""
 
     name = "idle"
 
@@ -310,6 +238,7 @@ class IdleLevel:
                  priority: PriorityLevel) -> None:
         self.search, self.space, self.windows = search, search.space, windows
         self.days, self.priority = days, priority
+        self.bound: int | None = None
 
     def objective(self) -> cp_model.LinearExprT | None:
         """Add the formulation (scheduler.solver.idle); the idle slots (None if none can
@@ -343,11 +272,13 @@ class IdleLevel:
         """Days first (from a polished schedule), then the whole model unless every day
         is at its floor."""
         if len(self.search.x) > WHOLE_MAX_VARS:
-            return unsolved(stop=True)
+            return self.neighbourhoods(state, budget)
         expr = self.objective()
         if expr is None:
+            self.bound = 0
             return SKIPPED
         self.set_floors(state.outcome.levels.get("priority"), expr)
+        self.bound = sum(self.windows.floors.values())
         keys = day_keys(self.space)
         by_day = len(keys) > 1
         if by_day:
@@ -362,25 +293,19 @@ class IdleLevel:
             budget = self.search.left()
             if budget < MIN_LEVEL_SECONDS or self.search.interrupted:
                 return unsolved(stop=True)
-        return search_level(self.search, self.name, expr, False, state, budget, idle=True)
+        result = search_level(self.search, self.name, expr, False, state, budget, idle=True)
+        if result.kind == "value" and result.proven:
+            self.bound = result.value
+        return result
 
-
-def most_meetings(space: Space, vars_: set[int], member: list[list[int]]) -> int:
-    """At most how many of a company's candidates any schedule places: the smallest of
-    its requests' meetings, the cap of a constraint holding them all, and a greedy
-    cover of them by constraints (sum of caps, plus one per candidate left over)."""
-    per_request: dict[int, int] = defaultdict(int)
-    for v in vars_:
-        per_request[space.vars[v].request] += 1
-    best = sum(min(space.requests[r].meetings, n) for r, n in per_request.items())
-    touching = sorted({k for v in vars_ for k in member[v]})
-    inside = {k: vars_.intersection(space.constraints[k].vars) for k in touching}
-    for k in touching:
-        if len(inside[k]) == len(vars_):
-            best = min(best, space.constraints[k].cap)
-    left, cover = set(vars_), 0
-    for k in sorted(touching, key=lambda k: (space.constraints[k].cap / len(inside[k]), k)):
-        if space.constraints[k].cap < len(inside[k] & left):
-            cover += space.constraints[k].cap
-            left -= inside[k]
-    return min(best, cover + len(left))
+    def neighbourhoods(self, state: State, budget: float) -> LevelResult:
+        """Neighbourhood search for the whole budget (scheduler.solver.hoods), proven
+        when every company-day is at its floor."""
+        priority = state.outcome.levels.get("priority")
+        forced = [] if priority is None else forced_meetings(
+            self.space, *self.priority.terms(), priority)
+        found = idle_search(self.search, state.solution, state.polished, state.frozen,
+                            budget, forced)
+        state.solution = state.polished = found.chosen
+        self.bound = found.bound
+        return reached(found.idle, found.idle <= found.bound, found.gap)

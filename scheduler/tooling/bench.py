@@ -50,6 +50,7 @@ class Figures(TypedDict):
     fairness: float | None
     status: str
     violations: int | None
+    idle_bound: NotRequired[int | None]  # the solver's lower bound (ours only)
 
 
 class BaselineRecord(Figures):
@@ -74,6 +75,7 @@ class PresetRecord(Figures):
     skipped: NotRequired[list[str]]
     runs: NotRequired[int]
     total_seconds_each: NotRequired[list[float]]
+    time_limit: NotRequired[float]
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class BenchOptions:
     cache: Path | None = None
     skip: frozenset[str] = frozenset()  # any of phases.SKIPPABLE
     repeat: int = 1  # runs per preset; seconds are their medians
+    time_limits: tuple[float, ...] = ()  # several: each preset runs once per limit
 
 
 def say(message: str) -> None:
@@ -249,6 +252,9 @@ def run_preset(name: str, options: BenchOptions, clock: Clock = time.perf_counte
         result["errors"] = {"solve": error} if error else (
             {"export": export_error} if export_error else {})
         result["peak_rss_mb"] = peak_rss_mb()
+        result["time_limit"] = options.time_limit
+        if schedule:
+            result["idle_bound"] = schedule.quality.idle_bound
         result["skipped"] = sorted(options.skip)
         if "solve" in options.skip:
             result["status"] = "skipped"
@@ -282,7 +288,8 @@ def run_isolated(name: str, options: BenchOptions) -> PresetRecord:
 
 def bench(names: list[str], options: BenchOptions, isolate: bool = True
           ) -> Iterator[PresetRecord]:
-    """Run every preset, yielding one result record each as soon as it is done."""
+    """Run every preset (once per time limit), yielding one result record each as soon as
+    it is done."""
     unknown = [n for n in names if n not in PRESETS]
     if unknown:
         raise MissionError(f"unknown preset {', '.join(unknown)}; choose from "
@@ -290,7 +297,24 @@ def bench(names: list[str], options: BenchOptions, isolate: bool = True
     if options.cache:
         options.cache.mkdir(parents=True, exist_ok=True)
     for name in names:
-        yield repeated(name, options, isolate)
+        for limit in options.time_limits or (options.time_limit,):
+            yield repeated(name, replace(options, time_limit=limit), isolate)
+
+
+def bench_and_plot(names: list[str], options: BenchOptions, plot: Path | None, as_json: bool,
+                   echo: Callable[[str], None]) -> list[PresetRecord]:
+    """`mission bench`: every preset (the default ones when none are named), each record
+    echoed as JSON or a table as soon as it is done; then the plot of idle slots against
+    the time limit, when asked."""
+    records = []
+    for result in bench(names or list(DEFAULT_PRESETS), options):
+        records.append(result)
+        echo(to_json(result) if as_json else "\n".join(table_lines(result)))
+    if plot is not None:
+        from scheduler.tooling.plot import write_idle_plot
+
+        write_idle_plot(records, plot)
+    return records
 
 
 def repeated(name: str, options: BenchOptions, isolate: bool) -> PresetRecord:
@@ -331,7 +355,8 @@ def table_lines(result: PresetRecord) -> list[str]:
              f"bound {result['bound']}; "
              f"load {s['load']:.2f} s, solve {s['solve']:.2f} s, export {s['export']:.2f} s, "
              f"total {s['total']:.2f} s (CPU {sum(result.get('cpu_seconds', {}).values()):.2f} s), "
-             f"peak {result['peak_rss_mb']:.0f} MiB"
+             f"peak {result['peak_rss_mb']:.0f} MiB, "
+             f"--time-limit {result.get('time_limit', 0):g}"
              + (f"; seconds: medians of {result['runs']} runs" if result.get("runs", 1) > 1
                 else ""),
              f"  {'':<18}{'placed':>8}{'of bound':>10}{'weight':>9}{'idle':>7}{'holes':>7}"
@@ -343,6 +368,9 @@ def table_lines(result: PresetRecord) -> list[str]:
                      f"{_fmt(r['weight_placed']):>9}{_fmt(r['idle_slots']):>7}"
                      f"{_fmt(r['holes']):>7}{_fmt(r['fairness']):>10}"
                      f"{_fmt(r['violations']):>7}{_fmt(secs):>9}")
+    if result.get("idle_bound") is not None:
+        lines.append(f"  ours: at least {result.get('idle_bound')} idle slots in any schedule "
+                     "of the same weight (the solver's bound)")
     lines += [f"  {phase} error: {text}" for phase, text in result.get("errors", {}).items()]
     return lines
 
