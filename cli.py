@@ -62,12 +62,15 @@ def cli() -> None:
     \b
     The workflow of a cluster manager, one command per step:
       1. mission init DIR        create a mission folder and a company template
-      2. (companies fill in companies/<id>.yaml; editors check them by schema)
+      2. companies fill in companies/<id>.yaml, or `mission import DIR SHEET`
+         reads registration sheets; `mission catalogue`, `mission suggest` and
+         `mission wishes` help them choose whom to meet
       3. mission validate DIR    every problem in every file, with file:line:col
       4. mission schedule DIR    place the requested meetings (writes schedule.json)
       5. mission check DIR       re-check a schedule.json, e.g. after editing it
       6. mission export DIR      one calendar (.ics) per delegate, company, cluster
     `mission plan DIR` runs validate, schedule and export in one go.
+    To people: `mission mail` (agendas by e-mail), `mission publish` (CalDAV).
     After the day: `mission attendance`, then `mission impact`.
 
     A mission folder holds mission.yaml (programme, venues, partnering
