@@ -1,4 +1,5 @@
-"""The commands for the work around the plan (intake, suggestions, delivery, outcomes).
+"""The commands for the work around the plan (intake, suggestions, delivery, outcomes),
+and the tooling commands (synthetic missions, benchmarks).
 
 cli.py keeps the group and the planning commands; each module here holds the click
 commands of one package above the plan, and cli.py adds them to the group.
@@ -12,6 +13,8 @@ from scheduler.commands.deliver import mail, publish
 from scheduler.commands.intake import catalogue, import_
 from scheduler.commands.outcomes import attendance, impact
 from scheduler.commands.suggest import suggest, wishes
+from scheduler.commands.tooling import bench, generate
 
 AROUND_THE_PLAN: tuple[click.Command, ...] = (import_, catalogue, suggest, wishes, mail, publish,
                                               attendance, impact)
+TOOLING: tuple[click.Command, ...] = (generate, bench)
