@@ -127,11 +127,24 @@ def guess_mapping(table: Table) -> Mapping:
         found = _match(cell.text)
         if found and (found[0] not in chosen or chosen[found[0]][0] < found[1]):
             chosen[found[0]] = (found[1], col)
+    # A form's own response number ("ID" in Microsoft Forms) is no company id: taken as
+    # one, it would make each row a company of its own.
+    if "id" in chosen and _numbers_only(table, chosen["id"][1]):
+        del chosen["id"]
     # "Prénom" + "Nom": with a first-name column, a bare name column holds the last name.
     if "delegate.first_name" in chosen and "delegate.last_name" not in chosen \
             and "delegate.name" in chosen:
         chosen["delegate.last_name"] = chosen.pop("delegate.name")
     return Mapping({f: [chosen[f][1]] for f in FIELDS if f in chosen})
+
+
+def _numbers_only(table: Table, col: int) -> bool:
+    """Whether a column holds only whole numbers (row or response numbers)."""
+    values = [row[col - 1].value for row in table.rows if col - 1 < len(row)
+              and row[col - 1].value is not None]
+    return bool(values) and all(
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and v.isdigit())
+        for v in values)
 
 
 def mapping_text(table: Table, mapping: Mapping, sheet_name: str) -> str:

@@ -18,6 +18,7 @@ from scheduler.intake.writing import (
     existing_files,
     located,
     plan,
+    sheet_source,
     staged_problems,
     write_planned,
 )
@@ -205,7 +206,7 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
                             "(fix them, or pass --skip-bad-rows to write the others)")
         return result
     done = write_planned(folder, progress([p for p in planned if p.draft.key in read.drafts]),
-                         state)
+                         state, sheet_source(table))
     result.lines += done.lines
     result.written = done.paths
     if read.bad_rows:

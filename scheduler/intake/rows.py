@@ -107,8 +107,13 @@ def _normalise(out: RowValues) -> None:
     if "delegate.phone" in values:
         text, where = values["delegate.phone"]
         region = values.get("country", (None,))[0]
-        number = normalise.phone(str(text), region if isinstance(region, str) else None)
-        if number is None:
+        known = region if isinstance(region, str) and \
+            normalise.country_code(region) == region else None
+        number = normalise.phone(str(text), known)
+        if number is None and "country" in values and not known:
+            out.error(where, f"'{shown(text)}' has no country code and the country is "
+                      "unknown: write it with its country code, like +34 931 234 567")
+        elif number is None:
             out.error(where, f"'{shown(text)}' is not a phone number; write it with its "
                       "country code, like +34 931 234 567")
         values["delegate.phone"] = (number or text, where)
@@ -236,7 +241,27 @@ def read_rows(table: Table, mapping: Mapping, default_side: str | None) -> Read:
         person = _delegate(values)
         if person:
             _add_delegate(draft, person, read.problems)
+    read.problems += _look_alike(read)
     return read
+
+
+def _look_alike(read: Read) -> list[Problem]:
+    """A warning for each company whose name differs from an earlier one's only in case,
+    spaces or punctuation ('Genomix S.L.' and 'Genomix SL'): two files would be written
+    for what is likely one company."""
+    first: dict[str, Draft] = {}
+    problems = []
+    for draft in read.drafts.values():
+        name = str(draft.data.get("name", ""))
+        compact = "".join(c for c in name_key(name) if c.isalnum()) if name else ""
+        other = first.setdefault(compact, draft) if compact else draft
+        if other is not draft:
+            where = draft.cells.get(("name",), draft.rows[0])
+            problems.append(where.problem(
+                "warning", f"'{shown(name)}' looks like '{shown(other.data['name'])}' at "
+                f"{other.cells.get(('name',), other.rows[0])}: imported as two companies; "
+                "write the name the same way in both rows if they are one"))
+    return problems
 
 
 def _name_cell(row: list[Cell], table: Table, mapping: Mapping) -> Where:

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from scheduler.atomic import write_atomic
 from scheduler.errors import Problem, rel
+from scheduler.intake.fields import words
 from scheduler.intake.profiles import Merged, State, flatten, merged_text, new_text, write_state
 from scheduler.intake.rows import Draft, Read
 from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, company_paths, load
+from scheduler.sheets import Table
 
 
 @dataclass
@@ -114,7 +116,24 @@ def located(draft: Draft, problem: Problem) -> Problem:
     return draft.rows[0].problem("error", f"{where}, as it would be written: {problem.message}")
 
 
-def write_planned(folder: Path, planned: Iterable[Planned], state: State) -> Written:
+def sheet_source(table: Table) -> dict[str, str]:
+    """Which sheet a company came from: its file name and a digest of its header, so a
+    re-import (a renamed download of the same form, or the same file) is told apart from
+    another sheet of the same mission (the hosts' list after the delegation's)."""
+    header = "\t".join(words(c.text) for c in table.header)
+    return {"sheet": Path(table.file).name,
+            "header": hashlib.sha256(header.encode()).hexdigest()[:16]}
+
+
+def _same_source(record: dict, source: dict[str, str]) -> bool:
+    """Whether a company was last imported from this sheet (a record without its source,
+    from an older import, counts as this sheet)."""
+    known = {k: record[k] for k in source if record.get(k)}
+    return not known or any(known.get(k) == v for k, v in source.items())
+
+
+def write_planned(folder: Path, planned: Iterable[Planned], state: State,
+                  source: dict[str, str]) -> Written:
     """Write the planned files, record them in the state, list what happened."""
     out = Written()
     counts = {"new": 0, "updated": 0, "unchanged": 0}
@@ -123,7 +142,7 @@ def write_planned(folder: Path, planned: Iterable[Planned], state: State) -> Wri
         draft = item.draft
         seen.add(draft.key)
         record = state.companies.setdefault(str(draft.data["id"]), {})
-        record.update(key=draft.key, fields=flatten(draft.data))
+        record.update(key=draft.key, fields=flatten(draft.data), **source)
         if item.text is not None:
             write_atomic(item.path, item.text)
             out.paths.append(item.path)
@@ -139,7 +158,7 @@ def write_planned(folder: Path, planned: Iterable[Planned], state: State) -> Wri
                              "last import")
     existing = existing_files(folder)
     gone = sorted(i for i, c in state.companies.items() if c.get("key") not in seen
-                  and i in existing)
+                  and i in existing and _same_source(c, source))
     for company_id in gone:
         out.lines.append(f"{rel(existing[company_id])}: not in this sheet any more; kept "
                          "(set `withdrawn: true` if the company withdrew)")
