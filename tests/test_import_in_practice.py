@@ -123,3 +123,15 @@ def test_a_phone_of_a_misspelt_country_blames_the_country(mission: Path, tmp_pat
     assert "Form1!J4: error: unknown country 'Frence'" in out
     assert "Form1!I4: error: '04 72 00 00 00' has no country code and the country is " \
            "unknown" in out
+
+
+def test_the_respondents_name_is_not_taken_for_the_delegates(mission: Path, tmp_path: Path):
+    header = ["ID", "Adresse de messagerie", "Nom", "Raison sociale", "Prénom",
+              "Nom de famille", "Courriel", "Pays"]
+    rows = [[1, "marie@genomix.es", "Marie Roca", "Genomix Barcelona SL", "Laura", "Puig",
+             "laura@genomix.es", "Espagne"]]
+    sheet = write_xlsx(tmp_path / "inscriptions.xlsx", header, rows, sheet="Form1")
+    code, out = run("import", mission, sheet, "--side", "delegation")
+    assert code == 0, out
+    people = yaml.safe_load((mission / "companies" / "genomix-barcelona-sl.yaml").read_text())
+    assert [d["name"] for d in people["delegates"]] == ["Laura Puig"]

@@ -135,6 +135,10 @@ def guess_mapping(table: Table) -> Mapping:
     if "delegate.first_name" in chosen and "delegate.last_name" not in chosen \
             and "delegate.name" in chosen:
         chosen["delegate.last_name"] = chosen.pop("delegate.name")
+    # With both name parts asked, a full-name column is the form's respondent (Microsoft
+    # Forms' "Nom"/"Name"), who may be an assistant registering the delegate.
+    if "delegate.first_name" in chosen and "delegate.last_name" in chosen:
+        chosen.pop("delegate.name", None)
     return Mapping({f: [chosen[f][1]] for f in FIELDS if f in chosen})
 
 
