@@ -135,3 +135,8 @@ def test_the_respondents_name_is_not_taken_for_the_delegates(mission: Path, tmp_
     assert code == 0, out
     people = yaml.safe_load((mission / "companies" / "genomix-barcelona-sl.yaml").read_text())
     assert [d["name"] for d in people["delegates"]] == ["Laura Puig"]
+
+
+def test_init_points_to_the_import_of_a_registration_sheet(tmp_path: Path):
+    code, out = run("init", tmp_path / "osaka")
+    assert code == 0 and f"mission import {tmp_path / 'osaka'} SHEET" in out
