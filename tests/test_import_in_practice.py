@@ -140,3 +140,13 @@ def test_the_respondents_name_is_not_taken_for_the_delegates(mission: Path, tmp_
 def test_init_points_to_the_import_of_a_registration_sheet(tmp_path: Path):
     code, out = run("init", tmp_path / "osaka")
     assert code == 0 and f"mission import {tmp_path / 'osaka'} SHEET" in out
+
+
+def test_a_mapping_naming_no_column_lists_the_columns_there_are(mission: Path, tmp_path: Path):
+    sheet = write_csv(tmp_path / "gastgeber.csv", HOSTS, [
+        ["Bayern Pharma AG", "Klaus Weber", "k@bayernpharma.de", "+49 89 555 1234", "DE"]])
+    (tmp_path / "map.yaml").write_text("columns:\n  name: Firma\n", "utf-8")
+    code, out = run("import", mission, sheet, "--mapping", tmp_path / "map.yaml")
+    assert code == 1
+    assert ("map.yaml:2:3: error: name: no column 'Firma' in ") in out
+    assert "its columns: 'Firmenname', 'Ansprechpartner', 'E-Mail', 'Telefon', 'Land'" in out
