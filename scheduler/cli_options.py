@@ -176,6 +176,20 @@ catalogue_options = option_group(
     click.option("--format", "formats", default="html,pdf", show_default=True,
                  callback=catalogue_formats, help="Comma list of html and pdf."),
 )
+def country_option(ctx: click.Context, param: click.Parameter, value: str | None
+                   ) -> str | None:
+    """--country as its two-letter code ('Japon' -> 'JP'); a usage error if unknown."""
+    from scheduler.intake.normalise import country_code
+
+    if value is None:
+        return None
+    code = country_code(value)
+    if code is None:
+        raise click.BadParameter(f"unknown country '{value}'; write its name or its "
+                                 "two-letter code (ES, DE, JP)")
+    return code
+
+
 import_options = option_group(
     click.argument("folder", type=FOLDER, required=False),
     click.argument("sheet", type=SHEET, required=False),
@@ -184,6 +198,8 @@ import_options = option_group(
     click.option("--sheet", "sheet_name", help="The workbook's sheet to read (default: first)."),
     click.option("--side", type=click.Choice(SIDES), help="Side of companies the sheet gives "
                  "none for."),
+    click.option("--country", callback=country_option, help="Country of companies the "
+                 "sheet gives none for: a name or a two-letter code (--country JP)."),
     click.option("--skip-bad-rows", is_flag=True,
                  help="Write the rows without errors, list the others, exit status 1."),
     click.option("--guess-mapping", "guess", type=SHEET, metavar="SHEET",

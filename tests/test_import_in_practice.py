@@ -150,3 +150,24 @@ def test_a_mapping_naming_no_column_lists_the_columns_there_are(mission: Path, t
     assert code == 1
     assert ("map.yaml:2:3: error: name: no column 'Firma' in ") in out
     assert "its columns: 'Firmenname', 'Ansprechpartner', 'E-Mail', 'Telefon', 'Land'" in out
+
+
+def test_a_host_list_without_countries_takes_country_from_the_option(mission: Path,
+                                                                    tmp_path: Path):
+    sheet = write_csv(tmp_path / "hosts.csv", ["Company", "Contact", "Email", "Phone"], [
+        ["Kansai BioWorks", "Taro Yamada", "taro@kansai.example.jp", "06-1234-5678"]])
+    code, out = run("import", mission, sheet, "--side", "host")
+    assert code == 1 and "hosts.csv:2:4: error: '06-1234-5678' has no country code and " \
+        "the row gives no country (map a country column or pass --country)" in out
+    code, out = run("import", mission, sheet, "--side", "host", "--country", "Japon")
+    assert code == 0, out
+    kansai = yaml.safe_load((mission / "companies" / "kansai-bioworks.yaml").read_text())
+    assert (kansai["country"], kansai["delegates"][0]["phone"]) == ("JP", "+81612345678")
+    code, out = run("import", mission, sheet, "--side", "host", "--country", "Japn")
+    assert code == 2 and "unknown country 'Japn'" in out
+
+    sheet = write_csv(tmp_path / "hosts.csv", ["Company", "Contact", "Email"], [
+        ["Kansai BioWorks", "Taro Yamada", "taro@kansai.example.jp"]])
+    code, out = run("import", mission, sheet, "--side", "host")
+    assert "hosts.csv:2:1: error: country: missing; map a column to it or fill it in (or " \
+        "pass --country for them all)" in out

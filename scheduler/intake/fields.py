@@ -201,10 +201,10 @@ def read_mapping(path: Path, table: Table) -> Mapping:
         wanted = value if isinstance(value, list) else [value]
         for header in wanted:
             if words(str(header)) not in headers:
-                columns = ", ".join(f"'{shown(c.text)}'" for c in table.header if c.text)
+                there = ", ".join(f"'{shown(c.text)}'" for c in table.header if c.text)
                 problems.append(Problem(name, line, col, "error", f"{key}: no column "
                                         f"'{shown(header)}' in {table.file}; its columns: "
-                                        f"{columns}"))
+                                        f"{there}"))
             else:
                 mapping.columns.setdefault(key, []).append(headers[words(str(header))])
     if problems:

@@ -30,12 +30,14 @@ HEADER_ROWS = 10  # how far down a sheet its header may start
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """How to read the sheet: mapping file, sheet name, default side, skipping bad rows."""
+    """How to read the sheet: mapping file, sheet name, default side, skipping bad rows,
+    default country (a two-letter code)."""
 
     mapping: Path | None = None
     sheet: str | None = None
     side: str | None = None
     skip_bad_rows: bool = False
+    country: str | None = None
 
 
 @dataclass
@@ -87,7 +89,8 @@ def _message(err: dict) -> str:
     """A pydantic error as a line of a message: the field, then what is wrong."""
     loc = ".".join(str(p) for p in err["loc"])
     if err["type"] == "missing":
-        return f"{loc}: missing; map a column to it or fill it in"
+        option = " (or pass --country for them all)" if loc == "country" else ""
+        return f"{loc}: missing; map a column to it or fill it in{option}"
     return f"{loc}: {str(err['msg']).removeprefix('Value error, ')}"
 
 
@@ -185,7 +188,7 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
         raise InputError([Problem(rel(folder), 0, 0, "error", f"no {MISSION_FILE} here; create "
                                   f"one with `mission init {rel(folder)}` first")])
     table = header_row(read_table(sheet, options.sheet))
-    read = read_rows(table, _mapping(table, options), options.side)
+    read = read_rows(table, _mapping(table, options), options.side, options.country)
     state = read_state(folder)
     existing = existing_files(folder)
     ids = _assign_ids(read, existing, state)

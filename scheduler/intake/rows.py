@@ -66,8 +66,10 @@ def _list_items(cell: Cell, name: str) -> list[str]:
     return normalise.split_list(cell.text, commas=name not in PHRASE_FIELDS)
 
 
-def read_row(row: list[Cell], table: Table, mapping: Mapping) -> RowValues:
-    """A row's values by field, normalised; country before phone (its region)."""
+def read_row(row: list[Cell], table: Table, mapping: Mapping,
+             country: str | None = None) -> RowValues:
+    """A row's values by field, normalised; country (else the default `country`, a code)
+    before phone (its region)."""
     out = RowValues()
     for name, columns in mapping.columns.items():
         cells = [c for c in _cells(row, table, columns) if c.value is not None]
@@ -78,6 +80,8 @@ def read_row(row: list[Cell], table: Table, mapping: Mapping) -> RowValues:
         else:
             out.values[name] = (cells[0].value if name == "max_meetings" else cells[0].text,
                                 cells[0].where)
+    if country is not None and "country" not in out.values:
+        out.values["country"] = (country, row[0].where)
     _normalise(out)
     return out
 
@@ -110,9 +114,11 @@ def _normalise(out: RowValues) -> None:
         known = region if isinstance(region, str) and \
             normalise.country_code(region) == region else None
         number = normalise.phone(str(text), known)
-        if number is None and "country" in values and not known:
-            out.error(where, f"'{shown(text)}' has no country code and the country is "
-                      "unknown: write it with its country code, like +34 931 234 567")
+        if number is None and not known:
+            why = "the country is unknown" if "country" in values else \
+                "the row gives no country (map a country column or pass --country)"
+            out.error(where, f"'{shown(text)}' has no country code and {why}: write it "
+                      "with its country code, like +34 931 234 567")
         elif number is None:
             out.error(where, f"'{shown(text)}' is not a phone number; write it with its "
                       "country code, like +34 931 234 567")
@@ -210,11 +216,12 @@ def _add_delegate(draft: Draft, person: dict[str, tuple[object, Where]],
         draft.emails[address] = person["email"][1]
 
 
-def read_rows(table: Table, mapping: Mapping, default_side: str | None) -> Read:
+def read_rows(table: Table, mapping: Mapping, default_side: str | None,
+              default_country: str | None = None) -> Read:
     """Every row read and merged into company drafts; problems by cell, all of them."""
     read = Read()
     for row in table.rows:
-        got = read_row(row, table, mapping)
+        got = read_row(row, table, mapping, default_country)
         first = row[0].where
         key = company_key(got.values)
         if key is None:
