@@ -75,7 +75,7 @@ def base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     try:
         return check_base_url(value)
     except MissionError as exc:
-        raise click.BadParameter(str(exc).split("' ", 1)[1]) from None
+        raise click.BadParameter(f"'{value}' " + str(exc).split("' ", 1)[1]) from None
 
 
 def subscription_links(base: str, private: bool, secret_env: str) -> Links:
@@ -107,7 +107,8 @@ def caldav_target(url: str, user: str, password_env: str) -> Target:
             raise click.UsageError(f"--user {user} needs a password: set the environment "
                                    f"variable {password_env} (or run in a terminal to be asked)")
         password = click.prompt(f"password of {user} on {url}", hide_input=True)
-    return Target(url, user, password)
+        return Target(url, user, password)
+    return Target(url, user, password, f"the environment variable {password_env}")
 
 
 def preset_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

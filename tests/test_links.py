@@ -212,7 +212,7 @@ def test_private_links_without_the_secret_stop_before_anything_is_written(tmp_pa
 def test_a_base_url_that_is_not_a_web_address_is_a_usage_error(tmp_path, url):
     result = run("export", str(MISSION), "-o", str(tmp_path / "out"), "--base-url", url)
     assert result.exit_code == 2, result.output
-    assert "--base-url" in result.output and "is not a web address" in result.output
+    assert "--base-url" in result.output and f"'{url}' is not a web address" in result.output
     assert not (tmp_path / "out").exists()
 
 

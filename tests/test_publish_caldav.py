@@ -186,7 +186,8 @@ def test_a_wrong_password_is_a_clear_error(mission, tmp_path):
     with radicale(tmp_path / "server") as server:
         result = publish(mission, server, password="wrong")
         assert result.exit_code == 5, result.output
-        assert f"refused user '{USER}': wrong user name or password" in result.output
+        assert f"refused user '{USER}': wrong user name or password (the password came " \
+            "from the environment variable MISSION_CALDAV_PASSWORD)" in result.output
         assert "Traceback" not in result.output
         assert server.puts() == 0
 
