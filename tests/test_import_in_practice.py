@@ -171,3 +171,20 @@ def test_a_host_list_without_countries_takes_country_from_the_option(mission: Pa
     code, out = run("import", mission, sheet, "--side", "host")
     assert "hosts.csv:2:1: error: country: missing; map a column to it or fill it in (or " \
         "pass --country for them all)" in out
+
+
+def test_skipping_a_bad_row_leaves_its_whole_company_as_it_was(mission: Path, tmp_path: Path):
+    first = write_xlsx(tmp_path / "a.xlsx", FORMS, genomix(), sheet="Form1")
+    assert run("import", mission, first, "--side", "delegation")[0] == 0
+    path = mission / "companies" / "genomix-barcelona-sl.yaml"
+    before = path.read_bytes()
+    rows = genomix(phone="+34 699 999 999")
+    rows[0][7] = "laura@genomix"  # a typo in Laura's row: her company waits for the fix
+    second = write_xlsx(tmp_path / "b.xlsx", FORMS, rows, sheet="Form1")
+    code, out = run("import", mission, second, "--side", "delegation", "--skip-bad-rows")
+    assert code == 1
+    assert "b.xlsx:Form1!H2: error: 'laura@genomix' is not an e-mail address" in out
+    assert "left out 2 row(s) with errors: " in out
+    assert out.rstrip().endswith("b.xlsx:Form1!A3") and "b.xlsx:Form1!A2, " in out
+    assert "not in this sheet" not in out
+    assert path.read_bytes() == before

@@ -209,7 +209,7 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
                             "(fix them, or pass --skip-bad-rows to write the others)")
         return result
     done = write_planned(folder, progress([p for p in planned if p.draft.key in read.drafts]),
-                         state, sheet_source(table))
+                         state, sheet_source(table), read.bad)
     result.lines += done.lines
     result.written = done.paths
     if read.bad_rows:
@@ -224,3 +224,4 @@ def _drop_if(read: Read, key: str, problems: list[Problem]) -> None:
     if problems:
         read.problems += problems
         read.bad_rows += read.drafts.pop(key).rows
+        read.bad.add(key)

@@ -36,6 +36,7 @@ class Read:
     drafts: dict[str, Draft] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     bad_rows: list[Where] = field(default_factory=list)
+    bad: set[str] = field(default_factory=set)  # companies left out: a row of theirs is bad
 
 
 @dataclass
@@ -232,6 +233,7 @@ def read_rows(table: Table, mapping: Mapping, default_side: str | None,
         if got.problems:
             read.problems += got.problems
             read.bad_rows.append(first)
+            read.bad.add(key) if key is not None else None
             continue
         assert key is not None
         draft = read.drafts.setdefault(key, Draft(key))
@@ -248,6 +250,11 @@ def read_rows(table: Table, mapping: Mapping, default_side: str | None,
         person = _delegate(values)
         if person:
             _add_delegate(draft, person, read.problems)
+    # A company is written with all its rows or not at all: one with a bad row would
+    # otherwise lose that row's delegate (or values) on a re-import with --skip-bad-rows.
+    for key in sorted(read.bad & read.drafts.keys()):
+        read.bad_rows += read.drafts.pop(key).rows
+    read.bad_rows.sort()
     read.problems += _look_alike(read)
     return read
 

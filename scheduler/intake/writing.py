@@ -133,11 +133,12 @@ def _same_source(record: dict, source: dict[str, str]) -> bool:
 
 
 def write_planned(folder: Path, planned: Iterable[Planned], state: State,
-                  source: dict[str, str]) -> Written:
-    """Write the planned files, record them in the state, list what happened."""
+                  source: dict[str, str], left_out: Iterable[str] = ()) -> Written:
+    """Write the planned files, record them in the state, list what happened; companies
+    `left_out` (rows with errors) are in the sheet, so never reported as gone."""
     out = Written()
     counts = {"new": 0, "updated": 0, "unchanged": 0}
-    seen = set()
+    seen = set(left_out)
     for item in planned:
         draft = item.draft
         seen.add(draft.key)
