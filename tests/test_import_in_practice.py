@@ -188,3 +188,21 @@ def test_skipping_a_bad_row_leaves_its_whole_company_as_it_was(mission: Path, tm
     assert out.rstrip().endswith("b.xlsx:Form1!A3") and "b.xlsx:Form1!A2, " in out
     assert "not in this sheet" not in out
     assert path.read_bytes() == before
+
+
+def test_a_company_of_an_earlier_sheet_is_not_overwritten_by_another(mission: Path,
+                                                                     tmp_path: Path):
+    delegation = write_xlsx(tmp_path / "inscriptions.xlsx", [*FORMS, "Nous offrons"],
+                            [[*r, "Capteurs"] for r in genomix()], sheet="Form1")
+    assert run("import", mission, delegation, "--side", "delegation")[0] == 0
+    path = mission / "companies" / "lyon-medtech.yaml"
+    before = path.read_bytes()
+    hosts = write_csv(tmp_path / "gastgeber.csv", HOSTS, [
+        ["Bayern Pharma AG", "Klaus Weber", "k@bayernpharma.de", "+49 89 555 1234", "DE"],
+        ["Lyon Medtech", "Pierre Durand", "p@lyonmedtech.fr", "04 72 00 00 00", "FR"]])
+    code, out = run("import", mission, hosts, "--side", "host")
+    assert code == 0, out
+    assert "gastgeber.csv:3:1: warning: 'Lyon Medtech' was imported from inscriptions.xlsx; " \
+        "its rows here are left out" in out
+    assert path.read_bytes() == before  # still in the delegation, still offering sensors
+    assert "1 new, 0 updated, 0 unchanged, 0 not in the sheet" in out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scheduler.errors import InputError, Problem, rel
+from scheduler.errors import InputError, Problem, rel, shown
 from scheduler.input.model import Company, Mission
 from scheduler.input.types import slugify
 from scheduler.intake.fields import Mapping, guess_mapping, mapping_text, read_mapping
@@ -18,6 +18,7 @@ from scheduler.intake.writing import (
     existing_files,
     located,
     plan,
+    same_source,
     sheet_source,
     staged_problems,
     write_planned,
@@ -192,6 +193,8 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
     state = read_state(folder)
     existing = existing_files(folder)
     ids = _assign_ids(read, existing, state)
+    source = sheet_source(table)
+    elsewhere = _from_other_sheets(read, ids, state, source)
     sessions = mission_sessions(folder)
     for key, draft in list(read.drafts.items()):
         draft.data["id"] = ids[key]
@@ -209,7 +212,7 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
                             "(fix them, or pass --skip-bad-rows to write the others)")
         return result
     done = write_planned(folder, progress([p for p in planned if p.draft.key in read.drafts]),
-                         state, sheet_source(table), read.bad)
+                         state, source, read.bad | elsewhere)
     result.lines += done.lines
     result.written = done.paths
     if read.bad_rows:
@@ -217,6 +220,24 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
         result.lines.append(f"left out {len(read.bad_rows)} row(s) with errors: "
                             + ", ".join(str(w) for w in read.bad_rows))
     return result
+
+
+def _from_other_sheets(read: Read, ids: dict[str, str], state: State,
+                       source: dict[str, str]) -> set[str]:
+    """Companies an earlier import took from another sheet, set apart with a warning: this
+    sheet would otherwise overwrite that one's side and drop the fields it gave."""
+    others = set()
+    for key, draft in list(read.drafts.items()):
+        record = state.companies.get(ids[key])
+        if record and not same_source(record, source):
+            where = draft.cells.get(("name",), draft.rows[0])
+            read.problems.append(where.problem(
+                "warning", f"'{shown(draft.data.get('name', key))}' was imported from "
+                f"{shown(record.get('sheet', 'another sheet'))}; its rows here are left out "
+                f"(keep a company in one sheet, or edit companies/{ids[key]}.yaml by hand)"))
+            del read.drafts[key]
+            others.add(key)
+    return others
 
 
 def _drop_if(read: Read, key: str, problems: list[Problem]) -> None:

@@ -125,7 +125,7 @@ def sheet_source(table: Table) -> dict[str, str]:
             "header": hashlib.sha256(header.encode()).hexdigest()[:16]}
 
 
-def _same_source(record: dict, source: dict[str, str]) -> bool:
+def same_source(record: dict, source: dict[str, str]) -> bool:
     """Whether a company was last imported from this sheet (a record without its source,
     from an older import, counts as this sheet)."""
     known = {k: record[k] for k in source if record.get(k)}
@@ -159,7 +159,7 @@ def write_planned(folder: Path, planned: Iterable[Planned], state: State,
                              "last import")
     existing = existing_files(folder)
     gone = sorted(i for i, c in state.companies.items() if c.get("key") not in seen
-                  and i in existing and _same_source(c, source))
+                  and i in existing and same_source(c, source))
     for company_id in gone:
         out.lines.append(f"{rel(existing[company_id])}: not in this sheet any more; kept "
                          "(set `withdrawn: true` if the company withdrew)")
