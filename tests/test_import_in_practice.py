@@ -206,3 +206,13 @@ def test_a_company_of_an_earlier_sheet_is_not_overwritten_by_another(mission: Pa
         "its rows here are left out" in out
     assert path.read_bytes() == before  # still in the delegation, still offering sensors
     assert "1 new, 0 updated, 0 unchanged, 0 not in the sheet" in out
+
+
+def test_a_question_naming_the_company_still_maps_to_its_own_field(tmp_path: Path):
+    sheet = write_csv(tmp_path / "google.csv", [
+        "Timestamp", "Email Address", "Company", "Your name", "What does your company offer?",
+        "What are you looking for?"], [])
+    code, mapping = run("import", "--guess-mapping", sheet)
+    assert code == 0
+    assert 'offers: "What does your company offer?"' in mapping
+    assert 'name: "Company"' in mapping and 'seeks: "What are you looking for?"' in mapping
