@@ -255,14 +255,15 @@ def read_rows(table: Table, mapping: Mapping, default_side: str | None,
     for key in sorted(read.bad & read.drafts.keys()):
         read.bad_rows += read.drafts.pop(key).rows
     read.bad_rows.sort()
-    read.problems += _look_alike(read)
+    if "id" not in mapping.columns:  # with ids, the sheet itself says which rows are one
+        read.problems += _look_alike(read)
     return read
 
 
 def _look_alike(read: Read) -> list[Problem]:
     """A warning for each company whose name differs from an earlier one's only in case,
-    spaces or punctuation ('Genomix S.L.' and 'Genomix SL'): two files would be written
-    for what is likely one company."""
+    spaces or punctuation ('Genomix S.L.' and 'Genomix SL'): the rows, keyed by name, would
+    make two files of what is likely one company."""
     first: dict[str, Draft] = {}
     problems = []
     for draft in read.drafts.values():
