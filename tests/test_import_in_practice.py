@@ -216,3 +216,15 @@ def test_a_question_naming_the_company_still_maps_to_its_own_field(tmp_path: Pat
     assert code == 0
     assert 'offers: "What does your company offer?"' in mapping
     assert 'name: "Company"' in mapping and 'seeks: "What are you looking for?"' in mapping
+
+
+def test_a_mapping_file_finds_its_header_below_a_title(mission: Path, tmp_path: Path):
+    sheet = write_xlsx(tmp_path / "titled.xlsx", ["Liste des participants - Japon 2026"], [
+        [], ["Org", "Land", "Mail", "Who"], ["Acme Bio", "ES", "ann@acme.es", "Ann Lee"]])
+    (tmp_path / "map.yaml").write_text("columns:\n  name: Org\n  country: Land\n"
+                                       "  delegate.email: Mail\n  delegate.name: Who\n")
+    code, out = run("import", mission, sheet, "--mapping", tmp_path / "map.yaml", "--side",
+                    "host")
+    assert code == 0, out
+    acme = yaml.safe_load((mission / "companies" / "acme-bio.yaml").read_text())
+    assert (acme["country"], acme["delegates"][0]["name"]) == ("ES", "Ann Lee")

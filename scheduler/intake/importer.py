@@ -75,6 +75,24 @@ def header_row(table: Table) -> Table:
     return table
 
 
+def _table_and_mapping(table: Table, options: ImportOptions) -> tuple[Table, Mapping]:
+    """The table read from its real header, and the mapping to use: with a mapping file,
+    the first of the first rows that holds every column it names (a title may stand above
+    the header); else the row whose names say which column holds the company."""
+    if options.mapping is None:
+        table = header_row(table)
+        return table, _mapping(table, options)
+    first: InputError | None = None
+    for index in range(-1, min(HEADER_ROWS, len(table.rows))):
+        candidate = table if index < 0 else table.header_at(index)
+        try:
+            return candidate, _mapping(candidate, options)
+        except InputError as exc:
+            first = first or exc  # the errors told are those of the first row
+    assert first is not None
+    raise first
+
+
 def _mapping(table: Table, options: ImportOptions) -> Mapping:
     """The mapping to use: the file given, else the guess; either must name the company."""
     mapping = read_mapping(options.mapping, table) if options.mapping else guess_mapping(table)
@@ -188,8 +206,8 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
     if not (folder / MISSION_FILE).is_file():
         raise InputError([Problem(rel(folder), 0, 0, "error", f"no {MISSION_FILE} here; create "
                                   f"one with `mission init {rel(folder)}` first")])
-    table = header_row(read_table(sheet, options.sheet))
-    read = read_rows(table, _mapping(table, options), options.side, options.country)
+    table, mapping = _table_and_mapping(read_table(sheet, options.sheet), options)
+    read = read_rows(table, mapping, options.side, options.country)
     state = read_state(folder)
     existing = existing_files(folder)
     ids = _assign_ids(read, existing, state)
