@@ -228,3 +228,19 @@ def test_a_mapping_file_finds_its_header_below_a_title(mission: Path, tmp_path: 
     assert code == 0, out
     acme = yaml.safe_load((mission / "companies" / "acme-bio.yaml").read_text())
     assert (acme["country"], acme["delegates"][0]["name"]) == ("ES", "Ann Lee")
+
+
+def test_a_new_download_of_the_form_with_a_new_question_is_the_same_sheet(mission: Path,
+                                                                          tmp_path: Path):
+    first = write_xlsx(tmp_path / "Inscriptions(1-3).xlsx", FORMS, genomix(), sheet="Form1")
+    assert run("import", mission, first, "--side", "delegation")[0] == 0
+    rows = [[*r, "Capteurs"] for r in genomix(phone="+34 699 999 999")[:2]]
+    second = write_xlsx(tmp_path / "Inscriptions(1-5).xlsx", [*FORMS, "Nous offrons"], rows,
+                        sheet="Form1")
+    code, out = run("import", mission, second, "--side", "delegation")
+    assert code == 0, out
+    assert "was imported from" not in out
+    assert "genomix-barcelona-sl.yaml: delegates, profile.offers" in out
+    assert "lyon-medtech.yaml: not in this sheet any more" in out
+    text = (mission / "companies" / "genomix-barcelona-sl.yaml").read_text("utf-8")
+    assert "+34699999999" in text and "Capteurs" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -125,11 +126,24 @@ def sheet_source(table: Table) -> dict[str, str]:
             "header": hashlib.sha256(header.encode()).hexdigest()[:16]}
 
 
+# What a download adds to a sheet's name: "Inscriptions(1-40)", "regs (2)", "hosts_v3".
+_VERSION = re.compile(r"([\s_.-]*(\([^)]*\)|v?\d+))+$", re.IGNORECASE)
+
+
+def _stem(name: str) -> str:
+    """A sheet's file name without its extension and what downloads add to it."""
+    stem = Path(name).stem.casefold()
+    return _VERSION.sub("", stem) or stem
+
+
 def same_source(record: dict, source: dict[str, str]) -> bool:
-    """Whether a company was last imported from this sheet (a record without its source,
-    from an older import, counts as this sheet)."""
-    known = {k: record[k] for k in source if record.get(k)}
-    return not known or any(known.get(k) == v for k, v in source.items())
+    """Whether a company was last imported from this sheet: the same header, or the same
+    file name, give or take a download's numbering (a record without its source, from an
+    older import, counts as this sheet)."""
+    if not (record.get("sheet") or record.get("header")):
+        return True
+    return record.get("header") == source["header"] or \
+        _stem(str(record.get("sheet", ""))) == _stem(source["sheet"])
 
 
 def write_planned(folder: Path, planned: Iterable[Planned], state: State,
