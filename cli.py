@@ -68,6 +68,7 @@ def cli() -> None:
       5. mission check DIR       re-check a schedule.json, e.g. after editing it
       6. mission export DIR      one calendar (.ics) per delegate, company, cluster
     `mission plan DIR` runs validate, schedule and export in one go.
+    After the day: `mission attendance`, then `mission impact`.
 
     A mission folder holds mission.yaml (programme, venues, partnering
     sessions) and companies/*.yaml (one profile per company).
@@ -296,7 +297,7 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
     """
     import time
 
-    from scheduler.export import ExportOptions, report_lines
+    from scheduler.export import ExportOptions, report_lines, written_count
     from scheduler.plan.musts import stop_if_musts_missing
     from scheduler.plan.pipeline import plan_folder
     from scheduler.plan.planning import SolveOptions, summary_lines
@@ -312,7 +313,7 @@ def plan(folder: Path, out: Path | None, formats: tuple[str, ...], alarm: int | 
     for line in summary_lines(result.schedule):
         click.echo(line)
     if result.exported is not None:
-        click.echo(f"wrote {len(result.exported.paths)} file(s) to {result.out}; "
+        click.echo(f"{written_count(result.exported)} to {result.out}; "
                    f"see {result.exported.index} for whom to send each to")
         for line in report_lines(result.exported, result.out, verbose, files=verbose):
             click.echo(line)

@@ -214,3 +214,89 @@ def progress_bar(label: str) -> Callable[[list[T]], Iterator[T]]:
         with click.progressbar(items, label=label, file=sys.stderr) as bar:
             yield from bar
     return wrap
+
+
+def smtp_address(_ctx: click.Context, _param: click.Parameter, value: str | None
+                 ) -> tuple[str, int] | None:
+    """'HOST:PORT' -> (host, port); a usage error naming --smtp otherwise."""
+    if value is None:
+        return None
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"'{value}' is not HOST:PORT (e.g. smtp.example.org:587)")
+    return host.strip("[]"), int(port)
+
+
+mail_options = option_group(
+    click.option("--kind", required=True, type=click.Choice(["preliminary", "final", "update"]),
+                 help="preliminary or final agenda to everyone; update: only to people whose "
+                 "calendar changed since the last message they were sent, saying what changed."),
+    click.option("--calendars", type=FOLDER, help="The export to attach from (default: "
+                 "calendars/<mission id>, as `mission export` writes it)."),
+    click.option("-o", "--outbox", type=FOLDER, help="Where the messages go (default: "
+                 "outbox/<mission id>); each kind in a folder of its own."),
+    click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+                 help="A folder of Jinja templates replacing the shipped ones "
+                 "(subject.txt.j2, body.txt.j2, body.html.j2)."),
+    click.option("--send", is_flag=True, help="Send what is left of the built mailing."),
+    click.option("--smtp", callback=smtp_address, metavar="HOST:PORT",
+                 help="The SMTP server to send through."),
+    click.option("--starttls", "security", flag_value="starttls", help="Upgrade with STARTTLS."),
+    click.option("--ssl", "security", flag_value="ssl", help="Connect over TLS (port 465)."),
+    click.option("--user", help="Log in as this user (the password is asked for)."),
+    click.option("--password-env", metavar="VAR", help="Take the password from this "
+                 "environment variable instead of asking (never from the command line)."),
+    click.option("--per-minute", type=click.FloatRange(min=0, min_open=True),
+                 help="Send at most this many messages a minute."),
+    click.option("--resend-uncertain", is_flag=True, help="Also send messages a run was "
+                 "interrupted in the middle of (they may have arrived already)."),
+)
+suggest_options = option_group(
+    click.option("--company", "companies", multiple=True, help="Only this company (repeatable)."),
+    click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+                 help="Partners per company."),
+    click.option("--write", is_flag=True, help="Add the suggestions to mission.yaml as matches "
+                 "(by: suggested, priority: normal); existing ones are left alone."),
+    click.option("--evaluate", is_flag=True, help="Hide each wish in turn and report how well "
+                 "the ranking recovers it (recall@5, recall@10, mean reciprocal rank)."),
+    click.option("--json", "as_json", is_flag=True, help="JSON instead of text."),
+)
+SHEET_FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+wishes_options = option_group(
+    click.option("--out", type=FOLDER, help="Write one wish sheet (.xlsx) per company here."),
+    click.option("--side", type=click.Choice(["delegation"]), help="Only companies of this side."),
+    click.option("--import", "sheets", multiple=True, type=SHEET_FILE, help="A filled sheet to "
+                 "read (repeatable; a shell glob such as SHEETS/*.xlsx gives several)."),
+    click.argument("more", nargs=-1, type=SHEET_FILE, metavar="[SHEET.xlsx]..."),
+)
+
+
+def attendance_formats(_ctx: click.Context, _param: click.Parameter, value: str
+                       ) -> tuple[str, ...]:
+    """Parse --format of `mission attendance`: a comma list of xlsx and pdf."""
+    chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [part for part in chosen if part not in ("xlsx", "pdf")]
+    if unknown or not chosen:
+        raise click.BadParameter(f"'{value}': give xlsx, pdf or xlsx,pdf")
+    return chosen
+
+
+attendance_options = option_group(
+    click.option("-o", "--out", "sheet", type=click.Path(path_type=Path, dir_okay=False),
+                 help="The workbook to write (default DIR/attendance.xlsx); the PDFs go "
+                 "into the folder of the same name beside it."),
+    click.option("--format", "formats", default="xlsx,pdf", show_default=True,
+                 callback=attendance_formats, help="Comma list of xlsx and pdf."),
+    click.option("--import", "imports", is_flag=True, is_eager=True,  # before FILES
+                 help="Read the filled sheets FILES (.xlsx/.ods, or a tab saved as .csv) into "
+                 "DIR/outcomes.yaml instead of writing new ones."),
+)
+
+
+def import_files(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]
+                 ) -> list[Path]:
+    """Check FILES of `mission attendance`: given exactly when --import is."""
+    if bool(value) != bool(ctx.params.get("imports")):
+        raise click.UsageError("give the filled sheets after --import: "
+                               "mission attendance DIR --import FILES...")
+    return list(value)

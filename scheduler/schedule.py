@@ -185,10 +185,11 @@ def naive_times(schedule: Schedule, text: str) -> list[str]:
     if schedule.generated.utcoffset() is None:
         found.append(f"{_line_col(text, 0, 'generated')}: generated has no UTC offset")
     for meeting in schedule.meetings:
-        at = text.find(f'"id": {json.dumps(meeting.id, ensure_ascii=False)}')
         for name in ("start", "end"):
             moment: datetime = getattr(meeting, name)
             if moment.utcoffset() is None:
+                # searched only for a naive time: a search per meeting is quadratic
+                at = text.find(f'"id": {json.dumps(meeting.id, ensure_ascii=False)}')
                 found.append(f"{_line_col(text, max(at, 0), name)}: meeting '{meeting.id}': "
                              f"{name} {moment.isoformat()} has no UTC offset; add the session "
                              f"zone's, e.g. {moment.isoformat()}+09:00")

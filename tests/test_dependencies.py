@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Distribution name -> the module the code imports (where the two differ).
 IMPORT_NAME = {"pyyaml": "yaml", "ruamel.yaml": "ruamel", "python-dateutil": "dateutil",
                "pydantic-core": "pydantic_core", "python-calamine": "python_calamine",
-               "email-validator": "email_validator"}
+               "email-validator": "email_validator",
+               "scikit-learn": "sklearn"}
 # Data packages read through the standard library, never imported by name.
 DATA_ONLY = {"tzdata"}  # zoneinfo falls back to it where the system has no zone files
 

@@ -56,6 +56,30 @@ def test_second_export_prints_what_changed_for_whom(tmp_path):
     assert "王芳 (上海医疗科技有限公司): cancelled Meeting with Genomix" in result.output
 
 
+def test_a_second_export_says_which_files_it_left_unchanged(tmp_path):
+    """Exporting again lists as written only the files whose bytes changed."""
+    folder, out = tmp_path / "mission", tmp_path / "out"
+    shutil.copytree(MISSION, folder)
+    assert run("export", str(folder), "-o", str(out)).exit_code == 0
+    again = run("export", str(folder), "-o", str(out))
+    assert again.exit_code == 0, again.output
+    lines = again.output.splitlines()
+    assert not [line for line in lines if line.startswith("wrote ")], again.output
+    assert sum(line.startswith("unchanged ") for line in lines) == 16
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    shutil.copy(SCHEDULE_V2, folder / "schedule.json")
+    moved = run("export", str(folder), "-o", str(out))
+    assert moved.exit_code == 0, moved.output
+    said = {line.split(" ", 1)[0]: set() for line in moved.output.splitlines()}
+    for line in moved.output.splitlines():
+        said[line.split(" ", 1)[0]].add(Path(line.split(" ", 1)[1]))
+    changed = {p for p, data in before.items() if p.read_bytes() != data
+               and p.name != ".export-state.json"}
+    assert said["wrote"] == changed and changed
+    assert said["unchanged"] == {p for p in before if p not in changed} - \
+        {out / ".export-state.json"}
+
+
 def test_default_output_folder_is_calendars_mission_id(tmp_path, monkeypatch):
     """Without -o the calendars go to calendars/<mission-id>/."""
     monkeypatch.chdir(tmp_path)
@@ -207,6 +231,9 @@ def test_a_large_export_prints_a_summary_and_verbose_lists_every_file(tmp_path):
     assert len(lines) == 2 and "first export" in lines[1]
     result = run("export", str(japan), "-o", str(tmp_path / "again"), "--verbose")
     assert sum(line.startswith("wrote ") for line in result.output.splitlines()) == 101
+    result = run("export", str(japan), "-o", str(tmp_path / "out"))
+    assert result.output.splitlines()[-2] == f"wrote 0 files (101 unchanged) to " \
+        f"{tmp_path / 'out'}; see {tmp_path / 'out' / 'README.md'} for whom to send each to"
 
 
 def test_past_fifty_changed_calendars_the_rest_are_counted():

@@ -148,6 +148,56 @@ def test_an_export_of_the_previous_version_is_recognised(tmp_path):
     assert read_state(tmp_path, "fixture-japan").format == 4
 
 
+def as_format_3(out: Path) -> list[Path]:
+    """Make OUT look exported by the version of state format 3, which listed no files and
+    wrote a delegate's agendas flat, as agendas/<company>--<delegate>; the flat agendas."""
+    import json
+
+    data = json.loads((out / STATE_FILE).read_text())
+    del data["outputs"]
+    (out / STATE_FILE).write_text(json.dumps({**data, "format": 3}))
+    flat = []
+    for path in sorted((out / "agendas").glob("*/*")):
+        flat.append(path.parent.parent / f"{path.parent.name}--{path.name}")
+        path.rename(flat[-1])
+    for folder in (out / "agendas").glob("*/"):
+        folder.rmdir()
+    return flat
+
+
+def test_flat_agendas_of_a_format_3_export_are_removed(tmp_path):
+    """The agendas the previous layout wrote flat are the tool's: the next export removes
+    them (and says so), but not one edited since nor a page of the user's."""
+    folder, _ = load_mission(MISSION)
+    both = ExportOptions(formats=("ics", "html"))
+    export(folder, read_schedule(MISSION), tmp_path, both)
+    flat = as_format_3(tmp_path)
+    assert len(flat) >= 2
+    edited = flat[0].read_text().replace('<meta name="generator" content="mission-scheduler">',
+                                         "")
+    flat[0].write_text(edited)
+    mine = tmp_path / "agendas" / "seating--plan.html"
+    mine.write_text("<p>my seating plan</p>")
+    result = export(folder, read_schedule(MISSION), tmp_path, both)
+    assert sorted(result.removed) == flat[1:]
+    assert not any(path.exists() for path in flat[1:])
+    assert flat[0].read_text() == edited and mine.exists()
+    assert all((tmp_path / "agendas" / p.name.replace("--", "/")).is_file() for p in flat)
+    assert "removed" in "\n".join(report_lines(result, tmp_path))
+
+
+@pytest.mark.external
+def test_flat_pdf_agendas_of_a_format_3_export_are_removed(tmp_path):
+    """The PDF agendas of the flat layout carry the tool's mark as their Creator."""
+    folder, _ = load_mission(MISSION)
+    pdf = ExportOptions(formats=("ics", "pdf"))
+    export(folder, read_schedule(MISSION), tmp_path, pdf)
+    flat = as_format_3(tmp_path)
+    assert flat and all(p.suffix == ".pdf" for p in flat)
+    result = export(folder, read_schedule(MISSION), tmp_path, pdf)
+    assert sorted(result.removed) == flat
+
+
 def without_company(company: str):
     """The fixture mission and its schedule with one company (and its meetings) dropped."""
     folder, _ = load_mission(MISSION)

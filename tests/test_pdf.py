@@ -139,3 +139,18 @@ def test_chinese_names_use_chinese_glyphs_and_japanese_names_japanese(out):
     fonts = subprocess.run(["pdffonts", str(out / "agendas/biom-immuno.pdf")], check=True,
                            capture_output=True, text=True).stdout
     assert "Noto-Sans-CJK-SC" in fonts and "Noto-Sans-CJK-JP" in fonts
+
+
+def test_one_process_reuses_its_fonts_and_stylesheet_and_renders_the_same_bytes(mission):
+    import weasyprint
+
+    import scheduler.export.pdf as pdf
+
+    folder, schedule = mission
+    page = agenda_html(folder, schedule, build_agenda(folder, schedule,
+                                                      folder.companies["biom-immuno"]))
+    alone = weasyprint.HTML(string=page, url_fetcher=_offline_fetcher()).write_pdf()
+    assert pdf.pdf_bytes(page) == alone
+    first = pdf._renderer()
+    assert pdf.pdf_bytes(page) == alone
+    assert pdf._renderer() is first

@@ -90,3 +90,21 @@ def test_solver_modules_and_functions_stay_small() -> None:
                 if lines > MAX_FUNCTION_LINES:
                     too_long.append(f"{path.name}:{node.lineno} {node.name}: {lines} lines")
     assert too_long == []
+
+
+def test_a_company_that_accepts_no_meetings_leaves_fairness_alone():
+    """`max_meetings: 0` asks for no meetings: a host's wish to meet it goes unplaced, but
+    its share of none does not make fairness 0 (solver, schedule.json, `mission check`)."""
+    from helpers.solver_kit import solve
+
+    from scheduler.check.quality import quality_figures
+    from scheduler.check.report import check_report
+
+    f = folder(mission(), [company("a", max_meetings=0), company("b", wants=["y"]),
+                           company("x", "host", wants=["a"]), company("y", "host")])
+    schedule = solve(f, time_limit=2.0)
+    assert [m.companies for m in schedule.meetings] == [["b", "y"]]
+    assert schedule.quality.fairness == 1.0
+    assert quality_figures(f, schedule)["fairness"] == 1.0
+    lines, _ = check_report(f, schedule)
+    assert "fairness 1.00" in lines[-2] and not any("differs" in line for line in lines)

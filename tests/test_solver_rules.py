@@ -171,6 +171,26 @@ def test_table_capacity_video_rooms_cap_parallel_virtual_meetings(large_from):
     assert len(baseline.meetings) == 6 and check_schedule(f, baseline) == []
 
 
+@pytest.mark.parametrize("large_from", [200_000, 0])
+def test_a_video_link_with_room_gives_each_video_room_its_link(large_from):
+    """{room} in video_link: the room's name as an id, so each room has its own link."""
+    f = _video(2)
+    f.mission.partnering[0].video_link = "https://meet.example/osaka-{room}?m={meeting}"
+    s = solve(f, large_from=large_from)
+    assert {m.video_link for m in s.meetings} == {
+        f"https://meet.example/osaka-video-room-{m.table[-1]}?m={m.id}" for m in s.meetings}
+    assert len({m.video_link.split("?")[0] for m in s.meetings}) == 2
+    assert check_schedule(f, s) == []
+    swapped = s.meetings[0].model_copy(update={"table": "Video room 2" if s.meetings[0].table
+                                               == "Video room 1" else "Video room 1"})
+    broken = s.model_copy(update={"meetings": [swapped, *s.meetings[1:]]})
+    assert any("should be 'https://meet.example/osaka-video-room-" in v.message
+               for v in check_schedule(f, broken))
+    baseline = first_fit(f)
+    assert check_schedule(f, baseline) == [] and all(
+        m.video_link.endswith(f"video-room-{m.table[-1]}?m={m.id}") for m in baseline.meetings)
+
+
 def test_table_capacity_named_video_room_and_no_rooms_means_any_number():
     s = solve(_video(["Zoom A"]))
     assert s.quality.placed == 3 and {m.table for m in s.meetings} == {"Zoom A"}

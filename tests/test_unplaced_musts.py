@@ -64,6 +64,52 @@ def test_a_must_blocked_by_availability_names_who_must_be_free_when(engine):
                              "x free at 2026-03-10 09:40 CET in s1"]
 
 
+CALLS = {"id": "v", "title": "Calls", "virtual": True, "timezone": "Europe/Madrid",
+         "date": "2026-03-11", "windows": ["09:00-10:00"], "meeting_minutes": 20,
+         "changeover_minutes": 0, "video_link": "https://v.example.org/{meeting}"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_remedies_of_an_in_person_must_stay_in_person(engine):
+    m = mission()
+    m["partnering"].append(CALLS)  # a and x are free for calls the next day
+    must = {"company": "x", "priority": "must", "mode": "in-person"}
+    f = folder(m, [company("a", wants_to_meet=[must, {"company": "y", "mode": "virtual"}],
+                           unavailable=["2026-03-10 09:00-09:20"]),
+                   company("x", "host", unavailable=["2026-03-10 09:20-10:00"]),
+                   company("y", "host")])
+    s = solve(f, **engine)
+    [unplaced] = s.unplaced
+    assert unplaced.remedies == ["a free at 2026-03-10 09:00 CET in s1",
+                                 "x free at 2026-03-10 09:20 CET in s1",
+                                 "x free at 2026-03-10 09:40 CET in s1"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_remedies_of_a_longer_must_free_its_whole_length(engine):
+    must = {"company": "x", "priority": "must", "minutes": 40}
+    f = folder(mission(), [company("a", wants_to_meet=[must],
+                                   unavailable=["2026-03-10 09:20-09:40"]),
+                           company("x", "host")])
+    s = solve(f, **engine)
+    [unplaced] = s.unplaced
+    assert unplaced.remedies == ["a free at 2026-03-10 09:00 CET in s1",
+                                 "a free at 2026-03-10 09:20 CET in s1"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_remedies_of_a_must_for_named_people_name_those_people(engine):
+    a = company("a", delegates=2, wants_to_meet=[
+        {"company": "x", "priority": "must", "delegates": ["p1"]}])
+    a["delegates"][0]["unavailable"] = ["2026-03-10 09:00-09:40"]  # p2 is free throughout
+    f = folder(mission(), [a, company("x", "host", unavailable=["2026-03-10 09:40-10:00"])])
+    s = solve(f, **engine)
+    [unplaced] = s.unplaced
+    assert unplaced.remedies == ["a's p1 free at 2026-03-10 09:00 CET in s1",
+                                 "a's p1 free at 2026-03-10 09:20 CET in s1",
+                                 "x free at 2026-03-10 09:40 CET in s1"]
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_must_beyond_a_company_cap_asks_for_a_higher_cap(engine):
     f = folder(mission(), [company("a", wants=[("x", "must"), ("y", "must")], max_meetings=1),

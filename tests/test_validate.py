@@ -130,7 +130,34 @@ def test_nested_unknown_key(tmp_path):
     text = GENOMIX.replace("    email: laura", "    emial: x\n    email: laura")
     code, lines = validate(tmp_path, genomix=text)
     assert "companies/genomix-bcn.yaml:8:5: " \
-        "error: unknown key 'emial'; did you mean 'email'?" in lines
+        "error: unknown key 'emial' in delegate 'Laura Puig'; did you mean 'email'?" in lines
+
+
+def test_unknown_key_names_the_part_it_is_in(tmp_path):
+    """A misspelt key deep in mission.yaml says which session, booth or item it is in."""
+    text = MISSION.replace("    tables: 4\n  - id: yokohama",
+                           "    tabels: 4\n    booths:\n      - {id: b1, name: Booth 1, "
+                           "owners: [kansai-bioworks], tabels: 1}\n  - id: yokohama")
+    text = text.replace("    venue: senri\npartnering:", "    venu: senri\npartnering:")
+    text = text.replace("    name: Senri Life Science Center", "    nmae: Senri\n"
+                        "    name: Senri Life Science Center")
+    code, lines = validate(tmp_path, mission=text)
+    assert code == 1
+    assert "mission.yaml:25:5: error: unknown key 'tabels' in partnering session 'osaka'; " \
+        "did you mean 'tables'?" in lines, lines
+    assert "mission.yaml:27:60: error: unknown key 'tabels' in booth 'b1' of partnering " \
+        "session 'osaka'; did you mean 'tables'?" in lines, lines
+    assert "mission.yaml:16:5: error: unknown key 'venu' in programme item 1 ('Workshop'); " \
+        "did you mean 'venue'?" in lines, lines
+    assert "mission.yaml:9:5: error: unknown key 'nmae' in venue 'senri'; " \
+        "did you mean 'name'?" in lines, lines
+
+
+def test_unknown_key_in_a_wish_names_the_wish(tmp_path):
+    text = GENOMIX.replace("    priority: high", "    priorty: high")
+    code, lines = validate(tmp_path, genomix=text)
+    assert "companies/genomix-bcn.yaml:12:5: error: unknown key 'priorty' in wish to meet " \
+        "'kansai-bioworks'; did you mean 'priority'?" in lines, lines
 
 
 def test_wrong_type(tmp_path):
@@ -601,3 +628,47 @@ def test_out_of_range_numbers_say_the_bound_in_plain_words(tmp_path):
     assert result.exit_code == 1
     assert "meeting_minutes: must be at least 5, got '3'" in result.output, result.output
     assert "Input should be" not in result.output
+
+
+def test_delegates_whose_names_differ_only_in_accents_are_both_named(tmp_path):
+    """'José Pérez' and 'Jose Perez' make the same id: each error names the other person
+    and where they are written."""
+    text = GENOMIX.replace("  - name: Laura Puig\n", "  - name: José Pérez\n"
+                           "    email: jose@example.com\n  - name: Laura Puig\n")
+    text = text.replace("attends: [osaka]", "  - name: Jose Perez\n"
+                        "    email: jose.perez@example.com\nattends: [osaka]")
+    code, lines = validate(tmp_path, genomix=text)
+    assert code == 1
+    where = "companies/genomix-bcn.yaml"
+    assert f"{where}:7:5: error: delegate 'José Pérez' has the id 'jose-perez' (made from " \
+        f"the name), as 'Jose Perez' ({where}:11:5) does; give each an `id:`" in lines, lines
+    assert f"{where}:11:5: error: delegate 'Jose Perez' has the id 'jose-perez' (made from " \
+        f"the name), as 'José Pérez' ({where}:7:5) does; give each an `id:`" in lines, lines
+
+
+ONLINE = MISSION + """\
+  - id: online
+    title: Online meetings
+    virtual: true
+    timezone: Europe/Madrid
+    video_link: https://meet.example/{rom}/{meeting}
+    date: 2016-10-13
+    windows: ["09:00-10:00"]
+    booths:
+      - {id: b1, name: Booth 1, owners: [kansai-bioworks]}
+"""
+
+
+def test_a_virtual_session_refuses_booths_and_unknown_placeholders(tmp_path):
+    code, lines = validate(tmp_path, mission=ONLINE)
+    assert code == 1
+    assert "mission.yaml:38:5: error: virtual session 'online' has booths, but its meetings " \
+        "are video calls; leave out `booths` (use `tables` for video rooms)" in lines, lines
+    assert "mission.yaml:35:17: error: unknown placeholder '{rom}' in video_link; did you " \
+        "mean '{room}'?" in lines, lines
+    rooms = ONLINE.replace("{rom}", "{room}").split("    booths:")[0]
+    code, lines = validate(tmp_path / "rooms", mission=rooms)
+    assert "mission.yaml:35:17: error: {room} in video_link needs video rooms: give virtual " \
+        "session 'online' `tables` (a count or their names)" in lines, lines
+    code, lines = validate(tmp_path / "ok", mission=rooms + "    tables: 3\n")
+    assert code == 0, lines

@@ -48,7 +48,8 @@ def test_every_mistake_in_wish_terms_is_reported_at_its_place_in_one_run(tmp_pat
         "'boston'?",
         "companies/acme.yaml:36:9: error: 'acme' and 'zeta' share no session on 2026-05-06; "
         "theirs run on 2026-05-05, 2026-05-07",
-        "companies/acme.yaml:42:9: error: unknown delegate 'Carl' (of 'acme')",
+        "companies/acme.yaml:42:9: error: unknown delegate 'Carl' of 'acme'; the delegates: "
+        "Ann Lee, Bob Roy",
         "companies/xeno.yaml:18:19: error: the wishes and matches for 'xeno' and 'acme' "
         "together allow no sessions: this one asks calls, those before it boston; make them "
         "agree (or leave `sessions` out of one)",
@@ -100,6 +101,80 @@ def free_in_person(f, schedule, meeting) -> list[str]:
                for c in pair) and not busy and tables:
             out.append(f"{start:%H:%M}")
     return out
+
+
+def test_an_empty_list_of_sessions_days_or_delegates_is_an_error_not_an_impossible_wish(
+        tmp_path):
+    acme = company("acme", "delegation", wants_to_meet=[
+        {"company": "xeno", "sessions": []}, {"company": "yolk", "days": []},
+        {"company": "zeta", "delegates": []}])
+    root = write(tmp_path / "m", [acme, company("xeno"), company("yolk"), company("zeta")],
+                 matches=[{"companies": ["acme", "zeta"], "delegates": []}])
+    code, lines = validate(root)
+    assert code == 1
+    assert [line for line in lines if ": error: " in line] == [
+        "companies/acme.yaml:15:19: error: wants_to_meet[0].sessions: needs at least 1 entry",
+        "companies/acme.yaml:19:15: error: wants_to_meet[1].days: needs at least 1 entry",
+        "companies/acme.yaml:23:20: error: wants_to_meet[2].delegates: needs at least 1 entry",
+        "mission.yaml:49:20: error: matches[0].delegates: needs at least 1 entry"]
+
+
+def test_excluding_a_pair_one_of_them_must_meet_is_a_warning(tmp_path):
+    acme = company("acme", "delegation",
+                   wants_to_meet=[{"company": "xeno", "priority": "must"}, {"company": "yolk"}])
+    root = write(tmp_path / "m", [acme, company("xeno"), company("yolk")],
+                 exclude=[{"companies": ["xeno", "acme"]}, {"companies": ["acme", "yolk"]}])
+    code, lines = validate(root)
+    assert code == 0
+    assert [line for line in lines if ": warning: " in line] == [
+        "mission.yaml:44:5: warning: 'acme' asks to meet 'xeno' as a must-have "
+        "(companies/acme.yaml line 13); the exclusion wins and the meeting stays unplaced"]
+
+
+def test_an_unknown_session_without_a_close_name_lists_the_sessions(tmp_path):
+    acme = company("acme", "delegation",
+                   wants_to_meet=[{"company": "xeno", "sessions": ["osaka-partnering"]}])
+    code, lines = validate(write(tmp_path / "m", [acme, company("xeno")]))
+    assert code == 1
+    assert "companies/acme.yaml:16:9: error: unknown partnering session 'osaka-partnering'; " \
+        "the sessions: boston, calls" in lines, lines
+
+
+def test_declining_a_company_one_asks_for_or_is_matched_with_is_a_warning(tmp_path):
+    acme = company("acme", "delegation", declines=["xeno", "xeno"],
+                   wants_to_meet=[{"company": "xeno", "priority": "must"}])
+    root = write(tmp_path / "m", [acme, company("xeno"), company("yolk", declines=["acme"])],
+                 matches=[{"companies": ["acme", "yolk"]}])
+    code, lines = validate(root)
+    assert code == 0
+    assert [line for line in lines if ": warning: " in line] == [
+        "companies/acme.yaml:13:5: warning: 'acme' declines 'xeno' but asks to meet it "
+        "(line 17); the decline wins: remove one of the two",
+        "companies/yolk.yaml:13:5: warning: 'yolk' declines 'acme', which the organiser "
+        "matched it with (mission.yaml line 44); the decline wins and the match stays "
+        "unplaced"]
+
+
+def test_minutes_are_checked_against_the_sessions_the_wish_allows(tmp_path):
+    from helpers.hybrid_kit import MISSION
+
+    boston, calls = MISSION["partnering"]
+    acme = company("acme", "delegation", wants_to_meet=[
+        {"company": "xeno", "minutes": 60, "mode": "virtual"},
+        {"company": "yolk", "minutes": 60, "sessions": ["boston"]},
+        {"company": "zeta", "minutes": 90, "days": ["2026-05-07"]}])
+    root = write(tmp_path / "m", [acme, company("xeno"), company("yolk"), company("zeta")],
+                 partnering=[boston, {**calls, "meeting_minutes": 45}],
+                 matches=[{"companies": ["acme", "zeta"], "minutes": 60,
+                           "sessions": ["calls"]}])
+    code, lines = validate(root)
+    assert code == 1
+    assert [line for line in lines if ": error: " in line] == [
+        "companies/acme.yaml:15:18: error: minutes: 60 is not a whole number of meetings in "
+        "any session acme and xeno can meet in as asked (meeting minutes calls: 45); use 45 "
+        "or 90",
+        "mission.yaml:49:18: error: minutes: 60 is not a whole number of meetings in any "
+        "session acme and zeta can meet in as asked (meeting minutes calls: 45); use 45 or 90"]
 
 
 @pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
@@ -215,3 +290,16 @@ def test_a_match_names_who_of_each_company_takes_it():
     schedule = solve(f, time_limit=2.0)
     assert check_schedule(f, schedule) == []
     assert [m.delegates for m in schedule.meetings] == [["a/p2", "x/p3"]]
+
+
+def test_a_declined_or_excluded_request_does_not_count_against_fairness():
+    from helpers.solver_kit import company as plain
+    from helpers.solver_kit import folder, mission
+
+    m = mission(exclude=[{"companies": ["b", "z"], "reason": "competitors"}])
+    f = folder(m, [plain("a", wants=["x", "y"]), plain("b", wants=["x", "y", "z"]),
+                   plain("x", "host", declines=["a"]), plain("y", "host"), plain("z", "host")])
+    schedule = solve(f, time_limit=2.0)
+    assert check_schedule(f, schedule) == []
+    assert {m.request for m in schedule.meetings} == {"a--y", "b--x", "b--y"}
+    assert schedule.quality.fairness == 1.0  # each got every meeting it could get

@@ -128,6 +128,86 @@ def test_checker_flags_a_meeting_of_a_withdrawn_company(planned):
     assert all(v.message == f"{GONE} withdrew (budget cut) but still meets" for v in found)
 
 
+def test_check_counts_no_meeting_of_a_withdrawn_company_as_placed(planned):
+    """`mission check` of a schedule made before the withdrawal: placed and requested both
+    leave the company's meetings out, and a line says how many there are and whose."""
+    import re
+
+    withdraw(planned, GONE)
+    theirs = meetings_of(planned, GONE)
+    result = run("check", str(planned))
+    assert result.exit_code == 4
+    quality = next(line for line in result.output.splitlines() if line.startswith("quality ("))
+    placed, requested = map(int, re.search(r"(\d+) of (\d+) requested", quality).groups())
+    assert placed == len(read_schedule(planned).meetings) - len(theirs) <= requested
+    name = load_mission(planned)[0].withdrawn[GONE].name
+    assert f"{len(theirs)} meeting(s) belong to withdrawn {name}: counted in neither " \
+        "figure; `mission schedule` drops them" in result.output.splitlines()
+
+
+def test_cancelled_meetings_say_why_in_their_description(planned, tmp_path):
+    """A meeting dropped by the withdrawal says so, by the company's name; a meeting handed
+    to a colleague says who holds it now, in the calendar of the person who had it."""
+    out = tmp_path / "out"
+    assert run("export", str(planned), "-o", str(out)).exit_code == 0
+    dropped = meetings_of(planned, GONE)
+    withdraw(planned, GONE)
+    assert run("schedule", str(planned), *FAST).exit_code == 0
+    assert run("export", str(planned), "-o", str(out)).exit_code == 0
+    name = load_mission(planned)[0].withdrawn[GONE].name
+    calendar = Calendar.from_ical((out / "organiser.ics").read_bytes())
+    said = {str(e["UID"]): str(e.get("DESCRIPTION", "")) for e in calendar.walk("VEVENT")
+            if str(e.get("STATUS")) == "CANCELLED"}
+    uids = [make_uid("santiago-chongqing-2023", "meeting", m.id) for m in dropped]
+    assert all(said[uid].startswith(f"Cancelled: {name} withdrew (budget cut)\n\nWho:")
+               for uid in uids), said
+
+
+def test_a_meeting_handed_to_a_colleague_says_who_holds_it(tmp_path):
+    """In the calendar of the person who no longer takes a meeting, its cancellation names
+    the people who hold it now."""
+    from scheduler.export import ExportOptions, export
+
+    f = folder(mission(), [company("a", wants=["x"], delegates=2), company("x", "host")])
+    schedule = solve(f, time_limit=2.0)
+    meeting = schedule.meetings[0]
+    export(f, schedule, tmp_path, ExportOptions(formats=("ics",)))
+    handed = meeting.model_copy(update={"delegates": ["a/p2", "x/p1"]})
+    export(f, schedule.model_copy(update={"meetings": [handed]}), tmp_path,
+           ExportOptions(formats=("ics",)))
+    calendar = Calendar.from_ical((tmp_path / "people/a/p1.ics").read_bytes())
+    uid = make_uid(f.mission.id, "meeting", meeting.id)
+    event = next(e for e in calendar.walk("VEVENT") if str(e["UID"]) == uid)
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["DESCRIPTION"]).startswith(
+        "Cancelled: held by a person 2, x person 1 instead\n\n")
+
+
+def test_report_names_companies_where_schedule_json_has_ids(planned, tmp_path):
+    """The report shows the withdrawn company, and the companies in unplaced reasons and
+    change reasons, by name; schedule.json keeps ids."""
+    import html
+    import re
+
+    withdraw(planned, GONE)
+    assert run("schedule", str(planned), *FAST).exit_code == 0
+    assert run("export", str(planned), "-o", str(tmp_path / "out"), "--format", "html"
+               ).exit_code == 0
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    tables = {kind: html.unescape(re.sub(r"<[^>]+>", " ", text)) for kind, text in
+              re.findall(r'<table class="(unplaced|changes)">(.*?)</table>', report, re.S)}
+    folder, _ = load_mission(planned)
+    name = folder.withdrawn[GONE].name
+    assert f"{name} withdrew (budget cut)" in tables["changes"]
+    assert GONE not in tables["changes"]
+    schedule = read_schedule(planned)
+    ids = {c for u in schedule.unplaced for c in u.companies}
+    assert any(c in u.reason for u in schedule.unplaced for c in u.companies)  # JSON: ids
+    assert not [c for c in ids if re.search(rf"(?<![a-z0-9-]){c}(?![a-z0-9-])",
+                                            tables["unplaced"])]
+    assert any(folder.companies[c].name in tables["unplaced"] for c in ids)
+
+
 def test_export_of_a_schedule_made_before_the_withdrawal_is_refused(planned, tmp_path):
     """Exporting without re-scheduling says why and what to run; nothing is written."""
     withdraw(planned, GONE)

@@ -12,6 +12,7 @@ from scheduler.meaning import (
     booth_tables,
     owned_booths,
     session_tables,
+    video_link,
     video_rooms,
 )
 from scheduler.schedule import Meeting, Schedule
@@ -55,7 +56,7 @@ def _virtual(session: PartneringSession, m: Meeting) -> list[str]:
         problems.append(f"{session.id} has {len(rooms)} video room(s), but the meeting has none")
     elif rooms is not None and m.table not in rooms:
         problems.append(f"{session.id} has no video room '{m.table}'")
-    link = session.video_link.replace("{meeting}", m.id) if session.video_link else None
+    link = video_link(session, m.id, m.table) if session.video_link else None
     if not m.video_link:
         problems.append(f"{session.id} is virtual, but the meeting has no video link")
     elif link and m.video_link != link:

@@ -1,6 +1,7 @@
 """Quality figures of a schedule, recomputed independently of the solver.
 
-placed / requested meetings (and their priority weights); idle slots (for each
+placed / requested meetings (and their priority weights; a withdrawn company's meetings
+count in neither); idle slots (for each
 company and session day, the slots between its first and last meeting in which
 it has none, summed; a night is not idle time; a slot a longer meeting runs in is
 busy) and holes (the runs of such idle slots); and
@@ -16,9 +17,14 @@ from datetime import date, datetime
 
 from scheduler.check.times import slot_starts
 from scheduler.input.model import MissionFolder
-from scheduler.meaning.requests import build_requests, pair_id, requested_meetings
+from scheduler.meaning.requests import (
+    build_requests,
+    fairness_asked,
+    pair_id,
+    requested_meetings,
+)
 from scheduler.meaning.wishes import hybrid
-from scheduler.schedule import Schedule
+from scheduler.schedule import Meeting, Schedule
 
 FIGURES = ("requested", "placed", "weight_requested", "weight_placed", "idle_slots", "holes",
            "fairness", "in_person_share")
@@ -31,7 +37,7 @@ def quality_figures(folder: MissionFolder, schedule: Schedule) -> dict[str, int 
     idle, holes = idle_and_holes(folder, schedule)
     return {
         "requested": requested_meetings(requests),
-        "placed": len(schedule.meetings),
+        "placed": len(schedule.meetings) - len(withdrawn_meetings(folder, schedule)),
         "weight_requested": sum(r.weight * r.meetings for r in requests),
         "weight_placed": sum(weight.get(pair_id(*m.companies), 0) for m in schedule.meetings),
         "idle_slots": idle,
@@ -39,6 +45,12 @@ def quality_figures(folder: MissionFolder, schedule: Schedule) -> dict[str, int 
         "fairness": fairness(folder, schedule),
         **({"in_person_share": in_person(folder, schedule)} if hybrid(folder) else {}),
     }
+
+
+def withdrawn_meetings(folder: MissionFolder, schedule: Schedule) -> list[Meeting]:
+    """The meetings of a withdrawn company (their requests are gone, so neither placed nor
+    requested counts them)."""
+    return [m for m in schedule.meetings if any(c in folder.withdrawn for c in m.companies)]
 
 
 def in_person(folder: MissionFolder, schedule: Schedule) -> float:
@@ -78,17 +90,15 @@ def idle_and_holes(folder: MissionFolder, schedule: Schedule) -> tuple[int, int]
 
 
 def fairness(folder: MissionFolder, schedule: Schedule) -> float:
-    """Smallest placed/requested share over delegation companies that asked for meetings."""
-    requests = {r.id: r for r in build_requests(folder)}
+    """Smallest placed/requested share over delegation companies that asked for meetings
+    (declined and excluded requests left out: no schedule can hold them)."""
+    requests = build_requests(folder)
     per_pair = Counter(pair_id(*m.companies) for m in schedule.meetings)
-    asked: Counter[str] = Counter()
     got: Counter[str] = Counter()
-    for rid, request in requests.items():
+    for request in requests:
         for c in request.companies:
-            asked[c] += request.meetings
-            got[c] += min(per_pair[rid], request.meetings)
-    shares = [got[c] / asked[c] for c, company in sorted(folder.companies.items())
-              if company.side == "delegation" and asked[c]]
+            got[c] += min(per_pair[request.id], request.meetings)
+    shares = [got[c] / n for c, n in fairness_asked(folder, requests).items()]
     return round(min(shares), 4) if shares else 1.0
 
 

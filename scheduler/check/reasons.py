@@ -189,13 +189,27 @@ def not_where_asked(folder: MissionFolder, request: Request, a: Company, b: Comp
             f"is {' '.join(asked)} as the wishes ask")
 
 
-def _named_blocker(folder: MissionFolder, terms: Terms, company: Company,
-                   slot: Slot) -> str | None:
+def named_blocker(folder: MissionFolder, terms: Terms, company: Company,
+                  slot: Slot) -> str | None:
     """'a: none of p1 is free' when the delegates a wish names are all away then."""
     named = terms.named(company.id)
     if named is None or set(free_delegates(folder, company, slot.span)) & named:
         return None
     return f"{company.id}'s named delegate(s) {', '.join(sorted(named))} not free"
+
+
+def allowed_slots(placed: Placed, sessions: list[PartneringSession], minutes: int | None,
+                  terms: Terms) -> list[Slot]:
+    """The slots of these sessions the wishes allow (for a longer meeting, the starts of
+    its stretches of slots, each to its end)."""
+    out: list[Slot] = []
+    for session in sessions:
+        span = timedelta(minutes=length(session, minutes))
+        zone = session_zone(placed.folder, session)
+        out += [Slot(session, start, start + span)
+                for start in starts_for(placed, session, minutes)
+                if terms.allows(session, start.astimezone(zone).date())]
+    return out
 
 
 def free_slots(placed: Placed, sessions: list[PartneringSession], a: Company,
@@ -206,19 +220,13 @@ def free_slots(placed: Placed, sessions: list[PartneringSession], a: Company,
     slots (distinct)."""
     free: list[Slot] = []
     blockers: list[str] = []
-    for session in sessions:
-        span = timedelta(minutes=length(session, minutes))
-        zone = session_zone(placed.folder, session)
-        for start in starts_for(placed, session, minutes):
-            if not terms.allows(session, start.astimezone(zone).date()):
-                continue
-            slot = Slot(session, start, start + span)
-            found = [x for x in (placed.blocker(c, slot) or
-                                 _named_blocker(placed.folder, terms, c, slot)
-                                 for c in (a, b)) if x]
-            if not found:
-                free.append(slot)
-            blockers += [f for f in found if f not in blockers]
+    for slot in allowed_slots(placed, sessions, minutes, terms):
+        found = [x for x in (placed.blocker(c, slot) or
+                             named_blocker(placed.folder, terms, c, slot)
+                             for c in (a, b)) if x]
+        if not found:
+            free.append(slot)
+        blockers += [f for f in found if f not in blockers]
     return free, blockers
 
 

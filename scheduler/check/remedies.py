@@ -8,15 +8,15 @@ against the schedule as placed: a slot is offered only where that one change ope
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from scheduler.check.reasons import (
     MAX_LISTED,
     Placed,
     Slot,
+    allowed_slots,
     busy_in,
     cap_reason,
     common_sessions,
+    named_blocker,
     tables_full,
 )
 from scheduler.check.times import show_time
@@ -26,17 +26,20 @@ from scheduler.meaning.requests import Request
 
 
 def remedies(folder: MissionFolder, placed: Placed, request: Request) -> list[str]:
-    """Up to MAX_LISTED changes, each of which would let the request have a meeting."""
+    """Up to MAX_LISTED changes, each of which would let the request have a meeting
+    where and as long as its wishes ask (mode, sessions, days, named people, minutes)."""
     if any(c not in folder.companies for c in request.companies):
         return []
     a, b = (folder.companies[c] for c in request.companies)
     common = common_sessions(folder, a, b)
     if not common:
         return _attend(folder, a, b)
-    slots = [Slot(s, start, start + timedelta(minutes=s.meeting_minutes))
-             for s in common for start in placed.grids[s.id]]
-    blocked = {id(slot): [c for c in (a, b) if placed.blocker(c, slot)] for slot in slots}
+    slots = allowed_slots(placed, common, request.minutes, request.terms)
+    blocked = {id(slot): [who for c in (a, b) if (who := _kept(folder, placed, request, c,
+                                                              slot))] for slot in slots}
     free = [slot for slot in slots if not blocked[id(slot)]]
+    if not slots:  # the wishes allow none of their common sessions: validate says so
+        return []
     if not free:
         return _free_at(folder, [(slot, blocked[id(slot)]) for slot in slots])
     capped = cap_reason(folder, placed, request, free)
@@ -57,13 +60,24 @@ def _when(folder: MissionFolder, slot: Slot) -> str:
     return f"{show_time(slot.start, session_zone(folder, slot.session))} in {slot.session.id}"
 
 
-def _free_at(folder: MissionFolder, slots: list[tuple[Slot, list[Company]]]) -> list[str]:
-    """'<company> free at <time>' for slots only one company is kept from (both if none)."""
+def _kept(folder: MissionFolder, placed: Placed, request: Request, company: Company,
+          slot: Slot) -> str:
+    """Who keeps a company from a slot: 'b', "b's p1, p2" (the people the wishes name,
+    when only they are away), or '' when nobody does."""
+    if placed.blocker(company, slot):
+        return company.id
+    if named_blocker(folder, request.terms, company, slot):
+        return f"{company.id}'s {', '.join(sorted(request.terms.named(company.id) or ()))}"
+    return ""
+
+
+def _free_at(folder: MissionFolder, slots: list[tuple[Slot, list[str]]]) -> list[str]:
+    """'<who> free at <time>' for slots only one company is kept from (both if none)."""
     single = [(slot, who) for slot, who in slots if len(who) == 1]
     chosen = single or slots
     out: list[str] = []
     for slot, who in chosen:
-        text = f"{' and '.join(c.id for c in who)} free at {_when(folder, slot)}"
+        text = f"{' and '.join(who)} free at {_when(folder, slot)}"
         if text not in out:
             out.append(text)
         if len(out) == MAX_LISTED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from scheduler.check.quality import quality_differences, quality_figures
+from scheduler.check.quality import quality_differences, quality_figures, withdrawn_meetings
 from scheduler.check.rules import Violation, check_schedule
 from scheduler.input.model import MissionFolder
 from scheduler.schedule import Schedule
@@ -22,6 +22,7 @@ def check_report(folder: MissionFolder, schedule: Schedule,
     lines.append(f"quality (recomputed): {q['placed']} of {q['requested']} requested meetings "
                  f"placed, {q['idle_slots']} idle slot(s) in {q['holes']} hole(s), "
                  f"fairness {q['fairness']:.2f}")
+    lines += _withdrawn(folder, schedule)
     lines += [f"quality differs from schedule.json: {d}"
               for d in quality_differences(folder, schedule)]
     if found:
@@ -31,3 +32,14 @@ def check_report(folder: MissionFolder, schedule: Schedule,
     else:
         lines.append(f"every rule holds for the {len(schedule.meetings)} meeting(s)")
     return lines, len(found)
+
+
+def _withdrawn(folder: MissionFolder, schedule: Schedule) -> list[str]:
+    """A line saying how many meetings belong to withdrawn companies, if any do."""
+    found = withdrawn_meetings(folder, schedule)
+    if not found:
+        return []
+    names = sorted({folder.withdrawn[c].name for m in found for c in m.companies
+                    if c in folder.withdrawn})
+    return [f"{len(found)} meeting(s) belong to withdrawn {' and '.join(names)}: counted in "
+            "neither figure; `mission schedule` drops them"]

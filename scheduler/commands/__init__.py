@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import click
 
-from scheduler.commands.deliver import publish
+from scheduler.commands.deliver import mail, publish
 from scheduler.commands.intake import catalogue, import_
+from scheduler.commands.outcomes import attendance, impact
+from scheduler.commands.suggest import suggest, wishes
 
-AROUND_THE_PLAN: tuple[click.Command, ...] = (import_, catalogue, publish)
+AROUND_THE_PLAN: tuple[click.Command, ...] = (import_, catalogue, suggest, wishes, mail, publish,
+                                              attendance, impact)

@@ -1,4 +1,4 @@
-"""`mission publish`: calendars onto a CalDAV server."""
+"""`mission mail` and `mission publish`: agendas by e-mail, calendars onto a CalDAV server."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from scheduler.cli_options import (
     caldav_target,
     export_options,
     link_options,
+    mail_options,
     publish_options,
     subscription_links,
 )
@@ -45,3 +46,30 @@ def publish(folder: Path, url: str, user: str, password_env: str, people: bool, 
                            file=sys.stderr) as bar:
         lines = send(target, ready, lambda: bar.update(1))
     click.echo("\n".join(lines))
+
+
+@click.command()
+@click.argument("folder", type=FOLDER)
+@mail_options
+def mail(folder: Path, kind: str, calendars: Path | None, outbox: Path | None,
+         templates: Path | None, send: bool, **sending: object) -> None:
+    """Mail each delegate their agenda: calendar (.ics) and PDF attached.
+
+    \b
+    Without --send, writes one .eml per delegate into OUTBOX/<kind> with
+    index.md (who gets what) for review. With --send, sends what is left of
+    it; a journal there records each message, so a re-run after a crash, a
+    lost connection or Ctrl-C sends only what is left, never a message twice.
+    Refuses an outbox built from another schedule than the current one.
+
+    \b
+    Example:
+      mission export mission/ --format ics,pdf
+      mission mail mission/ --kind final
+      MAIL_PW=... mission mail mission/ --kind final --send \\
+          --smtp smtp.example.org:587 --starttls --user desk --password-env MAIL_PW
+    """
+    from scheduler.deliver.mail.command import run_mail
+
+    status = run_mail(folder, kind, (calendars, outbox, templates), send, sending, click.echo)
+    click.get_current_context().exit(status)

@@ -1,1 +1,1 @@
-"""Getting itineraries to people once they are exported (CalDAV publishing)."""
+"""Getting itineraries to people: agenda mailings, subscription links, CalDAV publishing."""

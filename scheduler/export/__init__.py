@@ -35,7 +35,8 @@ SAY_FROM = 2000  # meetings from which a format takes seconds: progress says it
 class ExportResult:
     """What an export wrote, and what changed for whom since the last one."""
 
-    paths: list[Path] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)  # every file it produced
+    unchanged: list[Path] = field(default_factory=list)  # of those, files already as made
     changes: list = field(default_factory=list)  # ics.ItemChange
     first: bool | None = None  # None when no calendars were exported
     removed: list[Path] = field(default_factory=list)  # files it wrote before, no longer made
@@ -88,10 +89,11 @@ def report_lines(result: ExportResult, out: Path, verbose: bool = False,
     and where the index is) and what changed for whom (past MAX_LISTED calendars, the
     first ones and how many more); verbose lists everything."""
     lines = [f"note: {note}" for note in result.notes]
+    kept = set(result.unchanged)
     if files and (verbose or len(result.paths) <= MAX_LISTED):
-        lines += [f"wrote {path}" for path in result.paths]
+        lines += [f"{'unchanged' if path in kept else 'wrote'} {path}" for path in result.paths]
     elif files:
-        lines += [f"wrote {len(result.paths)} files to {out}; see {result.index or out / INDEX} "
+        lines += [f"{written_count(result)} to {out}; see {result.index or out / INDEX} "
                   "for whom to send each to"]
     lines += [f"removed {path} (no longer produced)" for path in result.removed]
     changes = describe_changes(result)
@@ -100,6 +102,12 @@ def report_lines(result: ExportResult, out: Path, verbose: bool = False,
         changes = changes[:MAX_LISTED] + [f"... and {more} more calendars changed "
                                           "(--verbose lists them all)"]
     return lines + changes
+
+
+def written_count(result: ExportResult) -> str:
+    """'wrote 3 files (45 unchanged)': files rewritten, and those already as made."""
+    kept = len(set(result.unchanged))
+    return f"wrote {len(result.paths) - kept} files" + (f" ({kept} unchanged)" if kept else "")
 
 
 def _writer(fmt: str):
@@ -140,9 +148,20 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
            ) -> ExportResult:
     """Write every requested format into OUT and an index of the files; say each format
     to progress when the schedule is large enough for it to take seconds."""
+    from scheduler.export.files import kept_files
+
+    with kept_files() as kept:
+        result = _export(folder, schedule, out, options, progress)
+    result.unchanged += kept
+    return result
+
+
+def _export(folder: MissionFolder, schedule: Schedule, out: Path,
+            options: ExportOptions, progress: Callable[[str], None] | None) -> ExportResult:
+    """export(), the files left as they were collected by the caller."""
     from scheduler.export.ics.published import load_state
     from scheduler.export.ics.state import FORMAT, ExportState, digest, remember, write_state
-    from scheduler.export.owned import remove_stale
+    from scheduler.export.owned import adopt_earlier, remove_stale
 
     check_mission(folder, schedule)
     options = replace(options, links=replace(options.links, mission=folder.mission.id))
@@ -154,6 +173,7 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
         raise ExportError(f"cannot create {out}: {exc.strerror}") from None
     sweep(out, recursive=True)  # temporary files of a killed export
     old = load_state(out, folder.mission.id, folder.mission.timezone)
+    adopt_earlier(out, old)  # agendas of exports whose state listed no files
     names = _index_names(out, old, links, result)  # before anything is written
     # The state as it is on disk once the calendars are written (they write it first).
     state, rows = old, []
@@ -189,9 +209,10 @@ def export(folder: MissionFolder, schedule: Schedule, out: Path,
     result.notes += notes
     if not (state.format == FORMAT and final.same_as(state)):  # the index is recorded first:
         write_state(out, final)  # killed before it is written, the old one is still known
-    written = [write_index(out / name, text) for name, text in texts.items()]
-    result.index = written[0]
-    result.paths += written
+    written = [write_index(out, name, text) for name, text in texts.items()]
+    result.index = written[0][0]
+    result.paths += [path for path, _ in written]
+    result.unchanged += [path for path, same in written if same]
     return result
 
 
@@ -341,8 +362,15 @@ def index_text(folder: MissionFolder, rows: list[tuple[str, str, str]],
     return "\n".join(lines) + "\n"
 
 
-def write_index(path: Path, text: str) -> Path:
-    """Write the index (OUT/README.md, or the other name when README.md is the user's)."""
+def write_index(out: Path, name: str, text: str) -> tuple[Path, bool]:
+    """Write the index (OUT/README.md, or the other name when README.md is the user's),
+    and whether it held these bytes already. It is written even then: an export into a
+    folder it cannot write says so, even when nothing changed."""
+    path = out / name
+    try:
+        same = path.is_file() and not path.is_symlink() and path.read_bytes() == text.encode()
+    except OSError:
+        same = False
     write_atomic(path, text)
     path.chmod(0o644)
-    return path
+    return path, same

@@ -124,8 +124,8 @@ def local(moment: datetime, zone: str) -> datetime:
 
 
 def company_name(folder: MissionFolder, company_id: str) -> str:
-    """A company's display name (its id if unknown)."""
-    company = folder.companies.get(company_id)
+    """A company's display name, also of one that withdrew (its id if unknown)."""
+    company = folder.companies.get(company_id) or folder.withdrawn.get(company_id)
     return company.name if company else company_id
 
 

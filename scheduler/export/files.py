@@ -10,12 +10,29 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from scheduler.atomic import write_atomic
 from scheduler.errors import ExportError
 
 MODE = 0o644  # calendars are published: readable by a web server
+# The files an export found already holding their bytes (see kept_files): the export
+# says which it wrote and which it left as they were, whichever format wrote them.
+_KEPT: ContextVar[list[Path] | None] = ContextVar("kept", default=None)
+
+
+@contextmanager
+def kept_files() -> Iterator[list[Path]]:
+    """Collect, while inside, the paths every Publisher left alone as already written."""
+    kept: list[Path] = []
+    token = _KEPT.set(kept)
+    try:
+        yield kept
+    finally:
+        _KEPT.reset(token)
 
 
 class Publisher:
@@ -73,6 +90,9 @@ class Publisher:
             raise ExportError(f"refusing to write outside {self.out}: {relative}")
         if found is not None and stat.S_ISREG(found.st_mode) and same_bytes(path, found, data):
             self.kept += 1
+            collected = _KEPT.get()
+            if collected is not None:
+                collected.append(Path(path))
         else:
             write_atomic(path, data, MODE)
             self.written += 1

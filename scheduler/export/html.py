@@ -22,6 +22,7 @@ from scheduler.export.agenda import (
     company_name,
 )
 from scheduler.export.files import Publisher
+from scheduler.export.ics.text import by_name
 from scheduler.export.links import qr_svg
 from scheduler.export.options import ExportOptions
 from scheduler.export.report import build_grids, build_signs, company_rows
@@ -41,10 +42,13 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 @dataclass(frozen=True)
 class Named:
-    """An unplaced request or a change, with company names for display."""
+    """An unplaced request or a change, with company names for display: in its companies,
+    and in its reason and remedies (written with ids, as schedule.json keeps them)."""
 
     names: list[str]
     item: object
+    reason: str = ""
+    remedies: tuple[str, ...] = ()
 
     def __getattr__(self, name: str) -> object:
         """Everything else comes from the wrapped record."""
@@ -104,7 +108,10 @@ def agenda_html(folder: MissionFolder, schedule: Schedule, agenda: Agenda) -> st
 def report_html(folder: MissionFolder, schedule: Schedule, options: ExportOptions) -> str:
     """The organiser's report: quality, companies, unplaced, changes, meeting grids."""
     def named(items: list) -> list[Named]:
-        return [Named([company_name(folder, c) for c in i.companies], i) for i in items]
+        return [Named([company_name(folder, c) for c in i.companies], i,
+                      by_name(folder, i.reason, i.companies),
+                      tuple(by_name(folder, r, i.companies) for r in getattr(i, "remedies", [])))
+                for i in items]
 
     return render(
         "report.html.j2", q=schedule.quality, companies=company_rows(folder, schedule),

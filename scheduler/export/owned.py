@@ -8,7 +8,9 @@ user put there, or edited since, is never overwritten or removed.
 from __future__ import annotations
 
 import os
+import re
 import stat
+import zlib
 from pathlib import Path
 
 from scheduler.errors import ExportError
@@ -21,6 +23,16 @@ OTHER_HTML_INDEX = "mission-index.html"
 INDEXES = (INDEX, OTHER_INDEX, HTML_INDEX, OTHER_HTML_INDEX)
 INDEX_START = "Send each person their own calendar file"  # a line of every index written
 FORMAT_OF = {".ics": "ics", ".html": "html", ".pdf": "pdf", ".csv": "csv"}
+# What every HTML page (and, as its Creator, every PDF) the tool writes says made it.
+MARK = "mission-scheduler"
+_HTML_MARK = f'<meta name="generator" content="{MARK}">'.encode()
+_PDF_MARK = f"/Creator ({MARK})".encode()
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+_MARKED_BYTES = 64 * 1024 * 1024  # larger files are not read to look for the mark
+# A calendar an export of a state without a list of files wrote -> the agendas written
+# beside it then: a company's, and a delegate's as agendas/<company>--<delegate>.
+_EARLIER_AGENDAS = [(re.compile(r"people/([^/]+)/([^/]+)\.ics"), r"agendas/\1--\2"),
+                    (re.compile(r"companies/([^/]+)\.ics"), r"agendas/\1")]
 
 
 def file_digest(path: Path) -> str | None:
@@ -50,6 +62,48 @@ def is_ours(out: Path, name: str, state: ExportState) -> bool:
         return False
     return len(lines) > 2 and lines[0].startswith("# ") and \
         lines[0].endswith(": calendars and agendas") and lines[2].startswith(INDEX_START)
+
+
+def adopt_earlier(out: Path, state: ExportState) -> None:
+    """Count as the tool's, in a state read from a file that lists no files (formats 2 and
+    3), the agendas those exports wrote beside the calendars it lists: the marked HTML and
+    PDF pages at the names they were given then (since renamed or no longer produced), so
+    that the files no longer produced are removed as any others are."""
+    if state.format not in (2, 3):
+        return
+    for name in state.files:
+        for pattern, stem in _EARLIER_AGENDAS:
+            if not pattern.fullmatch(name):
+                continue
+            for suffix in (".html", ".pdf"):
+                earlier = pattern.sub(stem, name) + suffix
+                found = _marked_digest(out / earlier)
+                if found and earlier not in state.outputs:
+                    state.outputs[earlier] = [found]
+
+
+def _marked_digest(path: Path) -> str | None:
+    """The digest of a regular file that carries the tool's mark, else None."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode) or path.stat().st_size > _MARKED_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if path.suffix == ".html":
+        return digest(data) if _HTML_MARK in data[:4096] else None
+    if data.startswith(b"%PDF") and (_PDF_MARK in data or any(
+            _PDF_MARK in _inflated(m[1]) for m in _STREAM.finditer(data))):
+        return digest(data)
+    return None
+
+
+def _inflated(stream: bytes) -> bytes:
+    """A PDF stream inflated (the document information sits in a compressed one)."""
+    try:
+        return zlib.decompress(stream)
+    except zlib.error:
+        return b""
 
 
 def index_name(out: Path, state: ExportState, names: tuple[str, str] = (INDEX, OTHER_INDEX)

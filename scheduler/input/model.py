@@ -178,7 +178,8 @@ class PartneringSession(Model):
     venue: Id | None = None
     virtual: bool = False
     video_link: Url | None = Field(
-        None, description="Virtual sessions: link for every meeting; {meeting} is replaced."
+        None, description="Virtual sessions: link for every meeting; {meeting} becomes the "
+        "meeting's id, {room} its video room's name as an id (video-room-2).",
     )
     timezone: TimeZone | None = Field(None, description="Virtual sessions without a venue.")
     date: Day | None = None
@@ -235,11 +236,12 @@ class Match(Model):
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
     minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
     mode: Mode = Field("any", description="in-person, virtual, or any (in person preferred).")
-    sessions: list[Id] | None = Field(None, description="Partnering sessions it may be placed in.")
-    days: list[Day] | None = Field(None, description="Days it may be placed on.")
+    sessions: list[Id] | None = Field(None, min_length=1,
+                                      description="Partnering sessions it may be placed in.")
+    days: list[Day] | None = Field(None, min_length=1, description="Days it may be placed on.")
     delegates: list[Line] | None = Field(
-        None, description="Names or ids of the delegates, of either company, who take the "
-        "meeting.")
+        None, min_length=1,
+        description="Names or ids of the delegates, of either company, who take the meeting.")
 
 
 class Exclusion(Model):
@@ -247,6 +249,15 @@ class Exclusion(Model):
 
     companies: list[Id] = Field(min_length=2, max_length=2)
     reason: Text = Field("", description="Shown in the organiser's report only.")
+
+
+class SuggestSettings(Model):
+    """How `mission suggest` pairs companies."""
+
+    within_delegation: bool = Field(
+        False, description="Suggest any pair, also two delegation companies or two hosts "
+        "(a fair); default: delegation companies with hosts, investors, agencies and "
+        "government, academics with anyone.")
 
 
 class Mission(Model):
@@ -270,6 +281,7 @@ class Mission(Model):
     matches: list[Match] = Field(default_factory=list)
     exclude: list[Exclusion] = Field(
         default_factory=list, description="Pairs never to schedule (competitors, conflicts).")
+    suggest: SuggestSettings = Field(default_factory=SuggestSettings)
 
 
 class Delegate(Model):
@@ -306,10 +318,12 @@ class Wish(Model):
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
     minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
     mode: Mode = Field("any", description="in-person, virtual, or any (in person preferred).")
-    sessions: list[Id] | None = Field(None, description="Partnering sessions it may be placed in.")
-    days: list[Day] | None = Field(None, description="Days it may be placed on.")
+    sessions: list[Id] | None = Field(None, min_length=1,
+                                      description="Partnering sessions it may be placed in.")
+    days: list[Day] | None = Field(None, min_length=1, description="Days it may be placed on.")
     delegates: list[Line] | None = Field(
-        None, description="Names or ids of this company's delegates who take the meeting.")
+        None, min_length=1,
+        description="Names or ids of this company's delegates who take the meeting.")
 
 
 class Company(Model):

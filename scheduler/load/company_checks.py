@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, time, timedelta
 
+from scheduler.errors import shown
 from scheduler.input.model import Company, Mission
 from scheduler.input.types import slugify
 from scheduler.load.findings import Findings, unknown
@@ -26,17 +27,34 @@ def check_company(company: Company, src: Source, mission: Mission | None,
         data = src.located.data
         out.error(src, ("delegates",) if isinstance(data, dict) and "delegates" in data else (),
                   f"company '{company.id}' has no delegates; list at least one person")
-    ids = [d.id or slugify(d.name) for d in company.delegates]
-    if len(set(ids)) < len(ids):
-        names = Counter(ids)
-        for i, delegate_id in enumerate(ids):
-            if names[delegate_id] > 1:
-                out.error(src, ("delegates", i),
-                          "two delegates have the same id; give each an `id:`")
+    check_delegate_ids(company, src, out)
     check_wishes(company, src, mission, by_id, out, attending, unread_sessions, unread_companies)
     check_no_meetings(company, src, out)
     if mission:
         check_company_dates(company, src, mission, out, unread_sessions)
+
+
+def check_delegate_ids(company: Company, src: Source, out: Findings) -> None:
+    """No two delegates of a company share an id (written, or made from their names, where
+    'José Pérez' and 'Jose Perez' give the same): each is told whom it clashes with."""
+    ids = [d.id or slugify(d.name) for d in company.delegates]
+    if len(set(ids)) == len(ids):
+        return
+    names = Counter(ids)
+    for i, delegate_id in enumerate(ids):
+        if names[delegate_id] < 2:
+            continue
+        others = [f"'{shown(d.name)}' ({src.name}:{_at(src, ('delegates', k))})"
+                  for k, d in enumerate(company.delegates) if k != i and ids[k] == delegate_id]
+        made = "" if company.delegates[i].id else " (made from the name)"
+        out.error(src, ("delegates", i), f"delegate '{shown(company.delegates[i].name)}' has the "
+                  f"id '{delegate_id}'{made}, as {' and '.join(others)} does; give each an `id:`")
+
+
+def _at(src: Source, path: tuple) -> str:
+    """'line:col' of a path in a file."""
+    line, col = src.where(path)
+    return f"{line}:{col}"
 
 
 def check_wishes(company: Company, src: Source, mission: Mission | None,

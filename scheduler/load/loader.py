@@ -20,6 +20,7 @@ from scheduler.input.model import Company, Mission, MissionFolder
 from scheduler.input.yamlio import Path_, YamlProblem
 from scheduler.input.yamlworker import Outcome, read_all, read_outcome
 from scheduler.load.references import cross_check
+from scheduler.load.sections import section
 from scheduler.load.source import WHOLE, PartSource, Source
 
 MISSION_FILE = "mission.yaml"
@@ -89,14 +90,17 @@ _BOUNDS = {  # pydantic's bound errors: the word for the bound and its key in th
 }
 
 
-def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[Path_, str, bool]:
-    """Location, message and whether it points at a key, for one pydantic error."""
+def _message(err: ErrorDetails, model: type[BaseModel], data: object = None
+             ) -> tuple[Path_, str, bool]:
+    """Location, message and whether it points at a key, for one pydantic error (`data`:
+    the file's, to say in which part an unknown key is)."""
     loc = tuple(p for p in err["loc"] if p != "[key]")
     kind, name = err["type"], _field_name(loc)
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(loc[-1]), _keys_at(model, loc[:-1]), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return loc, f"unknown key '{quoted(loc[-1])}'{hint}", True
+        where = section(loc[:-1], data)
+        return loc, f"unknown key '{quoted(loc[-1])}'{where}{hint}", True
     if kind == "missing":
         return loc[:-1], f"missing required key '{loc[-1]}'", False
     msg = err["msg"].removeprefix("Value error, ")
@@ -106,7 +110,8 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[Path_, str, boo
         word, key = _BOUNDS[kind]
         msg = f"must be {word} {err['ctx'][key]}, got '{quoted(err.get('input'))}'"
     elif kind == "too_short":
-        msg = f"needs at least {err['ctx']['min_length']} entries"
+        least = err["ctx"]["min_length"]
+        msg = f"needs at least {least} {'entry' if least == 1 else 'entries'}"
     elif kind == "too_long":
         msg = (f"{err['ctx']['actual_length']} entries is more than the limit of "
                f"{err['ctx']['max_length']}")
@@ -138,7 +143,7 @@ def _located(model: type[BaseModel], source: Source, errors: list[ErrorDetails]
     """pydantic's errors as problems located in the file."""
     problems = []
     for err in errors:
-        loc, message, key = _message(err, model)
+        loc, message, key = _message(err, model, source.located.data)
         problems.append(source.problem(loc, message, key=key))
     return problems
 

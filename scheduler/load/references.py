@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from scheduler.errors import Problem
+from scheduler.errors import Problem, shown
 from scheduler.input.model import Company, Mission, MissionFolder, PartneringSession
 from scheduler.input.types import slugify
 from scheduler.input.yamlio import Path_
@@ -15,7 +17,9 @@ from scheduler.load.lengths import check_lengths
 from scheduler.load.source import ANY_NAME, AnyName, Source
 from scheduler.load.wallclock import check_wall_clocks
 from scheduler.load.wish_checks import check_wish_terms
-from scheduler.meaning import SPECIAL_ATTENDEES, unlimited_video, video_rooms
+from scheduler.meaning import LINK_PLACEHOLDERS, SPECIAL_ATTENDEES, unlimited_video, video_rooms
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # {meeting} in a video_link
 
 
 def check_mission_dates(mission: Mission, src: Source, out: Findings) -> None:
@@ -113,6 +117,7 @@ def check_session(mission: Mission, i: int, src: Source, out: Findings,
     if video_rooms(session) == []:
         out.error(src, (*at, "tables"), f"virtual session '{session.id}' has no video rooms, "
                   "so no meeting can take place; leave out `tables` for any number")
+    check_virtual(session, at, src, out)
     if session.tables and len(set(session.tables)) != len(session.tables):
         out.error(src, (*at, "tables"), "two tables have the same name")
     ordered = sorted(session.windows)
@@ -127,6 +132,25 @@ def check_session(mission: Mission, i: int, src: Source, out: Findings,
                      f"{session.changeover_minutes} minute meetings ({left} minutes left over)")
     for j, booth in enumerate(session.booths):
         check_attendees(booth.owners, mission, src, (*at, "booths", j, "owners"), out, known)
+
+
+def check_virtual(session: PartneringSession, at: tuple, src: Source, out: Findings) -> None:
+    """A virtual session: placeholders its video_link knows, and no booths (nobody sits
+    at a booth in a video call)."""
+    if session.virtual and session.booths:
+        out.error(src, (*at, "booths"), f"virtual session '{session.id}' has booths, but its "
+                  "meetings are video calls; leave out `booths` (use `tables` for video rooms)",
+                  key=True)
+    for name in dict.fromkeys(_PLACEHOLDER.findall(session.video_link or "")):
+        if name not in LINK_PLACEHOLDERS:
+            choices = ", ".join(f"{{{p}}}" for p in LINK_PLACEHOLDERS)
+            close = difflib.get_close_matches(name, LINK_PLACEHOLDERS, n=1)
+            hint = f"did you mean '{{{close[0]}}}'?" if close else f"use {choices}"
+            out.error(src, (*at, "video_link"), f"unknown placeholder '{{{shown(name)}}}' in "
+                      f"video_link; {hint}")
+        elif name == "room" and video_rooms(session) is None:
+            out.error(src, (*at, "video_link"), "{room} in video_link needs video rooms: give "
+                      f"virtual session '{session.id}' `tables` (a count or their names)")
 
 
 def check_sessions(mission: Mission, src: Source, out: Findings, known: frozenset[str]) -> None:

@@ -3,6 +3,8 @@ and of the mission's `exclude`, each at the file:line:col it was written."""
 
 from __future__ import annotations
 
+import difflib
+
 from scheduler.input.model import Company, Match, MissionFolder, PartneringSession, Wish
 from scheduler.load.findings import Findings, unknown
 from scheduler.load.source import Source
@@ -16,6 +18,7 @@ from scheduler.meaning.wishes import (
 )
 
 At = tuple  # a path inside a file: ("wants_to_meet", 0, "sessions", 1)
+MAX_LISTED_NAMES = 10  # sessions or delegates named in a message about an unknown one
 
 
 def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Source],
@@ -34,6 +37,7 @@ def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Sour
                 check_terms(folder, wish, (company, other), csrc, ("wants_to_meet", i), out,
                             [company], src.unread("partnering"))
         check_declines(folder, company, csrc, out)
+        check_declined_asks(folder, company, (csrc, src), out)
     for i, match in enumerate(folder.mission.matches):
         pair = [folder.companies.get(c) for c in match.companies]
         if asks_terms(match) and pair[0] is not None and pair[1] is not None \
@@ -41,6 +45,7 @@ def check_wish_terms(folder: MissionFolder, src: Source, sources: dict[str, Sour
             check_terms(folder, match, (pair[0], pair[1]), src, ("matches", i), out,
                         [pair[0], pair[1]], src.unread("partnering"))
     check_exclude(folder, src, out)
+    check_excluded_musts(folder, src, sources, out)
     if any_terms(folder):
         check_conflicts(folder, src, sources, out)
 
@@ -63,7 +68,8 @@ def check_terms(folder: MissionFolder, ask: Wish | Match, pair: tuple[Company, C
         if sid in unread:
             continue
         if sid not in known:
-            out.error(src, (*at, "sessions", j), unknown("partnering session", sid, known))
+            out.error(src, (*at, "sessions", j), f"unknown partnering session '{sid}'"
+                      + _suggest(sid, [s.id for s in folder.mission.partnering], "sessions"))
             continue
         for c in pair:
             if sid not in folder.attends(c):
@@ -89,8 +95,18 @@ def check_terms(folder: MissionFolder, ask: Wish | Match, pair: tuple[Company, C
         elif not found:
             names = [d.name for c in people for d in c.delegates]
             whose = " or ".join(f"'{c.id}'" for c in people)
-            out.error(src, (*at, "delegates", j),
-                      unknown("delegate", name, names) + f" (of {whose})")
+            out.error(src, (*at, "delegates", j), f"unknown delegate '{name}' of {whose}"
+                      + _suggest(name, names, "delegates"))
+
+
+def _suggest(name: str, names: list[str], noun: str) -> str:
+    """"; did you mean 'x'?" for a close name, else "; the <noun>: a, b, c" (the first
+    MAX_LISTED_NAMES), so the right one can be copied from the message."""
+    close = difflib.get_close_matches(name, names, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    more = ", ..." if len(names) > MAX_LISTED_NAMES else ""
+    return f"; the {noun}: {', '.join(names[:MAX_LISTED_NAMES])}{more}" if names else ""
 
 
 def check_declines(folder: MissionFolder, company: Company, src: Source,
@@ -102,6 +118,31 @@ def check_declines(folder: MissionFolder, company: Company, src: Source,
         elif other not in folder.companies and other not in folder.withdrawn:
             out.error(src, ("declines", j), unknown(
                 "company", other, set(folder.companies) | set(folder.withdrawn)))
+
+
+def check_declined_asks(folder: MissionFolder, company: Company, srcs: tuple[Source, Source],
+                        out: Findings) -> None:
+    """A warning where a company declines a company it asks to meet itself, or one the
+    organiser matched it with: the decline wins, and the request stays unplaced
+    (`srcs`: the company's file and mission.yaml)."""
+    if not company.declines:
+        return  # most companies decline nobody, and large fairs have many matches
+    own = {w.company: i for i, w in reversed(list(enumerate(company.wants_to_meet)))}
+    matched = {next(c for c in m.companies if c != company.id): k
+               for k, m in enumerate(folder.mission.matches)
+               if company.id in m.companies and len(set(m.companies)) == 2}
+    for j, other in enumerate(company.declines):
+        if other in company.declines[:j]:
+            continue
+        if other in own:
+            line = srcs[0].where(("wants_to_meet", own[other]))[0]
+            out.warn(srcs[0], ("declines", j), f"'{company.id}' declines '{other}' but asks "
+                     f"to meet it (line {line}); the decline wins: remove one of the two")
+        elif other in matched:
+            line = srcs[1].where(("matches", matched[other]))[0]
+            out.warn(srcs[0], ("declines", j), f"'{company.id}' declines '{other}', which the "
+                     f"organiser matched it with (mission.yaml line {line}); the decline "
+                     "wins and the match stays unplaced")
 
 
 def check_exclude(folder: MissionFolder, src: Source, out: Findings) -> None:
@@ -121,6 +162,24 @@ def check_exclude(folder: MissionFolder, src: Source, out: Findings) -> None:
             out.error(src, ("exclude", i), f"'{rule.companies[0]}' and '{rule.companies[1]}' "
                       f"are also an organiser match (line {line}); remove the match or the "
                       "exclusion")
+
+
+def check_excluded_musts(folder: MissionFolder, src: Source, sources: dict[str, Source],
+                         out: Findings) -> None:
+    """A warning at an exclusion whose pair one of them asks to meet as a must-have (a
+    wrong id in `exclude` would otherwise drop a promised meeting without a word)."""
+    for i, rule in enumerate(folder.mission.exclude):
+        for asker, other in (rule.companies, rule.companies[::-1]):
+            company, csrc = folder.companies.get(asker), sources.get(asker)
+            if company is None or csrc is None or asker == other:
+                continue
+            k = next((k for k, w in enumerate(company.wants_to_meet)
+                      if w.company == other and w.priority == "must"), None)
+            if k is not None:
+                line = csrc.where(("wants_to_meet", k))[0]
+                out.warn(src, ("exclude", i), f"'{asker}' asks to meet '{other}' as a "
+                         f"must-have (companies/{asker}.yaml line {line}); the exclusion "
+                         "wins and the meeting stays unplaced")
 
 
 def check_conflicts(folder: MissionFolder, src: Source, sources: dict[str, Source],

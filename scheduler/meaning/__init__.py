@@ -21,6 +21,7 @@ from scheduler.input.model import (
     PartneringSession,
     ProgrammeItem,
 )
+from scheduler.input.types import slugify
 
 Interval = tuple[datetime, datetime]  # aware instants, half-open
 # What the zone, grid and attendee rules read: a loaded folder, or its mission alone
@@ -222,3 +223,16 @@ def video_rooms(session: PartneringSession) -> list[str] | None:
 def unlimited_video(session: PartneringSession) -> bool:
     """Whether a session is virtual with no `tables`: any number of meetings at once."""
     return session.virtual and session.tables is None
+
+
+LINK_PLACEHOLDERS = ("meeting", "room")  # what a virtual session's video_link may contain
+NO_LINK = "link to be sent by the organiser"  # a virtual meeting's link when none is given
+
+
+def video_link(session: PartneringSession, meeting_id: str, room: str | None) -> str:
+    """A virtual meeting's link: the session's `video_link` with {meeting} its meeting's id
+    and {room} its video room's name as an id ('Video room 2' -> 'video-room-2')."""
+    if not session.video_link:
+        return NO_LINK
+    return session.video_link.replace("{meeting}", meeting_id).replace(
+        "{room}", slugify(room or ""))

@@ -14,11 +14,12 @@ longer meeting holds everything the shorter one was asked for.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from scheduler.input.model import PRIORITY_WEIGHT, MissionFolder, Priority
+from scheduler.input.model import PRIORITY_WEIGHT, Company, MissionFolder, Priority
 from scheduler.meaning.wishes import ANY, Terms, blocked_pairs, match_terms, wish_terms
 
 ORGANISER = "organiser"
@@ -82,6 +83,24 @@ def pair_id(a: str, b: str) -> str:
 def meeting_id(request_id: str, number: int) -> str:
     """Stable meeting id: the request id, plus -2, -3 for repeat meetings."""
     return request_id if number == 1 else f"{request_id}-{number}"
+
+
+def in_fairness(company: Company) -> bool:
+    """Whether a company's share counts in fairness: one of the delegation that accepts
+    meetings (`max_meetings: 0` asks for none, so its share of none tells nothing)."""
+    return company.side == "delegation" and company.max_meetings != 0
+
+
+def fairness_asked(folder: MissionFolder, requests: list[Request]) -> dict[str, int]:
+    """Company -> the meetings it asked for, for each company whose share counts in
+    fairness (in_fairness); a declined or excluded request is asked of nobody: no schedule
+    can hold it."""
+    asked: dict[str, int] = defaultdict(int)
+    for q in requests:
+        for c in q.companies if not q.blocked else ():
+            asked[c] += q.meetings
+    return {c: n for c, n in sorted(asked.items())
+            if n and c in folder.companies and in_fairness(folder.companies[c])}
 
 
 def requested_meetings(requests: list[Request]) -> int:

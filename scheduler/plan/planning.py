@@ -22,8 +22,15 @@ from scheduler.errors import InfeasibleError, ScheduleError
 from scheduler.gcpause import freeze_if_large
 from scheduler.input.model import MissionFolder
 from scheduler.load.loader import load_mission
+from scheduler.meaning import video_link
 from scheduler.meaning.distance import distance
-from scheduler.meaning.requests import Request, build_requests, meeting_id, requested_meetings
+from scheduler.meaning.requests import (
+    Request,
+    build_requests,
+    fairness_asked,
+    meeting_id,
+    requested_meetings,
+)
 from scheduler.meaning.slots import build_slots, idle_and_holes, local, zone
 from scheduler.meaning.wishes import hybrid
 from scheduler.plan.musts import must_lines, with_remedies
@@ -207,10 +214,7 @@ def _meeting(space: Space, v: int, mid: str, seat: Seat, people: dict[str, list[
     long = space.long(var)
     session = space.folder.session(slot.session)
     companies = space.folder.companies
-    link = None
-    if session.virtual:
-        link = (session.video_link or "link to be sent by the organiser").replace(
-            "{meeting}", mid)
+    link = video_link(session, mid, seat.table) if session.virtual else None
     g2b = any(companies[c].side == "government" for c in request.companies)
     return Meeting(
         id=mid, request=request.id, companies=list(request.companies),
@@ -241,17 +245,13 @@ def unplaced(requests: list[Request], meetings: list[Meeting], explain: Explain
 
 
 def fairness(folder: MissionFolder, requests: list[Request], meetings: list[Meeting]) -> float:
-    """Smallest placed/requested share over delegation companies that asked for meetings."""
-    asked: dict[str, int] = defaultdict(int)
+    """Smallest placed/requested share over delegation companies that asked for meetings
+    (a declined or excluded request is asked of nobody: no schedule can hold it)."""
     got: dict[str, int] = defaultdict(int)
-    for q in requests:
-        for c in q.companies:
-            asked[c] += q.meetings
     for m in meetings:
         for c in m.companies:
             got[c] += 1
-    shares = [got[c] / n for c, n in asked.items()
-              if n and folder.companies[c].side == "delegation"]
+    shares = [got[c] / n for c, n in fairness_asked(folder, requests).items()]
     return round(min(shares), 4) if shares else 1.0
 
 

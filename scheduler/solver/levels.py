@@ -28,6 +28,7 @@ from typing import Literal, Protocol
 
 from ortools.sat.python import cp_model
 
+from scheduler.meaning.requests import fairness_asked
 from scheduler.solver.bound import (
     compact_relaxation,
     fairness_relaxation,
@@ -241,13 +242,9 @@ class FairnessLevel:
 
     def objective(self) -> cp_model.IntVar | None:
         """Add the smallest share and its constraints (None without delegation companies)."""
-        requested: dict[str, int] = defaultdict(int)
-        for q in self.space.requests:
-            for c in q.companies:
-                requested[c] += q.meetings
         vars_of = self.space.by_company()
-        shares = [(c, n) for c, n in sorted(requested.items())
-                  if self.space.folder.companies[c].side == "delegation" and c in vars_of]
+        shares = [(c, n) for c, n in fairness_asked(self.space.folder, self.space.requests).items()
+                  if c in vars_of]
         if not shares:
             return None
         model, x = self.search.model, self.search.x

@@ -154,39 +154,26 @@ def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
 
 def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list[str]]]:
     """Who attends each chosen candidate: every free delegate its wishes allow; for a
-    parallel company one of them, matched per start time so that the people its
-    meetings name suffice (the model keeps Hall's condition, so a matching exists)."""
+    parallel company one of them, found over all its meetings at once so that a longer
+    meeting keeps its person to its end (the model keeps Hall's condition per slot)."""
     out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
-    busy: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)  # start, end, who
     instants = sorted({s.utc for s in space.slots})
     rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
-    at: dict[int, list[int]] = defaultdict(list)
-    for v in sorted(chosen):
-        at[rank[space.vars[v].slot]].append(v)
-    for moment in sorted(at):
-        parallel: dict[str, dict[int, list[str]]] = defaultdict(dict)  # company -> v -> free
-        for v in at[moment]:
-            var = space.vars[v]
-            terms = space.requests[var.request].terms
-            long = space.long(var)
-            for c in space.companies(var):
-                free = attending(terms, c, long.people[c] if long else
-                                 space.people[c][var.slot])
-                if space.folder.companies[c].parallel:
-                    parallel[c][v] = free
-                else:
-                    out[v][c] = list(free)
-        for c, meetings in sorted(parallel.items()):
-            options = {}
-            for v, free in meetings.items():
-                start, end = _span(space, v)
-                taken = {d for a, b, d in busy[c] if a < end and start < b}
-                options[v] = [d for d in free if d not in taken]
-            picks = _match(options)
-            for v, free in meetings.items():
-                pick = picks.get(v, free[0])
-                busy[c].append((*_span(space, v), pick))
-                out[v][c] = [pick]
+    parallel: dict[str, dict[int, list[str]]] = defaultdict(dict)  # company -> v -> free
+    for v in sorted(chosen, key=lambda v: (rank[space.vars[v].slot], v)):
+        var = space.vars[v]
+        terms = space.requests[var.request].terms
+        long = space.long(var)
+        for c in space.companies(var):
+            free = attending(terms, c, long.people[c] if long else space.people[c][var.slot])
+            if space.folder.companies[c].parallel:
+                parallel[c][v] = free
+            else:
+                out[v][c] = list(free)
+    for c, meetings in sorted(parallel.items()):
+        spans = {v: _span(space, v) for v in meetings}
+        for v, pick in _people(meetings, spans).items():
+            out[v][c] = [pick]
     return out
 
 
@@ -198,26 +185,43 @@ def _span(space: Space, v: int) -> tuple[datetime, datetime]:
     return start, long.end.astimezone(UTC) if long else end
 
 
-def _match(options: dict[int, list[str]]) -> dict[int, str]:
-    """Meetings -> people, as many as possible (augmenting paths); each meeting takes the
-    first person free, and moves another's only when none is (so without names it is
-    the plain first-free assignment)."""
-    owner: dict[str, int] = {}
+SEARCH_STEPS = 20_000  # tries per company before the first-free assignment is kept
 
-    def augment(v: int, seen: set[str]) -> bool:
-        """Give meeting v a person, moving others along a path if needed."""
-        for d in options[v]:
-            if d not in owner:
-                owner[d] = v
-                return True
-        for d in options[v]:
-            if d not in seen:
-                seen.add(d)
-                if augment(owner[d], seen):
-                    owner[d] = v
-                    return True
-        return False
 
-    for v in sorted(options):
-        augment(v, set())
-    return {v: d for d, v in owner.items()}
+def _people(options: dict[int, list[str]], spans: dict[int, tuple[datetime, datetime]]
+            ) -> dict[int, str]:
+    """Meetings (in start order) -> one person each, never one person in two meetings
+    that overlap: depth-first, each meeting trying its first free person first (so
+    without names, or when that never fails, it is the plain first-free assignment)."""
+    order = list(options)
+    before = {v: [u for u in order[:i] if spans[u][0] < spans[v][1]
+                  and spans[v][0] < spans[u][1]] for i, v in enumerate(order)}
+    picks: dict[int, str] = {}
+    tries: list[list[str]] = []
+    steps = 0
+    while len(picks) < len(order) and steps < SEARCH_STEPS:
+        steps += 1
+        v = order[len(picks)]
+        if len(tries) == len(picks):  # first visit: the people still free for v
+            taken = {picks[u] for u in before[v]}
+            tries.append([d for d in options[v] if d not in taken])
+        if tries[-1]:
+            picks[v] = tries[-1].pop(0)
+        elif picks:  # nobody left for v: undo the meeting before and try its next person
+            tries.pop()
+            picks.popitem()
+        else:
+            break
+    if len(picks) == len(order):
+        return picks
+    return _first_free(order, options, before)
+
+
+def _first_free(order: list[int], options: dict[int, list[str]],
+                before: dict[int, list[int]]) -> dict[int, str]:
+    """Each meeting its first person not in an overlapping earlier one (else its first)."""
+    picks: dict[int, str] = {}
+    for v in order:
+        taken = {picks[u] for u in before[v]}
+        picks[v] = next((d for d in options[v] if d not in taken), options[v][0])
+    return picks

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from scheduler.input.model import MissionFolder, PartneringSession
-from scheduler.meaning import booth_owners, booth_tables, session_tables, video_rooms
+from scheduler.meaning import booth_owners, booth_tables, session_tables, video_link, video_rooms
 from scheduler.meaning.requests import Request, build_requests, meeting_id
 from scheduler.meaning.slots import Slot, availability, build_slots, local, overlaps, zone
 from scheduler.schedule import Meeting, Quality, Schedule, Unplaced
@@ -109,7 +109,8 @@ def make_meeting(grid: Grid, request: Request, number: int, slot: Slot, pool: Po
     return Meeting(
         id=mid, request=request.id, companies=list(request.companies), delegates=delegates,
         session=slot.session, start=slot.start, end=slot.end, table=table, booth=pool.booth,
-        video_link=link.replace("{meeting}", mid) if pool.virtual and link else None,
+        video_link=video_link(grid.sessions[slot.session], mid, table)
+        if pool.virtual and link else None,
         priority=request.priority, mutual=request.mutual, asked_by=list(request.asked_by),
         reason=request.reason)
 

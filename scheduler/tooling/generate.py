@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from scheduler.errors import MissionError
+from scheduler.tooling.profiles import plant_profiles
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ class Company:
     max_meetings: int | None
     parallel: bool
     wishes: list[tuple[str, str, str]] = field(default_factory=list)
+    offers: list[str] = field(default_factory=list)
+    seeks: list[str] = field(default_factory=list)
 
 
 def q(value: object) -> str:
@@ -288,8 +291,7 @@ def company_yaml(company: Company) -> str:
         lines.append(f"  - {{id: {q(d['id'])}, name: {q(d['name'])}, email: {q(d['email'])}, "
                      f"role: {q(d['role'])}{extra}}}")
     lines += ["profile:", f"  sectors: {qlist(company.sectors)}",
-              f"  offers: {qlist([f'{company.sectors[0]} assets'])}",
-              f"  seeks: {qlist([f'partners in {company.sectors[1]}'])}"]
+              f"  offers: {qlist(company.offers)}", f"  seeks: {qlist(company.seeks)}"]
     if company.attends is not None:
         lines.append(f"attends: {qlist(company.attends)}")
     if company.unavailable:
@@ -350,6 +352,8 @@ def mission_yaml(preset: Preset, companies: list[Company], seed: int,
                   f"    changeover_minutes: {s.changeover}", f"    tables: {tables}"]
         if s.per_company:
             lines.append(f"    max_meetings_per_company: {s.per_company}")
+    if not preset.cross_side:  # a fair: anyone may meet anyone, delegation or not
+        lines.append("suggest: {within_delegation: true}")
     if matches:
         lines.append("matches:")
         lines += [f"  - {{companies: [{q(a)}, {q(b)}], priority: {q(p)}, reason: {q(r)}}}"
@@ -362,6 +366,8 @@ def build(preset: Preset, rng: random.Random, seed: int) -> dict[str, str]:
     companies = make_companies(rng, preset)
     pairs = make_pairs(rng, preset, companies)
     matches = assign_requests(rng, companies, pairs)
+    # A generator of its own, so the companies, wishes and matches stay as they were.
+    plant_profiles(random.Random(f"profiles-{seed}"), companies)
     files = {"mission.yaml": mission_yaml(preset, companies, seed, matches)}
     files.update({f"companies/{c.id}.yaml": company_yaml(c) for c in companies})
     return files

@@ -17,6 +17,7 @@ from icalendar import Alarm, Event
 from scheduler.errors import ExportError
 from scheduler.export.ics.lines import Lines
 from scheduler.export.ics.text import (
+    by_name,
     item_description,
     item_location,
     meeting_delegates,
@@ -29,7 +30,7 @@ from scheduler.export.names import unique_slugs
 from scheduler.input.model import Company, MissionFolder, ProgrammeItem, Venue
 from scheduler.meaning import item_attendees, item_span, session_zone
 from scheduler.meaning.clock import stamp
-from scheduler.schedule import Meeting
+from scheduler.schedule import Meeting, Schedule
 
 UID_DOMAIN = "mission-scheduler"
 AlarmT = TypeVar("AlarmT", Alarm, Lines)
@@ -112,6 +113,28 @@ def _withdrawn(company: Company, send_to: str) -> str:
 def make_uid(mission_id: str, kind: str, item_id: str) -> str:
     """A stable UID: the mission and what the item is."""
     return f"{mission_id}.{kind}.{item_id}@{UID_DOMAIN}"
+
+
+def cancel_reasons(folder: MissionFolder, schedule: Schedule, uids: list[str]
+                   ) -> dict[str, str]:
+    """Meeting UID -> why a calendar cancels it: the re-plan's reason for a dropped meeting
+    (companies by name), or who holds a meeting still planned (left out of a person's)."""
+    why = {make_uid(folder.mission.id, "meeting", c.meeting): by_name(folder, c.reason,
+                                                                      c.companies)
+           for c in schedule.changes if c.change == "dropped" and c.reason}
+    names = {f"{c.id}/{d.id}": d.name for c in folder.companies.values() for d in c.delegates}
+    for uid, meeting in zip(uids, schedule.meetings, strict=True):
+        people = [names.get(key, key) for c in meeting.companies
+                  for key in sorted(meeting_delegates(folder, meeting, c))]
+        why[uid] = f"held by {', '.join(people)} instead"
+    return why
+
+
+def move_texts(schedule: Schedule, uids: list[str]) -> dict[str, str]:
+    """Meeting UID -> how far re-planning moved it ('20 min later, same table')."""
+    how = {c.meeting: c.move.text.removeprefix("moved ") for c in schedule.changes if c.move}
+    return {uid: how[m.id] for uid, m in zip(uids, schedule.meetings, strict=True)
+            if m.id in how}
 
 
 def add_place(event: Event | Lines, venue: Venue | None, location: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from scheduler.input.model import Company, MissionFolder, PartneringSession, ProgrammeItem, Venue
@@ -34,9 +35,25 @@ def meeting_delegates(folder: MissionFolder, meeting: Meeting, company_id: str) 
 
 
 def company_name(folder: MissionFolder, company_id: str) -> str:
-    """A company's name, or its id if it is no longer in the mission."""
-    company = folder.companies.get(company_id)
+    """A company's name (also of one that withdrew), or its id if it is no longer in the
+    mission."""
+    company = folder.companies.get(company_id) or folder.withdrawn.get(company_id)
     return company.name if company else company_id
+
+
+_ID = re.compile(r"(?<![a-z0-9-])[a-z0-9][a-z0-9-]*(?![a-z0-9-])")  # an id in a sentence
+
+
+def by_name(folder: MissionFolder, text: str, companies: list[str]) -> str:
+    """A reason or remedy with the ids of its companies (and of withdrawn ones) as their
+    names; an id that also names a session, venue, booth or item stays, being ambiguous."""
+    mission = folder.mission
+    others = {*(s.id for s in mission.partnering), *mission.venues,
+              *(b.id for s in mission.partnering for b in s.booths),
+              *(i.id for i in mission.programme if i.id)}
+    names = {c: company_name(folder, c) for c in [*companies, *folder.withdrawn]
+             if c not in others}
+    return _ID.sub(lambda m: names.get(m[0], m[0]), text)
 
 
 def venue_text(venue: Venue | None) -> str:

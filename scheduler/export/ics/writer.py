@@ -25,6 +25,8 @@ from scheduler.export.ics.events import (
     EventKey,
     Itineraries,
     audiences,
+    cancel_reasons,
+    move_texts,
     sort_key,
     start_text,
 )
@@ -127,13 +129,18 @@ class Rendered:
         return self.text0.replace("\r\nSEQUENCE:0\r\n", f"\r\nSEQUENCE:{sequence}\r\n", 1)
 
 
-def _cancelled(old: ItemState, stamp: datetime) -> ItemState:
-    """A dropped item: same UID, STATUS:CANCELLED, raised SEQUENCE, no reminders."""
+def _cancelled(old: ItemState, stamp: datetime, why: str = "") -> ItemState:
+    """A dropped item: same UID, STATUS:CANCELLED, raised SEQUENCE, no reminders, and
+    why it was cancelled at the head of its description."""
     event = Event.from_ical(old.text)
     event.subcomponents = [c for c in event.subcomponents if c.name != "VALARM"]
-    for name in ("STATUS", "SUMMARY", "DTSTAMP", "SEQUENCE", "TRANSP"):
+    description = str(event.get("DESCRIPTION", ""))
+    for name in ("STATUS", "SUMMARY", "DTSTAMP", "SEQUENCE", "TRANSP", "DESCRIPTION"):
         event.pop(name, None)
     event.add("summary", f"Cancelled: {old.summary}")
+    if why or description:
+        event.add("description", "\n\n".join(t for t in (why and f"Cancelled: {why}",
+                                                           description) if t))
     event.add("status", "CANCELLED")
     event.add("transp", "TRANSPARENT")
     text = _stamped(event, stamp, old.sequence + 1)
@@ -149,8 +156,9 @@ class Renderer:
         self.meetings = MeetingTexts(built.folder, built.meetings, built.alarm, stamp, built.memo)
         self.rendered: dict[EventKey, Rendered] = {}
         self.items: dict[tuple[EventKey, int], ItemState] = {}
-        # (text, sequence, summary, start, order) of the item dropped -> its cancellation
-        self.cancelled: dict[tuple[str, int, str, str, str], ItemState] = {}
+        # (text, sequence, summary, start, order, why) of the item dropped -> its cancellation
+        self.cancelled: dict[tuple[str, int, str, str, str, str], ItemState] = {}
+        self.why: dict[str, str] = {}  # UID -> why its item is cancelled (see cancel_reasons)
         # An item's text -> the text at SEQUENCE 0 it was made from (itself if none): the
         # versions of one event differ in their SEQUENCE line alone, so they check alike.
         self.sources: dict[str, str] = {}
@@ -189,11 +197,12 @@ class Renderer:
             self.sources[prev.text] = done.text0 if same else prev.text
         return prev
 
-    def cancel(self, old: ItemState) -> ItemState:
+    def cancel(self, old: ItemState, uid: str = "") -> ItemState:
         """A dropped item, cancelled (the same item dropped from many files is made once)."""
-        key = (old.text, old.sequence, old.summary, old.start, old.order)
+        why = self.why.get(uid, "")
+        key = (old.text, old.sequence, old.summary, old.start, old.order, why)
         if key not in self.cancelled:
-            self.cancelled[key] = _cancelled(old, self.stamp)
+            self.cancelled[key] = _cancelled(old, self.stamp, why)
         return self.cancelled[key]
 
 
@@ -217,7 +226,7 @@ def merge_file(fresh: dict[str, EventKey], old: FileState | None, title: str,
         changes.append((label, uid, items[uid]))
     for uid in sorted(set(before) - set(fresh)):
         prev = before[uid]
-        items[uid] = prev if prev.cancelled else renderer.cancel(prev)
+        items[uid] = prev if prev.cancelled else renderer.cancel(prev, uid)
         if not prev.cancelled:
             changes.append(("cancelled", uid, items[uid]))
     return FileState(title, items), changes
@@ -319,13 +328,6 @@ def _change(audience: Audience, kind: str, item: ItemState, how: str = "") -> It
                       item.start)
 
 
-def _moves(schedule: Schedule, uids: list[str]) -> dict[str, str]:
-    """Meeting UID -> how far re-planning moved it ('20 min later, same table')."""
-    how = {c.meeting: c.move.text.removeprefix("moved ") for c in schedule.changes if c.move}
-    return {uid: how[m.id] for uid, m in zip(uids, schedule.meetings, strict=True)
-            if m.id in how}
-
-
 def write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
               alarm_minutes: int | None = None, old: ExportState | None = None,
               links: Links | None = None) -> IcsResult:
@@ -348,13 +350,14 @@ def _write_ics(folder: MissionFolder, schedule: Schedule, out: Path,
     stamp = schedule.generated.astimezone(ZoneInfo("UTC"))
     built = Itineraries(folder, schedule.meetings, alarm_minutes)
     renderer = Renderer(built, stamp, folder.mission.timezone)
+    renderer.why = cancel_reasons(folder, schedule, built.uids)
     new = ExportState(folder.mission.id, outputs=dict(old.outputs))
     changes: list[ItemChange] = []
     written: list[tuple[Audience, FileState]] = []
     # A calendar moved to or from a private folder is the same calendar: its items keep
     # their SEQUENCE, and the file at its old place is no longer produced.
     before = {plain(name): name for name in old.files}
-    moves = _moves(schedule, built.uids)
+    moves = move_texts(schedule, built.uids)
     for audience in placed(audiences(folder), links):
         state, found = merge_file(built.keys(audience), old.files.get(
             before.get(plain(audience.name), ""), None), audience.title, renderer)

@@ -1,0 +1,1 @@
+"""Who should meet whom: explained match suggestions, their evaluation, and wish sheets."""
