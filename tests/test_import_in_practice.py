@@ -62,6 +62,7 @@ def test_a_forms_response_number_is_no_company_id(mission: Path, tmp_path: Path)
     assert code == 0 and "  id:" not in mapping and "# Columns not imported: ID" in mapping
     code, out = run("import", mission, sheet, "--side", "delegation")
     assert code == 0, out
+    assert out.startswith("writing profiles\n")  # the progress bar's label, said in full
     assert companies(mission) == ["genomix-barcelona-sl.yaml", "lyon-medtech.yaml"]
     people = yaml.safe_load((mission / "companies" / "genomix-barcelona-sl.yaml").read_text())
     assert [d["name"] for d in people["delegates"]] == ["Laura Puig", "Jordi Vidal"]

@@ -32,7 +32,7 @@ def import_(folder: Path | None, sheet: Path | None, mapping: Path | None, sheet
     if folder is None or sheet is None:
         raise click.UsageError("give FOLDER and SHEET (or --guess-mapping SHEET)")
     options = ImportOptions(mapping, sheet_name, side, skip_bad_rows, country)
-    result = import_sheet(folder, sheet, options, progress_bar("profiles"))
+    result = import_sheet(folder, sheet, options, progress_bar("writing profiles"))
     print_problems(result.problems) if result.problems else None
     click.echo("\n".join(result.lines))
     sys.exit(1 if result.failed else 0)
