@@ -245,3 +245,15 @@ def test_a_new_download_of_the_form_with_a_new_question_is_the_same_sheet(missio
     assert "lyon-medtech.yaml: not in this sheet any more" in out
     text = (mission / "companies" / "genomix-barcelona-sl.yaml").read_text("utf-8")
     assert "+34699999999" in text and "Capteurs" in text
+
+
+@pytest.mark.parametrize("header", [["Nombre", "Apellidos"], ["Name", "Surname"],
+                                    ["Vorname", "Name"], ["Prénom", "Nom"]])
+def test_a_first_and_last_name_make_the_delegates_full_name(mission: Path, tmp_path: Path,
+                                                          header: list[str]):
+    sheet = write_csv(tmp_path / "regs.csv", ["Empresa", "País", *header, "Correo"],
+                      [["Genomix", "España", "Laura", "Puig Vidal", "laura@genomix.es"]])
+    code, out = run("import", mission, sheet, "--side", "delegation")
+    assert code == 0, out
+    genomix_file = yaml.safe_load((mission / "companies" / "genomix.yaml").read_text())
+    assert genomix_file["delegates"][0]["name"] == "Laura Puig Vidal"

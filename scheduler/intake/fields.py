@@ -137,6 +137,11 @@ def guess_mapping(table: Table) -> Mapping:
     if "delegate.first_name" in chosen and "delegate.last_name" not in chosen \
             and "delegate.name" in chosen:
         chosen["delegate.last_name"] = chosen.pop("delegate.name")
+    # "Nombre" + "Apellidos", "Name" + "Surname": beside a last-name column, a bare name
+    # column holds the first name.
+    if "delegate.last_name" in chosen and "delegate.first_name" not in chosen \
+            and "delegate.name" in chosen:
+        chosen["delegate.first_name"] = chosen.pop("delegate.name")
     # With both name parts asked, a full-name column is the form's respondent (Microsoft
     # Forms' "Nom"/"Name"), who may be an assistant registering the delegate.
     if "delegate.first_name" in chosen and "delegate.last_name" in chosen:
