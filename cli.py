@@ -131,7 +131,9 @@ def init(folder: Path, mission_id: str | None, force: bool) -> None:
         click.echo(f"wrote {path}")
     click.echo(f"Next: edit {shlex.quote(str(folder / 'mission.yaml'))}, copy "
                "companies/_template.yaml to companies/<id>.yaml for each company (and set its "
-               f"`id:`), then `mission validate {shlex.quote(str(folder))}`.")
+               f"`id:`) or read a registration sheet with `mission import "
+               f"{shlex.quote(str(folder))} SHEET`, then `mission validate "
+               f"{shlex.quote(str(folder))}`.")
 
 
 @cli.command()

@@ -96,7 +96,7 @@ def base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     try:
         return check_base_url(value)
     except MissionError as exc:
-        raise click.BadParameter(str(exc).split("' ", 1)[1]) from None
+        raise click.BadParameter(f"'{value}' " + str(exc).split("' ", 1)[1]) from None
 
 
 def subscription_links(base: str, private: bool, secret_env: str) -> Links:
@@ -128,7 +128,8 @@ def caldav_target(url: str, user: str, password_env: str) -> Target:
             raise click.UsageError(f"--user {user} needs a password: set the environment "
                                    f"variable {password_env} (or run in a terminal to be asked)")
         password = click.prompt(f"password of {user} on {url}", hide_input=True)
-    return Target(url, user, password)
+        return Target(url, user, password)
+    return Target(url, user, password, f"the environment variable {password_env}")
 
 
 def preset_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -198,6 +199,20 @@ catalogue_options = option_group(
     click.option("--format", "formats", default="html,pdf", show_default=True,
                  callback=catalogue_formats, help="Comma list of html and pdf."),
 )
+def country_option(ctx: click.Context, param: click.Parameter, value: str | None
+                   ) -> str | None:
+    """--country as its two-letter code ('Japon' -> 'JP'); a usage error if unknown."""
+    from scheduler.intake.normalise import country_code
+
+    if value is None:
+        return None
+    code = country_code(value)
+    if code is None:
+        raise click.BadParameter(f"unknown country '{value}'; write its name or its "
+                                 "two-letter code (ES, DE, JP)")
+    return code
+
+
 import_options = option_group(
     click.argument("folder", type=FOLDER, required=False),
     click.argument("sheet", type=SHEET, required=False),
@@ -206,6 +221,8 @@ import_options = option_group(
     click.option("--sheet", "sheet_name", help="The workbook's sheet to read (default: first)."),
     click.option("--side", type=click.Choice(SIDES), help="Side of companies the sheet gives "
                  "none for."),
+    click.option("--country", callback=country_option, help="Country of companies the "
+                 "sheet gives none for: a name or a two-letter code (--country JP)."),
     click.option("--skip-bad-rows", is_flag=True,
                  help="Write the rows without errors, list the others, exit status 1."),
     click.option("--guess-mapping", "guess", type=SHEET, metavar="SHEET",

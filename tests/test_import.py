@@ -132,8 +132,7 @@ def test_reimport_keeps_hand_edits_and_comments_and_never_deletes(mission: Path,
                     "--side", "host")
     assert code == 0, out
     assert "kept city ('Sabadell'; the sheet says 'Barcelona'): changed by hand" in out
-    assert "updated m/companies/acme-bio.yaml: delegates, profile.sectors" in out \
-        or "acme-bio.yaml: delegates, profile.sectors" in out
+    assert "acme-bio.yaml: delegates (Ann): role, profile.sectors" in out
     assert "beta-bio.yaml: not in this sheet any more; kept" in out
     assert "1 new, 1 updated, 0 unchanged, 1 not in the sheet" in out
     text = path.read_text("utf-8")

@@ -161,9 +161,14 @@ def test_private_links_put_each_calendar_and_its_agenda_under_a_secret_folder(tm
     assert f"webcal://calendars.example.org/osaka-2026/{laura}" in hrefs(agenda)
     export(tmp_path / "again", "--format", "ics,html", "--base-url", BASE, "--private-links")
     assert relative(tmp_path / "again") == names  # stable across exports
+    for index in ("README.md", "index.html"):  # they list every link: not to be published
+        assert "Keep this index to yourself: it lists every private link. Publish only the " \
+            "folders named by their codes" in (out / index).read_text("utf-8")
     other = run("export", str(MISSION), "-o", str(tmp_path / "other"), "--private-links",
                 secret="another secret of some length")
     assert other.exit_code == 0
+    assert "README.md lists every private link: publish only the folders named by their " \
+        "codes" in other.output
     assert not set(relative(tmp_path / "other")) & set(names)
 
 
@@ -212,7 +217,7 @@ def test_private_links_without_the_secret_stop_before_anything_is_written(tmp_pa
 def test_a_base_url_that_is_not_a_web_address_is_a_usage_error(tmp_path, url):
     result = run("export", str(MISSION), "-o", str(tmp_path / "out"), "--base-url", url)
     assert result.exit_code == 2, result.output
-    assert "--base-url" in result.output and "is not a web address" in result.output
+    assert "--base-url" in result.output and f"'{url}' is not a web address" in result.output
     assert not (tmp_path / "out").exists()
 
 

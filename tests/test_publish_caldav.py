@@ -168,6 +168,8 @@ def test_publish_puts_every_calendar_then_only_the_events_a_replan_changed(missi
         assert again.exit_code == 0, again.output
         assert server.puts() == events  # idempotent: nothing sent
         assert "sent 0 event(s)" in again.output
+        assert "12 calendar(s) already up to date" in again.output
+        assert "nothing changed (" not in again.output  # no line per untouched calendar
 
         shutil.copy(SCHEDULE_V2, mission / "schedule.json")  # a re-plan
         update = publish(mission, server, "--people", "--allow-stale")
@@ -186,7 +188,8 @@ def test_a_wrong_password_is_a_clear_error(mission, tmp_path):
     with radicale(tmp_path / "server") as server:
         result = publish(mission, server, password="wrong")
         assert result.exit_code == 5, result.output
-        assert f"refused user '{USER}': wrong user name or password" in result.output
+        assert f"refused user '{USER}': wrong user name or password (the password came " \
+            "from the environment variable MISSION_CALDAV_PASSWORD)" in result.output
         assert "Traceback" not in result.output
         assert server.puts() == 0
 

@@ -93,7 +93,8 @@ def test_init_template_validates_and_matches_schema(tmp_path):
         ruamel_data(tmp_path / "m" / "mission.yaml")))
     errors = [p.message for p in load(tmp_path / "m").errors]
     assert errors == ["no company files in companies/; copy companies/_template.yaml to "
-                      "companies/<id>.yaml, one per company"]
+                      "companies/<id>.yaml, one per company, or read a registration sheet with "
+        "`mission import`"]
     (tmp_path / "m" / "companies" / "your-company.yaml").write_text(template.read_text())
     assert not load(tmp_path / "m").errors
 

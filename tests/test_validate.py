@@ -597,7 +597,8 @@ def test_mission_without_company_files_is_an_error(tmp_path):
     assert code == 1
     assert problem_lines(lines) == [
         "companies: error: no company files in companies/; copy companies/_template.yaml to "
-        "companies/<id>.yaml, one per company"]
+        "companies/<id>.yaml, one per company, or read a registration sheet with "
+        "`mission import`"]
 
 
 def test_company_file_that_cannot_be_read_is_not_reported_again_at_each_reference(tmp_path):

@@ -14,7 +14,8 @@ from scheduler.commands.common import print_problems
 @click.command("import")
 @import_options
 def import_(folder: Path | None, sheet: Path | None, mapping: Path | None, sheet_name: str | None,
-            side: str | None, skip_bad_rows: bool, guess: Path | None) -> None:
+            side: str | None, country: str | None, skip_bad_rows: bool,
+            guess: Path | None) -> None:
     """Read a registration sheet (.xlsx, .ods, .csv) into FOLDER/companies/<id>.yaml.
 
     \b
@@ -22,6 +23,7 @@ def import_(folder: Path | None, sheet: Path | None, mapping: Path | None, sheet
     nothing written while a row has one; hand edits kept on re-import. Example:
       mission import --guess-mapping regs.xlsx > mapping.yaml
       mission import my-mission regs.xlsx --mapping mapping.yaml --side host
+      mission import my-mission hosts.xlsx --side host --country JP
     """
     from scheduler.intake.importer import ImportOptions, guessed_mapping, import_sheet
 
@@ -29,8 +31,8 @@ def import_(folder: Path | None, sheet: Path | None, mapping: Path | None, sheet
         return click.echo(guessed_mapping(guess, sheet_name), nl=False)
     if folder is None or sheet is None:
         raise click.UsageError("give FOLDER and SHEET (or --guess-mapping SHEET)")
-    result = import_sheet(folder, sheet, ImportOptions(mapping, sheet_name, side, skip_bad_rows),
-                          progress_bar("profiles"))
+    options = ImportOptions(mapping, sheet_name, side, skip_bad_rows, country)
+    result = import_sheet(folder, sheet, options, progress_bar("writing profiles"))
     print_problems(result.problems) if result.problems else None
     click.echo("\n".join(result.lines))
     sys.exit(1 if result.failed else 0)

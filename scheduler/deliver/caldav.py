@@ -30,6 +30,7 @@ class Target:
     url: str
     user: str = ""
     password: str = field(default="", repr=False)
+    password_from: str = "the prompt"  # where the password came from, for a refusal
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _guarded(target: Target, where: tuple[int, int, Collection] | None,
     except error.AuthorizationError:
         who = f"user '{target.user}'" if target.user else "anonymous access"
         raise ExportError(f"{at} refused {who}: wrong user name or password "
-                          "(the password comes from --password-env)") from None
+                          f"(the password came from {target.password_from})") from None
     except error.ETagMismatchError:
         raise ExportError(f"an event on {at} changed while it was being published{done}") \
             from None

@@ -65,5 +65,9 @@ def send(target: Target, ready: Prepared, advance: Callable[[], None] | None = N
         sent.append(done)
         if advance:
             advance()
-    return [str(done) for done in sent] + [
+    # Only the calendars that got something are listed: a run that sends nothing (or a
+    # re-plan that touches a few of hundreds) stays readable.
+    quiet = sum(not (d.puts or d.created) for d in sent)
+    return [str(done) for done in sent if done.puts or done.created] + \
+        ([f"{quiet} calendar(s) already up to date"] if quiet else []) + [
         f"sent {sum(d.puts for d in sent)} event(s) to {len(sent)} calendar(s) on {target.url}"]

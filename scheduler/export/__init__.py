@@ -225,6 +225,10 @@ def _index_names(out: Path, old: ExportState, links: Links, result: ExportResult
     page, foreign_page = index_name(out, old, (HTML_INDEX, OTHER_HTML_INDEX)) \
         if links.base_url else ("", "")
     result.notes += [note for note in (old.note, foreign, foreign_page) if note]
+    if links.secret:
+        verb = "list" if page else "lists"
+        result.notes.append(f"{' and '.join(n for n in (index, page) if n)} {verb} every "
+                            "private link: publish only the folders named by their codes")
     return [index, page] if page else [index]
 
 
@@ -245,7 +249,8 @@ def _index_page(folder: MissionFolder, rows: list[tuple[str, str, str]], links: 
     from scheduler.export.html import index_html
 
     return index_html(folder, [(name, title, to, _subscribe(name, links))
-                               for name, title, to in rows])
+                               for name, title, to in rows],
+                      PRIVATE_WARNING if links.secret else "")
 
 
 def _subscribe(name: str, links: Links) -> Subscribe | None:
@@ -328,6 +333,11 @@ def _subscribe_cell(name: str, title: str, links: Links) -> str:
         ("Outlook.com", found.outlook(title)), ("Microsoft 365", found.outlook(title, True))))
 
 
+PRIVATE_WARNING = ("Keep this index to yourself: it lists every private link. Publish only "
+                   "the folders named by their codes, never this file, index.html, "
+                   "report.html, meetings.csv or .export-state.json.")
+
+
 def index_text(folder: MissionFolder, rows: list[tuple[str, str, str]],
                links: Links | None = None) -> str:
     """The index: every file written, whom it is for, whom to send it to, and with a base
@@ -339,6 +349,8 @@ def index_text(folder: MissionFolder, rows: list[tuple[str, str, str]],
              "Calendar apps take a file as a first import; later updates reach people "
              "through a subscription (webcal/https) or CalDAV, where the same UIDs and "
              "raised SEQUENCE numbers update events in place.", ""]
+    if links and links.secret:
+        lines[4:4] = ["", f"**{PRIVATE_WARNING}**"]  # line 3 stays the index's own
     if not (links and links.base_url):  # without links, the index stays as it always was
         lines += ["| File | For | Send to |", "|---|---|---|"]
         lines += [f"| [{_cell(name)}]({_link(name)}) | {_cell(title)} | {_cell(to)} |"

@@ -126,10 +126,12 @@ def signage_html(folder: MissionFolder, schedule: Schedule) -> str:
                   **_common(folder, schedule))
 
 
-def index_html(folder: MissionFolder, rows: list[tuple[str, str, str, object]]) -> str:
+def index_html(folder: MissionFolder, rows: list[tuple[str, str, str, object]],
+               warning: str = "") -> str:
     """The index of OUT as a web page: each file, whom it is for, whom to send it to, and
-    for a published calendar its webcal, Google Calendar and Outlook links."""
-    return render("index.html.j2", mission=folder.mission, rows=rows)
+    for a published calendar its webcal, Google Calendar and Outlook links; `warning`
+    (private links: not to be published) above them."""
+    return render("index.html.j2", mission=folder.mission, rows=rows, warning=warning)
 
 
 def write_html(folder: MissionFolder, schedule: Schedule, out: Path,

@@ -98,14 +98,13 @@ class Mapping:
         return {f: [table.header[c - 1].text for c in cols] for f, cols in self.columns.items()}
 
 
-def _match(header: str) -> tuple[str, int] | None:
-    """The field a header most likely means and how sure (3 exact, 2 leading, 1 inside)."""
+def _matches(header: str) -> dict[str, tuple[int, int]]:
+    """Each field a header may mean, with how sure (3 exact, 2 leading, 1 inside) and the
+    length of the synonym that says so (a longer one is more telling)."""
     key = words(header)
-    if not key:
-        return None
-    best: tuple[int, int, str] | None = None
+    found: dict[str, tuple[int, int]] = {}
     for name, names in SYNONYMS.items():
-        for synonym in names:
+        for synonym in names if key else ():
             if key == synonym:
                 score = 3
             elif key.startswith(synonym + " "):
@@ -114,24 +113,49 @@ def _match(header: str) -> tuple[str, int] | None:
                 score = 1
             else:
                 continue
-            rank = (score, len(synonym), name)
-            if best is None or rank[:2] > best[:2]:
-                best = rank
-    return (best[2], best[0]) if best else None
+            found[name] = max(found.get(name, (0, 0)), (score, len(synonym)))
+    return found
 
 
 def guess_mapping(table: Table) -> Mapping:
-    """The mapping the header names suggest; each field takes its most certain column."""
+    """The mapping the header names suggest: the surest (field, column) pairs first, each
+    field and column once, so a column whose likeliest field another column holds more
+    surely ('What does your company offer?' beside 'Company') takes its next field."""
+    pairs = sorted(((rank, -col, name) for col, cell in enumerate(table.header, start=1)
+                    for name, rank in _matches(cell.text).items()), reverse=True)
     chosen: dict[str, tuple[int, int]] = {}  # field -> (score, column)
-    for col, cell in enumerate(table.header, start=1):
-        found = _match(cell.text)
-        if found and (found[0] not in chosen or chosen[found[0]][0] < found[1]):
-            chosen[found[0]] = (found[1], col)
+    used: set[int] = set()
+    for rank, col, name in pairs:
+        if name not in chosen and -col not in used:
+            chosen[name] = (rank[0], -col)
+            used.add(-col)
+    # A form's own response number ("ID" in Microsoft Forms) is no company id: taken as
+    # one, it would make each row a company of its own.
+    if "id" in chosen and _numbers_only(table, chosen["id"][1]):
+        del chosen["id"]
     # "Prénom" + "Nom": with a first-name column, a bare name column holds the last name.
     if "delegate.first_name" in chosen and "delegate.last_name" not in chosen \
             and "delegate.name" in chosen:
         chosen["delegate.last_name"] = chosen.pop("delegate.name")
+    # "Nombre" + "Apellidos", "Name" + "Surname": beside a last-name column, a bare name
+    # column holds the first name.
+    if "delegate.last_name" in chosen and "delegate.first_name" not in chosen \
+            and "delegate.name" in chosen:
+        chosen["delegate.first_name"] = chosen.pop("delegate.name")
+    # With both name parts asked, a full-name column is the form's respondent (Microsoft
+    # Forms' "Nom"/"Name"), who may be an assistant registering the delegate.
+    if "delegate.first_name" in chosen and "delegate.last_name" in chosen:
+        chosen.pop("delegate.name", None)
     return Mapping({f: [chosen[f][1]] for f in FIELDS if f in chosen})
+
+
+def _numbers_only(table: Table, col: int) -> bool:
+    """Whether a column holds only whole numbers (row or response numbers)."""
+    values = [row[col - 1].value for row in table.rows if col - 1 < len(row)
+              and row[col - 1].value is not None]
+    return bool(values) and all(
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and v.isdigit())
+        for v in values)
 
 
 def mapping_text(table: Table, mapping: Mapping, sheet_name: str) -> str:
@@ -184,8 +208,10 @@ def read_mapping(path: Path, table: Table) -> Mapping:
         wanted = value if isinstance(value, list) else [value]
         for header in wanted:
             if words(str(header)) not in headers:
+                there = ", ".join(f"'{shown(c.text)}'" for c in table.header if c.text)
                 problems.append(Problem(name, line, col, "error", f"{key}: no column "
-                                        f"'{shown(header)}' in {table.file}"))
+                                        f"'{shown(header)}' in {table.file}; its columns: "
+                                        f"{there}"))
             else:
                 mapping.columns.setdefault(key, []).append(headers[words(str(header))])
     if problems:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scheduler.errors import InputError, Problem, rel
+from scheduler.errors import InputError, Problem, rel, shown
 from scheduler.input.model import Company, Mission
 from scheduler.input.types import slugify
 from scheduler.intake.fields import Mapping, guess_mapping, mapping_text, read_mapping
@@ -18,6 +18,8 @@ from scheduler.intake.writing import (
     existing_files,
     located,
     plan,
+    same_source,
+    sheet_source,
     staged_problems,
     write_planned,
 )
@@ -29,12 +31,14 @@ HEADER_ROWS = 10  # how far down a sheet its header may start
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """How to read the sheet: mapping file, sheet name, default side, skipping bad rows."""
+    """How to read the sheet: mapping file, sheet name, default side, skipping bad rows,
+    default country (a two-letter code)."""
 
     mapping: Path | None = None
     sheet: str | None = None
     side: str | None = None
     skip_bad_rows: bool = False
+    country: str | None = None
 
 
 @dataclass
@@ -71,6 +75,24 @@ def header_row(table: Table) -> Table:
     return table
 
 
+def _table_and_mapping(table: Table, options: ImportOptions) -> tuple[Table, Mapping]:
+    """The table read from its real header, and the mapping to use: with a mapping file,
+    the first of the first rows that holds every column it names (a title may stand above
+    the header); else the row whose names say which column holds the company."""
+    if options.mapping is None:
+        table = header_row(table)
+        return table, _mapping(table, options)
+    first: InputError | None = None
+    for index in range(-1, min(HEADER_ROWS, len(table.rows))):
+        candidate = table if index < 0 else table.header_at(index)
+        try:
+            return candidate, _mapping(candidate, options)
+        except InputError as exc:
+            first = first or exc  # the errors told are those of the first row
+    assert first is not None
+    raise first
+
+
 def _mapping(table: Table, options: ImportOptions) -> Mapping:
     """The mapping to use: the file given, else the guess; either must name the company."""
     mapping = read_mapping(options.mapping, table) if options.mapping else guess_mapping(table)
@@ -86,7 +108,8 @@ def _message(err: dict) -> str:
     """A pydantic error as a line of a message: the field, then what is wrong."""
     loc = ".".join(str(p) for p in err["loc"])
     if err["type"] == "missing":
-        return f"{loc}: missing; map a column to it or fill it in"
+        option = " (or pass --country for them all)" if loc == "country" else ""
+        return f"{loc}: missing; map a column to it or fill it in{option}"
     return f"{loc}: {str(err['msg']).removeprefix('Value error, ')}"
 
 
@@ -183,11 +206,13 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
     if not (folder / MISSION_FILE).is_file():
         raise InputError([Problem(rel(folder), 0, 0, "error", f"no {MISSION_FILE} here; create "
                                   f"one with `mission init {rel(folder)}` first")])
-    table = header_row(read_table(sheet, options.sheet))
-    read = read_rows(table, _mapping(table, options), options.side)
+    table, mapping = _table_and_mapping(read_table(sheet, options.sheet), options)
+    read = read_rows(table, mapping, options.side, options.country)
     state = read_state(folder)
     existing = existing_files(folder)
     ids = _assign_ids(read, existing, state)
+    source = sheet_source(table)
+    elsewhere = _from_other_sheets(read, ids, state, source)
     sessions = mission_sessions(folder)
     for key, draft in list(read.drafts.items()):
         draft.data["id"] = ids[key]
@@ -205,7 +230,7 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
                             "(fix them, or pass --skip-bad-rows to write the others)")
         return result
     done = write_planned(folder, progress([p for p in planned if p.draft.key in read.drafts]),
-                         state)
+                         state, source, read.bad | elsewhere)
     result.lines += done.lines
     result.written = done.paths
     if read.bad_rows:
@@ -215,8 +240,27 @@ def import_sheet(folder: Path, sheet: Path, options: ImportOptions,
     return result
 
 
+def _from_other_sheets(read: Read, ids: dict[str, str], state: State,
+                       source: dict[str, str]) -> set[str]:
+    """Companies an earlier import took from another sheet, set apart with a warning: this
+    sheet would otherwise overwrite that one's side and drop the fields it gave."""
+    others = set()
+    for key, draft in list(read.drafts.items()):
+        record = state.companies.get(ids[key])
+        if record and not same_source(record, source):
+            where = draft.cells.get(("name",), draft.rows[0])
+            read.problems.append(where.problem(
+                "warning", f"'{shown(draft.data.get('name', key))}' was imported from "
+                f"{shown(record.get('sheet', 'another sheet'))}; its rows here are left out "
+                f"(keep a company in one sheet, or edit companies/{ids[key]}.yaml by hand)"))
+            del read.drafts[key]
+            others.add(key)
+    return others
+
+
 def _drop_if(read: Read, key: str, problems: list[Problem]) -> None:
     """Set a company apart, its rows bad, when it has problems."""
     if problems:
         read.problems += problems
         read.bad_rows += read.drafts.pop(key).rows
+        read.bad.add(key)

@@ -177,6 +177,10 @@ def merge(document: dict, new: Flat, last: Flat | None) -> Merged:
         current = _get(document, path)
         if current == value:
             continue
+        if path == "delegates" and isinstance(current, list) and isinstance(value, list):
+            before = last.get(path) if last is not None else None
+            merge_people(current, value, before if isinstance(before, list) else [], merged)
+            continue
         if current is MISSING or (last is not None and path in last
                                   and _plain(current) == last[path]):
             _set(document, path, value)
@@ -185,6 +189,45 @@ def merge(document: dict, new: Flat, last: Flat | None) -> Merged:
             merged.kept.append(f"{path} ('{shown(_plain(current))}'; the sheet says "
                                f"'{shown(value)}')")
     return merged
+
+
+def _person(entry: object) -> str:
+    """Who a delegate entry is: its e-mail address, else its name."""
+    if not isinstance(entry, dict):
+        return ""
+    return str(entry.get("email") or entry.get("name") or "").casefold()
+
+
+def merge_people(current: list, new: list, last: list, merged: Merged) -> None:
+    """Merge the sheet's delegates into a file's, person by person (by e-mail, else name)
+    and field by field, so a hand edit to one person never holds back the sheet's news
+    about another; a person the sheet drops goes only if untouched since the last import."""
+    before = {_person(d): d for d in last}
+    for entry in new:
+        who = _person(entry)
+        mine = next((d for d in current if _person(d) == who), None)
+        label = f"delegates ({entry.get('name') or who})"
+        if mine is None:
+            if who in before:  # removed by hand since the last import
+                merged.kept.append(f"{label} (removed by hand; the sheet still lists them)")
+            else:
+                current.append(_commented(entry))
+                merged.changed.append(f"{label}: added")
+            continue
+        fields = [k for k, v in entry.items() if _plain(mine.get(k)) != v]
+        for key in fields:
+            if key not in mine or _plain(mine[key]) == before.get(who, {}).get(key):
+                mine[key] = _commented(entry[key])
+                merged.changed.append(f"{label}: {key}")
+            else:
+                merged.kept.append(f"{label}: {key} ('{shown(_plain(mine[key]))}'; the sheet "
+                                   f"says '{shown(entry[key])}')")
+    listed = {_person(d) for d in new}
+    for entry in list(current):
+        who = _person(entry)
+        if who not in listed and who in before and _plain(entry) == before[who]:
+            del current[next(i for i, d in enumerate(current) if d is entry)]
+            merged.changed.append(f"delegates ({entry.get('name') or who}): removed")
 
 
 def _plain(value: object) -> object:

@@ -36,6 +36,7 @@ class Read:
     drafts: dict[str, Draft] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     bad_rows: list[Where] = field(default_factory=list)
+    bad: set[str] = field(default_factory=set)  # companies left out: a row of theirs is bad
 
 
 @dataclass
@@ -66,8 +67,10 @@ def _list_items(cell: Cell, name: str) -> list[str]:
     return normalise.split_list(cell.text, commas=name not in PHRASE_FIELDS)
 
 
-def read_row(row: list[Cell], table: Table, mapping: Mapping) -> RowValues:
-    """A row's values by field, normalised; country before phone (its region)."""
+def read_row(row: list[Cell], table: Table, mapping: Mapping,
+             country: str | None = None) -> RowValues:
+    """A row's values by field, normalised; country (else the default `country`, a code)
+    before phone (its region)."""
     out = RowValues()
     for name, columns in mapping.columns.items():
         cells = [c for c in _cells(row, table, columns) if c.value is not None]
@@ -78,6 +81,8 @@ def read_row(row: list[Cell], table: Table, mapping: Mapping) -> RowValues:
         else:
             out.values[name] = (cells[0].value if name == "max_meetings" else cells[0].text,
                                 cells[0].where)
+    if country is not None and "country" not in out.values:
+        out.values["country"] = (country, row[0].where)
     _normalise(out)
     return out
 
@@ -107,8 +112,15 @@ def _normalise(out: RowValues) -> None:
     if "delegate.phone" in values:
         text, where = values["delegate.phone"]
         region = values.get("country", (None,))[0]
-        number = normalise.phone(str(text), region if isinstance(region, str) else None)
-        if number is None:
+        known = region if isinstance(region, str) and \
+            normalise.country_code(region) == region else None
+        number = normalise.phone(str(text), known)
+        if number is None and not known:
+            why = "the country is unknown" if "country" in values else \
+                "the row gives no country (map a country column or pass --country)"
+            out.error(where, f"'{shown(text)}' has no country code and {why}: write it "
+                      "with its country code, like +34 931 234 567")
+        elif number is None:
             out.error(where, f"'{shown(text)}' is not a phone number; write it with its "
                       "country code, like +34 931 234 567")
         values["delegate.phone"] = (number or text, where)
@@ -205,11 +217,12 @@ def _add_delegate(draft: Draft, person: dict[str, tuple[object, Where]],
         draft.emails[address] = person["email"][1]
 
 
-def read_rows(table: Table, mapping: Mapping, default_side: str | None) -> Read:
+def read_rows(table: Table, mapping: Mapping, default_side: str | None,
+              default_country: str | None = None) -> Read:
     """Every row read and merged into company drafts; problems by cell, all of them."""
     read = Read()
     for row in table.rows:
-        got = read_row(row, table, mapping)
+        got = read_row(row, table, mapping, default_country)
         first = row[0].where
         key = company_key(got.values)
         if key is None:
@@ -220,6 +233,7 @@ def read_rows(table: Table, mapping: Mapping, default_side: str | None) -> Read:
         if got.problems:
             read.problems += got.problems
             read.bad_rows.append(first)
+            read.bad.add(key) if key is not None else None
             continue
         assert key is not None
         draft = read.drafts.setdefault(key, Draft(key))
@@ -236,7 +250,33 @@ def read_rows(table: Table, mapping: Mapping, default_side: str | None) -> Read:
         person = _delegate(values)
         if person:
             _add_delegate(draft, person, read.problems)
+    # A company is written with all its rows or not at all: one with a bad row would
+    # otherwise lose that row's delegate (or values) on a re-import with --skip-bad-rows.
+    for key in sorted(read.bad & read.drafts.keys()):
+        read.bad_rows += read.drafts.pop(key).rows
+    read.bad_rows.sort()
+    if "id" not in mapping.columns:  # with ids, the sheet itself says which rows are one
+        read.problems += _look_alike(read)
     return read
+
+
+def _look_alike(read: Read) -> list[Problem]:
+    """A warning for each company whose name differs from an earlier one's only in case,
+    spaces or punctuation ('Genomix S.L.' and 'Genomix SL'): the rows, keyed by name, would
+    make two files of what is likely one company."""
+    first: dict[str, Draft] = {}
+    problems = []
+    for draft in read.drafts.values():
+        name = str(draft.data.get("name", ""))
+        compact = "".join(c for c in name_key(name) if c.isalnum()) if name else ""
+        other = first.setdefault(compact, draft) if compact else draft
+        if other is not draft:
+            where = draft.cells.get(("name",), draft.rows[0])
+            problems.append(where.problem(
+                "warning", f"'{shown(name)}' looks like '{shown(other.data['name'])}' at "
+                f"{other.cells.get(('name',), other.rows[0])}: imported as two companies; "
+                "write the name the same way in both rows if they are one"))
+    return problems
 
 
 def _name_cell(row: list[Cell], table: Table, mapping: Mapping) -> Where:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from scheduler.atomic import write_atomic
 from scheduler.errors import Problem, rel
+from scheduler.intake.fields import words
 from scheduler.intake.profiles import Merged, State, flatten, merged_text, new_text, write_state
 from scheduler.intake.rows import Draft, Read
 from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, company_paths, load
+from scheduler.sheets import Table
 
 
 @dataclass
@@ -114,16 +117,47 @@ def located(draft: Draft, problem: Problem) -> Problem:
     return draft.rows[0].problem("error", f"{where}, as it would be written: {problem.message}")
 
 
-def write_planned(folder: Path, planned: Iterable[Planned], state: State) -> Written:
-    """Write the planned files, record them in the state, list what happened."""
+def sheet_source(table: Table) -> dict[str, str]:
+    """Which sheet a company came from: its file name and a digest of its header, so a
+    re-import (a renamed download of the same form, or the same file) is told apart from
+    another sheet of the same mission (the hosts' list after the delegation's)."""
+    header = "\t".join(words(c.text) for c in table.header)
+    return {"sheet": Path(table.file).name,
+            "header": hashlib.sha256(header.encode()).hexdigest()[:16]}
+
+
+# What a download adds to a sheet's name: "Inscriptions(1-40)", "regs (2)", "hosts_v3".
+_VERSION = re.compile(r"([\s_.-]*(\([^)]*\)|v?\d+))+$", re.IGNORECASE)
+
+
+def _stem(name: str) -> str:
+    """A sheet's file name without its extension and what downloads add to it."""
+    stem = Path(name).stem.casefold()
+    return _VERSION.sub("", stem) or stem
+
+
+def same_source(record: dict, source: dict[str, str]) -> bool:
+    """Whether a company was last imported from this sheet: the same header, or the same
+    file name, give or take a download's numbering (a record without its source, from an
+    older import, counts as this sheet)."""
+    if not (record.get("sheet") or record.get("header")):
+        return True
+    return record.get("header") == source["header"] or \
+        _stem(str(record.get("sheet", ""))) == _stem(source["sheet"])
+
+
+def write_planned(folder: Path, planned: Iterable[Planned], state: State,
+                  source: dict[str, str], left_out: Iterable[str] = ()) -> Written:
+    """Write the planned files, record them in the state, list what happened; companies
+    `left_out` (rows with errors) are in the sheet, so never reported as gone."""
     out = Written()
     counts = {"new": 0, "updated": 0, "unchanged": 0}
-    seen = set()
+    seen = set(left_out)
     for item in planned:
         draft = item.draft
         seen.add(draft.key)
         record = state.companies.setdefault(str(draft.data["id"]), {})
-        record.update(key=draft.key, fields=flatten(draft.data))
+        record.update(key=draft.key, fields=flatten(draft.data), **source)
         if item.text is not None:
             write_atomic(item.path, item.text)
             out.paths.append(item.path)
@@ -139,7 +173,7 @@ def write_planned(folder: Path, planned: Iterable[Planned], state: State) -> Wri
                              "last import")
     existing = existing_files(folder)
     gone = sorted(i for i, c in state.companies.items() if c.get("key") not in seen
-                  and i in existing)
+                  and i in existing and same_source(c, source))
     for company_id in gone:
         out.lines.append(f"{rel(existing[company_id])}: not in this sheet any more; kept "
                          "(set `withdrawn: true` if the company withdrew)")

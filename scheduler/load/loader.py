@@ -377,7 +377,7 @@ def _companies_folder(folder: Path, shown: str, paths: list) -> list[Problem]:
     if not paths:
         return [Problem(where, 0, 0, "error", f"no company files in {COMPANIES_DIR}/; copy "
                         f"{COMPANIES_DIR}/_template.yaml to {COMPANIES_DIR}/<id>.yaml, one "
-                        "per company")]
+                        "per company, or read a registration sheet with `mission import`")]
     return []
 
 
