@@ -226,19 +226,25 @@ MINUTES_HELP = ("A longer meeting: its length in minutes, a multiple of the sess
                 "consecutive slots of one window, at one table, with no changeover inside.")
 
 
-class Match(Model):
-    """An organiser-set meeting between two companies."""
+class Asked(Model):
+    """What a wish and an organiser's match both say about the meetings of a pair: how
+    many, how long, in which mode, sessions and days."""
 
-    companies: list[Id] = Field(min_length=2, max_length=2)
-    priority: Priority = "high"
-    reason: Text = ""
-    by: Line = Field("", description="Who proposed it, e.g. the host organisation.")
     meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
     minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
     mode: Mode = Field("any", description="in-person, virtual, or any (in person preferred).")
     sessions: list[Id] | None = Field(None, min_length=1,
                                       description="Partnering sessions it may be placed in.")
     days: list[Day] | None = Field(None, min_length=1, description="Days it may be placed on.")
+
+
+class Match(Asked):
+    """An organiser-set meeting between two companies."""
+
+    companies: list[Id] = Field(min_length=2, max_length=2)
+    priority: Priority = "high"
+    reason: Text = ""
+    by: Line = Field("", description="Who proposed it, e.g. the host organisation.")
     delegates: list[Line] | None = Field(
         None, min_length=1,
         description="Names or ids of the delegates, of either company, who take the meeting.")
@@ -309,18 +315,12 @@ class Profile(Model):
     description: Text = ""
 
 
-class Wish(Model):
+class Wish(Asked):
     """A company's wish to meet another."""
 
     company: Id
     priority: Priority = "normal"
     reason: Text = ""
-    meetings: int = Field(1, ge=1, le=MAX_MEETINGS_PER_PAIR)
-    minutes: int | None = Field(None, ge=5, le=480, description=MINUTES_HELP)
-    mode: Mode = Field("any", description="in-person, virtual, or any (in person preferred).")
-    sessions: list[Id] | None = Field(None, min_length=1,
-                                      description="Partnering sessions it may be placed in.")
-    days: list[Day] | None = Field(None, min_length=1, description="Days it may be placed on.")
     delegates: list[Line] | None = Field(
         None, min_length=1,
         description="Names or ids of this company's delegates who take the meeting.")
