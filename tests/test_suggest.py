@@ -38,6 +38,16 @@ def test_suggestions_are_ranked_and_explained_in_words() -> None:
     assert "naniwa-diagnostics" not in result.output  # it already wishes to meet them
 
 
+def test_a_partner_need_met_by_the_company_names_whose_offer_it_is() -> None:
+    # "Soierie's need X matches its offer Y" read as Soierie's own offer; the company's
+    # offer now comes first, where 'its' can only be the company of the heading.
+    result = run("suggest", str(JAPAN), "--company", "aoba-medical", "--top", "3")
+    assert result.exit_code == 0, result.output
+    assert ("its offer 'device development and Japanese sales force' meets Soierie "
+            "Biomatériaux SAS's need 'orthopaedic device partner'") in result.output
+    assert "matches its offer" not in result.output
+
+
 def test_vocabulary_matches_abbreviations_synonyms_and_sector_names() -> None:
     assert set(groups("in-licensing of monoclonal antibodies")) & set(groups("mAb platform"))
     assert set(groups("a CDMO for clinical batches")) == set(groups("contract manufacturing"))

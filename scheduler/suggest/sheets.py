@@ -59,7 +59,7 @@ def ranked_partners(ranker: Ranker, company: Company) -> list[tuple[Company, int
 def partner_row(ranker: Ranker, company: Company, partner: Company, rank: int
                 ) -> list[object]:
     """The read-only cells of one partner (the fill-in cells come from existing wishes)."""
-    why = explain(ranker, company, partner).words() if rank <= EXPLAINED else ""
+    why = explain(ranker, company, partner).words("your") if rank <= EXPLAINED else ""
     return [partner.id, partner.name, partner.country, partner.side,
             ", ".join(partner.profile.sectors), "; ".join(partner.profile.offers),
             "; ".join(partner.profile.seeks), rank, why]

@@ -87,15 +87,15 @@ class Explanation:
     sectors: list[str]
 
     def words(self, subject: str = "its") -> str:
-        """The reason in words, the company called `subject` ('its' or "Genomix's")."""
+        """The reason in words, the company called `subject` ('its', 'your' or "Genomix's")."""
         them = possessive(self.partner)
         parts = []
         if self.need and self.need[2] >= MATCHING:
             parts.append(f"{subject} need '{self.need[0]}' matches {them} offer "
                          f"'{self.need[1]}'")
-        if self.give and self.give[2] >= MATCHING:
-            parts.append(f"{them} need '{self.give[0]}' matches {subject} offer "
-                         f"'{self.give[1]}'")
+        if self.give and self.give[2] >= MATCHING:  # the company named first: 'its' is it
+            parts.append(f"{subject} offer '{self.give[1]}' meets {them} need "
+                         f"'{self.give[0]}'")
         if self.sectors:
             parts.append("shared sectors: " + ", ".join(self.sectors))
         return "; ".join(parts) or "no clear match, only related words in the profiles"
