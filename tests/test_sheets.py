@@ -44,6 +44,17 @@ def test_xlsx_merged_cells_fill_their_range_and_empty_rows_are_skipped(tmp_path:
     assert str(table.rows[1][0].where) == "regs.xlsx:Regs!A3"
 
 
+def test_fixed_cells_are_read_by_position_even_above_the_header(tmp_path: Path):
+    rows = [["for mission", "japan-2016"], [], HEADER, ["Acme Bio", "Laura Puig"]]
+    path = write_xlsx(tmp_path / "form.xlsx", ["company", "genomix-bcn"], rows, sheet="Form")
+    table = read_table(path, shown="form.xlsx")
+    assert table.at(1, 2).text == "genomix-bcn" and table.at(2, 2).text == "japan-2016"
+    assert str(table.at(5, 1).where) == "form.xlsx:Form!A5" and table.at(5, 1).text == "Acme Bio"
+    empty = table.at(3, 7)  # an empty row, a column past the data: still a named cell
+    assert empty.value is None and str(empty.where) == "form.xlsx:Form!G3"
+    assert table.last_row() == 5
+
+
 def test_a_formula_reads_as_the_value_saved_with_it(tmp_path: Path):
     path = write_xlsx(tmp_path / "f.xlsx", ["Company", "Legal name"],
                       [["Acme", '=A2&" S.L."']], cached={"B2": "Acme S.L."})

@@ -92,12 +92,12 @@ def run_wishes(folder: Path, out: Path | None, side: str | None, sheets: list[Pa
         with progress(len(mission.companies), "writing wish sheets", SHEETS_FROM) as tick:
             written = write_sheets(mission, out, side, blocked, tick)
         return [f"wrote {len(written)} wish sheet(s) to {rel(out)}"]
-    merged = import_sheets(mission, sorted(sheets), blocked)
+    merged = import_sheets(mission, folder, sorted(sheets), blocked)
     lines = [str(p) for p in merged.warnings]
     lines += [f"{company}: new wish to meet {wish.partner} ({wish.priority})"
               for company, wish in merged.added]
-    lines += [f"{company}: {partner} priority {old} -> {new}"
-              for company, partner, old, new in merged.changed]
-    lines.append(f"{len(merged.added)} wish(es) added, {len(merged.changed)} priority(ies) "
-                 f"changed, from {len(sheets)} sheet(s)")
+    lines += [f"{company}: {partner} {what} {old or '(none)'} -> {new}"
+              for company, partner, what, old, new in merged.changed]
+    lines.append(f"{len(merged.added)} wish(es) added, {len(merged.changed)} value(s) of "
+                 f"existing wishes changed, from {len(sheets)} sheet(s)")
     return lines
