@@ -142,6 +142,21 @@ def test_write_adds_matches_keeps_every_other_line_and_is_idempotent(tmp_path: P
     assert path.read_text(encoding="utf-8") == after
 
 
+def test_write_leaves_out_suggestions_with_no_clear_match(tmp_path: Path) -> None:
+    # A match is a meeting the plan will hold: "only related words in the profiles" is no
+    # reason to give two companies' time to it.
+    shutil.copytree(JAPAN, tmp_path / "m")
+    listed = run("suggest", str(tmp_path / "m"), "--company", "aoba-medical", "--top", "2")
+    assert listed.output.count("no clear match") == 1
+    result = run("suggest", str(tmp_path / "m"), "--company", "aoba-medical", "--top", "2",
+                 "--write")
+    assert "added 1 suggested match(es)" in result.output
+    assert "1 pair(s) with no clear match left out" in result.output
+    folder, _ = load_mission(tmp_path / "m")
+    added = [m for m in folder.mission.matches if m.by == "suggested"]
+    assert [m.companies for m in added] == [["aoba-medical", "soierie-biomaterials"]]
+
+
 def test_write_creates_the_matches_list_when_there_is_none(tmp_path: Path) -> None:
     generate("tiny", 2, tmp_path / "m")
     path = tmp_path / "m" / "mission.yaml"

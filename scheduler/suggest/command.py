@@ -73,6 +73,10 @@ def run_suggest(folder: Path, companies: list[str], top: int, write: bool, evalu
         added = write_matches(folder, mission, found)
         note = f"added {len(added)} suggested match(es) to {rel(folder / 'mission.yaml')}"
         note = note if added else "no new suggestion to add to mission.yaml"
+        unclear = len({frozenset((s.company, s.partner)) for s in found if not s.clear})
+        if unclear:
+            note += (f"; {unclear} pair(s) with no clear match left out (add them by hand "
+                     "if you want them)")
         if as_json:  # stdout stays one JSON document
             click.echo(note, err=True)
         else:
