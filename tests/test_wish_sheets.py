@@ -217,6 +217,9 @@ def test_sheet_layout_and_identical_bytes(tmp_path: Path) -> None:
     assert lists[MODE] == '"in-person,virtual,any"'
     assert sheet["B1"].value == "bioxclusters-japan-2016" and sheet["B2"].value == "genomix-bcn"
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["C"].width
+    why = chr(ord("A") + COLUMNS.index("why suggested"))
+    # A long reason wraps in its cell instead of running on over the empty fill-in cells.
+    assert sheet[f"{why}{HEADER_ROW + 1}"].alignment.wrap_text
     assert "genomix-bcn" not in {row[0].value for row in sheet.iter_rows(min_row=HEADER_ROW + 1)}
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -111,8 +111,11 @@ def workbook(folder: MissionFolder, ranker: Ranker, company: Company) -> Workboo
     for cell in (*sheet[1], *sheet[2], *sheet[HEADER_ROW]):
         cell.font = Font(bold=True)
     partners = ranked_partners(ranker, company)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for partner, rank in partners:
         sheet.append(partner_row(ranker, company, partner, rank) + _fill_in(company, partner.id))
+        if rank <= EXPLAINED:  # unwrapped, a long reason runs on over the empty fill-in cells
+            sheet.cell(sheet.max_row, COLUMNS.index("why suggested") + 1).alignment = wrap
     _layout(sheet, len(partners))
     book.properties.created = book.properties.modified = STAMP
     book.properties.creator = "mission"
