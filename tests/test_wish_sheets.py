@@ -203,6 +203,21 @@ def test_edits_outside_the_fill_in_columns_are_ignored_with_a_warning(tmp_path: 
     assert f"genomix-bcn: new wish to meet {partner} (low)" in result.output
 
 
+def test_a_profile_changed_after_the_sheets_went_out_is_not_the_company_s_edit(tmp_path):
+    folder = copy(JAPAN, tmp_path)
+    run("wishes", str(folder), "--out", str(tmp_path / "s"), "--side", "delegation")
+    partner_file = folder / "companies" / "kansai-bioworks.yaml"
+    partner_file.write_text(partner_file.read_text(encoding="utf-8").replace(
+        "fill-finish for clinical lots", "fill-finish and lyophilisation"), encoding="utf-8")
+    sheet = tmp_path / "s" / "genomix-bcn.xlsx"
+    partner, row = first_new_partner(folder, sheet)
+    fill(sheet, {f"{PRIORITY}{row}": "low", f"C{row}": "XX"})
+    result = run("wishes", str(folder), "--import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert f"genomix-bcn.xlsx:Wishes!C{row}: warning: 'country' is not a fill-in" in result.output
+    assert result.output.count("is not a fill-in column") == 1  # not kansai-bioworks' offers
+
+
 def test_sheet_layout_and_identical_bytes(tmp_path: Path) -> None:
     run("wishes", str(JAPAN), "--out", str(tmp_path / "a"), "--side", "delegation")
     run("wishes", str(JAPAN), "--out", str(tmp_path / "b"), "--side", "delegation")

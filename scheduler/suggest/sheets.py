@@ -3,7 +3,7 @@
 The company fills in priority (a dropdown), mode and reason; `mission wishes --import`
 (wishimport.py) reads them back. Rows 1-2 name the mission and the company, so a sheet
 cannot be imported into another mission or company; row 4 is the header (frozen, with
-filters). The files are byte-identical for the same mission (fixed timestamps).
+filters). A very hidden sheet keeps the read-only cells as written, by partner. The files are byte-identical for the same mission (fixed timestamps).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from scheduler.suggest.rank import Pair, Progress, Ranker, build_ranker
 from scheduler.suggest.suggestions import explain
 
 SHEET = "Wishes"
+# A hidden copy of the read-only cells as written: an import tells the company's own edits
+# from profiles that changed after the sheets went out.
+WRITTEN = "As written"
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 COLUMNS = ("partner id", "name", "country", "side", "sectors", "offers", "seeks",
@@ -112,8 +115,13 @@ def workbook(folder: MissionFolder, ranker: Ranker, company: Company) -> Workboo
         cell.font = Font(bold=True)
     partners = ranked_partners(ranker, company)
     wrap = Alignment(wrap_text=True, vertical="top")
+    record = book.create_sheet(WRITTEN)
+    record.sheet_state = "veryHidden"
+    record.append(list(COLUMNS[:-len(FILL_IN)]))
     for partner, rank in partners:
-        sheet.append(partner_row(ranker, company, partner, rank) + _fill_in(company, partner.id))
+        cells = partner_row(ranker, company, partner, rank)
+        sheet.append(cells + _fill_in(company, partner.id))
+        record.append(cells)
         if rank <= EXPLAINED:  # unwrapped, a long reason runs on over the empty fill-in cells
             sheet.cell(sheet.max_row, COLUMNS.index("why suggested") + 1).alignment = wrap
     _layout(sheet, len(partners))

@@ -27,6 +27,7 @@ from scheduler.suggest.sheets import (
     MODES,
     PRIORITIES,
     SHEET,
+    WRITTEN,
     partner_row,
     ranked_partners,
 )
@@ -113,6 +114,16 @@ def _open(path: Path) -> tuple[Table | None, list[Problem]]:
         return None, [Problem(path.name, 0, 0, "error", f"cannot read the sheet: {reason}")]
 
 
+def _as_written(path: Path) -> dict[str, list[object]] | None:
+    """The read-only cells of each partner as the sheet was written (None for a sheet
+    without that record: then compared with what the mission says now)."""
+    try:
+        table = read_table(path, WRITTEN, shown=path.name)
+    except SheetError:
+        return None
+    return {row[0].text: [cell.value for cell in row] for row in table.rows if row}
+
+
 def read_sheet(path: Path, folder: MissionFolder, ranker: Ranker
                ) -> tuple[str | None, list[Filled], list[Problem]]:
     """The company and the filled rows of one sheet, with every problem found."""
@@ -124,6 +135,7 @@ def read_sheet(path: Path, folder: MissionFolder, ranker: Ranker
         return None, [], problems
     company = folder.companies[company_id]
     partners = {p.id: rank for p, rank in ranked_partners(ranker, company)}
+    written = _as_written(path)
     wished = {w.company for w in company.wants_to_meet}
     filled: list[Filled] = []
     seen: set[str] = set()
@@ -132,8 +144,9 @@ def read_sheet(path: Path, folder: MissionFolder, ranker: Ranker
         partner = cells["partner id"].text
         cleared = partner in wished and not cells["priority"].text
         wish, found = (None, []) if cleared else _row(cells, partners)
-        expected = (partner_row(ranker, company, folder.companies[partner], partners[partner])
-                    if partner in partners else None)
+        expected = (written.get(partner) if written is not None
+                    else partner_row(ranker, company, folder.companies[partner],
+                                     partners[partner]) if partner in partners else None)
         problems += found + _edited(cells, expected)
         if cleared:
             problems.append(cells["priority"].where.problem(
