@@ -3,7 +3,8 @@
 The company fills in priority (a dropdown), mode and reason; `mission wishes --import`
 (wishimport.py) reads them back. Rows 1-2 name the mission and the company, so a sheet
 cannot be imported into another mission or company; row 4 is the header (frozen, with
-filters). A very hidden sheet keeps the read-only cells as written, by partner. The files are byte-identical for the same mission (fixed timestamps).
+filters). A very hidden sheet keeps the read-only cells as written, by partner. The files
+are byte-identical for the same mission (fixed timestamps).
 """
 
 from __future__ import annotations
