@@ -278,7 +278,8 @@ suggest_options = option_group(
     click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
                  help="Partners per company."),
     click.option("--write", is_flag=True, help="Add the suggestions to mission.yaml as matches "
-                 "(by: suggested, priority: normal); existing ones are left alone."),
+                 "(by: suggested, priority: normal); existing ones are left alone, and so "
+                 "are suggestions with no clear match."),
     click.option("--evaluate", is_flag=True, help="Hide each wish in turn and report how well "
                  "the ranking recovers it (recall@5, recall@10, mean reciprocal rank)."),
     click.option("--json", "as_json", is_flag=True, help="JSON instead of text."),

@@ -30,6 +30,18 @@ class Problem:
         return self.severity == "error"
 
 
+SHEET_CELL = re.compile(r"(.*)!([A-Z]+)([0-9]+)")  # a problem at `regs.xlsx:Regs!J7`
+
+
+def _order(problem: Problem) -> tuple[object, ...]:
+    """File, line and column order; a sheet's cells by row and column (J7 before J30 and
+    Z9 before AA9), not as text."""
+    cell = SHEET_CELL.fullmatch(problem.file)
+    place = ((cell[1], int(cell[3]), len(cell[2]), cell[2]) if cell
+             else (problem.file, 0, 0, ""))
+    return (*place, problem.line, problem.col, problem.severity, problem.message)
+
+
 class MissionError(Exception):
     """Base class of every error the package raises on purpose."""
 
@@ -40,7 +52,7 @@ class InputError(MissionError):
     """The mission folder has errors; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=_order)
         errors = sum(p.is_error for p in self.problems)
         super().__init__(f"{errors} error(s) in the mission folder")
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import shutil
 import subprocess
@@ -95,6 +97,17 @@ def test_every_delegate_gets_one_message_with_calendar_and_agenda(mission, tmp_p
     ics_part = next(p for p in laura.iter_attachments() if p.get_filename().endswith(".ics"))
     assert ics_part.get_content_type() == "text/calendar"
     assert ics_part.get_param("method") == "PUBLISH"
+
+
+def test_a_preliminary_message_says_times_may_change_in_one_sentence(mission):
+    # The line naming the mission and the company is long; the note after it starts a
+    # line of its own instead of being broken after "Times may".
+    assert mail(mission, kind="preliminary").exit_code == 0
+    eml = next((mission.parent / "outbox" / "preliminary" / "messages").rglob("*.eml"))
+    with eml.open("rb") as handle:
+        message = email.message_from_binary_file(handle, policy=email.policy.default)
+    lines = message.get_body(("plain",)).get_content().splitlines()
+    assert "Times may still change; we will write again with the final agenda." in lines
 
 
 def test_the_outbox_is_the_same_bytes_when_built_again(mission):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from helpers.sheets_kit import write_csv, write_ods, write_xlsx
 
+from scheduler.errors import InputError
 from scheduler.sheets import SheetError, Where, read_table
 
 HEADER = ["Company", "Contact", "Since", "Staff"]
@@ -42,6 +43,26 @@ def test_xlsx_merged_cells_fill_their_range_and_empty_rows_are_skipped(tmp_path:
     assert table.rows[0][2].value == dt.date(2019, 5, 1)  # a date cell (a serial in the file)
     assert str(table.rows[2][3].where) == "regs.xlsx:Regs!D5"  # the empty row 4 still counts
     assert str(table.rows[1][0].where) == "regs.xlsx:Regs!A3"
+
+
+def test_fixed_cells_are_read_by_position_even_above_the_header(tmp_path: Path):
+    rows = [["for mission", "japan-2016"], [], HEADER, ["Acme Bio", "Laura Puig"]]
+    path = write_xlsx(tmp_path / "form.xlsx", ["company", "genomix-bcn"], rows, sheet="Form")
+    table = read_table(path, shown="form.xlsx")
+    assert table.at(1, 2).text == "genomix-bcn" and table.at(2, 2).text == "japan-2016"
+    assert str(table.at(5, 1).where) == "form.xlsx:Form!A5" and table.at(5, 1).text == "Acme Bio"
+    empty = table.at(3, 7)  # an empty row, a column past the data: still a named cell
+    assert empty.value is None and str(empty.where) == "form.xlsx:Form!G3"
+    assert table.last_row() == 5
+
+
+def test_problems_at_cells_are_listed_in_row_then_column_order():
+    cells = [Where("regs.xlsx", "Regs", row, col) for row, col in
+             ((30, 10), (7, 10), (9, 27), (9, 26), (30, 2))]
+    found = InputError([w.problem("error", "bad") for w in cells]).problems
+    assert [p.file for p in found] == ["regs.xlsx:Regs!J7", "regs.xlsx:Regs!Z9",
+                                       "regs.xlsx:Regs!AA9", "regs.xlsx:Regs!B30",
+                                       "regs.xlsx:Regs!J30"]
 
 
 def test_a_formula_reads_as_the_value_saved_with_it(tmp_path: Path):

@@ -38,6 +38,16 @@ def test_suggestions_are_ranked_and_explained_in_words() -> None:
     assert "naniwa-diagnostics" not in result.output  # it already wishes to meet them
 
 
+def test_a_partner_need_met_by_the_company_names_whose_offer_it_is() -> None:
+    # "Soierie's need X matches its offer Y" read as Soierie's own offer; the company's
+    # offer now comes first, where 'its' can only be the company of the heading.
+    result = run("suggest", str(JAPAN), "--company", "aoba-medical", "--top", "3")
+    assert result.exit_code == 0, result.output
+    assert ("its offer 'device development and Japanese sales force' meets Soierie "
+            "Biomatériaux SAS's need 'orthopaedic device partner'") in result.output
+    assert "matches its offer" not in result.output
+
+
 def test_vocabulary_matches_abbreviations_synonyms_and_sector_names() -> None:
     assert set(groups("in-licensing of monoclonal antibodies")) & set(groups("mAb platform"))
     assert set(groups("a CDMO for clinical batches")) == set(groups("contract manufacturing"))
@@ -132,6 +142,21 @@ def test_write_adds_matches_keeps_every_other_line_and_is_idempotent(tmp_path: P
     assert path.read_text(encoding="utf-8") == after
 
 
+def test_write_leaves_out_suggestions_with_no_clear_match(tmp_path: Path) -> None:
+    # A match is a meeting the plan will hold: "only related words in the profiles" is no
+    # reason to give two companies' time to it.
+    shutil.copytree(JAPAN, tmp_path / "m")
+    listed = run("suggest", str(tmp_path / "m"), "--company", "aoba-medical", "--top", "2")
+    assert listed.output.count("no clear match") == 1
+    result = run("suggest", str(tmp_path / "m"), "--company", "aoba-medical", "--top", "2",
+                 "--write")
+    assert "added 1 suggested match(es)" in result.output
+    assert "1 pair(s) with no clear match left out" in result.output
+    folder, _ = load_mission(tmp_path / "m")
+    added = [m for m in folder.mission.matches if m.by == "suggested"]
+    assert [m.companies for m in added] == [["aoba-medical", "soierie-biomaterials"]]
+
+
 def test_write_creates_the_matches_list_when_there_is_none(tmp_path: Path) -> None:
     generate("tiny", 2, tmp_path / "m")
     path = tmp_path / "m" / "mission.yaml"
@@ -145,8 +170,10 @@ def test_write_creates_the_matches_list_when_there_is_none(tmp_path: Path) -> No
 def test_evaluate_reports_recall_and_mrr_on_a_seed() -> None:
     result = run("suggest", "--evaluate", str(JAPAN))
     assert result.exit_code == 0, result.output
-    assert "recall@5:" in result.output and "recall@10:" in result.output
-    assert "mean reciprocal rank:" in result.output and "a ranking by lot" in result.output
+    assert "found in the top 5: " in result.output and "(recall@5)" in result.output
+    assert "found in the top 10: " in result.output and "a random order would find" \
+        in result.output
+    assert "mean reciprocal rank:" in result.output
 
 
 def test_generated_profiles_let_the_evaluation_recover_the_wishes(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from helpers.sheets_kit import write_ods
 
 from cli import cli
 from scheduler.load.loader import load_mission
@@ -95,7 +96,7 @@ def test_changed_priority_is_updated_and_listed_and_nothing_else_changes(tmp_pat
                         'reader manufacturing"}', '  - {company: tsukuba-diagnostics, priority: '
                         'must, reason: "OEM reader manufacturing"}')]
     again = run("wishes", str(folder), "--import", str(sheet))
-    assert "0 wish(es) added, 0 priority(ies) changed" in again.output
+    assert "0 wish(es) added, 0 value(s) of existing wishes changed" in again.output
 
 
 def test_mode_is_written_only_when_filled(tmp_path: Path) -> None:
@@ -104,13 +105,70 @@ def test_mode_is_written_only_when_filled(tmp_path: Path) -> None:
     sheet = tmp_path / "s" / "genomix-bcn.xlsx"
     partner, row = first_new_partner(folder, sheet)
     second, row2 = [(p, r) for p, r in rows(sheet).items() if p != partner][-1]
-    fill(sheet, {f"{PRIORITY}{row}": "normal", f"{MODE}{row}": "virtual",
+    fill(sheet, {f"{PRIORITY}{row}": "normal", f"{MODE}{row}": "in-person",
                  f"{PRIORITY}{row2}": "low"})
-    run("wishes", str(folder), "--import", str(sheet))
+    assert run("wishes", str(folder), "--import", str(sheet)).exit_code == 0
     wishes = {w["company"]: w for w in
               load_path(folder / "companies" / "genomix-bcn.yaml")["wants_to_meet"]}
-    assert wishes[partner]["mode"] == "virtual"
+    assert wishes[partner]["mode"] == "in-person"
     assert "mode" not in wishes[second]
+
+
+def test_mode_and_reason_of_an_existing_wish_are_updated_and_listed(tmp_path: Path) -> None:
+    folder = copy(JAPAN, tmp_path)
+    run("wishes", str(folder), "--out", str(tmp_path / "s"), "--side", "delegation")
+    sheet = tmp_path / "s" / "genomix-bcn.xlsx"
+    row = rows(sheet)["kansai-bioworks"]
+    fill(sheet, {f"{MODE}{row}": "in-person", f"{REASON}{row}": "CMC: clinical batches"})
+    result = run("wishes", str(folder), "--import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "genomix-bcn: kansai-bioworks mode any -> in-person" in result.output
+    assert ("genomix-bcn: kansai-bioworks reason clinical-grade antibody manufacturing (CMC) "
+            "-> CMC: clinical batches") in result.output
+    mission, _ = load_mission(folder)
+    wish = [w for w in mission.companies["genomix-bcn"].wants_to_meet
+            if w.company == "kansai-bioworks"][0]
+    assert (wish.priority, wish.mode, wish.reason) == ("high", "in-person",
+                                                       "CMC: clinical batches")
+
+
+def test_a_wish_the_mission_cannot_hold_is_refused_and_nothing_written(tmp_path: Path):
+    # Every partnering session of the Japan seed is in person: a virtual wish would leave
+    # a company file that no longer loads.
+    folder = copy(JAPAN, tmp_path)
+    run("wishes", str(folder), "--out", str(tmp_path / "s"), "--side", "delegation")
+    sheet = tmp_path / "s" / "genomix-bcn.xlsx"
+    partner, row = first_new_partner(folder, sheet)
+    fill(sheet, {f"{PRIORITY}{row}": "high", f"{MODE}{row}": "virtual"})
+    before = {p.name: p.read_bytes() for p in (folder / "companies").iterdir()}
+    result = run("wishes", str(folder), "--import", str(sheet))
+    assert result.exit_code == 1
+    assert "genomix-bcn.yaml:" in result.output and "is virtual" in result.output
+    assert "nothing was written" in result.output
+    assert {p.name: p.read_bytes() for p in (folder / "companies").iterdir()} == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+    assert run("validate", str(folder)).exit_code == 0
+
+
+def test_a_sheet_saved_as_ods_imports_with_its_cells_named(tmp_path: Path) -> None:
+    # A company on LibreOffice sends the sheet back as .ods: the same reader as every
+    # other sheet (scheduler/sheets) reads it, and names its cells the same way.
+    folder = copy(JAPAN, tmp_path)
+    run("wishes", str(folder), "--out", str(tmp_path / "s"), "--side", "delegation")
+    sheet = tmp_path / "s" / "genomix-bcn.xlsx"
+    partner, row = first_new_partner(folder, sheet)
+    fill(sheet, {f"{PRIORITY}{row}": "high", f"{PRIORITY}{row + 1}": "soon"})
+    values = [list(r) for r in openpyxl.load_workbook(sheet)["Wishes"].iter_rows(
+        values_only=True)]
+    ods = write_ods(tmp_path / "genomix-bcn.ods", values[0], values[1:], sheet="Wishes")
+    result = run("wishes", str(folder), "--import", str(ods))
+    assert result.exit_code == 1
+    assert f"genomix-bcn.ods:Wishes!{PRIORITY}{row + 1}: error: priority 'soon'" in result.output
+    values[row][COLUMNS.index("priority")] = None
+    ods = write_ods(tmp_path / "genomix-bcn.ods", values[0], values[1:], sheet="Wishes")
+    result = run("wishes", str(folder), "--import", str(ods))
+    assert result.exit_code == 0, result.output
+    assert f"genomix-bcn: new wish to meet {partner} (high)" in result.output
 
 
 def test_errors_by_cell_all_at_once_and_nothing_written(tmp_path: Path) -> None:
@@ -145,6 +203,21 @@ def test_edits_outside_the_fill_in_columns_are_ignored_with_a_warning(tmp_path: 
     assert f"genomix-bcn: new wish to meet {partner} (low)" in result.output
 
 
+def test_a_profile_changed_after_the_sheets_went_out_is_not_the_company_s_edit(tmp_path):
+    folder = copy(JAPAN, tmp_path)
+    run("wishes", str(folder), "--out", str(tmp_path / "s"), "--side", "delegation")
+    partner_file = folder / "companies" / "kansai-bioworks.yaml"
+    partner_file.write_text(partner_file.read_text(encoding="utf-8").replace(
+        "fill-finish for clinical lots", "fill-finish and lyophilisation"), encoding="utf-8")
+    sheet = tmp_path / "s" / "genomix-bcn.xlsx"
+    partner, row = first_new_partner(folder, sheet)
+    fill(sheet, {f"{PRIORITY}{row}": "low", f"C{row}": "XX"})
+    result = run("wishes", str(folder), "--import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert f"genomix-bcn.xlsx:Wishes!C{row}: warning: 'country' is not a fill-in" in result.output
+    assert result.output.count("is not a fill-in column") == 1  # not kansai-bioworks' offers
+
+
 def test_sheet_layout_and_identical_bytes(tmp_path: Path) -> None:
     run("wishes", str(JAPAN), "--out", str(tmp_path / "a"), "--side", "delegation")
     run("wishes", str(JAPAN), "--out", str(tmp_path / "b"), "--side", "delegation")
@@ -159,6 +232,9 @@ def test_sheet_layout_and_identical_bytes(tmp_path: Path) -> None:
     assert lists[MODE] == '"in-person,virtual,any"'
     assert sheet["B1"].value == "bioxclusters-japan-2016" and sheet["B2"].value == "genomix-bcn"
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["C"].width
+    why = chr(ord("A") + COLUMNS.index("why suggested"))
+    # A long reason wraps in its cell instead of running on over the empty fill-in cells.
+    assert sheet[f"{why}{HEADER_ROW + 1}"].alignment.wrap_text
     assert "genomix-bcn" not in {row[0].value for row in sheet.iter_rows(min_row=HEADER_ROW + 1)}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from scheduler.errors import Problem
 
@@ -84,3 +85,20 @@ class Table:
         header = header + [Cell(None, Where(last.file, last.sheet, last.row, c + 1))
                            for c in range(len(header), width)]
         return Table(self.file, self.sheet, header, self.rows[index + 1:], self.read_as)
+
+    @cached_property
+    def _rows_by_number(self) -> dict[int, list[Cell]]:
+        """Every non-empty row (the header too) by its row number in the sheet."""
+        return {row[0].where.row: row for row in (self.header, *self.rows) if row}
+
+    def at(self, row: int, col: int) -> Cell:
+        """The cell at a 1-based row and column as the sheet numbers them (an empty cell
+        there if the row is empty or shorter), for sheets that keep values in fixed cells."""
+        cells = self._rows_by_number.get(row, [])
+        if col <= len(cells):
+            return cells[col - 1]
+        return Cell(None, Where(self.file, self.sheet, row, col))
+
+    def last_row(self) -> int:
+        """The number of the sheet's last non-empty row."""
+        return max(self._rows_by_number)

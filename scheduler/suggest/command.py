@@ -73,6 +73,10 @@ def run_suggest(folder: Path, companies: list[str], top: int, write: bool, evalu
         added = write_matches(folder, mission, found)
         note = f"added {len(added)} suggested match(es) to {rel(folder / 'mission.yaml')}"
         note = note if added else "no new suggestion to add to mission.yaml"
+        unclear = len({frozenset((s.company, s.partner)) for s in found if not s.clear})
+        if unclear:
+            note += (f"; {unclear} pair(s) with no clear match left out (add them by hand "
+                     "if you want them)")
         if as_json:  # stdout stays one JSON document
             click.echo(note, err=True)
         else:
@@ -92,12 +96,12 @@ def run_wishes(folder: Path, out: Path | None, side: str | None, sheets: list[Pa
         with progress(len(mission.companies), "writing wish sheets", SHEETS_FROM) as tick:
             written = write_sheets(mission, out, side, blocked, tick)
         return [f"wrote {len(written)} wish sheet(s) to {rel(out)}"]
-    merged = import_sheets(mission, sorted(sheets), blocked)
+    merged = import_sheets(mission, folder, sorted(sheets), blocked)
     lines = [str(p) for p in merged.warnings]
     lines += [f"{company}: new wish to meet {wish.partner} ({wish.priority})"
               for company, wish in merged.added]
-    lines += [f"{company}: {partner} priority {old} -> {new}"
-              for company, partner, old, new in merged.changed]
-    lines.append(f"{len(merged.added)} wish(es) added, {len(merged.changed)} priority(ies) "
-                 f"changed, from {len(sheets)} sheet(s)")
+    lines += [f"{company}: {partner} {what} {old or '(none)'} -> {new}"
+              for company, partner, what, old, new in merged.changed]
+    lines.append(f"{len(merged.added)} wish(es) added, {len(merged.changed)} value(s) of "
+                 f"existing wishes changed, from {len(sheets)} sheet(s)")
     return lines

@@ -24,11 +24,12 @@ class Evaluation:
 
     def lines(self) -> list[str]:
         """The evaluation for people."""
-        return [f"wishes: {self.wishes} ({self.out_of_reach} that the side rules or a blocked "
-                "pair leave out of every suggestion count as missed)",
-                f"recall@5: {self.recall_5:.3f}", f"recall@10: {self.recall_10:.3f} "
-                f"(a ranking by lot: {self.chance_10:.3f})",
-                f"mean reciprocal rank: {self.mrr:.3f}"]
+        return [f"wishes hidden in turn: {self.wishes} (missed by rule: {self.out_of_reach}, "
+                "which the side rules or a blocked pair keep out of every suggestion)",
+                f"found in the top 5: {self.recall_5:.1%} (recall@5)",
+                f"found in the top 10: {self.recall_10:.1%} (recall@10; a random order would "
+                f"find {self.chance_10:.1%})",
+                f"mean reciprocal rank: {self.mrr:.3f} (1 = always ranked first)"]
 
     def as_dict(self) -> dict[str, object]:
         """The evaluation as JSON-ready data."""

@@ -3,7 +3,8 @@
 The company fills in priority (a dropdown), mode and reason; `mission wishes --import`
 (wishimport.py) reads them back. Rows 1-2 name the mission and the company, so a sheet
 cannot be imported into another mission or company; row 4 is the header (frozen, with
-filters). The files are byte-identical for the same mission (fixed timestamps).
+filters). A very hidden sheet keeps the read-only cells as written, by partner. The files
+are byte-identical for the same mission (fixed timestamps).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,6 +29,9 @@ from scheduler.suggest.rank import Pair, Progress, Ranker, build_ranker
 from scheduler.suggest.suggestions import explain
 
 SHEET = "Wishes"
+# A hidden copy of the read-only cells as written: an import tells the company's own edits
+# from profiles that changed after the sheets went out.
+WRITTEN = "As written"
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 COLUMNS = ("partner id", "name", "country", "side", "sectors", "offers", "seeks",
@@ -59,7 +63,7 @@ def ranked_partners(ranker: Ranker, company: Company) -> list[tuple[Company, int
 def partner_row(ranker: Ranker, company: Company, partner: Company, rank: int
                 ) -> list[object]:
     """The read-only cells of one partner (the fill-in cells come from existing wishes)."""
-    why = explain(ranker, company, partner).words() if rank <= EXPLAINED else ""
+    why = explain(ranker, company, partner).words("your") if rank <= EXPLAINED else ""
     return [partner.id, partner.name, partner.country, partner.side,
             ", ".join(partner.profile.sectors), "; ".join(partner.profile.offers),
             "; ".join(partner.profile.seeks), rank, why]
@@ -111,8 +115,16 @@ def workbook(folder: MissionFolder, ranker: Ranker, company: Company) -> Workboo
     for cell in (*sheet[1], *sheet[2], *sheet[HEADER_ROW]):
         cell.font = Font(bold=True)
     partners = ranked_partners(ranker, company)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    record = book.create_sheet(WRITTEN)
+    record.sheet_state = "veryHidden"
+    record.append(list(COLUMNS[:-len(FILL_IN)]))
     for partner, rank in partners:
-        sheet.append(partner_row(ranker, company, partner, rank) + _fill_in(company, partner.id))
+        cells = partner_row(ranker, company, partner, rank)
+        sheet.append(cells + _fill_in(company, partner.id))
+        record.append(cells)
+        if rank <= EXPLAINED:  # unwrapped, a long reason runs on over the empty fill-in cells
+            sheet.cell(sheet.max_row, COLUMNS.index("why suggested") + 1).alignment = wrap
     _layout(sheet, len(partners))
     book.properties.created = book.properties.modified = STAMP
     book.properties.creator = "mission"

@@ -25,6 +25,7 @@ class Suggestion:
     score: float
     reason: str  # "its need ..." under the company's heading
     written: str  # the same with the company's name, as a match in mission.yaml says it
+    clear: bool = True  # False when only related words, no need, offer or sector, match
 
     def as_dict(self) -> dict[str, object]:
         """The suggestion as JSON-ready data."""
@@ -86,16 +87,22 @@ class Explanation:
     give: Matched  # the partner's need, the company's offer
     sectors: list[str]
 
+    @property
+    def clear(self) -> bool:
+        """Whether a need meets an offer (either way) or a sector is shared."""
+        return bool(self.sectors) or any(m is not None and m[2] >= MATCHING
+                                         for m in (self.need, self.give))
+
     def words(self, subject: str = "its") -> str:
-        """The reason in words, the company called `subject` ('its' or "Genomix's")."""
+        """The reason in words, the company called `subject` ('its', 'your' or "Genomix's")."""
         them = possessive(self.partner)
         parts = []
         if self.need and self.need[2] >= MATCHING:
             parts.append(f"{subject} need '{self.need[0]}' matches {them} offer "
                          f"'{self.need[1]}'")
-        if self.give and self.give[2] >= MATCHING:
-            parts.append(f"{them} need '{self.give[0]}' matches {subject} offer "
-                         f"'{self.give[1]}'")
+        if self.give and self.give[2] >= MATCHING:  # the company named first: 'its' is it
+            parts.append(f"{subject} offer '{self.give[1]}' meets {them} need "
+                         f"'{self.give[0]}'")
         if self.sectors:
             parts.append("shared sectors: " + ", ".join(self.sectors))
         return "; ".join(parts) or "no clear match, only related words in the profiles"
@@ -128,7 +135,7 @@ def suggest(folder: MissionFolder, company_ids: list[str] | None = None, top: in
                 why = Explanation(partner.name, *block_entries(ranker, scored, row, col),
                                   shared_sectors(company, partner))
                 out.append(Suggestion(company.id, partner.id, rank, score, why.words(),
-                                      why.words(possessive(company.name))))
+                                      why.words(possessive(company.name)), why.clear))
         if progress:
             progress(len(span))
     return out

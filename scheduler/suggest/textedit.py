@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAMLError
+
 from scheduler.atomic import write_atomic
 from scheduler.yamledit import CommentedMap, CommentedSeq, dump_text, load_text, save
 
@@ -64,8 +66,7 @@ def set_value(path: Path, entry: Any, key: str, value: str, after: str) -> None:
     lines = text.split("\n")
     if key in entry:
         line, col = entry.lc.value(key)
-        found = SCALAR.match(lines[line], col)
-        stop = found.end() if found else col
+        stop = _scalar_end(lines[line], col, bool(entry.fa.flow_style()))
         lines[line] = lines[line][:col] + value + lines[line][stop:]
     else:
         line, col = entry.lc.value(after)
@@ -76,4 +77,25 @@ def set_value(path: Path, entry: Any, key: str, value: str, after: str) -> None:
         else:
             key_col = entry.lc.key(after)[1]
             lines.insert(line + 1, " " * key_col + f"{key}: {value}")
-    write_atomic(path, "\n".join(lines))
+    edited = "\n".join(lines)
+    try:
+        load_text(edited)
+    except YAMLError:  # a value over several lines: edit the document instead
+        raise NotInPlace(key) from None
+    write_atomic(path, edited)
+
+
+class NotInPlace(Exception):
+    """The text cannot be edited in place (a value over several lines)."""
+
+
+def _scalar_end(line: str, col: int, flow: bool) -> int:
+    """Where the scalar starting at `col` ends on its line: a quoted one at its closing
+    quote; plain text (spaces and all) at the next ',' or '}' in a flow mapping, else at a
+    comment or the line's end."""
+    if line[col:col + 1] in ("'", '"'):
+        found = SCALAR.match(line, col)
+        return found.end() if found else col
+    stop = re.compile(r"[,}]|\s#" if flow else r"\s#").search(line, col)
+    end = stop.start() if stop else len(line)
+    return len(line[:end].rstrip()) if end > col else col

@@ -1,24 +1,24 @@
 """`mission wishes --import`: filled wish sheets merged into each company's wants_to_meet.
 
-Every sheet is read and checked before anything is written: errors are reported by cell
-(`genomix-bcn.xlsx:Wishes!J12: error: ...`), all at once, and then nothing changes. New
-wishes are added, changed priorities updated (and listed); nothing else in a company file
-is touched, and its comments and layout stay (textedit.py).
+Every sheet is read (scheduler/sheets, so .xlsx and .ods) and checked before anything is
+written: errors are reported by cell (`genomix-bcn.xlsx:Wishes!J12: error: ...`), all at
+once, and then nothing changes; so are the loader's errors in the files as the import would
+write them (staged.py). New wishes are added, a changed priority, mode or reason updated
+(and listed); nothing else in a company file is touched, and its comments and layout stay
+(textedit.py).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from zipfile import BadZipFile
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.errors import InputError, Problem
 from scheduler.input.model import Company, MissionFolder
+from scheduler.sheets import Cell, SheetError, Table, read_table
 from scheduler.suggest.rank import Pair, Ranker, build_ranker
 from scheduler.suggest.sheets import (
     COLUMNS,
@@ -27,14 +27,15 @@ from scheduler.suggest.sheets import (
     MODES,
     PRIORITIES,
     SHEET,
-    column,
+    WRITTEN,
     partner_row,
     ranked_partners,
 )
-from scheduler.suggest.textedit import append_items, set_value
-from scheduler.yamledit import CommentedMap, load_path
+from scheduler.suggest.staged import Edit, edit_checked
+from scheduler.suggest.textedit import NotInPlace, append_items, set_value
+from scheduler.yamledit import CommentedMap, load_path, save
 
-PRIORITY_AT = COLUMNS.index("priority")
+UPDATED = ("priority", "mode", "reason")  # what a sheet may change in an existing wish
 
 
 @dataclass(frozen=True)
@@ -52,106 +53,108 @@ class Merge:
     """What an import changes: wishes added and priorities changed, per company."""
 
     added: list[tuple[str, Filled]] = field(default_factory=list)  # company, its new wish
-    # company, partner, old priority, new priority
-    changed: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # company, partner, what (priority, mode or reason), old value, new value
+    changed: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
 
-def _at(path: Path, cell: str, severity: str, message: str) -> Problem:
-    """A problem located at a sheet cell, shown as file:Sheet!A1."""
-    return Problem(f"{path.name}:{SHEET}!{cell}", 0, 0, severity, message)
+def _header(table: Table, folder: MissionFolder) -> tuple[str | None, list[Problem]]:
+    """The company a sheet is for, once its mission (B1) and company (B2) cells check out."""
+    mission, company = table.at(1, 2), table.at(2, 2)
+    if mission.text != folder.mission.id:
+        return None, [mission.where.problem("error", f"this sheet is for mission "
+                                            f"'{mission.text}', not '{folder.mission.id}'")]
+    if company.text not in folder.companies:
+        return None, [company.where.problem("error",
+                                            f"no company '{company.text}' in this mission")]
+    return company.text, []
 
 
-def _text(value: object) -> str:
-    """A cell's value as trimmed text ('' when empty)."""
-    return "" if value is None else str(value).strip()
-
-
-def _header(path: Path, sheet: Worksheet, folder: MissionFolder
-            ) -> tuple[str | None, list[Problem]]:
-    """The company a sheet is for, once its mission and company cells check out."""
-    mission, company = _text(sheet["B1"].value), _text(sheet["B2"].value)
-    if mission != folder.mission.id:
-        return None, [_at(path, "B1", "error", f"this sheet is for mission '{mission}', "
-                          f"not '{folder.mission.id}'")]
-    if company not in folder.companies:
-        return None, [_at(path, "B2", "error", f"no company '{company}' in this mission")]
-    return company, []
-
-
-def _row(path: Path, index: int, cells: tuple[object, ...], allowed: dict[str, int]
-         ) -> tuple[Filled | None, list[Problem]]:
+def _row(cells: dict[str, Cell], allowed: dict[str, int]) -> tuple[Filled | None, list[Problem]]:
     """The wish of one row, or the problems of its cells."""
-    values = dict(zip(COLUMNS, cells, strict=False))
-    partner = _text(values.get("partner id"))
-    priority = _text(values.get("priority")).lower()
-    mode = _text(values.get("mode")).lower()
-    reason = _text(values.get("your reason"))
+    partner = cells["partner id"].text
+    priority = cells["priority"].text.lower()
+    mode = cells["mode"].text.lower()
+    reason = cells["your reason"].text
     problems = []
     if priority and priority not in PRIORITIES:
-        problems.append(_at(path, f"{column('priority')}{index}", "error",
-                            f"priority '{priority}' is not one of {', '.join(PRIORITIES)}"))
+        problems.append(cells["priority"].where.problem(
+            "error", f"priority '{priority}' is not one of {', '.join(PRIORITIES)}"))
     if mode and mode not in MODES:
-        problems.append(_at(path, f"{column('mode')}{index}", "error",
-                            f"mode '{mode}' is not one of {', '.join(MODES)}"))
+        problems.append(cells["mode"].where.problem(
+            "error", f"mode '{mode}' is not one of {', '.join(MODES)}"))
     if (priority or mode or reason) and partner not in allowed:
-        problems.append(_at(path, f"{column('partner id')}{index}", "error",
-                            f"'{partner}' is not a partner this company may meet"))
+        problems.append(cells["partner id"].where.problem(
+            "error", f"'{partner}' is not a partner this company may meet"))
     if (mode or reason) and not priority:
-        problems.append(_at(path, f"{column('priority')}{index}", "error",
-                            "a mode or reason without a priority: choose a priority"))
+        problems.append(cells["priority"].where.problem(
+            "error", "a mode or reason without a priority: choose a priority"))
     if problems or not priority:
         return None, problems
     return Filled(partner, priority, mode or None, reason or None), []
 
 
-def _edited(path: Path, index: int, cells: tuple[object, ...], expected: list[object] | None
-            ) -> list[Problem]:
+def _edited(cells: dict[str, Cell], expected: list[object] | None) -> list[Problem]:
     """A warning for each read-only cell that differs from what was written."""
     if expected is None:
         return []
-    out = []
-    for number, (name, want) in enumerate(zip(COLUMNS, expected, strict=False), start=1):
-        got = cells[number - 1] if number <= len(cells) else None
-        if name not in FILL_IN and name != "partner id" and _text(got) != _text(want):
-            out.append(_at(path, f"{column(name)}{index}", "warning",
-                           f"'{name}' is not a fill-in column; the edit is ignored"))
-    return out
+    return [cells[name].where.problem("warning", f"'{name}' is not a fill-in column; the "
+                                      "edit is ignored")
+            for name, want in zip(COLUMNS, expected, strict=False)
+            if name not in FILL_IN and name != "partner id"
+            and cells[name].text != ("" if want is None else str(want).strip())]
+
+
+def _open(path: Path) -> tuple[Table | None, list[Problem]]:
+    """The Wishes sheet of a file, or why it cannot be read."""
+    try:
+        return read_table(path, SHEET, shown=path.name), []
+    except SheetError as exc:
+        reason = str(exc).removeprefix(f"{path.name}: ")
+        return None, [Problem(path.name, 0, 0, "error", f"cannot read the sheet: {reason}")]
+
+
+def _as_written(path: Path) -> dict[str, list[object]] | None:
+    """The read-only cells of each partner as the sheet was written (None for a sheet
+    without that record: then compared with what the mission says now)."""
+    try:
+        table = read_table(path, WRITTEN, shown=path.name)
+    except SheetError:
+        return None
+    return {row[0].text: [cell.value for cell in row] for row in table.rows if row}
 
 
 def read_sheet(path: Path, folder: MissionFolder, ranker: Ranker
                ) -> tuple[str | None, list[Filled], list[Problem]]:
     """The company and the filled rows of one sheet, with every problem found."""
-    try:
-        book = load_workbook(path, data_only=True)
-    except (OSError, InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
-        return None, [], [Problem(path.name, 0, 0, "error", f"cannot read the sheet: {exc}")]
-    if SHEET not in book.sheetnames:
-        return None, [], [Problem(path.name, 0, 0, "error", f"no sheet named '{SHEET}'")]
-    sheet = book[SHEET]
-    company_id, problems = _header(path, sheet, folder)
+    table, problems = _open(path)
+    if table is None:
+        return None, [], problems
+    company_id, problems = _header(table, folder)
     if company_id is None:
         return None, [], problems
     company = folder.companies[company_id]
     partners = {p.id: rank for p, rank in ranked_partners(ranker, company)}
+    written = _as_written(path)
     wished = {w.company for w in company.wants_to_meet}
     filled: list[Filled] = []
     seen: set[str] = set()
-    for index, cells in enumerate(sheet.iter_rows(min_row=FIRST_ROW, values_only=True),
-                                  start=FIRST_ROW):
-        partner = _text(cells[0]) if cells else ""
-        priority = cells[PRIORITY_AT] if len(cells) > PRIORITY_AT else None
-        cleared = partner in wished and not _text(priority)
-        wish, found = (None, []) if cleared else _row(path, index, cells, partners)
-        expected = (partner_row(ranker, company, folder.companies[partner], partners[partner])
-                    if partner in partners else None)
-        problems += found + _edited(path, index, cells, expected)
+    for index in range(FIRST_ROW, table.last_row() + 1):
+        cells = {name: table.at(index, col) for col, name in enumerate(COLUMNS, start=1)}
+        partner = cells["partner id"].text
+        cleared = partner in wished and not cells["priority"].text
+        wish, found = (None, []) if cleared else _row(cells, partners)
+        expected = (written.get(partner) if written is not None
+                    else partner_row(ranker, company, folder.companies[partner],
+                                     partners[partner]) if partner in partners else None)
+        problems += found + _edited(cells, expected)
         if cleared:
-            problems.append(_at(path, f"{column('priority')}{index}", "warning", "a blank "
-                                f"priority keeps the wish to meet {partner}; remove it from "
-                                f"{folder.files[company_id]} to drop it"))
+            problems.append(cells["priority"].where.problem(
+                "warning", f"a blank priority keeps the wish to meet {partner}; remove it "
+                f"from {folder.files[company_id]} to drop it"))
         if wish and wish.partner in seen:
-            problems.append(_at(path, f"A{index}", "error", f"'{wish.partner}' is listed twice"))
+            problems.append(cells["partner id"].where.problem(
+                "error", f"'{wish.partner}' is listed twice"))
         elif wish:
             seen.add(wish.partner)
             filled.append(wish)
@@ -169,38 +172,63 @@ def _entry(wish: Filled) -> CommentedMap:
     return entry
 
 
-def merge(company: Company, filled: list[Filled], merge_into: Merge) -> list[Filled]:
-    """The rows that change the company's wishes (new, or a new priority); records them."""
-    current = {w.company: w.priority for w in company.wants_to_meet}
-    changes = []
+def _updates(old: dict[str, str | None], wish: Filled) -> list[tuple[str, str, str]]:
+    """What a filled row changes in an existing wish: (what, old, new); a blank cell keeps."""
+    new = {"priority": wish.priority, "mode": wish.mode, "reason": wish.reason}
+    return [(name, old[name] or "", value) for name in UPDATED
+            if (value := new[name]) is not None and value != old[name]]
+
+
+Change = tuple[Filled, list[tuple[str, str, str]]]  # a new wish (no updates) or an update
+
+
+def merge(company: Company, filled: list[Filled], merge_into: Merge) -> list[Change]:
+    """The rows that change the company's wishes (new, or changed); records them."""
+    current: dict[str, dict[str, str | None]] = {
+        w.company: {"priority": w.priority, "mode": w.mode, "reason": w.reason}
+        for w in company.wants_to_meet}
+    changes: list[Change] = []
     for wish in filled:
         if wish.partner not in current:
             merge_into.added.append((company.id, wish))
-            changes.append(wish)
-        elif current[wish.partner] != wish.priority:
-            merge_into.changed.append((company.id, wish.partner, current[wish.partner],
-                                       wish.priority))
-            changes.append(wish)
+            changes.append((wish, []))
+        elif updates := _updates(current[wish.partner], wish):
+            merge_into.changed += [(company.id, wish.partner, *u) for u in updates]
+            changes.append((wish, updates))
     return changes
 
 
-def _apply(path: Path, changes: list[Filled]) -> None:
-    """Write a company's new and re-prioritised wishes into its file."""
-    for wish in changes:
-        wishes = load_path(path).get("wants_to_meet") or []
-        current = [w for w in wishes if str(w.get("company")) == wish.partner]
-        if current:
-            set_value(path, current[0], "priority", wish.priority, after="company")
-    added = [_entry(w) for w in changes
+def _scalar(name: str, value: str) -> str:
+    """A value as YAML text: words as they are, a free-text reason quoted."""
+    return json.dumps(value, ensure_ascii=False) if name == "reason" else value
+
+
+def _apply(changes: list[Change], path: Path) -> None:
+    """Write a company's new and changed wishes into its file."""
+    for wish, updates in changes:
+        for name, _, value in updates:
+            wishes = load_path(path).get("wants_to_meet") or []
+            current = [w for w in wishes if str(w.get("company")) == wish.partner]
+            after = "company" if name == "priority" else "priority"
+            try:
+                set_value(path, current[0], name, _scalar(name, value), after=after)
+            except NotInPlace:
+                document = load_path(path)
+                [entry] = [w for w in document["wants_to_meet"]
+                           if str(w.get("company")) == wish.partner]
+                entry[name] = value
+                save(path, document)
+    added = [_entry(w) for w, _ in changes
              if w.partner not in {str(x.get("company")) for x in
                                   load_path(path).get("wants_to_meet") or []}]
     if added:
         append_items(path, "wants_to_meet", added)
 
 
-def import_sheets(folder: MissionFolder, paths: list[Path],
+def import_sheets(folder: MissionFolder, root: Path, paths: list[Path],
                   blocked: Collection[Pair] = frozenset()) -> Merge:
-    """Merge filled sheets into the company files; nothing is written if any has an error."""
+    """Merge filled sheets into the company files of the mission folder `root`; nothing is
+    written if any sheet has an error, or the files as they would be written have one."""
     ranker = build_ranker(folder, blocked)
     result = Merge()
     problems: list[Problem] = []
@@ -216,8 +244,10 @@ def import_sheets(folder: MissionFolder, paths: list[Path],
     if any(p.is_error for p in problems):
         raise InputError(problems)
     result.warnings = problems
+    edits: dict[Path, Edit] = {}
     for company_id, filled in sorted(per_company.items()):
         changes = merge(folder.companies[company_id], filled, result)
         if changes:
-            _apply(Path(folder.files[company_id]), changes)
+            edits[Path(folder.files[company_id])] = partial(_apply, changes)
+    edit_checked(root, edits)
     return result

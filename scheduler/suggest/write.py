@@ -2,7 +2,8 @@
 
 Appended in the text (textedit.py): the user's comments and layout stay, existing
 matches are never changed, and a pair already matched (a suggestion written before) is not
-added again, so a second run adds nothing.
+added again, so a second run adds nothing. A suggestion with no clear reason (only related
+words in the profiles) is listed but not written: a match is a meeting the plan will hold.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ def match_entry(first: str, second: str, reason: str) -> CommentedMap:
 
 def new_matches(folder: MissionFolder, suggestions: list[Suggestion]
                 ) -> list[tuple[str, str, str]]:
-    """(company, partner, reason) of the suggested pairs mission.yaml does not match yet."""
+    """(company, partner, reason) of the clearly suggested pairs mission.yaml does not
+    match yet."""
     seen = {frozenset(m.companies) for m in folder.mission.matches}
     out = []
-    for s in suggestions:
+    for s in (s for s in suggestions if s.clear):
         pair = frozenset((s.company, s.partner))
         if pair not in seen:
             seen.add(pair)
