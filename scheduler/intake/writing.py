@@ -4,10 +4,7 @@ checked by the project's loader in a staging copy of the folder, then written.""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +14,8 @@ from scheduler.errors import Problem, rel
 from scheduler.intake.fields import words
 from scheduler.intake.profiles import Merged, State, flatten, merged_text, new_text, write_state
 from scheduler.intake.rows import Draft, Read
-from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, company_paths, load
+from scheduler.load.loader import COMPANIES_DIR, company_paths
+from scheduler.load.staging import staged_problems as load_staged
 from scheduler.sheets import Table
 
 
@@ -79,20 +77,8 @@ def digest(data: bytes) -> str:
 def staged_problems(folder: Path, planned: list[Planned]) -> dict[str, list[Problem]]:
     """The loader's errors in each planned file, read together with mission.yaml and the
     folder's other company files in a staging copy."""
-    # Beside the folder's files, so they can be linked rather than copied (thousands at a
-    # large event); a hidden name, which the loader and a person's editor pass over.
-    with tempfile.TemporaryDirectory(prefix=".import-check-", dir=folder) as tmp:
-        stage = Path(tmp)
-        _link(folder / MISSION_FILE, stage / MISSION_FILE)
-        (stage / COMPANIES_DIR).mkdir()
-        for path in existing_files(folder).values():
-            _link(path, stage / path.relative_to(folder))
-        for item in planned:
-            if item.text is not None:
-                staged = stage / item.path.relative_to(folder)
-                staged.unlink(missing_ok=True)  # a link: never write through it
-                staged.write_text(item.text, "utf-8")
-        found = load(stage, stage).problems
+    found = load_staged(folder, {item.path: item.text.encode("utf-8") for item in planned
+                                 if item.text is not None})
     names = {item.path.relative_to(folder).as_posix(): str(item.draft.data["id"])
              for item in planned}
     by_company: dict[str, list[Problem]] = {}
@@ -100,15 +86,6 @@ def staged_problems(folder: Path, planned: list[Planned]) -> dict[str, list[Prob
         if problem.is_error and problem.file in names:
             by_company.setdefault(names[problem.file], []).append(problem)
     return by_company
-
-
-def _link(source: Path, target: Path) -> None:
-    """A hard link to a file (a copy where links cannot be made)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def located(draft: Draft, problem: Problem) -> Problem:

@@ -4,7 +4,6 @@ where no session is virtual) is reported, and nothing is written."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -12,18 +11,9 @@ from pathlib import Path
 
 from scheduler.atomic import write_atomic
 from scheduler.errors import InputError, Problem
-from scheduler.load.loader import COMPANIES_DIR, MISSION_FILE, company_paths, load
+from scheduler.load.staging import staged_problems
 
 Edit = Callable[[Path], None]  # changes one company file, given where it is
-
-
-def _link(source: Path, target: Path) -> None:
-    """A hard link to a file (a copy where links cannot be made)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _told(problem: Problem, shown: dict[str, str]) -> Problem:
@@ -38,24 +28,20 @@ def edit_checked(folder: Path, edits: dict[Path, Edit]) -> None:
     without an error; else raise every error and leave the files as they were."""
     if not edits:
         return
-    # Beside the folder's files, so they can be linked rather than copied; a hidden name,
-    # which the loader and a person's editor pass over.
-    with tempfile.TemporaryDirectory(prefix=".wishes-check-", dir=folder) as tmp:
-        stage = Path(tmp)
-        _link(folder / MISSION_FILE, stage / MISSION_FILE)
-        (stage / COMPANIES_DIR).mkdir()
-        for path, inside in company_paths(folder):
-            _link(Path(path), stage / inside)
-        staged: dict[Path, Path] = {}
-        for real, edit in edits.items():
-            copy = stage / real.resolve().relative_to(folder.resolve())
-            copy.unlink(missing_ok=True)  # a link: never write through it
-            shutil.copyfile(real, copy)
-            edit(copy)
-            staged[real] = copy
-        shown = {copy.relative_to(stage).as_posix(): str(real) for real, copy in staged.items()}
-        errors = [_told(p, shown) for p in load(stage, stage).problems if p.is_error]
-        if errors:
-            raise InputError(errors)
-        for real, copy in staged.items():
-            write_atomic(real, copy.read_bytes())
+    changed = {real: _edited(real, edit) for real, edit in edits.items()}
+    shown = {real.resolve().relative_to(folder.resolve()).as_posix(): str(real)
+             for real in changed}
+    errors = [_told(p, shown) for p in staged_problems(folder, changed) if p.is_error]
+    if errors:
+        raise InputError(errors)
+    for real, data in changed.items():
+        write_atomic(real, data)
+
+
+def _edited(real: Path, edit: Edit) -> bytes:
+    """What a company file holds once edited (the edit works on a copy)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / real.name
+        shutil.copyfile(real, copy)
+        edit(copy)
+        return copy.read_bytes()
