@@ -31,6 +31,8 @@ class Found:
     meetings: dict[str, tuple[MeetingOutcome, Cell]] = field(default_factory=dict)
     walk_ins: list[tuple[WalkIn, Cell]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    moved: dict[str, Cell] = field(default_factory=dict)  # the `moved to` cell by meeting
+    days: set[tuple[str, date]] = field(default_factory=set)  # session-days of tabs read
 
 
 @dataclass
@@ -170,6 +172,8 @@ def planned_row(tab: Tab, cells: dict[str, Cell]) -> None:
     outcome = MeetingOutcome(status=status, absent=absent, moved_to=where,  # type: ignore[arg-type]
                              follow_up=bool(follow_up), notes=cells["notes"].text)
     tab.found.meetings[meeting.id] = (outcome, cells["meeting"])
+    if where is not None and status == "held":
+        tab.found.moved[meeting.id] = cells["moved to"]
 
 
 def required(tab: Tab, cell: Cell, message: str,
@@ -218,7 +222,8 @@ def identity(mission: Mission, sheet: Sheet, found: Found) -> Tab | None:
     if cells["mission"].text != mission.folder.mission.id:
         found.problems.append(cells["mission"].problem(
             f"a sheet of mission {cells['mission'].text!r}, not {mission.folder.mission.id!r}"))
-    elif cells["schedule"].text != mission.fingerprint:
+        return None  # its session and date mean nothing here: one problem per tab
+    if cells["schedule"].text != mission.fingerprint:
         found.problems.append(cells["schedule"].problem(
             f"printed from another schedule ({cells['schedule'].text}; schedule.json is now "
             f"{mission.fingerprint}): the mission was re-planned since; print new sheets"))
@@ -242,6 +247,7 @@ def read_tab(mission: Mission, sheet: Sheet, found: Found) -> None:
     tab = identity(mission, sheet, found)
     if tab is None:
         return
+    found.days.add((tab.session.id, tab.day))
     for row in range(L.FIRST_ROW, sheet.last_row + 1):
         cells = {name: sheet.cell(row, column) for name, column in L.COL.items()}
         if cells["meeting"].text:

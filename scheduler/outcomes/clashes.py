@@ -1,0 +1,102 @@
+"""Where each company and table was on the day, so that a walk-in or a moved meeting read
+from a sheet never puts a company or a table in two places at once.
+
+A planned meeting holds its table and both companies at the place and time it was held
+(its `moved to`), or as planned while nothing says it failed; a no-show or a cancellation
+frees them, since the company that came may well have taken a walk-in instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scheduler import meaning
+from scheduler.errors import Problem
+from scheduler.meaning.clock import span
+from scheduler.outcomes.common import Mission, company_label
+from scheduler.outcomes.model import MeetingOutcome, WalkIn
+from scheduler.outcomes.sheetread import Cell
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A table and two companies held from start to end, and what holds them."""
+
+    session: str
+    table: str | None
+    companies: tuple[str, ...]
+    start: datetime
+    end: datetime
+    what: str
+
+    def overlaps(self, other: Booking) -> bool:
+        """The two share some time."""
+        return self.start < other.end and other.start < self.end
+
+
+def planned(mission: Mission, meetings: dict[str, MeetingOutcome]) -> list[Booking]:
+    """Every planned meeting not known to have failed, where and when it was held."""
+    found = []
+    for meeting in mission.schedule.meetings:
+        outcome = meetings.get(meeting.id)
+        if outcome and outcome.status != "held":
+            continue
+        start, table = meeting.start, meeting.table
+        if outcome and outcome.moved_to:
+            start = outcome.moved_to.start or start
+            table = outcome.moved_to.table or table
+        found.append(Booking(meeting.session, table, tuple(meeting.companies), start,
+                             start + (meeting.end - meeting.start), meeting.id))
+    return found
+
+
+def walk_in_booking(mission: Mission, walk_in: WalkIn) -> Booking:
+    """A walk-in as a booking of its table and companies for one meeting length."""
+    minutes = mission.folder.session(walk_in.session).meeting_minutes
+    return Booking(walk_in.session, walk_in.table, tuple(walk_in.companies), walk_in.start,
+                   walk_in.start + timedelta(minutes=minutes),
+                   f"the walk-in {' and '.join(walk_in.companies)}")
+
+
+def _when(mission: Mission, booking: Booking) -> str:
+    """'13:30–13:55 JST': a booking's time in its session's zone."""
+    zone = meaning.session_zone(mission.folder, mission.folder.session(booking.session))
+    return span(booking.start.astimezone(zone), booking.end.astimezone(zone))
+
+
+def clash(mission: Mission, item: Booking, others: list[Booking]) -> str | None:
+    """Why `item` cannot have happened beside `others`: its table or a company taken."""
+    for other in others:
+        if other is item or not item.overlaps(other):
+            continue
+        where = f"{other.what} ({other.table or 'no table'}, {_when(mission, other)})"
+        if item.table and (other.session, other.table) == (item.session, item.table):
+            return f"{item.table} is taken at {_when(mission, item)} by {where}"
+        both = [c for c in item.companies if c in other.companies]
+        if both:
+            return (f"{company_label(mission, both[0])} is at {where} at "
+                    f"{_when(mission, item)}")
+    return None
+
+
+def clashes(mission: Mission, meetings: dict[str, MeetingOutcome],
+            moved: dict[str, Cell], new: list[tuple[WalkIn, Cell]],
+            old: list[WalkIn]) -> list[Problem]:
+    """A problem at each meeting moved to, or walk-in added at, a table or a company that
+    is elsewhere at that time; a walk-in is checked against the walk-ins above it."""
+    base = [*planned(mission, meetings), *(walk_in_booking(mission, w) for w in old)]
+    found = []
+    for booking in base:
+        cell = moved.get(booking.what)
+        reason = clash(mission, booking, base) if cell else None
+        if cell and reason:
+            found.append(cell.problem(reason))
+    added: list[Booking] = []
+    for walk_in, cell in new:
+        booking = walk_in_booking(mission, walk_in)
+        reason = clash(mission, booking, [*base, *added])
+        if reason:
+            found.append(cell.problem(reason))
+        added.append(booking)
+    return found
