@@ -58,10 +58,31 @@ def test_every_figure_equals_an_independent_recount(japan):
         count["country_pairs"]
     rows = figures["per_session_day"]
     assert {f"{r['session']} {r['day']}": r["planned"] for r in rows} == count["planned_per_day"]
-    assert {f"{r['session']} {r['day']}": r["held"] for r in rows if r["held"]} == \
-        count["held_per_day"]
+    assert {f"{r['session']} {r['day']}": r["held_with_walk_ins"] for r in rows
+            if r["held_with_walk_ins"]} == count["held_per_day"]
     assert (figures["wishes"]["wished"], figures["wishes"]["met"]) == \
         (count["wished"], count["wishes_met"])
+
+
+def test_session_days_add_up_to_the_totals_and_say_what_is_not_recorded(japan):
+    _, figures = japan
+    rows, meetings = figures["per_session_day"], figures["meetings"]
+    for key in ("held", "no_shows", "cancelled", "not_recorded", "walk_ins",
+                "held_with_walk_ins"):
+        assert sum(r[key] for r in rows) == meetings[key], key
+    for row in rows[1:]:  # only the Osaka tab is filled in
+        assert row["not_recorded"] == row["planned"] and row["held"] == 0
+
+
+def test_the_rates_and_countries_a_funder_asks_for(japan):
+    folder, figures = japan
+    count = recount(folder, folder / "filled.xlsx")
+    meetings = figures["meetings"]
+    held = count["held"] + count["walk_ins"]
+    assert meetings["follow_up_rate"] == round(count["follow_ups"] / held, 4)
+    expected = count["recorded"] - count["cancelled"]
+    assert meetings["no_show_rate"] == round(count["no_shows"] / expected, 4)
+    assert figures["participants"]["countries"] == len(count["by_country"]) == 5
 
 
 def test_the_csv_holds_the_same_figures(japan):

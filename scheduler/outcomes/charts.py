@@ -48,7 +48,7 @@ def bars_per_day(rows: list[dict[str, object]], held_known: bool) -> str:
         axes.bar([x - width / 2 if held_known else x for x in xs], planned, width,
                  label="planned", color="#d0d0d0", edgecolor="#222", hatch="//")
         if held_known:
-            held = [int(str(row["held"])) for row in rows]
+            held = [int(str(row["held_with_walk_ins"])) for row in rows]
             axes.bar([x + width / 2 for x in xs], held, width, label="held (with walk-ins)",
                      color="#505050", edgecolor="#000")
         axes.set_xticks(xs, labels)
