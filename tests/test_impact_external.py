@@ -125,4 +125,5 @@ def test_each_table_gets_a_printable_sheet(report):
     assert "table-1.pdf" in [p.name for p in pdfs] and len(pdfs) == 12
     text = pdf_text(folder / "attendance" / "table-1.pdf", layout=False)
     assert "Attendance at Table 1" in text
+    assert "Moved" in text  # a column where a host notes where a meeting went
     assert "13:30–13:55 JST" in text and "Cardiòptica Medical S.L." in text
