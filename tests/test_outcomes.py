@@ -229,6 +229,19 @@ def test_charts_are_repeatable_svg_in_grey(japan):
         assert all(c[0:2] == c[2:4] == c[4:6] for c in colours), colours  # greys only
 
 
+def test_the_heat_map_counts_read_as_large_as_its_labels(japan):
+    import re
+
+    from scheduler.outcomes.charts import heat_map
+
+    _, figures = japan
+    svg = heat_map(figures["country_pairs"])
+    sizes = {text: float(size) for size, text in
+             re.findall(r'<text style="font-size: ([\d.]+)px[^>]*>([^<]+)</text>', svg)}
+    counts = [sizes[str(p["meetings"])] for p in figures["country_pairs"]]
+    assert min(counts) >= sizes["JP"] and sizes["country"] == sizes["JP"]
+
+
 def test_a_company_named_like_a_formula_stays_text_in_the_workbook(tmp_path):
     folder = copy_seed(tmp_path / "japan")
     path = folder / "companies" / "cardioptica.yaml"
