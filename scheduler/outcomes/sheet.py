@@ -56,6 +56,11 @@ def _head(mission: Mission, sheet: Worksheet, part: SessionDay) -> None:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         sheet.column_dimensions[get_column_letter(column)].width = L.WIDTHS[column - 1]
     sheet.freeze_panes = f"A{L.FIRST_ROW}"
+    # printed for the desk: A4 across, one page wide, the headers on every page
+    sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
 
 
 def _rows(mission: Mission, sheet: Worksheet, part: SessionDay) -> None:
