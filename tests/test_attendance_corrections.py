@@ -93,3 +93,20 @@ def test_a_workbook_of_another_mission_is_one_problem_per_tab(japan, tmp_path):
     assert code == 1
     assert output.count("a sheet of mission 'flanders-telangana-bioasia-2023'") == 3
     assert "no session" not in output and "3 error(s)" in output
+
+
+def test_a_booth_table_can_be_written_as_the_host_reads_it(tmp_path):
+    folder = tmp_path / "flanders"
+    shutil.copytree(SEEDS / "flanders-telangana-bioasia-2023", folder)
+    assert run("attendance", str(folder), "--format", "xlsx")[0] == 0
+    book = load_workbook(folder / "attendance.xlsx")
+    tab = book.worksheets[0]  # day 1: Table 2 of the Flanders pavilion is free at 16:00
+    row = next(r for r in range(5, tab.max_row + 1)
+               if tab.cell(r, 1).value == "deccan-biologics--schelde-mrna")
+    tab.cell(row, 7, "yes")
+    tab.cell(row, 10, "16:00 Table 2")
+    book.save(folder / "filled.xlsx")
+    code, output = run("attendance", str(folder), "--import", str(folder / "filled.xlsx"))
+    assert code == 0, output
+    assert "table: Flanders pavilion / Table 2" in \
+        (folder / "outcomes.yaml").read_text(encoding="utf-8")

@@ -85,6 +85,10 @@ def table_of(tab: Tab, cell: Cell, text: str) -> str | None:
     by_fold = {name.casefold(): name for name in tables}
     if text.casefold() in by_fold:
         return by_fold[text.casefold()]
+    # a host writes 'Table 2' for the only booth with a 'Booth / Table 2'
+    short = [name for name in tables if name.casefold().endswith(f" / {text.casefold()}")]
+    if len(short) == 1:
+        return short[0]
     if tables:
         tab.error(cell, f"no table {text!r} in {tab.session.id} (tables: "
                   f"{', '.join(tables[:6])}{', ...' if len(tables) > 6 else ''})")
