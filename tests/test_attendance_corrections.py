@@ -57,15 +57,15 @@ def test_a_meeting_moved_onto_a_taken_table_or_company_is_refused(japan):
     moved = osaka_row(japan / "filled.xlsx", "cardioptica--kitahama-medical")
     tab.cell(moved, 10, "15:30")  # Table 1 is taken again from 15:45
     other = osaka_row(japan / "filled.xlsx", "glykotech--rakuyo-glyco")
-    tab.cell(other, 10, "14:00 Table 6")  # Table 6 is free (a no-show), Rakuyō is not
+    tab.cell(other, 10, "14:00 Table 6")  # Table 6 is free (a no-show), GlykoTech is not
     book.save(japan / "filled.xlsx")
     code, output = run("attendance", str(japan), "--import", str(japan / "filled.xlsx"))
     name = book.sheetnames[0]
     assert code == 1
     assert f"{name}!J{moved}: error: Table 1 is taken at 15:30–15:55 JST by " \
         "doshomachi-pharma--peptomed-bcn (Table 1, 15:45–16:10 JST)" in output
-    assert f"{name}!J{other}: error: Rakuyō Glycoscience K.K. (rakuyo-glyco) is at " \
-        "rakuyo-glyco--vercors-microfluidics (Table 2, 14:00–14:25 JST)" in output
+    assert f"{name}!J{other}: error: GlykoTech Bayern AG (glykotech) is at " \
+        "biwako-bioprocess--glykotech (Table 3, 14:00–14:25 JST)" in output
     assert not (japan / "outcomes.yaml").exists()
 
 

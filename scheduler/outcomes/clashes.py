@@ -8,6 +8,7 @@ frees them, since the company that came may well have taken a walk-in instead.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,9 +66,31 @@ def _when(mission: Mission, booking: Booking) -> str:
     return span(booking.start.astimezone(zone), booking.end.astimezone(zone))
 
 
-def clash(mission: Mission, item: Booking, others: list[Booking]) -> str | None:
-    """Why `item` cannot have happened beside `others`: its table or a company taken."""
-    for other in others:
+class Index:
+    """Bookings by table and by company, so a check reads only those that could clash."""
+
+    def __init__(self, bookings: list[Booking]) -> None:
+        self.by_key: dict[tuple[str, ...], list[Booking]] = defaultdict(list)
+        for booking in bookings:
+            self.add(booking)
+
+    def add(self, booking: Booking) -> None:
+        """Book a table and companies."""
+        if booking.table:
+            self.by_key[("table", booking.session, booking.table)].append(booking)
+        for company in booking.companies:
+            self.by_key[("company", company)].append(booking)
+
+    def near(self, item: Booking) -> list[Booking]:
+        """What holds the item's table, then what holds each of its companies."""
+        keys: list[tuple[str, ...]] = [("table", item.session, item.table)] if item.table else []
+        keys += [("company", company) for company in item.companies]
+        return [other for key in keys for other in self.by_key.get(key, [])]
+
+
+def clash(mission: Mission, item: Booking, index: Index) -> str | None:
+    """Why `item` cannot have happened beside what is booked: its table or a company taken."""
+    for other in index.near(item):
         if other is item or not item.overlaps(other):
             continue
         where = f"{other.what} ({other.table or 'no table'}, {_when(mission, other)})"
@@ -86,17 +109,17 @@ def clashes(mission: Mission, meetings: dict[str, MeetingOutcome],
     """A problem at each meeting moved to, or walk-in added at, a table or a company that
     is elsewhere at that time; a walk-in is checked against the walk-ins above it."""
     base = [*planned(mission, meetings), *(walk_in_booking(mission, w) for w in old)]
+    index = Index(base)
     found = []
     for booking in base:
         cell = moved.get(booking.what)
-        reason = clash(mission, booking, base) if cell else None
+        reason = clash(mission, booking, index) if cell else None
         if cell and reason:
             found.append(cell.problem(reason))
-    added: list[Booking] = []
     for walk_in, cell in new:
         booking = walk_in_booking(mission, walk_in)
-        reason = clash(mission, booking, [*base, *added])
+        reason = clash(mission, booking, index)
         if reason:
             found.append(cell.problem(reason))
-        added.append(booking)
+        index.add(booking)
     return found
