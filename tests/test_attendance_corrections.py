@@ -110,3 +110,26 @@ def test_a_booth_table_can_be_written_as_the_host_reads_it(tmp_path):
     assert code == 0, output
     assert "table: Flanders pavilion / Table 2" in \
         (folder / "outcomes.yaml").read_text(encoding="utf-8")
+
+
+def test_a_parallel_company_may_be_in_two_meetings_while_a_delegate_is_free(tmp_path):
+    folder = tmp_path / "flanders"
+    shutil.copytree(SEEDS / "flanders-telangana-bioasia-2023", folder)
+    assert run("attendance", str(folder), "--format", "xlsx")[0] == 0
+    book = load_workbook(folder / "attendance.xlsx")
+    g2b = book.worksheets[2]  # the Telangana wing sends a different delegate to each room
+    rows = {g2b.cell(r, 1).value: r for r in range(5, 13)}
+    for row in rows.values():
+        g2b.cell(row, 7, "yes")
+    g2b.cell(rows["schelde-mrna--telangana-life-sciences"], 10, "10:00 G2B room B")
+    g2b.cell(rows["schelde-mrna--tsiic"], 7).value = None
+    g2b.cell(rows["schelde-mrna--tsiic"], 9, "yes")  # room B free at 10:40
+    for column, value in ((2, "10:40"), (3, "G2B room B"), (4, "telangana-life-sciences"),
+                          (5, "dijle-diagnostics")):
+        g2b.cell(13, column, value)  # its second delegate is free at 10:40
+    book.save(folder / "filled.xlsx")
+    code, output = run("attendance", str(folder), "--import", str(folder / "filled.xlsx"))
+    assert code == 0, output
+    assert "1 new walk-in(s)" in output
+    text = (folder / "outcomes.yaml").read_text(encoding="utf-8")
+    assert "table: G2B room B" in text  # a table whose name starts in capitals, kept whole

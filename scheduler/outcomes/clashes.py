@@ -3,7 +3,10 @@ from a sheet never puts a company or a table in two places at once.
 
 A planned meeting holds its table and both companies at the place and time it was held
 (its `moved to`), or as planned while nothing says it failed; a no-show or a cancellation
-frees them, since the company that came may well have taken a walk-in instead.
+frees them, since the company that came may well have taken a walk-in instead. A parallel
+company is held per delegate, as the checker reads it: a meeting clashes with another only
+through a delegate in both, and a walk-in (whose people the sheet does not name) only
+when every delegate is already in a meeting.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class Booking:
     start: datetime
     end: datetime
     what: str
+    people: tuple[str, ...] = ()  # 'company/delegate' attending; none known for a walk-in
 
     def overlaps(self, other: Booking) -> bool:
         """The two share some time."""
@@ -48,7 +52,8 @@ def planned(mission: Mission, meetings: dict[str, MeetingOutcome]) -> list[Booki
             start = outcome.moved_to.start or start
             table = outcome.moved_to.table or table
         found.append(Booking(meeting.session, table, tuple(meeting.companies), start,
-                             start + (meeting.end - meeting.start), meeting.id))
+                             start + (meeting.end - meeting.start), meeting.id,
+                             tuple(meeting.delegates)))
     return found
 
 
@@ -88,19 +93,37 @@ class Index:
         return [other for key in keys for other in self.by_key.get(key, [])]
 
 
+def _busy(mission: Mission, item: Booking, company_id: str,
+          overlapping: list[Booking]) -> Booking | None:
+    """What keeps a company of `item` elsewhere at its time, if anything."""
+    there = [o for o in overlapping if company_id in o.companies]
+    company = mission.folder.companies.get(company_id)
+    if not there or company is None or not company.parallel:
+        return there[0] if there else None
+    mine = {p for p in item.people if p.startswith(f"{company_id}/")}
+    if mine:
+        return next((o for o in there if mine & set(o.people)), None)
+    return there[0] if len(there) >= len(company.delegates) else None
+
+
 def clash(mission: Mission, item: Booking, index: Index) -> str | None:
     """Why `item` cannot have happened beside what is booked: its table or a company taken."""
-    for other in index.near(item):
-        if other is item or not item.overlaps(other):
-            continue
-        where = f"{other.what} ({other.table or 'no table'}, {_when(mission, other)})"
+    overlapping = [o for o in dict.fromkeys(index.near(item), None)
+                   if o is not item and item.overlaps(o)]
+    for other in overlapping:
         if item.table and (other.session, other.table) == (item.session, item.table):
-            return f"{item.table} is taken at {_when(mission, item)} by {where}"
-        both = [c for c in item.companies if c in other.companies]
-        if both:
-            return (f"{company_label(mission, both[0])} is at {where} at "
+            return f"{item.table} is taken at {_when(mission, item)} by {_where(mission, other)}"
+    for company_id in item.companies:
+        busy = _busy(mission, item, company_id, overlapping)
+        if busy is not None:
+            return (f"{company_label(mission, company_id)} is at {_where(mission, busy)} at "
                     f"{_when(mission, item)}")
     return None
+
+
+def _where(mission: Mission, other: Booking) -> str:
+    """'meeting-id (Table 3, 14:00–14:25 JST)'."""
+    return f"{other.what} ({other.table or 'no table'}, {_when(mission, other)})"
 
 
 def clashes(mission: Mission, meetings: dict[str, MeetingOutcome],

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from scheduler import meaning
 from scheduler.errors import Problem
 from scheduler.input.model import PartneringSession
+from scheduler.meaning.clock import abbreviation
 from scheduler.outcomes import layout as L
 from scheduler.outcomes.common import NO, YES, Mission, all_tables
 from scheduler.outcomes.model import MeetingOutcome, Moved, WalkIn
@@ -74,7 +75,8 @@ def wall_time(tab: Tab, cell: Cell) -> tuple[datetime | None, str]:
         return None, cell.text
     moment = datetime.combine(tab.day, time(int(match[1]), int(match[2])), tab.zone)
     rest = match[3]
-    if rest.split(" ", 1)[0].isupper():  # a zone abbreviation as the sheet prints it
+    # the zone as the sheet prints it ('14:00 JST Table 3'), not a table named 'G2B room B'
+    if rest.split(" ", 1)[0].casefold() == abbreviation(moment).casefold():
         rest = rest.split(" ", 1)[1] if " " in rest else ""
     return moment, rest.strip()
 
