@@ -70,14 +70,19 @@ def shown_figures(figures: dict) -> list[str]:
             f"held (as planned or moved) {m['held']}", f"no-shows {m['no_shows']}",
             f"cancelled on the day {m['cancelled']}", f"walk-ins {m['walk_ins']}",
             f"held, walk-ins included {m['held_with_walk_ins']}",
-            f"follow-ups agreed {m['follow_ups']}", f"not recorded {m['not_recorded']}"]
+            f"follow-ups agreed {m['follow_ups']}",
+            f"follow-up rate (of meetings held, walk-ins included) {share(m['follow_up_rate'])}",
+            f"no-show rate (of recorded meetings not cancelled) {share(m['no_show_rate'])}",
+            f"not recorded {m['not_recorded']}"]
     rows += [f"{k} {share(v)}" for part in figures["no_show_rate"].values()
              for k, v in part.items()]
     rows += [" ".join(str(r[k]) for k in ("session", "day", "planned", "held", "no_shows",
-                                          "cancelled", "walk_ins"))
+                                          "cancelled", "not_recorded", "walk_ins",
+                                          "held_with_walk_ins"))
              for r in figures["per_session_day"]]
     people = figures["participants"]
-    rows.append(f"{people['companies']} companies, {people['delegates']} delegates")
+    rows.append(f"{people['companies']} companies from {people['countries']} countries, "
+                f"{people['delegates']} delegates")
     rows += [f"{k} {v['companies']} {v['delegates']}"
              for part in ("by_side", "by_country") for k, v in people[part].items()]
     rows += [f"{k} {n}" for k, n in figures["meetings_per_company_distribution"]]
@@ -120,4 +125,5 @@ def test_each_table_gets_a_printable_sheet(report):
     assert "table-1.pdf" in [p.name for p in pdfs] and len(pdfs) == 12
     text = pdf_text(folder / "attendance" / "table-1.pdf", layout=False)
     assert "Attendance at Table 1" in text
+    assert "Moved" in text  # a column where a host notes where a meeting went
     assert "13:30–13:55 JST" in text and "Cardiòptica Medical S.L." in text

@@ -32,8 +32,10 @@ def run_attendance(path: Path, sheet: Path | None, formats: tuple[str, ...],
     """`mission attendance`: write the sheets, or import filled ones; the lines to print."""
     if imports:
         done = import_sheets(path, imports)
+        gone = f", {done.removed} walk-in(s) no longer on the sheets removed" \
+            if done.removed else ""
         return [f"read {len(imports)} file(s): {done.meetings} meeting outcome(s), "
-                f"{done.walk_ins} new walk-in(s); wrote {done.path}",
+                f"{done.walk_ins} new walk-in(s){gone}; wrote {done.path}",
                 f"next: `mission impact {path}`"]
     written = write_attendance(path, sheet, formats, progress)
     pdfs = [p for p in written if p.suffix == ".pdf"]

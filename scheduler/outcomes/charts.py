@@ -48,7 +48,7 @@ def bars_per_day(rows: list[dict[str, object]], held_known: bool) -> str:
         axes.bar([x - width / 2 if held_known else x for x in xs], planned, width,
                  label="planned", color="#d0d0d0", edgecolor="#222", hatch="//")
         if held_known:
-            held = [int(str(row["held"])) for row in rows]
+            held = [int(str(row["held_with_walk_ins"])) for row in rows]
             axes.bar([x + width / 2 for x in xs], held, width, label="held (with walk-ins)",
                      color="#505050", edgecolor="#000")
         axes.set_xticks(xs, labels)
@@ -84,11 +84,14 @@ def heat_map(pairs: list[dict[str, object]]) -> str:
         axes.set_aspect("equal")
         axes.set_xticks([k + 0.5 for k in range(len(shown))], shown, rotation=90)
         axes.set_yticks([k + 0.5 for k in range(len(shown))], shown)
+        axes.set_xlabel("country")
+        axes.set_ylabel("country")
         top = max((max(row) for row in grid), default=0)
+        size = 9 if len(shown) <= 12 else 6  # the counts as large as the labels while they fit
         for y, row in enumerate(grid):
             for x, value in enumerate(row):
                 if value:
-                    axes.text(x + 0.5, y + 0.5, str(value), ha="center", va="center", fontsize=6,
+                    axes.text(x + 0.5, y + 0.5, str(value), ha="center", va="center", fontsize=size,
                               color="white" if value > top / 2 else "black")
         return _svg(figure, "meetings between countries")
 

@@ -68,6 +68,7 @@ def participants(mission: Mission) -> Figures:
             entry["delegates"] += len(company.delegates)
     return {"companies": len(companies),
             "delegates": sum(len(c.delegates) for c in companies),
+            "countries": len(by_country),
             "by_side": dict(sorted(by_side.items())),
             "by_country": dict(sorted(by_country.items()))}
 
@@ -80,6 +81,7 @@ def meeting_counts(mission: Mission, outcomes: Outcomes | None) -> Figures:
     planned = len(mission.schedule.meetings)
     held = statuses["held"]
     follow_ups = sum(m.follow_up for m in met_meetings(mission, outcomes)) if known else None
+    expected = statuses["held"] + statuses["no-show"]
     return {"requested": mission.schedule.quality.requested, "planned": planned,
             "recorded": sum(statuses.values()) if known else None,
             "not_recorded": planned - sum(statuses.values()) if known else None,
@@ -88,7 +90,10 @@ def meeting_counts(mission: Mission, outcomes: Outcomes | None) -> Figures:
             "cancelled": statuses["cancelled"] if known else None,
             "walk_ins": walk_ins if known else None,
             "held_with_walk_ins": held + walk_ins if known else None,
-            "follow_ups": follow_ups}
+            "follow_ups": follow_ups,
+            "follow_up_rate": rate(follow_ups, held + walk_ins) if follow_ups is not None
+            else None,
+            "no_show_rate": rate(statuses["no-show"], expected) if known else None}
 
 
 def no_show_rates(mission: Mission, outcomes: Outcomes | None) -> Figures:
@@ -115,8 +120,9 @@ def no_show_rates(mission: Mission, outcomes: Outcomes | None) -> Figures:
                            if session_expected[s.id]}}
 
 
-def per_session_day(mission: Mission, outcomes: Outcomes | None, met: list[Met]) -> list[Figures]:
-    """Planned and held meetings (with no-shows, cancellations, walk-ins) per session-day."""
+def per_session_day(mission: Mission, outcomes: Outcomes | None) -> list[Figures]:
+    """Per session-day (of the planned start): planned meetings, what became of them, and
+    walk-ins; held counts planned meetings only, as in the totals."""
     rows: dict[tuple[str, date], Counter[str]] = {}
     order = {s.id: n for n, s in enumerate(mission.folder.mission.partnering)}
     for meeting in mission.schedule.meetings:
@@ -124,19 +130,18 @@ def per_session_day(mission: Mission, outcomes: Outcomes | None, met: list[Met])
                                                         meeting.start)), Counter())
         counts["planned"] += 1
         outcome = outcomes.meetings.get(meeting.id) if outcomes else None
-        if outcome is not None and outcome.status != "held":
-            counts[outcome.status] += 1
+        counts[outcome.status if outcome else "not recorded"] += 1
     for walk_in in outcomes.walk_ins if outcomes else []:
         rows.setdefault((walk_in.session, _day(mission, walk_in.session, walk_in.start)),
                         Counter())["walk-in"] += 1
-    for item in met:
-        rows.setdefault((item.session, item.day), Counter())["held"] += 1
     known = outcomes is not None
     return [{"session": session, "day": day.isoformat(), "planned": counts["planned"],
              "held": counts["held"] if known else None,
              "no_shows": counts["no-show"] if known else None,
              "cancelled": counts["cancelled"] if known else None,
-             "walk_ins": counts["walk-in"] if known else None}
+             "not_recorded": counts["not recorded"] if known else None,
+             "walk_ins": counts["walk-in"] if known else None,
+             "held_with_walk_ins": counts["held"] + counts["walk-in"] if known else None}
             for (session, day), counts in sorted(rows.items(),
                                                  key=lambda r: (order.get(r[0][0], 0), r[0][1]))]
 
@@ -197,7 +202,7 @@ def impact_figures(mission: Mission, outcomes: Outcomes | None) -> Figures:
         "participants": participants(mission),
         "meetings": meeting_counts(mission, outcomes),
         "no_show_rate": no_show_rates(mission, outcomes),
-        "per_session_day": per_session_day(mission, outcomes, met),
+        "per_session_day": per_session_day(mission, outcomes),
         "meetings_per_company": counts,
         "meetings_per_company_distribution": distribution(counts),
         "country_pairs": pairs(met, {c.id: [c.country] for c in companies}),

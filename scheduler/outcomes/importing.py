@@ -8,23 +8,22 @@ editor, so the comments and edits a person made in outcomes.yaml survive.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date
 from pathlib import Path
 
-from scheduler.errors import InputError, Problem
+from scheduler import meaning
+from scheduler.errors import InputError
+from scheduler.outcomes.clashes import clashes
 from scheduler.outcomes.common import Mission, load
 from scheduler.outcomes.model import (
-    MeetingOutcome,
     Outcomes,
     WalkIn,
     outcomes_path,
     read_outcomes,
 )
 from scheduler.outcomes.rows import Found, read_tab
-from scheduler.outcomes.sheetread import Cell, read_sheets
+from scheduler.outcomes.sheetread import read_sheets
 from scheduler.yamledit import CommentedMap, CommentedSeq, load_path, save
-
-Booking = tuple[datetime, datetime, str]  # start, end, what holds the table
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,7 @@ class Imported:
     meetings: int
     walk_ins: int
     path: Path
+    removed: int = 0  # walk-ins recorded before that the sheets no longer list
 
 
 def read_files(mission: Mission, files: list[Path]) -> Found:
@@ -53,43 +53,19 @@ def _same(a: WalkIn, b: WalkIn) -> bool:
         (sorted(b.companies), b.session, b.start, b.table)
 
 
-def bookings(mission: Mission, meetings: dict[str, MeetingOutcome],
-             walk_ins: list[WalkIn]) -> dict[tuple[str, str], list[Booking]]:
-    """Who holds each (session, table) when: planned meetings where they were held (or not
-    known to have failed), and walk-ins."""
-    held: dict[tuple[str, str], list[Booking]] = {}
-    for meeting in mission.schedule.meetings:
-        outcome = meetings.get(meeting.id)
-        if meeting.table is None or (outcome and outcome.status != "held"):
-            continue
-        start, table = meeting.start, meeting.table
-        if outcome and outcome.moved_to:
-            start = outcome.moved_to.start or start
-            table = outcome.moved_to.table or table
-        end = start + (meeting.end - meeting.start)
-        held.setdefault((meeting.session, table), []).append((start, end, meeting.id))
-    for walk_in in walk_ins:
-        start = walk_in.start
-        end = start + timedelta(minutes=mission.folder.session(walk_in.session).meeting_minutes)
-        what = f"the walk-in {' and '.join(walk_in.companies)} at {start:%H:%M}"
-        held.setdefault((walk_in.session, walk_in.table), []).append((start, end, what))
-    return held
+def _day_of(mission: Mission, walk_in: WalkIn) -> tuple[str, date]:
+    """The session-day (the tab) a walk-in belongs to."""
+    zone = meaning.session_zone(mission.folder, mission.folder.session(walk_in.session))
+    return walk_in.session, walk_in.start.astimezone(zone).date()
 
 
-def double_booked(mission: Mission, meetings: dict[str, MeetingOutcome],
-                  new: list[tuple[WalkIn, Cell]], old: list[WalkIn]) -> list[Problem]:
-    """A problem at each new walk-in whose table is taken at its time."""
-    found = []
-    for number, (walk_in, cell) in enumerate(new):
-        others = [*old, *(w for w, _ in new[:number])]
-        booked = bookings(mission, meetings, others).get((walk_in.session, walk_in.table), [])
-        minutes = mission.folder.session(walk_in.session).meeting_minutes
-        end = walk_in.start + timedelta(minutes=minutes)
-        clash = [what for start, stop, what in booked if start < end and walk_in.start < stop]
-        if clash:
-            found.append(cell.problem(f"{walk_in.table} is taken at {walk_in.start:%H:%M} "
-                                      f"by {clash[0]}"))
-    return found
+def superseded(mission: Mission, found: Found, before: Outcomes | None) -> list[int]:
+    """Positions of the recorded walk-ins that a tab read now replaces: its walk-in rows
+    are the whole record of its session-day, so a walk-in corrected on the sheet is not
+    kept twice (once as it was, once as it is)."""
+    kept = before.walk_ins if before else []
+    return [n for n, walk_in in enumerate(kept) if _day_of(mission, walk_in) in found.days
+            and not any(_same(walk_in, new) for new, _ in found.walk_ins)]
 
 
 def _document(mission: Mission, path: Path) -> CommentedMap:
@@ -111,7 +87,10 @@ def merge(mission: Mission, found: Found, before: Outcomes | None) -> Imported:
     for meeting_id in sorted(found.meetings, key=order.__getitem__):
         outcome = found.meetings[meeting_id][0]
         document["meetings"][meeting_id] = outcome.model_dump(mode="json", exclude_defaults=True)
-    kept = before.walk_ins if before else []
+    gone = superseded(mission, found, before)
+    for number in reversed(gone):
+        del document["walk_ins"][number]
+    kept = [w for n, w in enumerate(before.walk_ins if before else []) if n not in gone]
     added = 0
     for walk_in, _ in found.walk_ins:
         if not any(_same(walk_in, other) for other in kept):
@@ -119,7 +98,7 @@ def merge(mission: Mission, found: Found, before: Outcomes | None) -> Imported:
             kept = [*kept, walk_in]
             added += 1
     save(path, document)
-    return Imported(len(found.meetings), added, path)
+    return Imported(len(found.meetings), added, path, len(gone))
 
 
 def import_sheets(path: Path, files: list[Path]) -> Imported:
@@ -130,9 +109,10 @@ def import_sheets(path: Path, files: list[Path]) -> Imported:
     found = read_files(mission, files)
     meetings = {**(before.meetings if before else {}),
                 **{key: value[0] for key, value in found.meetings.items()}}
-    old = before.walk_ins if before else []
+    gone = superseded(mission, found, before)
+    old = [w for n, w in enumerate(before.walk_ins if before else []) if n not in gone]
     new = [(w, c) for w, c in found.walk_ins if not any(_same(w, o) for o in old)]
-    found.problems += double_booked(mission, meetings, new, old)
+    found.problems += clashes(mission, meetings, found.moved, new, old)
     if found.problems:
         raise InputError(found.problems)
     return merge(mission, found, before)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from scheduler import meaning
 from scheduler.errors import Problem
 from scheduler.input.model import PartneringSession
+from scheduler.meaning.clock import abbreviation
 from scheduler.outcomes import layout as L
 from scheduler.outcomes.common import NO, YES, Mission, all_tables
 from scheduler.outcomes.model import MeetingOutcome, Moved, WalkIn
@@ -31,6 +32,8 @@ class Found:
     meetings: dict[str, tuple[MeetingOutcome, Cell]] = field(default_factory=dict)
     walk_ins: list[tuple[WalkIn, Cell]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    moved: dict[str, Cell] = field(default_factory=dict)  # the `moved to` cell by meeting
+    days: set[tuple[str, date]] = field(default_factory=set)  # session-days of tabs read
 
 
 @dataclass
@@ -72,7 +75,8 @@ def wall_time(tab: Tab, cell: Cell) -> tuple[datetime | None, str]:
         return None, cell.text
     moment = datetime.combine(tab.day, time(int(match[1]), int(match[2])), tab.zone)
     rest = match[3]
-    if rest.split(" ", 1)[0].isupper():  # a zone abbreviation as the sheet prints it
+    # the zone as the sheet prints it ('14:00 JST Table 3'), not a table named 'G2B room B'
+    if rest.split(" ", 1)[0].casefold() == abbreviation(moment).casefold():
         rest = rest.split(" ", 1)[1] if " " in rest else ""
     return moment, rest.strip()
 
@@ -83,6 +87,10 @@ def table_of(tab: Tab, cell: Cell, text: str) -> str | None:
     by_fold = {name.casefold(): name for name in tables}
     if text.casefold() in by_fold:
         return by_fold[text.casefold()]
+    # a host writes 'Table 2' for the only booth with a 'Booth / Table 2'
+    short = [name for name in tables if name.casefold().endswith(f" / {text.casefold()}")]
+    if len(short) == 1:
+        return short[0]
     if tables:
         tab.error(cell, f"no table {text!r} in {tab.session.id} (tables: "
                   f"{', '.join(tables[:6])}{', ...' if len(tables) > 6 else ''})")
@@ -170,6 +178,8 @@ def planned_row(tab: Tab, cells: dict[str, Cell]) -> None:
     outcome = MeetingOutcome(status=status, absent=absent, moved_to=where,  # type: ignore[arg-type]
                              follow_up=bool(follow_up), notes=cells["notes"].text)
     tab.found.meetings[meeting.id] = (outcome, cells["meeting"])
+    if where is not None and status == "held":
+        tab.found.moved[meeting.id] = cells["moved to"]
 
 
 def required(tab: Tab, cell: Cell, message: str,
@@ -218,7 +228,8 @@ def identity(mission: Mission, sheet: Sheet, found: Found) -> Tab | None:
     if cells["mission"].text != mission.folder.mission.id:
         found.problems.append(cells["mission"].problem(
             f"a sheet of mission {cells['mission'].text!r}, not {mission.folder.mission.id!r}"))
-    elif cells["schedule"].text != mission.fingerprint:
+        return None  # its session and date mean nothing here: one problem per tab
+    if cells["schedule"].text != mission.fingerprint:
         found.problems.append(cells["schedule"].problem(
             f"printed from another schedule ({cells['schedule'].text}; schedule.json is now "
             f"{mission.fingerprint}): the mission was re-planned since; print new sheets"))
@@ -242,6 +253,7 @@ def read_tab(mission: Mission, sheet: Sheet, found: Found) -> None:
     tab = identity(mission, sheet, found)
     if tab is None:
         return
+    found.days.add((tab.session.id, tab.day))
     for row in range(L.FIRST_ROW, sheet.last_row + 1):
         cells = {name: sheet.cell(row, column) for name, column in L.COL.items()}
         if cells["meeting"].text:

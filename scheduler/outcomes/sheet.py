@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -56,6 +57,11 @@ def _head(mission: Mission, sheet: Worksheet, part: SessionDay) -> None:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         sheet.column_dimensions[get_column_letter(column)].width = L.WIDTHS[column - 1]
     sheet.freeze_panes = f"A{L.FIRST_ROW}"
+    # printed for the desk: A4 across, one page wide, the headers on every page
+    sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
 
 
 def _rows(mission: Mission, sheet: Worksheet, part: SessionDay) -> None:
