@@ -16,7 +16,7 @@ from typing import Literal
 
 from scheduler.meaning import unlimited_video
 from scheduler.meaning.slots import time_groups
-from scheduler.solver.named import named_sets
+from scheduler.solver.named import holders, named_sets
 from scheduler.solver.rules import may_start, pools
 from scheduler.solver.space import TABLES, VIDEO, CompanyDayKey, DayKey, Space, Var
 
@@ -157,16 +157,21 @@ class Board:
             keys += [("pool", t, pool) for t in long.covers]
         for gi in sorted({gi for t in long.touches for gi in self.groups.get(t, ())}):
             keys += [("group", a, gi), ("group", b, gi)]
-        if self.named:
-            keys += [k for t in long.covers for k in self._named(r, t)]
+        if self.named:  # in each slot it overlaps, as the CP-SAT rows count it
+            keys += dict.fromkeys(k for c in (a, b) for t in long.touches
+                                  if t in people[c] for k in self._named(r, t, s, c))
         return keys
 
-    def _named(self, r: int, s: int) -> list[Key]:
-        """The named-delegate resources of a meeting (rules.add_one_meeting_at_a_time):
-        every union of named sets of a parallel company holding the request's own."""
-        terms = self.space.requests[r].terms
+    def _named(self, r: int, s: int, start: int | None = None, only: str | None = None
+               ) -> list[Key]:
+        """The named-delegate resources at slot s of a meeting of r from `start` (default
+        s) (rules.add_one_meeting_at_a_time): every union of named sets of a parallel
+        company holding the people who may take it (the holder of a longer one)."""
         keys: list[Key] = []
-        for c, ids in terms.delegates:
+        for c in self.pairs[r]:
+            ids = holders(self.space, r, s if start is None else start, c)
+            if ids is None or (only is not None and c != only):
+                continue
             for k, people in enumerate(self.named.get(c, ())):
                 if ids <= people:
                     keys.append(("named", c, s, k))

@@ -1,6 +1,12 @@
 """The named-delegate sets of parallel companies: the unions of the delegates their
 requests name, each a resource of one-meeting-at-a-time (Hall's condition), read by the
-CP-SAT rules and the large-event board alike."""
+CP-SAT rules and the large-event board alike.
+
+Hall's condition per slot is exact only for meetings that take one slot: a longer meeting
+must keep one person through all its slots. So a longer meeting of a parallel company is
+held by one person chosen with its candidate (`taker`), and each person is a set of its
+own: per slot, the meetings that person holds count against every union containing them,
+which makes the per-slot rows sufficient for an assignment to exist."""
 
 from __future__ import annotations
 
@@ -13,7 +19,8 @@ MAX_NAMED_SETS = 64  # unions of named delegate sets per parallel company (Hall'
 
 def named_sets(space: Space) -> dict[str, list[frozenset[str]]]:
     """Parallel company -> the unions of the delegate sets its requests name, below the
-    whole company (whose cap is the plain one), in a stable order."""
+    whole company (whose cap is the plain one), in a stable order; then, for a company
+    with longer meetings, each of its people alone (the holder of a longer meeting)."""
     found: dict[str, set[frozenset[str]]] = defaultdict(set)
     for request in space.requests:
         for c, ids in request.terms.delegates:
@@ -29,4 +36,60 @@ def named_sets(space: Space) -> dict[str, list[frozenset[str]]]:
                     closed.add(base | other)
         everyone = frozenset(d.id or "" for d in space.folder.companies[c].delegates)
         out[c] = sorted((s for s in closed if s < everyone), key=lambda s: (len(s), sorted(s)))
+    for c in sorted(_with_longer(space)):
+        everyone = frozenset(d.id or "" for d in space.folder.companies[c].delegates)
+        here = out.setdefault(c, [])
+        here += [alone for d in sorted(everyone)
+                 if (alone := frozenset({d})) < everyone and alone not in here]
     return out
+
+
+def _with_longer(space: Space) -> set[str]:
+    """The parallel companies of requests that say `minutes` (maybe longer meetings)."""
+    return {c for request in space.requests if request.minutes is not None
+            for c in request.companies if _parallel(space, c)}
+
+
+def _parallel(space: Space, c: str) -> bool:
+    """Whether company c sends its people to meetings separately."""
+    company = space.folder.companies.get(c)
+    return company is not None and company.parallel
+
+
+def taker(space: Space, r: int, c: str, free: list[str]) -> list[str]:
+    """Who of a parallel company holds request r's longer meeting, given who may (free
+    throughout, named): one person, the first of the request's order among them."""
+    order = space.takers.get((c, r))
+    if order is None:
+        _orders(space, c)
+        order = space.takers[(c, r)]
+    return next(([d] for d in order if d in free), [])
+
+
+def _orders(space: Space, c: str) -> None:
+    """Each request's order of a company's people: the least asked for first (a share of
+    each request naming them), then turn by turn over its longer requests, so that two
+    longer meetings with the same people tend to have different holders."""
+    people = [d.id or "" for d in space.folder.companies[c].delegates]
+    load = dict.fromkeys(people, 0.0)
+    mine = [r for r, q in enumerate(space.requests) if c in q.companies]
+    for r in mine:
+        named = space.requests[r].terms.named(c)
+        allowed = [d for d in people if named is None or d in named]
+        for d in allowed:
+            load[d] += 1 / len(allowed)
+    turn = 0
+    for r in mine:
+        space.takers[(c, r)] = sorted(
+            people, key=lambda d: (load[d], (people.index(d) - turn) % len(people)))
+        turn += space.requests[r].minutes is not None
+
+
+def holders(space: Space, r: int, s: int, c: str) -> frozenset[str] | None:
+    """Who of company c may take request r's meeting starting at slot s, for the named
+    rows: the one holder of a longer meeting of a parallel company, else the people its
+    wishes name (None: anyone)."""
+    long = space.spans.get((r, s)) if space.spans else None
+    if long is not None and _parallel(space, c):
+        return frozenset(long.people[c])
+    return space.requests[r].terms.named(c)

@@ -35,7 +35,7 @@ from scheduler.meaning.slots import (
 )
 from scheduler.meaning.wishes import attending
 from scheduler.schedule import Meeting
-from scheduler.solver.named import named_sets
+from scheduler.solver.named import holders, named_sets, taker
 from scheduler.solver.space import TABLES, VIDEO, Long, Space, Var
 from scheduler.solver.tables import pool_tables
 
@@ -184,12 +184,21 @@ def may_start(space: Space, r: int, s: int) -> bool:
         return False
     interval = (slot.start, meeting_end(slot.start, request.minutes))
     utc = as_utc(interval)
-    people = {c: _free_throughout(space, c, utc, s) for c in request.companies}
+    people = {c: _takers(space, r, c, _free_throughout(space, c, utc, s))
+              for c in request.companies}
     if not all(people.values()):
         return False
     touches = tuple(sorted(overlapping(space.slot_spans(), span(utc)) | set(cover)))
     space.spans[(r, s)] = Long(tuple(cover), touches, interval[1], people)
     return True
+
+
+def _takers(space: Space, r: int, c: str, free: list[str]) -> list[str]:
+    """Who of a company may take request r's longer meeting: its free named people; of a
+    parallel company the one of them who holds it (scheduler.solver.named)."""
+    allowed = attending(space.requests[r].terms, c, free)
+    company = space.folder.companies[c]
+    return taker(space, r, c, allowed) if company.parallel and allowed else allowed
 
 
 def _free_throughout(space: Space, cid: str, utc: tuple, first: int) -> list[str]:
@@ -269,8 +278,10 @@ def add_one_meeting_at_a_time(space: Space) -> None:
 
 
 def _inside(space: Space, v: int, company: str, people: frozenset[str]) -> bool:
-    """Whether a candidate's named delegates for a company are all among `people`."""
-    named = space.requests[space.vars[v].request].terms.named(company)
+    """Whether those who may take a candidate for a company (its named delegates, or the
+    holder of a longer meeting) are all among `people`."""
+    var = space.vars[v]
+    named = holders(space, var.request, var.slot, company)
     return named is not None and named <= people
 
 

@@ -80,6 +80,8 @@ class Space:
     lookup: dict[LookupKey, int] = field(default_factory=dict)
     spans: dict[tuple[int, int], Long] = field(default_factory=dict)  # (request, slot) ->
     grid: list[Span] = field(default_factory=list)  # slot spans, once a longer meeting asks
+    # (company, request) -> its people in the order a longer meeting picks its one person
+    takers: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     def slot_spans(self) -> list[Span]:
         """The span of every slot (computed once)."""

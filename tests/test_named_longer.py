@@ -1,0 +1,86 @@
+"""Parallel companies with longer meetings and named people: whatever the solver places,
+each meeting gets one person who stays to its end (both engines, checked by the checker).
+
+Small random missions: per-slot rows alone (Hall's condition) let through sets of meetings
+no assignment of people can hold, which stopped `mission schedule` with an internal error.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from helpers.solver_kit import DAY, company, folder, mission, solve
+
+from scheduler.check.rules import check_schedule
+from scheduler.input.model import MissionFolder
+
+SLOTS = ["09:00", "09:20", "09:40", "10:00", "10:20", "10:40"]
+# seeds that went wrong before: two meetings for one person (11, 27), a longer meeting's
+# named person busy in its later slots (43), the checker counting people free over the
+# longer of two overlapping meetings instead of the time they share (19)
+FAST_SEEDS = [11, 19, 27, 43]
+ENGINES = {"cp-sat": {}, "large": {"large_from": 0}}
+
+
+def _away(rng: random.Random) -> list[str]:
+    """One or two random 20-minute periods (or none) of a 09:00-11:00 morning."""
+    starts = rng.sample(range(len(SLOTS)), rng.randint(0, 2))
+    return [f"{DAY} {SLOTS[k]}-{SLOTS[k + 1] if k + 1 < len(SLOTS) else '11:00'}"
+            for k in sorted(starts)]
+
+
+def _wish(rng: random.Random, host: str, people: list[str]) -> dict:
+    """A wish to meet a host: one slot or longer, naming some of the people or nobody."""
+    wish: dict = {"company": host, "priority": rng.choice(["high", "normal", "low"])}
+    if rng.random() < 0.6:
+        wish["minutes"] = rng.choice([40, 60])
+    if rng.random() < 0.7:
+        wish["delegates"] = sorted(rng.sample(people, rng.randint(1, len(people))))
+    return wish
+
+
+def random_mission(seed: int) -> MissionFolder:
+    """One or two parallel companies of 2-3 people (each away at times) asking 3-5 hosts,
+    over six 20-minute slots and 2-3 tables."""
+    rng = random.Random(seed)
+    m = mission()
+    m["partnering"][0]["windows"] = ["09:00-11:00"]
+    m["partnering"][0]["tables"] = rng.randint(2, 3)
+    hosts = [f"h{k}" for k in range(rng.randint(3, 5))]
+    companies = [company(h, "host", unavailable=_away(rng)) for h in hosts]
+    for name in ["a", "b"][:rng.randint(1, 2)]:
+        c = company(name, delegates=rng.randint(2, 3), parallel=True)
+        people = [d["id"] for d in c["delegates"]]
+        for d in c["delegates"]:
+            d["unavailable"] = _away(rng)
+        c["wants_to_meet"] = [_wish(rng, h, people)
+                              for h in sorted(rng.sample(hosts, rng.randint(2, len(hosts))))]
+        companies.append(c)
+    return folder(m, companies)
+
+
+def assert_valid(seed: int, engine: str) -> None:
+    """The engine schedules the seed's mission without an internal error, and the checker
+    finds nothing wrong (one person per meeting of a parallel company, to its end)."""
+    f = random_mission(seed)
+    schedule = solve(f, time_limit=1.0, **ENGINES[engine])
+    assert check_schedule(f, schedule) == []
+    for meeting in schedule.meetings:
+        for c in meeting.companies:
+            if f.companies[c].parallel:
+                assert len([d for d in meeting.delegates if d.startswith(f"{c}/")]) == 1
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("seed", FAST_SEEDS)
+def test_longer_meetings_of_parallel_companies_get_one_person_throughout(
+        seed: int, engine: str) -> None:
+    assert_valid(seed, engine)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_many_random_missions_with_named_longer_meetings(engine: str) -> None:
+    for seed in range(120):
+        assert_valid(seed, engine)
