@@ -40,15 +40,19 @@ def _wish(rng: random.Random, host: str, people: list[str]) -> dict:
     return wish
 
 
-def random_mission(seed: int) -> MissionFolder:
+def random_mission(seed: int, wide: bool = False) -> MissionFolder:
     """One or two parallel companies of 2-3 people (each away at times) asking 3-5 hosts,
-    over six 20-minute slots and 2-3 tables."""
+    over six 20-minute slots and 2-3 tables; `wide`: hosts may be parallel too and ask
+    for longer meetings naming their own people."""
     rng = random.Random(seed)
     m = mission()
     m["partnering"][0]["windows"] = ["09:00-11:00"]
     m["partnering"][0]["tables"] = rng.randint(2, 3)
     hosts = [f"h{k}" for k in range(rng.randint(3, 5))]
     companies = [company(h, "host", unavailable=_away(rng)) for h in hosts]
+    if wide:
+        for host in companies:
+            _parallel_host(rng, host)
     for name in ["a", "b"][:rng.randint(1, 2)]:
         c = company(name, delegates=rng.randint(2, 3), parallel=True)
         people = [d["id"] for d in c["delegates"]]
@@ -60,10 +64,22 @@ def random_mission(seed: int) -> MissionFolder:
     return folder(m, companies)
 
 
-def assert_valid(seed: int, engine: str) -> None:
+def _parallel_host(rng: random.Random, host: dict) -> None:
+    """Maybe make a host parallel with two people (each away at times) asking for a
+    meeting with the delegation's first company."""
+    if rng.random() < 0.5:
+        return
+    host["parallel"] = True
+    host["delegates"] = company(host["id"], delegates=2)["delegates"]
+    for d in host["delegates"]:
+        d["unavailable"] = _away(rng)
+    host["wants_to_meet"] = [_wish(rng, "a", ["p1", "p2"])]
+
+
+def assert_valid(seed: int, engine: str, wide: bool = False) -> None:
     """The engine schedules the seed's mission without an internal error, and the checker
     finds nothing wrong (one person per meeting of a parallel company, to its end)."""
-    f = random_mission(seed)
+    f = random_mission(seed, wide)
     schedule = solve(f, time_limit=1.0, **ENGINES[engine])
     assert check_schedule(f, schedule) == []
     for meeting in schedule.meetings:
@@ -81,6 +97,7 @@ def test_longer_meetings_of_parallel_companies_get_one_person_throughout(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", sorted(ENGINES))
-def test_many_random_missions_with_named_longer_meetings(engine: str) -> None:
-    for seed in range(120):
-        assert_valid(seed, engine)
+@pytest.mark.parametrize("wide", [False, True])
+def test_many_random_missions_with_named_longer_meetings(engine: str, wide: bool) -> None:
+    for seed in range(400):
+        assert_valid(seed, engine, wide)

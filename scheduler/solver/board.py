@@ -219,7 +219,24 @@ class Board:
 
     def fits(self, r: int, s: int, pool: str) -> bool:
         """Whether a meeting of r at s in pool has room in every resource."""
+        self._hold(r, s)
         return all(self.room[k] > 0 for k in self.resources(r, s, pool))
+
+    def _hold(self, r: int, s: int) -> None:
+        """Let a longer meeting of a parallel company at s be held by the first of its
+        people with room in every slot it overlaps (one placed there keeps its own)."""
+        long = self.space.spans.get((r, s)) if self.space.spans else None
+        if long is None or not long.choice or not self.named or (self.used[r] >> s) & 1:
+            return
+        people = self.space.people
+        for c, choice in long.choice.items():
+            for d in choice:
+                long.people[c] = [d]
+                if all(self.room[k] > 0 for t in long.touches if t in people[c]
+                       for k in self._named(r, t, s, c)):
+                    break
+            else:
+                long.people[c] = choice[:1]
 
     def open(self, r: int, session: str, moving_from: str | None = None) -> bool:
         """Whether request r's slot-independent caps (request, companies, session) have
@@ -246,6 +263,7 @@ class Board:
         """The slots of mask where request r's named people have room (parallel companies)."""
         out = 0
         for s in bits(mask):
+            self._hold(r, s)
             if all(self.room[k] > 0 for k in self._named(r, s)):
                 out |= 1 << s
         return out
@@ -253,6 +271,7 @@ class Board:
     def take(self, var: Var) -> int:
         """Place a meeting; return its number."""
         n, self._next = self._next, self._next + 1
+        self._hold(var.request, var.slot)
         self.placed[n] = var
         self.of_request[var.request].append(n)
         self.used[var.request] |= 1 << var.slot

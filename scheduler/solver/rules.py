@@ -184,21 +184,16 @@ def may_start(space: Space, r: int, s: int) -> bool:
         return False
     interval = (slot.start, meeting_end(slot.start, request.minutes))
     utc = as_utc(interval)
-    people = {c: _takers(space, r, c, _free_throughout(space, c, utc, s))
+    people = {c: attending(request.terms, c, _free_throughout(space, c, utc, s))
               for c in request.companies}
     if not all(people.values()):
         return False
     touches = tuple(sorted(overlapping(space.slot_spans(), span(utc)) | set(cover)))
-    space.spans[(r, s)] = Long(tuple(cover), touches, interval[1], people)
+    choice = {c: taker(space, r, c, free) for c, free in people.items()
+              if space.folder.companies[c].parallel}
+    held = {c: choice[c][:1] if c in choice else free for c, free in people.items()}
+    space.spans[(r, s)] = Long(tuple(cover), touches, interval[1], held, choice)
     return True
-
-
-def _takers(space: Space, r: int, c: str, free: list[str]) -> list[str]:
-    """Who of a company may take request r's longer meeting: its free named people; of a
-    parallel company the one of them who holds it (scheduler.solver.named)."""
-    allowed = attending(space.requests[r].terms, c, free)
-    company = space.folder.companies[c]
-    return taker(space, r, c, allowed) if company.parallel and allowed else allowed
 
 
 def _free_throughout(space: Space, cid: str, utc: tuple, first: int) -> list[str]:

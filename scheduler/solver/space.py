@@ -44,12 +44,14 @@ class Var:
 class Long:
     """Where a longer meeting starting at a slot reaches: the slots of its session it takes
     (the first one first), every slot of the mission it overlaps, its end, and the
-    delegates of each company free throughout."""
+    delegates of each company free throughout (of a parallel company, the one who holds
+    it; `choice`: each parallel company's people who could, the holder first)."""
 
     covers: tuple[int, ...]
     touches: tuple[int, ...]
     end: datetime
     people: dict[str, list[str]]
+    choice: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
