@@ -8,8 +8,10 @@ no assignment of people can hold, which stopped `mission schedule` with an inter
 from __future__ import annotations
 
 import random
+from zoneinfo import ZoneInfo
 
 import pytest
+from helpers.check_kit import meet, schedule
 from helpers.solver_kit import DAY, company, folder, mission, solve
 
 from scheduler.check.rules import check_schedule
@@ -101,3 +103,19 @@ def test_longer_meetings_of_parallel_companies_get_one_person_throughout(
 def test_many_random_missions_with_named_longer_meetings(engine: str, wide: bool) -> None:
     for seed in range(400):
         assert_valid(seed, engine, wide)
+
+
+def test_checker_counts_people_free_while_meetings_overlap_not_over_the_longer_one():
+    """p1 holds a 60-minute meeting from 09:00; p2, away from 09:40, holds a 20-minute one
+    at 09:00: valid, though only p1 is free for the whole hour."""
+    a = company("a", delegates=2, parallel=True, wants_to_meet=[
+        {"company": "h1", "minutes": 60, "delegates": ["p1"]}, {"company": "h2"}])
+    a["delegates"][1]["unavailable"] = [f"{DAY} 09:40-10:00"]
+    f = folder(mission(), [company("h1", "host"), company("h2", "host"), a])
+    at = {"session": "s1", "day": DAY, "zone": ZoneInfo("Europe/Madrid"), "at": "09:00"}
+    long = meet("a", "h1", minutes=60, delegates=["a/p1", "h1/p1"], **at)
+    short = meet("a", "h2", table="Table 2", minutes=20, delegates=["a/p2", "h2/p1"], **at)
+    assert check_schedule(f, schedule(long, short)) == []
+    twice = short.model_copy(update={"delegates": ["a/p1", "h2/p1"]})
+    assert [v.rule for v in check_schedule(f, schedule(long, twice))] == [
+        "one_meeting_at_a_time"]

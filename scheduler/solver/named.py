@@ -60,50 +60,46 @@ def _parallel(space: Space, c: str) -> bool:
 def taker(space: Space, r: int, c: str, free: list[str]) -> list[str]:
     """Who of a parallel company may hold request r's longer meeting, given who may take
     it (free throughout, named): in the request's order, its holder first."""
-    order = space.takers.get((c, r))
-    if order is None:
-        _orders(space, c)
-        order = space.takers[(c, r)]
-    return [d for d in order if d in free]
+    if not space.takers:
+        _orders(space)
+    return [d for d in space.takers.get((c, r), free) if d in free]
 
 
-def _orders(space: Space, c: str) -> None:
-    """Each request's order of a company's people, least busy first: one-slot requests
-    load the people they name by equal shares; then each longer request in turn (those
-    naming fewest people first) picks the least loaded of its people and loads them with
-    its slots, so that longer meetings spread over the people (ties: turn by turn)."""
-    people = [d.id or "" for d in space.folder.companies[c].delegates]
-    load = dict.fromkeys(people, Fraction(0))
-    mine = [r for r, q in enumerate(space.requests) if c in q.companies]
-    longer = [r for r in mine if space.requests[r].minutes is not None]
-    for r in mine:
-        if space.requests[r].minutes is None:
-            allowed = _allowed(space, r, c, people)
-            for d in allowed:
-                load[d] += Fraction(1, len(allowed))
-    for r in mine:
-        space.takers[(c, r)] = people
-    longer.sort(key=lambda r: len(_allowed(space, r, c, people)))  # fewest people first
-    for turn, r in enumerate(longer):
-        order = sorted(people, key=lambda d: (load[d], (people.index(d) - turn) % len(people)))
-        space.takers[(c, r)] = order
-        first = next((d for d in order if d in _allowed(space, r, c, people)), None)
-        if first is not None:
-            load[first] += _length(space, r)
+def _orders(space: Space) -> None:
+    """Each longer request's order of a parallel company's people, least busy first:
+    one-slot requests load the people they name by equal shares; then each longer request
+    in turn (those naming fewest people first) picks the least loaded of its people and
+    loads them with its slots, so that longer meetings spread over the people (ties: turn
+    by turn)."""
+    shortest = min((space.folder.session(s).meeting_minutes
+                    for s in {slot.session for slot in space.slots}), default=1)
+    mine: dict[str, list[int]] = defaultdict(list)
+    for r, request in enumerate(space.requests):
+        for c in request.companies:
+            if _parallel(space, c):
+                mine[c].append(r)
+    for c in sorted(_with_longer(space)):
+        people = [d.id or "" for d in space.folder.companies[c].delegates]
+        load = dict.fromkeys(people, Fraction(0))
+        allowed = {r: _allowed(space, r, c, people) for r in mine[c]}
+        longer = [r for r in mine[c] if space.requests[r].minutes is not None]
+        for r in mine[c]:
+            if space.requests[r].minutes is None:
+                for d in allowed[r]:
+                    load[d] += Fraction(1, len(allowed[r]))
+        longer.sort(key=lambda r: len(allowed[r]))  # fewest people first
+        for turn, r in enumerate(longer):
+            order = sorted(people, key=lambda d: (load[d], (people.index(d) - turn) % len(people)))
+            space.takers[(c, r)] = order
+            first = next((d for d in order if d in allowed[r]), None)
+            if first is not None:
+                load[first] += Fraction(space.requests[r].minutes or 0, max(shortest, 1))
 
 
 def _allowed(space: Space, r: int, c: str, people: list[str]) -> list[str]:
     """The people of company c request r lets take its meeting (named, else all)."""
     named = space.requests[r].terms.named(c)
     return [d for d in people if named is None or d in named]
-
-
-def _length(space: Space, r: int) -> Fraction:
-    """How many of its slots a longer request's meeting takes (at the shortest slots)."""
-    minutes = space.requests[r].minutes or 0
-    shortest = min((space.folder.session(s.session).meeting_minutes for s in space.slots),
-                   default=minutes)
-    return Fraction(minutes, max(shortest, 1))
 
 
 def holders(space: Space, r: int, s: int, c: str) -> frozenset[str] | None:
