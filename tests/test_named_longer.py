@@ -8,6 +8,7 @@ no assignment of people can hold, which stopped `mission schedule` with an inter
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,7 @@ from helpers.check_kit import meet, schedule
 from helpers.solver_kit import DAY, company, folder, mission, solve
 
 from scheduler.check.rules import check_schedule
-from scheduler.input.model import MissionFolder
+from scheduler.input.model import MissionFolder, Wish
 
 SLOTS = ["09:00", "09:20", "09:40", "10:00", "10:20", "10:40"]
 # seeds that went wrong before: two meetings for one person (11, 27), a longer meeting's
@@ -23,6 +24,7 @@ SLOTS = ["09:00", "09:20", "09:40", "10:00", "10:20", "10:40"]
 # longer of two overlapping meetings instead of the time they share (19)
 FAST_SEEDS = [11, 19, 27, 43]
 ENGINES = {"cp-sat": {}, "large": {"large_from": 0}}
+LONG = timedelta(minutes=20)  # a slot: longer meetings take more
 
 
 def _away(rng: random.Random) -> list[str]:
@@ -119,3 +121,24 @@ def test_checker_counts_people_free_while_meetings_overlap_not_over_the_longer_o
     twice = short.model_copy(update={"delegates": ["a/p1", "h2/p1"]})
     assert [v.rule for v in check_schedule(f, schedule(long, twice))] == [
         "one_meeting_at_a_time"]
+
+
+@pytest.mark.parametrize(("seed", "engine"), [(3, "cp-sat"), (10, "cp-sat"), (29, "large"),
+                                              (46, "large")])
+def test_locked_longer_meetings_keep_their_person_when_asks_change(seed: int,
+                                                                   engine: str) -> None:
+    """Every meeting locked, then more asks naming a's first person: the re-plan keeps the
+    locked meetings (no conflict among them) and each longer one keeps its person."""
+    f = random_mission(seed)
+    first = solve(f, time_limit=1.0, **ENGINES[engine])
+    locked = first.model_copy(update={"meetings": [
+        m.model_copy(update={"locked": True}) for m in first.meetings]})
+    a = f.companies["a"]
+    asked = {w.company for w in a.wants_to_meet}
+    a.wants_to_meet += [Wish(company=h, delegates=[a.delegates[0].id or ""])
+                        for h in sorted(f.companies) if h.startswith("h") and h not in asked]
+    again = solve(f, locked, time_limit=1.0, **ENGINES[engine])
+    assert check_schedule(f, again) == []
+    now = {m.id: m.delegates for m in again.meetings}
+    assert {m.id: m.delegates for m in first.meetings if m.end - m.start > LONG} == {
+        m.id: now.get(m.id) for m in first.meetings if m.end - m.start > LONG}

@@ -57,12 +57,15 @@ def _parallel(space: Space, c: str) -> bool:
     return company is not None and company.parallel
 
 
-def taker(space: Space, r: int, c: str, free: list[str]) -> list[str]:
-    """Who of a parallel company may hold request r's longer meeting, given who may take
-    it (free throughout, named): in the request's order, its holder first."""
+def taker(space: Space, r: int, s: int, c: str, free: list[str]) -> list[str]:
+    """Who of a parallel company may hold request r's longer meeting from slot s, given
+    who may take it (free throughout, named): its holder first, the one who held it in
+    the previous schedule if any, else the request's order."""
     if not space.takers:
         _orders(space)
-    return [d for d in space.takers.get((c, r), free) if d in free]
+    order = [d for d in space.takers.get((c, r), free) if d in free]
+    kept = space.held.get((r, s, c))
+    return [kept, *(d for d in order if d != kept)] if kept in order else order
 
 
 def _orders(space: Space) -> None:

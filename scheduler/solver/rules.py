@@ -8,7 +8,7 @@ over candidates. Rules that hold by construction say so in their docstring.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from scheduler.input.model import Company, Mission, PartneringSession
 from scheduler.meaning import (
@@ -189,7 +189,7 @@ def may_start(space: Space, r: int, s: int) -> bool:
     if not all(people.values()):
         return False
     touches = tuple(sorted(overlapping(space.slot_spans(), span(utc)) | set(cover)))
-    choice = {c: taker(space, r, c, free) for c, free in people.items()
+    choice = {c: taker(space, r, s, c, free) for c, free in people.items()
               if space.folder.companies[c].parallel}
     held = {c: choice[c][:1] if c in choice else free for c, free in people.items()}
     space.spans[(r, s)] = Long(tuple(cover), touches, interval[1], held, choice)
@@ -370,6 +370,20 @@ def meeting_candidate(space: Space, meeting: Meeting) -> Var | None:
     if session.virtual:
         return Var(request, slot, VIDEO if unlimited_video(session) else TABLES)
     return Var(request, slot, f"booth:{meeting.booth}" if meeting.booth else TABLES)
+
+
+def keep_holders(space: Space, meetings: Sequence[Meeting]) -> None:
+    """A longer meeting of a parallel company in the previous schedule is held by the same
+    person if it stays (so locked and kept meetings stay possible together)."""
+    for meeting in meetings:
+        var = meeting_candidate(space, meeting)
+        if var is None or space.requests[var.request].minutes is None:
+            continue
+        for person in meeting.delegates:
+            c, _, d = person.partition("/")
+            company = space.folder.companies.get(c)
+            if company is not None and company.parallel:
+                space.held[(var.request, var.slot, c)] = d
 
 
 def add_locked(space: Space, locked: list[Meeting]) -> None:

@@ -84,6 +84,7 @@ class Space:
     grid: list[Span] = field(default_factory=list)  # slot spans, once a longer meeting asks
     # (company, request) -> its people in the order a longer meeting picks its one person
     takers: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    held: dict[tuple[int, int, str], str] = field(default_factory=dict)  # (r, slot, company)
 
     def slot_spans(self) -> list[Span]:
         """The span of every slot (computed once)."""
