@@ -200,7 +200,9 @@ def check_one_meeting_at_a_time(folder: MissionFolder, schedule: Schedule) -> li
 
 def _too_many_parallel(folder: MissionFolder, company: Company,
                        meetings: list[Meeting]) -> list[Violation]:
-    """A parallel company holds no more meetings at once than it has free delegates."""
+    """A parallel company holds no more meetings at once than it has free delegates: from
+    a meeting's start until the first of the meetings then going on ends, each needs a
+    person of its own free throughout (a longer meeting's later part is not that time)."""
     out: list[Violation] = []
     seen: set[datetime] = set()
     for m in meetings:
@@ -208,7 +210,8 @@ def _too_many_parallel(folder: MissionFolder, company: Company,
             continue
         seen.add(m.start)
         active = [n for n in meetings if n.start <= m.start < n.end]
-        free = len(free_delegates(folder, company, meeting_span(m)))
+        shared = (m.start, min(n.end for n in active))
+        free = len(free_delegates(folder, company, shared))
         if len(active) > free:
             names = ", ".join(n.id for n in active)
             out.append(Violation("one_meeting_at_a_time", m.id, f"{company.id} has "

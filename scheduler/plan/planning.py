@@ -54,7 +54,7 @@ from scheduler.solver.cpsat import Outcome, Settings, solve
 from scheduler.solver.greedy import greedy
 from scheduler.solver.large import LARGE_CANDIDATES, estimate, solve_large
 from scheduler.solver.nearness import Near
-from scheduler.solver.rules import make_candidates
+from scheduler.solver.rules import keep_holders, make_candidates
 from scheduler.solver.space import Space
 from scheduler.solver.tables import Seat, assign_delegates, assign_tables
 
@@ -90,6 +90,7 @@ def make_schedule(folder: MissionFolder, options: SolveOptions,
     slots = build_slots(folder.mission)
     locked = binding_locks(folder, previous)
     space = build_domain(folder, requests, slots)
+    keep_holders(space, previous.meetings if previous else [])
     candidates = estimate(space)
     large_mission = candidates >= options.large_from
     # the steps after solving take seconds only on large missions: say them there

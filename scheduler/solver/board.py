@@ -16,8 +16,9 @@ from typing import Literal
 
 from scheduler.meaning import unlimited_video
 from scheduler.meaning.slots import time_groups
-from scheduler.solver.named import named_sets
-from scheduler.solver.rules import may_start, pools
+from scheduler.solver.longer import may_start
+from scheduler.solver.named import holders, named_sets
+from scheduler.solver.rules import pools
 from scheduler.solver.space import TABLES, VIDEO, CompanyDayKey, DayKey, Space, Var
 
 # A resource that meetings take, named by its kind and what it belongs to.
@@ -157,16 +158,21 @@ class Board:
             keys += [("pool", t, pool) for t in long.covers]
         for gi in sorted({gi for t in long.touches for gi in self.groups.get(t, ())}):
             keys += [("group", a, gi), ("group", b, gi)]
-        if self.named:
-            keys += [k for t in long.covers for k in self._named(r, t)]
+        if self.named:  # in each slot it overlaps, as the CP-SAT rows count it
+            keys += dict.fromkeys(k for c in (a, b) for t in long.touches
+                                  if t in people[c] for k in self._named(r, t, s, c))
         return keys
 
-    def _named(self, r: int, s: int) -> list[Key]:
-        """The named-delegate resources of a meeting (rules.add_one_meeting_at_a_time):
-        every union of named sets of a parallel company holding the request's own."""
-        terms = self.space.requests[r].terms
+    def _named(self, r: int, s: int, start: int | None = None, only: str | None = None
+               ) -> list[Key]:
+        """The named-delegate resources at slot s of a meeting of r from `start` (default
+        s) (rules.add_one_meeting_at_a_time): every union of named sets of a parallel
+        company holding the people who may take it (the holder of a longer one)."""
         keys: list[Key] = []
-        for c, ids in terms.delegates:
+        for c in self.pairs[r]:
+            ids = holders(self.space, r, s if start is None else start, c)
+            if ids is None or (only is not None and c != only):
+                continue
             for k, people in enumerate(self.named.get(c, ())):
                 if ids <= people:
                     keys.append(("named", c, s, k))
@@ -214,7 +220,24 @@ class Board:
 
     def fits(self, r: int, s: int, pool: str) -> bool:
         """Whether a meeting of r at s in pool has room in every resource."""
+        self._hold(r, s)
         return all(self.room[k] > 0 for k in self.resources(r, s, pool))
+
+    def _hold(self, r: int, s: int) -> None:
+        """Let a longer meeting of a parallel company at s be held by the first of its
+        people with room in every slot it overlaps (one placed there keeps its own)."""
+        long = self.space.spans.get((r, s)) if self.space.spans else None
+        if long is None or not long.choice or not self.named or (self.used[r] >> s) & 1:
+            return
+        people = self.space.people
+        for c, choice in long.choice.items():
+            for d in choice:
+                long.people[c] = [d]
+                if all(self.room[k] > 0 for t in long.touches if t in people[c]
+                       for k in self._named(r, t, s, c)):
+                    break
+            else:
+                long.people[c] = choice[:1]
 
     def open(self, r: int, session: str, moving_from: str | None = None) -> bool:
         """Whether request r's slot-independent caps (request, companies, session) have
@@ -241,6 +264,7 @@ class Board:
         """The slots of mask where request r's named people have room (parallel companies)."""
         out = 0
         for s in bits(mask):
+            self._hold(r, s)
             if all(self.room[k] > 0 for k in self._named(r, s)):
                 out |= 1 << s
         return out
@@ -248,6 +272,7 @@ class Board:
     def take(self, var: Var) -> int:
         """Place a meeting; return its number."""
         n, self._next = self._next, self._next + 1
+        self._hold(var.request, var.slot)
         self.placed[n] = var
         self.of_request[var.request].append(n)
         self.used[var.request] |= 1 << var.slot

@@ -8,7 +8,7 @@ over candidates. Rules that hold by construction say so in their docstring.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from scheduler.input.model import Company, Mission, PartneringSession
 from scheduler.meaning import (
@@ -20,13 +20,10 @@ from scheduler.meaning import (
     session_tables,
     unlimited_video,
 )
-from scheduler.meaning.lengths import covered, meeting_end, slots_taken
 from scheduler.meaning.slots import (
     Span,
     blocked,
-    company_blocks,
     delegate_blocks,
-    free,
     overlapping,
     slot_spans,
     span,
@@ -35,8 +32,9 @@ from scheduler.meaning.slots import (
 )
 from scheduler.meaning.wishes import attending
 from scheduler.schedule import Meeting
-from scheduler.solver.named import named_sets
-from scheduler.solver.space import TABLES, VIDEO, Long, Space, Var
+from scheduler.solver.longer import may_start
+from scheduler.solver.named import holders, named_sets
+from scheduler.solver.space import TABLES, VIDEO, Space, Var
 from scheduler.solver.tables import pool_tables
 
 
@@ -166,44 +164,6 @@ def pools(space: Space, session: PartneringSession, pair: tuple[str, str]) -> li
     return [TABLES] if session_tables(session) else []
 
 
-def may_start(space: Space, r: int, s: int) -> bool:
-    """Whether request r's meeting may start at slot s (both companies allowed there): a
-    one-slot meeting always; a longer one (scheduler.meaning.lengths) when it takes
-    consecutive slots of one window and neither company is blocked (unavailable, at a
-    programme item) while it runs, with a delegate of each free throughout. A longer
-    one's reach goes into space.spans."""
-    request = space.requests[r]
-    if request.minutes is None or (r, s) in space.spans:
-        return True
-    slot = space.slots[s]
-    count = slots_taken(space.folder.session(slot.session), request.minutes)
-    if count == 1:
-        return True
-    cover = covered(space.slots, s, count) if count else None
-    if cover is None:
-        return False
-    interval = (slot.start, meeting_end(slot.start, request.minutes))
-    utc = as_utc(interval)
-    people = {c: _free_throughout(space, c, utc, s) for c in request.companies}
-    if not all(people.values()):
-        return False
-    touches = tuple(sorted(overlapping(space.slot_spans(), span(utc)) | set(cover)))
-    space.spans[(r, s)] = Long(tuple(cover), touches, interval[1], people)
-    return True
-
-
-def _free_throughout(space: Space, cid: str, utc: tuple, first: int) -> list[str]:
-    """Delegates of a company (allowed at the first slot) free from a longer meeting's start
-    to its end, changeovers included: the meeting's own time, not its slots', counts (a
-    60-minute meeting from 09:00 ends at 10:00 even if its second slot runs to 10:05)."""
-    company = space.folder.companies[cid]
-    mission = space.folder.mission
-    if not free(utc, company_blocks(company, mission)):
-        return []
-    personal = delegate_blocks(company, mission)
-    return [d for d in space.people[cid][first] if free(utc, personal[d])]
-
-
 def make_candidates(space: Space) -> None:
     """One candidate per request, common free slot and allowed pool, in a stable order."""
     sessions = {s.id: s for s in space.folder.mission.partnering}
@@ -269,8 +229,10 @@ def add_one_meeting_at_a_time(space: Space) -> None:
 
 
 def _inside(space: Space, v: int, company: str, people: frozenset[str]) -> bool:
-    """Whether a candidate's named delegates for a company are all among `people`."""
-    named = space.requests[space.vars[v].request].terms.named(company)
+    """Whether those who may take a candidate for a company (its named delegates, or the
+    holder of a longer meeting) are all among `people`."""
+    var = space.vars[v]
+    named = holders(space, var.request, var.slot, company)
     return named is not None and named <= people
 
 
@@ -364,6 +326,20 @@ def meeting_candidate(space: Space, meeting: Meeting) -> Var | None:
     if session.virtual:
         return Var(request, slot, VIDEO if unlimited_video(session) else TABLES)
     return Var(request, slot, f"booth:{meeting.booth}" if meeting.booth else TABLES)
+
+
+def keep_holders(space: Space, meetings: Sequence[Meeting]) -> None:
+    """A longer meeting of a parallel company in the previous schedule is held by the same
+    person if it stays (so locked and kept meetings stay possible together)."""
+    for meeting in meetings:
+        var = meeting_candidate(space, meeting)
+        if var is None or space.requests[var.request].minutes is None:
+            continue
+        for person in meeting.delegates:
+            c, _, d = person.partition("/")
+            company = space.folder.companies.get(c)
+            if company is not None and company.parallel:
+                space.held[(var.request, var.slot, c)] = d
 
 
 def add_locked(space: Space, locked: list[Meeting]) -> None:

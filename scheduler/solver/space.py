@@ -44,12 +44,14 @@ class Var:
 class Long:
     """Where a longer meeting starting at a slot reaches: the slots of its session it takes
     (the first one first), every slot of the mission it overlaps, its end, and the
-    delegates of each company free throughout."""
+    delegates of each company free throughout (of a parallel company, the one who holds
+    it; `choice`: each parallel company's people who could, the holder first)."""
 
     covers: tuple[int, ...]
     touches: tuple[int, ...]
     end: datetime
     people: dict[str, list[str]]
+    choice: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class Space:
     lookup: dict[LookupKey, int] = field(default_factory=dict)
     spans: dict[tuple[int, int], Long] = field(default_factory=dict)  # (request, slot) ->
     grid: list[Span] = field(default_factory=list)  # slot spans, once a longer meeting asks
+    # (company, request) -> its people in the order a longer meeting picks its one person
+    takers: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    held: dict[tuple[int, int, str], str] = field(default_factory=dict)  # (r, slot, company)
 
     def slot_spans(self) -> list[Span]:
         """The span of every slot (computed once)."""

@@ -155,7 +155,8 @@ def _sequences(space: Space, vars_: list[int]) -> dict[str, list[int]]:
 def assign_delegates(space: Space, chosen: set[int]) -> dict[int, dict[str, list[str]]]:
     """Who attends each chosen candidate: every free delegate its wishes allow; for a
     parallel company one of them, found over all its meetings at once so that a longer
-    meeting keeps its person to its end (the model keeps Hall's condition per slot)."""
+    meeting keeps its person to its end (its holder, scheduler.solver.named: the rows make
+    sure the others can be matched)."""
     out: dict[int, dict[str, list[str]]] = {v: {} for v in chosen}
     instants = sorted({s.utc for s in space.slots})
     rank = {s.index: instants.index(s.utc) for s in space.slots}  # slots in time order
