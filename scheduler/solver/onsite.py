@@ -128,11 +128,14 @@ def hood_for(board: Board, opts: dict[int, list[Option]], video: Var, freed: lis
 
 def room_that_day(board: Board, opts: dict[int, list[Option]], video: Var, key: DayKey
                   ) -> bool:
-    """Whether a session day could take the video meeting at all: its caps have room and
-    a table of its pools is free at some slot of that day (else every table is taken and
+    """Whether a session day could take the video meeting at all: its caps have room,
+    both companies have room at some slot of that day and a table of its pools is free
+    at some slot (a neighbourhood keeps every meeting on its day, so without room there
     no re-arrangement seats one more meeting)."""
     here = board.slot_session[video.slot]
-    if not board.open(video.request, key[0], here):
+    day = board.day_mask[key]
+    if not board.open(video.request, key[0], here) \
+            or not all(board.avail[c] & day for c in board.pairs[video.request]):
         return False
     pools = {o.pool for o in opts[video.request] if o.session == key[0] and not o.virtual}
     return any(board.room[("pool", s, pool)] > 0
