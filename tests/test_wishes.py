@@ -222,6 +222,22 @@ def test_a_meeting_at_the_only_table_moves_so_that_another_is_not_a_video_call(t
         "d1--h1": "boston 13:00", "d1--h2": "boston 13:30"}
 
 
+@pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
+def test_a_table_freed_while_closing_idle_slots_goes_to_a_video_meeting(tmp_path, engine):
+    boston, calls = MISSION["partnering"]
+    wants = {"d1": ["h4", "h1", "h5", "h8"], "d2": ["h2", "h6", "h7", "h3"],
+             "d3": ["h4", "h3", "h1"], "d4": ["h3", "h5", "h6", "h4", "h1"],
+             "d5": ["h1", "h5", "h3", "h6", "h4", "h8", "h7"]}
+    companies = [company(d, "delegation", wants_to_meet=[{"company": h} for h in hs])
+                 for d, hs in wants.items()] + [company(f"h{i}") for i in range(1, 9)]
+    root = write(tmp_path / "m", companies, partnering=[{**boston, "tables": 3}, calls])
+    f, _ = load_mission(root)
+    schedule = solve(f, time_limit=2.0, **engine)
+    assert check_schedule(f, schedule) == []
+    assert {m.id: free_in_person(f, schedule, m) for m in schedule.meetings
+            if m.session == "calls" and free_in_person(f, schedule, m)} == {}
+
+
 def plan(root: Path, *extra: str) -> tuple[int, str]:
     """`mission plan ROOT --format ics,html -o ROOT/out`: exit code and output."""
     result = CliRunner().invoke(cli, ["plan", str(root), "--format", "ics,html", "-o",

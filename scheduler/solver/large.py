@@ -19,7 +19,8 @@ bitset, so "where are both free and is a table left" is a few ANDs. Steps:
 3. idle polish: a meeting moves to another slot of its request when that lowers the
    idle slots of the company-days it touches (never from a table to video);
 4. neighbourhood search (scheduler.solver.lns): small CP-SAT models re-arrange a few
-   companies' meetings of one day at a time, for LARGE_LNS_SHARE of --time-limit.
+   companies' meetings of one day at a time, for LARGE_LNS_SHARE of --time-limit; then
+   video meetings move once more to tables the idle steps freed.
 
 Every hard rule is a resource with a capacity, the same "at most cap" packing
 constraints the CP-SAT model has (scheduler.solver.rules): a meeting takes one unit
@@ -344,6 +345,8 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
                              stop=lambda: builder.stopped)
             say(f"idle: {result.hoods} neighbourhoods searched, {result.saved} idle slots "
                 f"fewer, {result.idle} left")
+        # the idle steps may have freed a table a video meeting's pair can now share
+        seat_video(builder.board, builder.opts, 0.0, seed, lambda: builder.stopped)
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
                     people=space.people, spans=space.spans, grid=space.grid,
                     request_slots=space.request_slots)

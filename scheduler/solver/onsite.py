@@ -11,7 +11,8 @@ must-haves and fairness stay), the video meeting at a table if any arrangement h
 room for it. Meetings at a table only ever move to another table, so the in-person
 count never drops. Deterministic: meetings in number order, one worker, a fixed seed
 and a deterministic-time limit per neighbourhood, each charged as lns charges, until
-the budget is spent.
+the budget is spent. The large engine runs the single moves once more after its idle
+steps, which may have freed a slot and table the pair can share.
 """
 
 from __future__ import annotations
