@@ -346,7 +346,10 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
             say(f"idle: {result.hoods} neighbourhoods searched, {result.saved} idle slots "
                 f"fewer, {result.idle} left")
         # the idle steps may have freed a table a video meeting's pair can now share
-        seat_video(builder.board, builder.opts, 0.0, seed, lambda: builder.stopped)
+        late = seat_video(builder.board, builder.opts, 0.0, seed, lambda: builder.stopped)
+        if late.moved:
+            say(f"in person: {late.moved} more video meeting(s) moved to a table the idle "
+                "steps freed")
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
                     people=space.people, spans=space.spans, grid=space.grid,
                     request_slots=space.request_slots)
