@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers.hybrid_kit import company, write
+from helpers.hybrid_kit import MISSION, company, write
 from helpers.solver_kit import solve
 
 from cli import cli
@@ -189,6 +189,53 @@ def test_hybrid_mission_goes_virtual_only_where_the_pair_cannot_meet_in_person(t
     assert all({"h7", "h8"} & set(m.companies) for m in virtual), [m.id for m in virtual]
     assert all(free_in_person(f, schedule, m) == [] for m in virtual)
     assert schedule.quality.in_person_share == round(1 - len(virtual) / 23, 4)
+
+
+@pytest.mark.parametrize("tables", range(1, 7))
+@pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
+def test_no_meeting_goes_virtual_while_its_pair_has_a_free_table(tmp_path, engine, tables):
+    boston, calls = MISSION["partnering"]
+    root = write(tmp_path / "m", hybrid_companies(),
+                 partnering=[{**boston, "tables": tables}, calls])
+    f, _ = load_mission(root)
+    schedule = solve(f, time_limit=2.0, **engine)
+    assert check_schedule(f, schedule) == []
+    assert len(schedule.meetings) == 23
+    virtual = [m for m in schedule.meetings if m.session == "calls"]
+    assert {m.id: free_in_person(f, schedule, m) for m in virtual
+            if free_in_person(f, schedule, m)} == {}
+    assert sum(m.session == "boston" for m in schedule.meetings) >= min(8 * tables, 18)
+
+
+@pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
+def test_a_meeting_at_the_only_table_moves_so_that_another_is_not_a_video_call(tmp_path,
+                                                                             engine):
+    boston, calls = MISSION["partnering"]
+    d1 = company("d1", "delegation", wants_to_meet=[{"company": "h2"}, {"company": "h1"}])
+    root = write(tmp_path / "m", [d1, company("h1", unavailable=["2026-05-05 13:30-23:59"]),
+                                  company("h2")],
+                 partnering=[{**boston, "windows": ["13:00-14:00"], "tables": 1}, calls])
+    f, _ = load_mission(root)
+    schedule = solve(f, time_limit=2.0, **engine)
+    assert check_schedule(f, schedule) == []
+    assert {m.request: f"{m.session} {m.start:%H:%M}" for m in schedule.meetings} == {
+        "d1--h1": "boston 13:00", "d1--h2": "boston 13:30"}
+
+
+@pytest.mark.parametrize("engine", [{}, {"large_from": 0}], ids=["cpsat", "large"])
+def test_a_table_freed_while_closing_idle_slots_goes_to_a_video_meeting(tmp_path, engine):
+    boston, calls = MISSION["partnering"]
+    wants = {"d1": ["h4", "h1", "h5", "h8"], "d2": ["h2", "h6", "h7", "h3"],
+             "d3": ["h4", "h3", "h1"], "d4": ["h3", "h5", "h6", "h4", "h1"],
+             "d5": ["h1", "h5", "h3", "h6", "h4", "h8", "h7"]}
+    companies = [company(d, "delegation", wants_to_meet=[{"company": h} for h in hs])
+                 for d, hs in wants.items()] + [company(f"h{i}") for i in range(1, 9)]
+    root = write(tmp_path / "m", companies, partnering=[{**boston, "tables": 3}, calls])
+    f, _ = load_mission(root)
+    schedule = solve(f, time_limit=2.0, **engine)
+    assert check_schedule(f, schedule) == []
+    assert {m.id: free_in_person(f, schedule, m) for m in schedule.meetings
+            if m.session == "calls" and free_in_person(f, schedule, m)} == {}
 
 
 def plan(root: Path, *extra: str) -> tuple[int, str]:

@@ -13,11 +13,14 @@ bitset, so "where are both free and is a table left" is a few ANDs. Steps:
    both companies are free is cleared by moving what blocks it (the meeting one of
    them already has there, or a meeting holding the last table) to another slot
    where that meeting's own pair is free. Meetings move, never drop, so the placed
-   priority weight only grows: never below first-fit's;
+   priority weight only grows: never below first-fit's; then each `mode: any` video
+   meeting moves to a table of its pair where one is free or can be freed
+   (scheduler.solver.onsite);
 3. idle polish: a meeting moves to another slot of its request when that lowers the
-   idle slots of the company-days it touches;
+   idle slots of the company-days it touches (never from a table to video);
 4. neighbourhood search (scheduler.solver.lns): small CP-SAT models re-arrange a few
-   companies' meetings of one day at a time, for LARGE_LNS_SHARE of --time-limit.
+   companies' meetings of one day at a time, for LARGE_LNS_SHARE of --time-limit; then
+   video meetings move once more to tables the idle steps freed.
 
 Every hard rule is a resource with a capacity, the same "at most cap" packing
 constraints the CP-SAT model has (scheduler.solver.rules): a meeting takes one unit
@@ -47,6 +50,7 @@ from scheduler.solver.build import complete_space
 from scheduler.solver.greedy import request_order
 from scheduler.solver.hoods import BoardSchedule
 from scheduler.solver.lns import improve
+from scheduler.solver.onsite import seat_video
 from scheduler.solver.rules import meeting_candidate
 from scheduler.solver.space import VIDEO, Space, Var
 
@@ -54,6 +58,7 @@ LARGE_CANDIDATES = 200_000  # from this many candidate meetings, the bitset cons
 # The share of --time-limit the neighbourhood search gets: loading, construction,
 # seating and export take about as long again on these missions.
 LARGE_LNS_SHARE = 0.4
+SEAT_SHARE = 0.25  # at most this part of it first seats video meetings at tables
 
 Progress = Callable[[str], None]
 Clock = Callable[[], float]
@@ -332,12 +337,19 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
     builder = Builder(space)
     say = progress or (lambda _m: None)
     with interruptible(builder):
-        bound, keep = _build(builder, space, locked, previous, say, clock)
+        bound, keep, spent = _build(builder, space, locked, previous, say, clock,
+                                    time_limit * LARGE_LNS_SHARE * SEAT_SHARE, seed)
         if not builder.stopped and time_limit > 0:
             result = improve(BoardSchedule(builder.board, builder.opts),
-                             time_limit * LARGE_LNS_SHARE, seed, stop=lambda: builder.stopped)
+                             time_limit * LARGE_LNS_SHARE - spent, seed,
+                             stop=lambda: builder.stopped)
             say(f"idle: {result.hoods} neighbourhoods searched, {result.saved} idle slots "
                 f"fewer, {result.idle} left")
+        # the idle steps may have freed a table a video meeting's pair can now share
+        late = seat_video(builder.board, builder.opts, 0.0, seed, lambda: builder.stopped)
+        if late.moved:
+            say(f"in person: {late.moved} more video meeting(s) moved to a table the idle "
+                "steps freed")
     reduced = Space(space.folder, space.requests, space.slots, allowed=space.allowed,
                     people=space.people, spans=space.spans, grid=space.grid,
                     request_slots=space.request_slots)
@@ -349,8 +361,10 @@ def solve_large(space: Space, locked: list[Meeting], previous: list[Meeting],
 
 
 def _build(builder: Builder, space: Space, locked: list[Meeting], previous: list[Meeting],
-           say: Progress, clock: Clock | None) -> tuple[int, list[Var]]:
-    """Construct, repair and polish on the builder's board; the bound and kept meetings."""
+           say: Progress, clock: Clock | None, seat_budget: float, seed: int
+           ) -> tuple[int, list[Var], float]:
+    """Construct, repair, seat video meetings at tables (scheduler.solver.onsite) and
+    polish on the builder's board; the bound, kept meetings and seconds charged."""
     fixed = [v for v in (meeting_candidate(space, m) for m in locked) if v is not None]
     keep = [v for v in (meeting_candidate(space, m) for m in previous if not m.locked)
             if v is not None and builder.possible(v)]
@@ -367,6 +381,11 @@ def _build(builder: Builder, space: Space, locked: list[Meeting], previous: list
     say(f"large mission: {kept} meetings locked or kept from the previous schedule, "
         f"{len(builder.board.placed) - kept} placed first-fit (bound {bound}); repairing")
     added = builder.repair()
+    seated = seat_video(builder.board, builder.opts, seat_budget, seed,
+                        lambda: builder.stopped, builder.beat)
+    if seated.moved or seated.hoods:
+        say(f"in person: {seated.moved + seated.rearranged} video meeting(s) moved to a "
+            f"table ({seated.hoods} neighbourhood(s) searched)")
     moves = builder.polish()
     if builder.stopped:
         say(f"interrupted: keeping the {len(builder.board.placed)} meetings placed so far "
@@ -374,4 +393,4 @@ def _build(builder: Builder, space: Space, locked: list[Meeting], previous: list
     else:
         say(f"repair placed {added} more ({len(builder.board.placed)} of bound {bound}); "
             f"idle polish moved {moves} meetings")
-    return bound, keep
+    return bound, keep, seated.spent

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -105,8 +105,10 @@ def hood_idle(hood: Hood, chosen: set[int]) -> int:
     return sum(idle_of(used[k] | hood.fixed.get(k, set())) for k in used)
 
 
-def hood_model(hood: Hood) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
-    """The CP-SAT model of a hood, hinted with its current candidates."""
+def hood_model(hood: Hood, first: Sequence[int] = ()
+               ) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+    """The CP-SAT model of a hood, hinted with its current candidates; the candidates
+    in `first` are as few as possible before idle slots count."""
     m = cp_model.CpModel()
     x = [m.new_bool_var(f"x{i}") for i in range(len(hood.cands))]
     by_request: dict[int, list[int]] = defaultdict(list)
@@ -132,7 +134,12 @@ def hood_model(hood: Hood) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
     idle = [_day_idle(m, x, positions, hood.fixed.get(day, set()), now[day],
                       day[0] in hood.parallel)
             for day, positions in sorted(at.items())]
-    m.minimize(sum(idle))
+    if first:  # one of them weighs more than every idle slot the hood could have
+        weight = 1 + sum(max(p) - min(p) + 1 for p in (set(a) | hood.fixed.get(d, set())
+                                                        for d, a in at.items()))
+        m.minimize(sum([*idle, *(weight * x[i] for i in first)]))
+    else:
+        m.minimize(sum(idle))
     return m, x
 
 
@@ -145,8 +152,9 @@ def _day_idle(m: cp_model.CpModel, x: list[cp_model.IntVar], at: dict[int, list[
     first = m.new_int_var(positions[0], positions[-1], "")
     last = m.new_int_var(positions[0], positions[-1], "")
     used_now = now | fixed
-    m.add_hint(first, min(used_now))
-    m.add_hint(last, max(used_now))
+    if used_now:  # empty only where a meeting may come from another day (onsite.py)
+        m.add_hint(first, min(used_now))
+        m.add_hint(last, max(used_now))
     if fixed:
         m.add(first <= min(fixed))
         m.add(last >= max(fixed))
@@ -183,10 +191,12 @@ class Result:
     idle: int = 0  # idle slots of the whole schedule at the end
 
 
-def solve_hood(hood: Hood, seed: int) -> tuple[list[int] | None, float, bool]:
+def solve_hood(hood: Hood, seed: int, first: Sequence[int] = ()
+               ) -> tuple[list[int] | None, float, bool]:
     """Search a hood; its better (or equal) arrangement, the seconds to charge, and
-    whether Ctrl-C stopped it."""
-    model, x = hood_model(hood)
+    whether Ctrl-C stopped it. With `first` (see hood_model), better means fewer of
+    those candidates, and only that."""
+    model, x = hood_model(hood, first)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_deterministic_time = HOOD_DT
@@ -198,6 +208,9 @@ def solve_hood(hood: Hood, seed: int) -> tuple[list[int] | None, float, bool]:
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, charge, stopped
     chosen = [i for i, xi in enumerate(x) if solver.boolean_value(xi)]
+    if first:
+        fewer = len(set(first) & set(chosen)) < len(set(first) & hood.current)
+        return (chosen if fewer else None), charge, stopped
     if hood_idle(hood, set(chosen)) > hood_idle(hood, hood.current):
         return None, charge, stopped
     return chosen, charge, stopped
