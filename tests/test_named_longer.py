@@ -99,6 +99,12 @@ def test_longer_meetings_of_parallel_companies_get_one_person_throughout(
     assert_valid(seed, engine)
 
 
+def test_the_neighbourhood_search_leaves_the_people_the_board_picked() -> None:
+    """Seed 271: the large engine's idle neighbourhoods moved a meeting of a parallel
+    company whose named people the board had picked, and one person got two meetings."""
+    assert_valid(271, "large")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 @pytest.mark.parametrize("wide", [False, True])

@@ -106,8 +106,20 @@ class Board:
         self.frozen: set[int] = set()
         self._next = 0
         self.named = named_sets(space)  # parallel company -> named delegate sets
+        # Parallel companies whose people the board picks as it places a meeting (named
+        # sets, holders of longer meetings): the neighbourhood searches, which move many
+        # meetings at once, leave their meetings where they are.
+        self.held = set(self.named) | {
+            c for q in space.requests if q.minutes is not None for c in q.companies
+            if c in space.folder.companies and space.folder.companies[c].parallel}
         self.request_mask = {r: sum(1 << s for s in slots)
                              for r, slots in space.request_slots.items()}
+
+    def pinned(self, n: int) -> bool:
+        """Whether meeting n stays where it is in neighbourhood searches: frozen (locked
+        or kept), or of a company whose people the board picks (self.held)."""
+        return n in self.frozen or bool(self.held.intersection(
+            self.pairs[self.placed[n].request]))
 
     def _groups(self) -> dict[int, list[int]]:
         """Slot -> indices of the time groups (overlapping slots of several sessions)."""

@@ -120,7 +120,7 @@ class BoardSchedule:
         self.parallel = parallel_companies(board.space)
         self.movable: dict[CompanyDayKey, set[int]] = defaultdict(set)
         for n, var in board.placed.items():
-            if n not in board.frozen:
+            if not board.pinned(n):
                 self._index(n, var, True)
 
     def _index(self, n: int, var: Var, add: bool) -> None:

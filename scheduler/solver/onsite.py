@@ -43,7 +43,7 @@ def on_video(board: Board, opts: dict[int, list[Option]]) -> list[int]:
     out = []
     for n in sorted(board.placed):
         var = board.placed[n]
-        if n in board.frozen or not board.sessions[board.slot_session[var.slot]].virtual:
+        if board.pinned(n) or not board.sessions[board.slot_session[var.slot]].virtual:
             continue
         if board.space.requests[var.request].terms.either_mode \
                 and any(not o.virtual for o in opts[var.request]):
@@ -86,7 +86,7 @@ def freed_for(board: Board, opts: dict[int, list[Option]], n: int, key: DayKey,
     var = board.placed[n]
     pair = set(board.pairs[var.request])
     day = board.day_mask[key]
-    out = dict.fromkeys(m for m in sorted(board.placed) if m != n and m not in board.frozen
+    out = dict.fromkeys(m for m in sorted(board.placed) if m != n and not board.pinned(m)
                         and (day >> board.placed[m].slot) & 1
                         and pair & set(board.pairs[board.placed[m].request]))
     pools = sorted({o.pool for o in opts[var.request]
@@ -94,7 +94,7 @@ def freed_for(board: Board, opts: dict[int, list[Option]], n: int, key: DayKey,
     for s in bits(mask & day):
         for pool in pools:
             for m in sorted(board.at.get(("pool", s, pool), ())):
-                if len(out) < 2 * HOOD_MEETINGS and m not in board.frozen:
+                if len(out) < 2 * HOOD_MEETINGS and not board.pinned(m):
                     out[m] = None
     return list(out)
 
