@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from helpers.sheets_kit import HEADER, rows_from_folder, write_csv, write_ods, write_xlsx
+from helpers.sheets_kit import (
+    HEADER,
+    new_mission,
+    rows_from_folder,
+    run,
+    write_csv,
+    write_ods,
+    write_xlsx,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli import cli
 from scheduler.input.templates import init_folder
 from scheduler.intake import normalise
 from scheduler.load.loader import load, load_mission
@@ -24,18 +30,10 @@ REGS = ["Company name", "Country", "City", "Sectors", "Full name", "E-mail", "Ph
         "Job title", "Unavailable"]
 
 
-def run(*args: object) -> tuple[int, str]:
-    """Run `mission` with these arguments: exit status and all it printed."""
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    return result.exit_code, result.output
-
-
 @pytest.fixture
 def mission(tmp_path: Path) -> Path:
     """A fresh mission folder from `mission init` (no company files yet)."""
-    folder = tmp_path / "m"
-    init_folder(folder, "m", False)
-    return folder
+    return new_mission(tmp_path)
 
 
 def profile(folder: Path, company_id: str) -> dict:

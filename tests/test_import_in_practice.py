@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from helpers.sheets_kit import write_csv, write_xlsx
-
-from cli import cli
-from scheduler.input.templates import init_folder
+from helpers.sheets_kit import new_mission, run, write_csv, write_xlsx
 
 # A Microsoft Forms export in French: its own columns first (response number, times, the
 # respondent), then the form's questions; one row per delegate.
@@ -21,18 +17,10 @@ FORMS = ["ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Rais
 HOSTS = ["Firmenname", "Ansprechpartner", "E-Mail", "Telefon", "Land"]
 
 
-def run(*args: object) -> tuple[int, str]:
-    """Run `mission` with these arguments: exit status and all it printed."""
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    return result.exit_code, result.output
-
-
 @pytest.fixture
 def mission(tmp_path: Path) -> Path:
     """A fresh mission folder from `mission init`."""
-    folder = tmp_path / "m"
-    init_folder(folder, "m", False)
-    return folder
+    return new_mission(tmp_path)
 
 
 def forms_row(number: int, company: str, first: str, last: str, email: str, phone: str,

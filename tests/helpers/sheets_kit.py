@@ -133,3 +133,22 @@ def rows_from_folder(folder: MissionFolder) -> list[list[object]]:
         for person in people or [[None] * 4]:
             rows.append(cells + person)
     return rows
+
+
+def run(*args: object) -> tuple[int, str]:
+    """Run `mission` with these arguments: exit status and all it printed."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def new_mission(tmp_path: Path) -> Path:
+    """A fresh mission folder from `mission init` (no company files yet)."""
+    from scheduler.input.templates import init_folder
+
+    folder = tmp_path / "m"
+    init_folder(folder, "m", False)
+    return folder
