@@ -82,7 +82,8 @@ def cli() -> None:
            everything else; the reason and remedies are printed), or a locked
            meeting cannot stay (nothing is written)
       4    schedule.json is malformed or breaks a rule (mission check)
-      5    an output could not be written
+      5    an output could not be written, or a mail or CalDAV server
+           refused or stopped answering (a re-run finishes the job)
       70   internal error (a bug)
       130  interrupted (Ctrl-C)
     """
