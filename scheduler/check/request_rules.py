@@ -4,6 +4,7 @@ allow, never a declined or excluded pair; locked meetings kept."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from scheduler.check.common import Violation, known_meetings, sessions_by_id, when
 from scheduler.check.times import meeting_delegates
@@ -16,7 +17,7 @@ from scheduler.schedule import Meeting, Schedule
 
 def check_requested_pair(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """Every pair that meets asked to, and meets at most as often as asked."""
-    requests = {r.id: r for r in build_requests(folder)}
+    requests = _requests(folder)
     out: list[Violation] = []
     count: Counter[str] = Counter()
     for m in known_meetings(folder, schedule):
@@ -38,16 +39,22 @@ def _requests(folder: MissionFolder) -> dict[str, Request]:
     return {r.id: r for r in build_requests(folder)}
 
 
+def _asked(folder: MissionFolder, schedule: Schedule) -> Iterator[tuple[Meeting, Request]]:
+    """Each meeting of companies taking part with the request it places (a meeting nobody
+    asked for is requested_pair's)."""
+    requests = _requests(folder)
+    for m in known_meetings(folder, schedule):
+        request = requests.get(pair_id(*m.companies))
+        if request is not None:
+            yield m, request
+
+
 def check_placement(folder: MissionFolder, schedule: Schedule) -> list[Violation]:
     """Each meeting is in a mode, session and on a day its wishes allow."""
     if not any_terms(folder):
         return []
-    requests = _requests(folder)
     out: list[Violation] = []
-    for m in known_meetings(folder, schedule):
-        request = requests.get(pair_id(*m.companies))
-        if request is None:
-            continue  # requested_pair's
+    for m, request in _asked(folder, schedule):
         session = folder.session(m.session)
         day = m.start.astimezone(session_zone(folder, session)).date()
         terms = request.terms
@@ -67,12 +74,10 @@ def check_named_delegates(folder: MissionFolder, schedule: Schedule) -> list[Vio
     """Where wishes name who takes a meeting, nobody else of that company attends it."""
     if not any_terms(folder):
         return []
-    requests = _requests(folder)
     out: list[Violation] = []
-    for m in known_meetings(folder, schedule):
-        request = requests.get(pair_id(*m.companies))
+    for m, request in _asked(folder, schedule):
         for c in dict.fromkeys(m.companies):
-            named = request.terms.named(c) if request else None
+            named = request.terms.named(c)
             others = [d for d in meeting_delegates(m, c) if named is not None and d not in named]
             if others:
                 out.append(Violation("named_delegates", m.id, f"{c}/{others[0]} attends, but "
